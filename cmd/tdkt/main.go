@@ -1,0 +1,282 @@
+// Command tdkt is the one binary of the tdkt engine: serve (the API), worker (the
+// Temporal worker), dev (everything in one process with an embedded Temporal server
+// and a throwaway PostgreSQL), migrate and seed. It only wires the packages together.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/worker"
+
+	"github.com/tdkt/tdkt/activities"
+	"github.com/tdkt/tdkt/internal/authz"
+	"github.com/tdkt/tdkt/internal/calendar"
+	"github.com/tdkt/tdkt/internal/config"
+	"github.com/tdkt/tdkt/internal/devenv"
+	"github.com/tdkt/tdkt/internal/devenv/devtemporal"
+	"github.com/tdkt/tdkt/internal/httpapi"
+	"github.com/tdkt/tdkt/internal/password"
+	"github.com/tdkt/tdkt/internal/seed"
+	"github.com/tdkt/tdkt/internal/store"
+	"github.com/tdkt/tdkt/workflows"
+)
+
+const usage = `usage: tdkt <command> [flags]
+
+commands:
+  dev      run everything in one process: embedded Temporal (state in the data folder),
+           PostgreSQL (DATABASE_URL or a throwaway cluster), migrations, demo data,
+           worker and API on TDKT_HTTP_ADDR (default :8080)
+  serve    run the HTTP API (needs DATABASE_URL and TEMPORAL_ADDRESS)
+  worker   run the Temporal worker (needs DATABASE_URL and TEMPORAL_ADDRESS)
+  migrate  apply the database migrations and the reference data (levels, awards, authority rules)
+  seed     migrate, then load the demo data (Lạng Sơn province and one account per role)
+
+Run "tdkt <command> -h" for the flags; every flag has an environment variable.
+`
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprint(os.Stderr, usage)
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1], os.Args[2:], os.Getenv); err != nil {
+		fmt.Fprintln(os.Stderr, "tdkt:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, cmd string, args []string, getenv func(string) string) error {
+	cfg, err := config.Load(getenv, args)
+	if err != nil {
+		return err
+	}
+	level, _ := cfg.Level()
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	log.Info("starting", "command", cmd, "config", cfg)
+	switch cmd {
+	case "migrate":
+		return withPool(ctx, cfg, func(pool *pgxpool.Pool) error { return migrate(ctx, log, pool) })
+	case "seed":
+		return withPool(ctx, cfg, func(pool *pgxpool.Pool) error {
+			if err := migrate(ctx, log, pool); err != nil {
+				return err
+			}
+			logins, err := seedAll(ctx, cfg, pool)
+			if err == nil {
+				printLogins(logins)
+			}
+			return err
+		})
+	case "serve":
+		return withPool(ctx, cfg, func(pool *pgxpool.Pool) error {
+			tc, err := dialTemporal(cfg, log)
+			if err != nil {
+				return err
+			}
+			defer tc.Close()
+			return serve(ctx, cfg, log, pool, tc)
+		})
+	case "worker":
+		return withPool(ctx, cfg, func(pool *pgxpool.Pool) error {
+			tc, err := dialTemporal(cfg, log)
+			if err != nil {
+				return err
+			}
+			defer tc.Close()
+			return runWorker(ctx, cfg, pool, tc)
+		})
+	case "dev":
+		return dev(ctx, cfg, log)
+	case "help", "-h", "--help":
+		fmt.Print(usage)
+		return nil
+	}
+	return fmt.Errorf("unknown command %q\n%s", cmd, usage)
+}
+
+func withPool(ctx context.Context, cfg config.Config, fn func(*pgxpool.Pool) error) error {
+	if cfg.DatabaseURL == "" {
+		return errors.New("DATABASE_URL is not set")
+	}
+	pool, err := pgxpool.New(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return fmt.Errorf("database: %w", err)
+	}
+	defer pool.Close()
+	if err := pool.Ping(ctx); err != nil {
+		return fmt.Errorf("database %s: %w", config.MaskURL(cfg.DatabaseURL), err)
+	}
+	return fn(pool)
+}
+
+// migrate applies the schema migrations and the reference data every installation
+// needs (levels, award catalogue, authority rules); both are idempotent.
+func migrate(ctx context.Context, log *slog.Logger, pool *pgxpool.Pool) error {
+	applied, err := store.Migrate(ctx, pool)
+	if err != nil {
+		return err
+	}
+	if err := seed.Reference(ctx, pool); err != nil {
+		return err
+	}
+	log.Info("migrations and reference data applied", "versions", applied)
+	return nil
+}
+
+func seedAll(ctx context.Context, cfg config.Config, pool *pgxpool.Pool) ([]seed.Login, error) {
+	return seed.Demo(ctx, pool, password.Hasher{Cost: cfg.BcryptCost}.Hash)
+}
+
+func printLogins(logins []seed.Login) {
+	fmt.Printf("\nDemo logins (password for all: %s):\n", seed.DemoPassword)
+	for _, l := range logins {
+		fmt.Printf("  %-26s %-18s %s\n", l.Username, l.Role, l.UnitName)
+	}
+	fmt.Println()
+}
+
+func dialTemporal(cfg config.Config, log *slog.Logger) (client.Client, error) {
+	c, err := client.Dial(client.Options{HostPort: cfg.TemporalAddress, Namespace: cfg.TemporalNamespace,
+		Logger: slogAdapter{log.With("component", "temporal-client")}})
+	if err != nil {
+		return nil, fmt.Errorf("temporal %s: %w", cfg.TemporalAddress, err)
+	}
+	return c, nil
+}
+
+// newWorker builds the Temporal worker with the workflows and activities registered.
+func newWorker(cfg config.Config, pool *pgxpool.Pool, tc client.Client) (worker.Worker, error) {
+	cal, err := calendar.New(calendar.Published())
+	if err != nil {
+		return nil, fmt.Errorf("calendar: %w", err)
+	}
+	w := worker.New(tc, cfg.TaskQueue, worker.Options{})
+	workflows.Register(w, &activities.Activities{Store: store.New(pool), Calendar: cal, DueWorkingDays: activities.DefaultDueWorkingDays})
+	return w, nil
+}
+
+func runWorker(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, tc client.Client) error {
+	w, err := newWorker(cfg, pool, tc)
+	if err != nil {
+		return err
+	}
+	if err := w.Start(); err != nil {
+		return fmt.Errorf("worker: %w", err)
+	}
+	<-ctx.Done()
+	w.Stop()
+	return nil
+}
+
+// serve runs the API until ctx ends, then shuts down gracefully. The authorization
+// data (unit tree, role assignments) is reloaded every minute.
+func serve(ctx context.Context, cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, tc client.Client) error {
+	enf, err := authz.Load(ctx, pool, time.Now())
+	if err != nil {
+		return fmt.Errorf("authorization: %w", err)
+	}
+	go func() {
+		t := time.NewTicker(time.Minute)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if err := enf.Reload(ctx, pool, time.Now()); err != nil {
+					log.Error("authorization reload failed", "err", err)
+				}
+			}
+		}
+	}()
+	api := &httpapi.Server{Store: store.New(pool), Authz: enf, Temporal: tc, Log: log, TaskQueue: cfg.TaskQueue,
+		SessionTTL: cfg.SessionTTL, MaxBodyBytes: cfg.MaxBodyBytes, SecureCookies: cfg.SecureCookies}
+	srv := &http.Server{Addr: cfg.HTTPAddr, Handler: api.Handler(), ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+	log.Info("API listening", "addr", cfg.HTTPAddr)
+	select {
+	case err := <-errc:
+		return fmt.Errorf("http: %w", err)
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return srv.Shutdown(shutdown)
+}
+
+// dev runs the whole product in one process for a developer's machine.
+func dev(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+	dataDir, err := filepath.Abs(cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	if cfg.DatabaseURL == "" {
+		pg, err := devenv.StartPostgres(ctx, devenv.PostgresOptions{DataDir: filepath.Join(dataDir, "postgres"),
+			Logger: log, AllowInstall: true})
+		if err != nil {
+			return err
+		}
+		defer pg.Stop() //nolint:errcheck // best effort on the way out
+		cfg.DatabaseURL = pg.URL
+		log.Info("throwaway PostgreSQL started", "data_dir", pg.DataDir, "port", pg.Port)
+	}
+	ts, err := devtemporal.StartTemporal(ctx, devtemporal.TemporalOptions{DBFile: filepath.Join(dataDir, "temporal.db"),
+		Namespace: cfg.TemporalNamespace, Logger: log.With("component", "temporal-server")})
+	if err != nil {
+		return err
+	}
+	defer ts.Stop() //nolint:errcheck // best effort on the way out
+	cfg.TemporalAddress = ts.HostPort
+	log.Info("embedded Temporal started", "address", ts.HostPort, "file", filepath.Join(dataDir, "temporal.db"))
+
+	return withPool(ctx, cfg, func(pool *pgxpool.Pool) error {
+		if err := migrate(ctx, log, pool); err != nil {
+			return err
+		}
+		var logins []seed.Login
+		if cfg.SeedDemo {
+			if logins, err = seedAll(ctx, cfg, pool); err != nil {
+				return err
+			}
+		}
+		tc, err := dialTemporal(cfg, log)
+		if err != nil {
+			return err
+		}
+		defer tc.Close()
+		w, err := newWorker(cfg, pool, tc)
+		if err != nil {
+			return err
+		}
+		if err := w.Start(); err != nil {
+			return fmt.Errorf("worker: %w", err)
+		}
+		defer w.Stop()
+		printLogins(logins)
+		fmt.Printf("tdkt dev is running: API at http://localhost%s/api/v1 (Ctrl-C to stop)\n\n", listenHint(cfg.HTTPAddr))
+		return serve(ctx, cfg, log, pool, tc)
+	})
+}
+
+func listenHint(addr string) string {
+	if len(addr) > 0 && addr[0] == ':' {
+		return addr
+	}
+	return ""
+}

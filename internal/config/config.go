@@ -1,0 +1,183 @@
+// Package config is tdkt's one typed configuration: defaults, then environment
+// variables, then command-line flags. It is the only place that reads the
+// environment. Secrets are masked when the effective configuration is logged.
+package config
+
+import (
+	"flag"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strconv"
+	"time"
+)
+
+// Config is the effective configuration of every subcommand.
+type Config struct {
+	// HTTPAddr is where `serve` and `dev` listen (TDKT_HTTP_ADDR).
+	HTTPAddr string
+	// DatabaseURL is the PostgreSQL URL (DATABASE_URL). Empty in dev mode starts a
+	// throwaway cluster under DataDir.
+	DatabaseURL string
+	// TemporalAddress is the Temporal frontend host:port (TEMPORAL_ADDRESS); dev mode
+	// starts its own server and ignores it.
+	TemporalAddress string
+	// TemporalNamespace is the Temporal namespace (TEMPORAL_NAMESPACE).
+	TemporalNamespace string
+	// TaskQueue is the Temporal task queue (TDKT_TASK_QUEUE).
+	TaskQueue string
+	// DataDir holds dev mode's Temporal file and PostgreSQL cluster (TDKT_DATA_DIR).
+	DataDir string
+	// SessionTTL is how long a login lasts (TDKT_SESSION_TTL).
+	SessionTTL time.Duration
+	// SecureCookies marks cookies Secure; set it behind TLS (TDKT_SECURE_COOKIES).
+	SecureCookies bool
+	// MaxBodyBytes caps request bodies (TDKT_MAX_BODY_BYTES).
+	MaxBodyBytes int64
+	// BcryptCost is the password hashing cost (TDKT_BCRYPT_COST).
+	BcryptCost int
+	// LogLevel is debug, info, warn or error (TDKT_LOG_LEVEL).
+	LogLevel string
+	// SeedDemo makes `dev` seed the demo data (TDKT_SEED_DEMO); `seed` always does.
+	SeedDemo bool
+}
+
+// Default returns the configuration with every default filled in.
+func Default() Config {
+	return Config{
+		HTTPAddr:          ":8080",
+		TemporalAddress:   "127.0.0.1:7233",
+		TemporalNamespace: "default",
+		TaskQueue:         "tdkt",
+		DataDir:           ".tdkt",
+		SessionTTL:        12 * time.Hour,
+		MaxBodyBytes:      1 << 20,
+		BcryptCost:        10,
+		LogLevel:          "info",
+		SeedDemo:          true,
+	}
+}
+
+// Load builds the configuration from the defaults, then getenv, then args (flags).
+// It returns an error naming the variable or flag whose value is malformed.
+func Load(getenv func(string) string, args []string) (Config, error) {
+	c := Default()
+	fs := flag.NewFlagSet("tdkt", flag.ContinueOnError)
+	str := func(p *string, name, env, usage string) {
+		if v := getenv(env); v != "" {
+			*p = v
+		}
+		fs.StringVar(p, name, *p, usage+" ("+env+")")
+	}
+	var errs []error
+	dur := func(p *time.Duration, name, env, usage string) {
+		if v := getenv(env); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", env, err))
+			} else {
+				*p = d
+			}
+		}
+		fs.DurationVar(p, name, *p, usage+" ("+env+")")
+	}
+	integer := func(p *int, name, env, usage string) {
+		if v := getenv(env); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", env, err))
+			} else {
+				*p = n
+			}
+		}
+		fs.IntVar(p, name, *p, usage+" ("+env+")")
+	}
+	boolean := func(p *bool, name, env, usage string) {
+		if v := getenv(env); v != "" {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", env, err))
+			} else {
+				*p = b
+			}
+		}
+		fs.BoolVar(p, name, *p, usage+" ("+env+")")
+	}
+	str(&c.HTTPAddr, "http-addr", "TDKT_HTTP_ADDR", "HTTP listen address")
+	str(&c.DatabaseURL, "database-url", "DATABASE_URL", "PostgreSQL URL")
+	str(&c.TemporalAddress, "temporal-address", "TEMPORAL_ADDRESS", "Temporal frontend host:port")
+	str(&c.TemporalNamespace, "temporal-namespace", "TEMPORAL_NAMESPACE", "Temporal namespace")
+	str(&c.TaskQueue, "task-queue", "TDKT_TASK_QUEUE", "Temporal task queue")
+	str(&c.DataDir, "data-dir", "TDKT_DATA_DIR", "dev mode data folder")
+	dur(&c.SessionTTL, "session-ttl", "TDKT_SESSION_TTL", "login session lifetime")
+	boolean(&c.SecureCookies, "secure-cookies", "TDKT_SECURE_COOKIES", "mark cookies Secure")
+	maxBody := int(c.MaxBodyBytes)
+	integer(&maxBody, "max-body-bytes", "TDKT_MAX_BODY_BYTES", "request body limit in bytes")
+	integer(&c.BcryptCost, "bcrypt-cost", "TDKT_BCRYPT_COST", "bcrypt cost")
+	str(&c.LogLevel, "log-level", "TDKT_LOG_LEVEL", "log level")
+	boolean(&c.SeedDemo, "seed-demo", "TDKT_SEED_DEMO", "seed demo data in dev mode")
+	if len(errs) > 0 {
+		return c, errs[0]
+	}
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	c.MaxBodyBytes = int64(maxBody)
+	if c.MaxBodyBytes <= 0 {
+		return c, fmt.Errorf("TDKT_MAX_BODY_BYTES must be positive")
+	}
+	if c.SessionTTL <= 0 {
+		return c, fmt.Errorf("TDKT_SESSION_TTL must be positive")
+	}
+	if _, err := c.Level(); err != nil {
+		return c, err
+	}
+	return c, nil
+}
+
+// Level parses LogLevel.
+func (c Config) Level() (slog.Level, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		return l, fmt.Errorf("TDKT_LOG_LEVEL: %w", err)
+	}
+	return l, nil
+}
+
+// LogValue logs the configuration with the database password masked.
+func (c Config) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("http_addr", c.HTTPAddr),
+		slog.String("database_url", MaskURL(c.DatabaseURL)),
+		slog.String("temporal_address", c.TemporalAddress),
+		slog.String("temporal_namespace", c.TemporalNamespace),
+		slog.String("task_queue", c.TaskQueue),
+		slog.String("data_dir", c.DataDir),
+		slog.Duration("session_ttl", c.SessionTTL),
+		slog.Bool("secure_cookies", c.SecureCookies),
+		slog.Int64("max_body_bytes", c.MaxBodyBytes),
+		slog.Int("bcrypt_cost", c.BcryptCost),
+		slog.String("log_level", c.LogLevel),
+		slog.Bool("seed_demo", c.SeedDemo),
+	)
+}
+
+// MaskURL replaces the password of a URL with "xxxxx"; unparsable input is masked whole.
+func MaskURL(raw string) string {
+	if raw == "" {
+		return ""
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(unparsable, masked)"
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	q := u.Query()
+	if q.Has("password") {
+		q.Set("password", "xxxxx")
+		u.RawQuery = q.Encode()
+	}
+	return u.String()
+}

@@ -1,0 +1,55 @@
+package config
+
+import (
+	"bytes"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestLoadAppliesDefaultsThenEnvThenFlags(t *testing.T) {
+	c, err := Load(env(map[string]string{"TDKT_HTTP_ADDR": ":9000", "TDKT_SESSION_TTL": "2h", "DATABASE_URL": "postgres://a:b@h/db"}),
+		[]string{"-http-addr", ":9100"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.HTTPAddr != ":9100" {
+		t.Errorf("flag should win over env: got %q", c.HTTPAddr)
+	}
+	if c.SessionTTL != 2*time.Hour {
+		t.Errorf("env should win over default: got %v", c.SessionTTL)
+	}
+	if c.TaskQueue != "tdkt" || c.TemporalNamespace != "default" {
+		t.Errorf("defaults lost: %+v", c)
+	}
+}
+
+func TestLoadRejectsMalformedValues(t *testing.T) {
+	for _, tc := range []map[string]string{
+		{"TDKT_SESSION_TTL": "forever"},
+		{"TDKT_BCRYPT_COST": "ten"},
+		{"TDKT_LOG_LEVEL": "loud"},
+		{"TDKT_MAX_BODY_BYTES": "0"},
+		{"TDKT_SECURE_COOKIES": "maybe"},
+	} {
+		if _, err := Load(env(tc), nil); err == nil {
+			t.Errorf("Load(%v) accepted a malformed value", tc)
+		}
+	}
+}
+
+func TestLoggedConfigMasksTheDatabasePassword(t *testing.T) {
+	c := Default()
+	c.DatabaseURL = "postgres://tdkt:s3cret-pw@db:5432/tdkt?sslmode=disable"
+	var buf bytes.Buffer
+	slog.New(slog.NewTextHandler(&buf, nil)).Info("config", "config", c)
+	if strings.Contains(buf.String(), "s3cret-pw") {
+		t.Fatalf("password leaked into the log: %s", buf.String())
+	}
+	if !strings.Contains(buf.String(), "tdkt:xxxxx@db:5432") {
+		t.Fatalf("masked URL missing from the log: %s", buf.String())
+	}
+}

@@ -1,0 +1,181 @@
+// Package httpapi is tdkt's JSON API on Gin: authentication, Casbin checks on every
+// action, dossier actions sent as Temporal updates, and reads from the PostgreSQL
+// read model. Errors are RFC 9457 problem documents with a stable type per kind.
+package httpapi
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"go.temporal.io/sdk/client"
+
+	"github.com/tdkt/tdkt/internal/domain"
+	"github.com/tdkt/tdkt/internal/store"
+)
+
+// Authorizer answers whether a user may perform act on obj in a unit. It is the
+// Casbin enforcer in the product; declared here, where it is used.
+type Authorizer interface {
+	Allow(userID int64, unitID, obj, act string) (bool, error)
+	VisibleUnits(userID int64, obj, act string) []string
+}
+
+// Server holds the API's dependencies.
+type Server struct {
+	Store    *store.Store
+	Authz    Authorizer
+	Temporal client.Client
+	Log      *slog.Logger
+	// Now is the clock; tests replace it.
+	Now func() time.Time
+	// SessionTTL is how long a login token lives.
+	SessionTTL time.Duration
+	// MaxBodyBytes caps every request body while it is read.
+	MaxBodyBytes int64
+	// SecureCookies marks the session cookie Secure (behind TLS).
+	SecureCookies bool
+	// TaskQueue is the Temporal task queue dossier workflows run on.
+	TaskQueue string
+}
+
+const (
+	sessionCookie = "tdkt_session"
+	ctxUserID     = "tdkt.user"
+)
+
+// Handler returns the Gin engine with every route.
+func (s *Server) Handler() http.Handler {
+	if s.Now == nil {
+		s.Now = time.Now
+	}
+	if s.MaxBodyBytes == 0 {
+		s.MaxBodyBytes = 1 << 20
+	}
+	if s.SessionTTL == 0 {
+		s.SessionTTL = 12 * time.Hour
+	}
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.Use(gin.Recovery(), s.limitBody)
+	r.HandleMethodNotAllowed = true
+	r.NoRoute(func(c *gin.Context) { s.fail(c, domain.Errorf(domain.KindNotFound, "no such endpoint")) })
+	r.NoMethod(func(c *gin.Context) {
+		c.Header("Content-Type", "application/problem+json")
+		c.AbortWithStatusJSON(http.StatusMethodNotAllowed, problem{Type: "/problems/method-not-allowed", Title: "Method not allowed", Status: http.StatusMethodNotAllowed})
+	})
+	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
+
+	api := r.Group("/api/v1")
+	api.POST("/login", s.login)
+	auth := api.Group("", s.authenticate)
+	auth.POST("/logout", s.logout)
+	auth.GET("/me", s.me)
+	auth.GET("/units", s.units)
+	auth.GET("/awards", s.awards)
+	auth.GET("/nominations", s.listNominations)
+	auth.POST("/nominations", s.createNomination)
+	auth.GET("/nominations/:id", s.getNomination)
+	auth.PATCH("/nominations/:id", s.editNomination)
+	auth.POST("/nominations/:id/submit", s.submitNomination)
+	auth.POST("/nominations/:id/actions", s.actOnNomination)
+	auth.GET("/nominations/:id/history", s.history)
+	auth.GET("/inbox", s.inbox)
+	auth.POST("/tasks/:id/actions", s.actOnTask)
+	return r
+}
+
+// limitBody caps the body while it is read, so an oversized upload is refused
+// without being buffered.
+func (s *Server) limitBody(c *gin.Context) {
+	if c.Request.Body != nil {
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.MaxBodyBytes)
+	}
+	c.Next()
+}
+
+// decode reads a JSON body strictly: unknown fields (status, unit, version smuggled
+// into a create) and trailing data are refused with 400, a body over the limit with 413.
+func decode(c *gin.Context, v any) error {
+	dec := json.NewDecoder(c.Request.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return &domain.Error{Kind: kindTooLarge, Message: "request body too large"}
+		}
+		if errors.Is(err, io.EOF) {
+			return domain.Invalid("request body is empty")
+		}
+		var ute *json.UnmarshalTypeError
+		if errors.As(err, &ute) {
+			return domain.Invalid("malformed JSON", domain.FieldError{Field: ute.Field, Message: "wrong type: expected " + ute.Type.String()})
+		}
+		if strings.HasPrefix(err.Error(), "json: unknown field ") {
+			field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+			return domain.Invalid("unknown field", domain.FieldError{Field: field, Message: "not accepted here"})
+		}
+		return domain.Invalid("malformed JSON: " + err.Error())
+	}
+	if dec.More() {
+		return domain.Invalid("malformed JSON: trailing data after the object")
+	}
+	return nil
+}
+
+func hashToken(tok string) []byte {
+	h := sha256.Sum256([]byte(tok))
+	return h[:]
+}
+
+func tokenOf(c *gin.Context) string {
+	if h := c.GetHeader("Authorization"); strings.HasPrefix(h, "Bearer ") {
+		return strings.TrimSpace(strings.TrimPrefix(h, "Bearer "))
+	}
+	if ck, err := c.Cookie(sessionCookie); err == nil {
+		return ck
+	}
+	return ""
+}
+
+// authenticate resolves the bearer token or session cookie to a user; 401 otherwise.
+func (s *Server) authenticate(c *gin.Context) {
+	tok := tokenOf(c)
+	if tok == "" {
+		s.fail(c, domain.Errorf(domain.KindUnauthorized, "log in first"))
+		return
+	}
+	id, err := s.Store.SessionUser(c.Request.Context(), hashToken(tok), s.Now())
+	if err != nil {
+		if domain.IsKind(err, domain.KindNotFound) {
+			err = domain.Errorf(domain.KindUnauthorized, "session expired or invalid; log in again")
+		}
+		s.fail(c, err)
+		return
+	}
+	c.Set(ctxUserID, id)
+	c.Next()
+}
+
+func userID(c *gin.Context) int64 { return c.GetInt64(ctxUserID) }
+
+// allow checks a permission; a denial is a 403 application error.
+func (s *Server) allow(c *gin.Context, unitID, obj, act string) error {
+	ok, err := s.Authz.Allow(userID(c), unitID, obj, act)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return domain.Errorf(domain.KindForbidden, "you may not %s this %s", act, obj)
+	}
+	return nil
+}
+
+func ctx(c *gin.Context) context.Context { return c.Request.Context() }

@@ -1,0 +1,14 @@
+package workflows
+
+import (
+	"go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/tdkt/tdkt/activities"
+)
+
+// Register registers every tdkt workflow and the activities on a worker.
+func Register(w worker.Registry, acts *activities.Activities) {
+	w.RegisterWorkflowWithOptions(NominationWorkflow, workflow.RegisterOptions{Name: NominationWorkflowName})
+	w.RegisterActivity(acts)
+}
