@@ -20,6 +20,7 @@ import (
 	"go.temporal.io/sdk/worker"
 
 	"github.com/tdkt/tdkt/activities"
+	"github.com/tdkt/tdkt/internal/app"
 	"github.com/tdkt/tdkt/internal/authz"
 	"github.com/tdkt/tdkt/internal/calendar"
 	"github.com/tdkt/tdkt/internal/config"
@@ -203,8 +204,8 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, pool *pgxpo
 			}
 		}
 	}()
-	api := &httpapi.Server{Store: store.New(pool), Authz: enf, Temporal: tc, Log: log, TaskQueue: cfg.TaskQueue,
-		SessionTTL: cfg.SessionTTL, MaxBodyBytes: cfg.MaxBodyBytes, SecureCookies: cfg.SecureCookies}
+	svc := &app.Service{Store: store.New(pool), Authz: enf, Temporal: tc, TaskQueue: cfg.TaskQueue, SessionTTL: cfg.SessionTTL}
+	api := &httpapi.Server{App: svc, Log: log, MaxBodyBytes: cfg.MaxBodyBytes, SecureCookies: cfg.SecureCookies}
 	srv := &http.Server{Addr: cfg.HTTPAddr, Handler: api.Handler(), ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
 	errc := make(chan error, 1)

@@ -18,6 +18,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/tdkt/tdkt/activities"
+	"github.com/tdkt/tdkt/internal/app"
 	"github.com/tdkt/tdkt/internal/authz"
 	"github.com/tdkt/tdkt/internal/calendar"
 	"github.com/tdkt/tdkt/internal/httpapi"
@@ -60,8 +61,8 @@ func setup(t *testing.T) *bundle {
 	if err != nil {
 		t.Fatal(err)
 	}
-	api := &httpapi.Server{Store: st, Authz: enf, Temporal: ts.GetDefaultClient(), TaskQueue: workflows.TaskQueue,
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), MaxBodyBytes: 64 << 10}
+	svc := &app.Service{Store: st, Authz: enf, Temporal: ts.GetDefaultClient(), TaskQueue: workflows.TaskQueue}
+	api := &httpapi.Server{App: svc, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), MaxBodyBytes: 64 << 10}
 	srv := httptest.NewServer(api.Handler())
 	t.Cleanup(srv.Close)
 	return &bundle{t: t, pool: pool, url: srv.URL, tokens: map[string]string{}, tc: ts.GetDefaultClient()}

@@ -5,62 +5,40 @@ package httpapi
 
 import (
 	"context"
-	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
-	"go.temporal.io/sdk/client"
 
+	"github.com/tdkt/tdkt/internal/app"
 	"github.com/tdkt/tdkt/internal/domain"
-	"github.com/tdkt/tdkt/internal/store"
 )
-
-// Authorizer answers whether a user may perform act on obj in a unit. It is the
-// Casbin enforcer in the product; declared here, where it is used.
-type Authorizer interface {
-	Allow(userID int64, unitID, obj, act string) (bool, error)
-	VisibleUnits(userID int64, obj, act string) []string
-}
 
 // Server holds the API's dependencies.
 type Server struct {
-	Store    *store.Store
-	Authz    Authorizer
-	Temporal client.Client
-	Log      *slog.Logger
-	// Now is the clock; tests replace it.
-	Now func() time.Time
-	// SessionTTL is how long a login token lives.
-	SessionTTL time.Duration
+	App *app.Service
+	Log *slog.Logger
 	// MaxBodyBytes caps every request body while it is read.
 	MaxBodyBytes int64
 	// SecureCookies marks the session cookie Secure (behind TLS).
 	SecureCookies bool
-	// TaskQueue is the Temporal task queue dossier workflows run on.
-	TaskQueue string
+	// Mount adds routes of other packages (the web UI) to the same engine.
+	Mount []func(r *gin.Engine)
 }
 
-const (
-	sessionCookie = "tdkt_session"
-	ctxUserID     = "tdkt.user"
-)
+// SessionCookie is the name of the cookie that carries the session token.
+const SessionCookie = "tdkt_session"
+
+const ctxUserID = "tdkt.user"
 
 // Handler returns the Gin engine with every route.
 func (s *Server) Handler() http.Handler {
-	if s.Now == nil {
-		s.Now = time.Now
-	}
 	if s.MaxBodyBytes == 0 {
 		s.MaxBodyBytes = 1 << 20
-	}
-	if s.SessionTTL == 0 {
-		s.SessionTTL = 12 * time.Hour
 	}
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
@@ -89,6 +67,9 @@ func (s *Server) Handler() http.Handler {
 	auth.GET("/nominations/:id/history", s.history)
 	auth.GET("/inbox", s.inbox)
 	auth.POST("/tasks/:id/actions", s.actOnTask)
+	for _, m := range s.Mount {
+		m(r)
+	}
 	return r
 }
 
@@ -130,16 +111,12 @@ func decode(c *gin.Context, v any) error {
 	return nil
 }
 
-func hashToken(tok string) []byte {
-	h := sha256.Sum256([]byte(tok))
-	return h[:]
-}
-
-func tokenOf(c *gin.Context) string {
+// TokenOf returns the bearer token or, failing that, the session cookie.
+func TokenOf(c *gin.Context) string {
 	if h := c.GetHeader("Authorization"); strings.HasPrefix(h, "Bearer ") {
 		return strings.TrimSpace(strings.TrimPrefix(h, "Bearer "))
 	}
-	if ck, err := c.Cookie(sessionCookie); err == nil {
+	if ck, err := c.Cookie(SessionCookie); err == nil {
 		return ck
 	}
 	return ""
@@ -147,16 +124,8 @@ func tokenOf(c *gin.Context) string {
 
 // authenticate resolves the bearer token or session cookie to a user; 401 otherwise.
 func (s *Server) authenticate(c *gin.Context) {
-	tok := tokenOf(c)
-	if tok == "" {
-		s.fail(c, domain.Errorf(domain.KindUnauthorized, "log in first"))
-		return
-	}
-	id, err := s.Store.SessionUser(c.Request.Context(), hashToken(tok), s.Now())
+	id, err := s.App.Authenticate(ctx(c), TokenOf(c))
 	if err != nil {
-		if domain.IsKind(err, domain.KindNotFound) {
-			err = domain.Errorf(domain.KindUnauthorized, "session expired or invalid; log in again")
-		}
 		s.fail(c, err)
 		return
 	}
@@ -165,17 +134,5 @@ func (s *Server) authenticate(c *gin.Context) {
 }
 
 func userID(c *gin.Context) int64 { return c.GetInt64(ctxUserID) }
-
-// allow checks a permission; a denial is a 403 application error.
-func (s *Server) allow(c *gin.Context, unitID, obj, act string) error {
-	ok, err := s.Authz.Allow(userID(c), unitID, obj, act)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return domain.Errorf(domain.KindForbidden, "you may not %s this %s", act, obj)
-	}
-	return nil
-}
 
 func ctx(c *gin.Context) context.Context { return c.Request.Context() }

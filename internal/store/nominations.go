@@ -382,16 +382,21 @@ func (s *Store) Nominations(ctx context.Context, f NominationFilter) ([]domain.N
 }
 
 // InboxQuery is the inbox read: open tasks of every (unit, role) the user holds,
-// soonest due first. It walks role_assignments by user and then the partial index
-// tasks_inbox_idx for each assignment.
+// soonest due first. For each of the user's assignments a LATERAL subquery reads at
+// most $2 tasks in the order of the partial index tasks_inbox_idx, so the cost
+// depends on the page size, not on how many tasks a busy standing body has open.
 const InboxQuery = `SELECT t.id, t.nomination_id, n.title, n.award_code, n.status, n.version, t.step, t.unit_id, u.name,
 	t.role, t.due_at, t.created_at
 FROM role_assignments r
-JOIN tasks t ON t.unit_id = r.unit_id AND t.role = r.role AND t.status = 'open'
+CROSS JOIN LATERAL (
+	SELECT t.* FROM tasks t
+	WHERE t.unit_id = r.unit_id AND t.role = r.role AND t.status = 'open'
+	ORDER BY t.due_at, t.id
+	LIMIT $2) t
 JOIN nominations n ON n.id = t.nomination_id
 JOIN units u ON u.id = t.unit_id
 WHERE r.user_id = $1
-ORDER BY t.due_at NULLS LAST, t.id
+ORDER BY t.due_at, t.id
 LIMIT $2`
 
 // Inbox returns the open tasks the user may act on, soonest due first.

@@ -1,0 +1,381 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/tdkt/tdkt/internal/domain"
+	"github.com/tdkt/tdkt/internal/store"
+	"github.com/tdkt/tdkt/workflows"
+)
+
+// Limits on a dossier's contents.
+const (
+	MaxNominees        = 200
+	maxNameLen         = 300
+	maxTitleLen        = 500
+	maxAchievementsLen = 20000
+)
+
+// NomineeInput is a nominee as a user enters it.
+type NomineeInput struct {
+	Kind         string `json:"kind"`
+	Name         string `json:"name"`
+	JobTitle     string `json:"job_title"`
+	Organisation string `json:"organisation"`
+	Achievements string `json:"achievements"`
+}
+
+// CreateNominationInput is a new dossier as a user enters it.
+type CreateNominationInput struct {
+	UnitID    string         `json:"unit_id"`
+	AwardCode string         `json:"award_code"`
+	Year      int            `json:"year"`
+	Title     string         `json:"title"`
+	Nominees  []NomineeInput `json:"nominees"`
+}
+
+// EditNominationInput changes a draft or returned dossier; nil Nominees keeps them.
+type EditNominationInput struct {
+	Title    string         `json:"title"`
+	Nominees []NomineeInput `json:"nominees"`
+}
+
+// ActInput is one action as a user requests it. Version, when set, is the dossier
+// version the user saw; a different current version is a conflict.
+type ActInput struct {
+	Action       string   `json:"action"`
+	Version      *int     `json:"version"`
+	Note         string   `json:"note"`
+	MissingItems []string `json:"missing_items"`
+	Reason       string   `json:"reason"`
+}
+
+// Clean normalises user text to NFC and trims it, so Vietnamese text typed on
+// different keyboards compares and round-trips the same.
+func Clean(s string) string { return strings.TrimSpace(norm.NFC.String(s)) }
+
+// validateNominees checks and converts nominee inputs, collecting every field error.
+func validateNominees(in []NomineeInput, fields *[]domain.FieldError) []domain.Nominee {
+	if len(in) == 0 {
+		*fields = append(*fields, domain.FieldError{Field: "nominees", Message: "at least one nominee is required"})
+	}
+	if len(in) > MaxNominees {
+		*fields = append(*fields, domain.FieldError{Field: "nominees", Message: fmt.Sprintf("at most %d nominees per dossier", MaxNominees)})
+		return nil
+	}
+	out := make([]domain.Nominee, 0, len(in))
+	for i, nm := range in {
+		f := func(name string) string { return fmt.Sprintf("nominees[%d].%s", i, name) }
+		n := domain.Nominee{Position: i + 1, Kind: domain.NomineeKind(nm.Kind), Name: Clean(nm.Name),
+			JobTitle: Clean(nm.JobTitle), Organisation: Clean(nm.Organisation), Achievements: Clean(nm.Achievements)}
+		if !n.Kind.Valid() {
+			*fields = append(*fields, domain.FieldError{Field: f("kind"), Message: "must be individual, collective or household"})
+		}
+		if n.Name == "" {
+			*fields = append(*fields, domain.FieldError{Field: f("name"), Message: "required"})
+		}
+		if utf8.RuneCountInString(n.Name) > maxNameLen || utf8.RuneCountInString(n.JobTitle) > maxNameLen ||
+			utf8.RuneCountInString(n.Organisation) > maxNameLen {
+			*fields = append(*fields, domain.FieldError{Field: f("name"), Message: fmt.Sprintf("at most %d characters", maxNameLen)})
+		}
+		if utf8.RuneCountInString(n.Achievements) > maxAchievementsLen {
+			*fields = append(*fields, domain.FieldError{Field: f("achievements"), Message: fmt.Sprintf("at most %d characters", maxAchievementsLen)})
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
+// CreateNomination stores a draft dossier and starts its workflow. The rows are
+// committed only after the workflow has started, so a failure leaves nothing. It
+// returns KindInvalid with every offending field, KindForbidden when the user may
+// not create dossiers in the unit.
+func (s *Service) CreateNomination(ctx context.Context, userID int64, req CreateNominationInput) (domain.Nomination, error) {
+	var fields []domain.FieldError
+	req.UnitID, req.AwardCode, req.Title = strings.TrimSpace(req.UnitID), strings.TrimSpace(req.AwardCode), Clean(req.Title)
+	if req.UnitID == "" {
+		fields = append(fields, domain.FieldError{Field: "unit_id", Message: "required"})
+	}
+	if req.AwardCode == "" {
+		fields = append(fields, domain.FieldError{Field: "award_code", Message: "required"})
+	}
+	now := s.now()
+	if req.Year < 2000 || req.Year > now.Year()+1 {
+		fields = append(fields, domain.FieldError{Field: "year", Message: fmt.Sprintf("must be between 2000 and %d", now.Year()+1)})
+	}
+	if utf8.RuneCountInString(req.Title) > maxTitleLen {
+		fields = append(fields, domain.FieldError{Field: "title", Message: fmt.Sprintf("at most %d characters", maxTitleLen)})
+	}
+	nominees := validateNominees(req.Nominees, &fields)
+	if len(fields) > 0 {
+		return domain.Nomination{}, domain.Invalid("the dossier has invalid fields", fields...)
+	}
+	unit, err := s.Store.Unit(ctx, req.UnitID)
+	if domain.IsKind(err, domain.KindNotFound) {
+		return domain.Nomination{}, domain.Invalid("unknown unit", domain.FieldError{Field: "unit_id", Message: "no such unit"})
+	} else if err != nil {
+		return domain.Nomination{}, err
+	}
+	if err := s.Allow(userID, unit.ID, "nomination", "create"); err != nil {
+		return domain.Nomination{}, err
+	}
+	award, err := s.Store.Award(ctx, req.AwardCode)
+	if domain.IsKind(err, domain.KindNotFound) {
+		return domain.Nomination{}, domain.Invalid("unknown award", domain.FieldError{Field: "award_code", Message: "no such award"})
+	} else if err != nil {
+		return domain.Nomination{}, err
+	}
+	for i, nm := range nominees {
+		if !award.AllowsKind(nm.Kind) {
+			fields = append(fields, domain.FieldError{Field: fmt.Sprintf("nominees[%d].kind", i),
+				Message: fmt.Sprintf("%s cannot be given to a nominee of kind %s", award.Code, nm.Kind)})
+		}
+	}
+	if len(fields) > 0 {
+		return domain.Nomination{}, domain.Invalid("nominees do not fit the award", fields...)
+	}
+	route, err := s.Store.Route(ctx, unit.ID, award.Code, now)
+	if err != nil {
+		return domain.Nomination{}, err
+	}
+	if req.Title == "" {
+		req.Title = fmt.Sprintf("Đề nghị %s năm %d – %s", award.Name, req.Year, unit.Name)
+	}
+	id := uuid.NewString()
+	nn := store.NewNomination{ID: id, WorkflowID: workflows.NominationWorkflowID(id), UnitID: unit.ID,
+		AwardCode: award.Code, Year: req.Year, Title: req.Title, CreatedBy: userID, Route: route,
+		Nominees: nominees, At: now}
+	tx, err := s.Store.BeginTx(ctx)
+	if err != nil {
+		return domain.Nomination{}, err
+	}
+	defer tx.Rollback(ctx) //nolint:errcheck // no-op after commit
+	if err := store.CreateNominationTx(ctx, tx, nn); err != nil {
+		return domain.Nomination{}, err
+	}
+	_, err = s.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID: nn.WorkflowID, TaskQueue: s.TaskQueue,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
+		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+	}, workflows.NominationWorkflowName, workflows.NominationInput{NominationID: id, UnitID: unit.ID, CreatedBy: userID, Route: route})
+	if err != nil {
+		return domain.Nomination{}, fmt.Errorf("start dossier workflow: %w", err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		// The workflow exists without its rows: end it so nothing is left behind.
+		_ = s.Temporal.TerminateWorkflow(context.WithoutCancel(ctx), nn.WorkflowID, "", "dossier rows not committed")
+		return domain.Nomination{}, fmt.Errorf("commit dossier: %w", err)
+	}
+	return s.Store.Nomination(ctx, id)
+}
+
+// Nomination loads a dossier the user may read: KindNotFound for an unknown
+// dossier, KindForbidden for one outside the user's units.
+func (s *Service) Nomination(ctx context.Context, userID int64, id string) (domain.Nomination, error) {
+	n, err := s.Store.Nomination(ctx, id)
+	if err != nil {
+		return n, err
+	}
+	if err := s.Allow(userID, n.UnitID, "nomination", "read"); err != nil {
+		return domain.Nomination{}, err
+	}
+	return n, nil
+}
+
+// History returns the audit trail of a dossier the user may read.
+func (s *Service) History(ctx context.Context, userID int64, id string) ([]domain.AuditEvent, error) {
+	n, err := s.Nomination(ctx, userID, id)
+	if err != nil {
+		return nil, err
+	}
+	return s.Store.History(ctx, n.ID)
+}
+
+// EditNomination changes a draft or returned dossier's title and nominees: the
+// preparation and the supplementation after a return.
+func (s *Service) EditNomination(ctx context.Context, userID int64, id string, req EditNominationInput) (domain.Nomination, error) {
+	n, err := s.Nomination(ctx, userID, id)
+	if err != nil {
+		return n, err
+	}
+	if err := s.Allow(userID, n.UnitID, "nomination", "edit"); err != nil {
+		return n, err
+	}
+	var fields []domain.FieldError
+	var nominees []domain.Nominee
+	if req.Nominees != nil {
+		nominees = validateNominees(req.Nominees, &fields)
+		award, err := s.Store.Award(ctx, n.AwardCode)
+		if err != nil {
+			return n, err
+		}
+		for i, nm := range nominees {
+			if nm.Kind.Valid() && !award.AllowsKind(nm.Kind) {
+				fields = append(fields, domain.FieldError{Field: fmt.Sprintf("nominees[%d].kind", i), Message: "not allowed for this award"})
+			}
+		}
+	}
+	req.Title = Clean(req.Title)
+	if utf8.RuneCountInString(req.Title) > maxTitleLen {
+		fields = append(fields, domain.FieldError{Field: "title", Message: fmt.Sprintf("at most %d characters", maxTitleLen)})
+	}
+	if len(fields) > 0 {
+		return n, domain.Invalid("the dossier has invalid fields", fields...)
+	}
+	if err := s.Store.ReplaceNominees(ctx, n.ID, req.Title, nominees); err != nil {
+		return n, err
+	}
+	return s.Store.Nomination(ctx, n.ID)
+}
+
+// StepActions lists the actions that complete each step's task.
+var StepActions = map[domain.Step][]domain.Action{
+	domain.StepSubmit:     {domain.ActionSubmit, domain.ActionWithdraw},
+	domain.StepSupplement: {domain.ActionSubmit, domain.ActionWithdraw},
+	domain.StepAppraise:   {domain.ActionApprove, domain.ActionReturn, domain.ActionReject},
+	domain.StepDecide:     {domain.ActionDecide},
+	domain.StepForward:    {domain.ActionForward},
+}
+
+// ActOnTask completes an open inbox task with one of its step's actions.
+func (s *Service) ActOnTask(ctx context.Context, userID, taskID int64, req ActInput) (domain.Nomination, error) {
+	t, err := s.Store.Task(ctx, taskID)
+	if err != nil {
+		return domain.Nomination{}, err
+	}
+	if req.Version == nil {
+		req.Version = &t.Version
+	}
+	return s.Act(ctx, userID, t.NominationID, req, t.Step)
+}
+
+// Act authorises one action and sends it to the dossier's workflow as the act
+// update, waiting until the workflow has recorded it; it returns the dossier as the
+// read model now shows it. step, when set, is the task the action completes.
+// Errors: KindInvalid for a malformed action, KindForbidden when the user may not
+// take it, KindConflict for a wrong state or a stale version.
+func (s *Service) Act(ctx context.Context, userID int64, nominationID string, req ActInput, step domain.Step) (domain.Nomination, error) {
+	action := domain.Action(req.Action)
+	perm, inSubmittingUnit, ok := action.Permission()
+	if !ok {
+		return domain.Nomination{}, domain.Invalid("unknown action", domain.FieldError{Field: "action",
+			Message: "one of submit, approve, return, reject, forward, decide, withdraw"})
+	}
+	if step != "" && !containsAction(StepActions[step], action) {
+		return domain.Nomination{}, domain.Invalid("this task is not done by that action", domain.FieldError{Field: "action",
+			Message: fmt.Sprintf("a %s task takes %v", step, StepActions[step])})
+	}
+	var fields []domain.FieldError
+	missing := make([]string, 0, len(req.MissingItems))
+	for _, m := range req.MissingItems {
+		if m = Clean(m); m != "" {
+			missing = append(missing, m)
+		}
+	}
+	if action == domain.ActionReturn && len(missing) == 0 {
+		fields = append(fields, domain.FieldError{Field: "missing_items", Message: "list everything that is missing, at least one item"})
+	}
+	req.Reason = Clean(req.Reason)
+	if action == domain.ActionReject && req.Reason == "" {
+		fields = append(fields, domain.FieldError{Field: "reason", Message: "a rejection needs a written reason"})
+	}
+	if len(fields) > 0 {
+		return domain.Nomination{}, domain.Invalid("the action has invalid fields", fields...)
+	}
+	n, err := s.Nomination(ctx, userID, nominationID)
+	if err != nil {
+		return n, err
+	}
+	if n.Status.Terminal() {
+		return n, domain.Errorf(domain.KindConflict, "the dossier is %s", n.Status)
+	}
+	unit := n.CurrentUnitID
+	if inSubmittingUnit {
+		unit = n.UnitID
+	}
+	if err := s.Allow(userID, unit, "nomination", perm); err != nil {
+		return n, err
+	}
+	version := n.Version
+	if req.Version != nil {
+		version = *req.Version
+	}
+	in := workflows.ActInput{Action: action, ActorID: userID, UnitID: unit, Version: version,
+		Note: Clean(req.Note), MissingItems: missing, Reason: req.Reason}
+	h, err := s.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		WorkflowID: n.WorkflowID, UpdateName: workflows.UpdateAct, Args: []any{in},
+		WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	if err == nil {
+		var st workflows.NominationState
+		err = h.Get(ctx, &st)
+	}
+	if err != nil {
+		return n, updateError(err)
+	}
+	return s.Store.Nomination(ctx, nominationID)
+}
+
+func containsAction(as []domain.Action, a domain.Action) bool {
+	for _, x := range as {
+		if x == a {
+			return true
+		}
+	}
+	return false
+}
+
+// updateError maps a rejected or failed update to an application error: the
+// workflow's validator types become conflict/invalid/forbidden; a closed workflow
+// is a conflict.
+func updateError(err error) error {
+	var appErr *temporal.ApplicationError
+	if errors.As(err, &appErr) {
+		switch appErr.Type() {
+		case workflows.ErrTypeStaleVersion, workflows.ErrTypeWrongState, workflows.ErrTypeWrongUnit:
+			return &domain.Error{Kind: domain.KindConflict, Message: appErr.Message(), Err: err}
+		case workflows.ErrTypeInvalid:
+			return &domain.Error{Kind: domain.KindInvalid, Message: appErr.Message(), Err: err}
+		case workflows.ErrTypeSeparation:
+			return &domain.Error{Kind: domain.KindForbidden, Message: appErr.Message(), Err: err}
+		}
+	}
+	var nf *serviceerror.NotFound
+	if errors.As(err, &nf) {
+		return &domain.Error{Kind: domain.KindConflict, Message: "the dossier's procedure has ended", Err: err}
+	}
+	return fmt.Errorf("dossier update: %w", err)
+}
+
+// NominationFilter narrows a dossier list.
+type NominationFilter struct {
+	UnitID, Status, AwardCode string
+	Year, Limit, Offset       int
+}
+
+// Nominations lists the dossiers the user may read, newest first.
+func (s *Service) Nominations(ctx context.Context, userID int64, f NominationFilter) ([]domain.Nomination, error) {
+	return s.Store.Nominations(ctx, store.NominationFilter{
+		Units: s.Authz.VisibleUnits(userID, "nomination", "read"), UnitID: f.UnitID, Status: f.Status,
+		AwardCode: f.AwardCode, Year: f.Year, Limit: f.Limit, Offset: f.Offset,
+	})
+}
+
+// Inbox returns the open tasks the user may act on, soonest due first.
+func (s *Service) Inbox(ctx context.Context, userID int64) ([]domain.Task, error) {
+	return s.Store.Inbox(ctx, userID, 100, s.now())
+}
+
+// Awards returns the award catalogue.
+func (s *Service) Awards(ctx context.Context) ([]domain.Award, error) { return s.Store.Awards(ctx) }
