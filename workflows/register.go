@@ -11,4 +11,5 @@ import (
 func Register(w worker.Registry, acts *activities.Activities) {
 	w.RegisterWorkflowWithOptions(NominationWorkflow, workflow.RegisterOptions{Name: NominationWorkflowName})
 	w.RegisterActivity(acts)
+	// Feature workflows: each feature registers its workflows here with one line.
 }

@@ -67,6 +67,9 @@ func (s *Server) Handler() http.Handler {
 	auth.GET("/nominations/:id/history", s.history)
 	auth.GET("/inbox", s.inbox)
 	auth.POST("/tasks/:id/actions", s.actOnTask)
+	auth.GET("/notifications", s.notifications)
+	auth.POST("/notifications/read", s.markNotificationsRead)
+	// Feature routes: each feature registers its group here with one line.
 	for _, m := range s.Mount {
 		m(r)
 	}
