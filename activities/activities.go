@@ -6,6 +6,7 @@ package activities
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/tdkt/tdkt/internal/calendar"
@@ -13,32 +14,92 @@ import (
 	"github.com/tdkt/tdkt/internal/store"
 )
 
-// DefaultDueWorkingDays are the time limits of each step in working days, from the
-// pre-2024 rules still in use (DOMAIN.md §5): 10 working days to appraise and decide
-// from a complete dossier at each level.
-var DefaultDueWorkingDays = map[domain.Step]int{
-	domain.StepAppraise:   10,
-	domain.StepDecide:     5,
-	domain.StepForward:    5,
-	domain.StepSupplement: 10,
-}
-
 // Activities are the nomination activities, with their dependencies.
 type Activities struct {
-	Store    *store.Store
-	Calendar *calendar.Calendar
-	// DueWorkingDays gives each step's time limit; a step not listed has no due date.
-	DueWorkingDays map[domain.Step]int
+	Store *store.Store
+	// Calendar returns the working-day calendar in force (the published decisions
+	// plus the administrator's overrides). Nil uses the published calendar alone.
+	Calendar func(ctx context.Context) (*calendar.Calendar, error)
+	// AddWorkingDays, when set, replaces the calendar arithmetic: tests use it to
+	// make "N working days" pass in seconds.
+	AddWorkingDays func(from time.Time, n int) time.Time
 }
 
-// Record writes one transition of a dossier — its projection, the task it closes and
-// the one it opens with its due date, any decision, and the audit event — in one
-// PostgreSQL transaction. It is idempotent on (dossier, seq).
-func (a *Activities) Record(ctx context.Context, t domain.Transition) (domain.RecordResult, error) {
-	var due *time.Time
-	if n, ok := a.DueWorkingDays[t.Step]; ok && t.Step != "" && a.Calendar != nil {
-		d := a.Calendar.AddWorkingDays(t.At, n)
-		due = &d
+// StepLimit is a step's time limit in working days and how many working days
+// before the due date its assignees are reminded.
+type StepLimit struct {
+	WorkingDays, RemindBefore int
+}
+
+func (a *Activities) adder(ctx context.Context) (func(time.Time, int) time.Time, error) {
+	if a.AddWorkingDays != nil {
+		return a.AddWorkingDays, nil
 	}
-	return a.Store.Record(ctx, t, due)
+	var cal *calendar.Calendar
+	var err error
+	if a.Calendar != nil {
+		cal, err = a.Calendar(ctx)
+	} else {
+		cal, err = calendar.New(calendar.Published())
+	}
+	if err != nil {
+		return nil, fmt.Errorf("calendar: %w", err)
+	}
+	return cal.AddWorkingDays, nil
+}
+
+// Record writes one transition of a dossier — its projection, the tasks it closes
+// and opens with their due dates and reminders in working days, per-nominee
+// outcomes, decisions, letters, concurrence, consultation and council records, and
+// the audit event — in one PostgreSQL transaction. It is idempotent on (dossier, seq).
+func (a *Activities) Record(ctx context.Context, t domain.Transition) (domain.RecordResult, error) {
+	add, err := a.adder(ctx)
+	if err != nil {
+		return domain.RecordResult{}, err
+	}
+	limits, err := a.Store.StepLimits(ctx)
+	if err != nil {
+		return domain.RecordResult{}, err
+	}
+	tm := store.Timing{Due: map[domain.Step]time.Time{}, Remind: map[domain.Step]time.Time{}}
+	for _, o := range t.Open {
+		l, ok := limits[o.Step]
+		if !ok {
+			continue
+		}
+		tm.Due[o.Step] = add(t.At, l.WorkingDays)
+		if l.RemindBefore > 0 && l.WorkingDays > l.RemindBefore {
+			tm.Remind[o.Step] = add(t.At, l.WorkingDays-l.RemindBefore)
+		}
+	}
+	if t.ConsultationDays > 0 {
+		tm.ConsultationCloses = add(t.At, t.ConsultationDays)
+	}
+	if len(t.ConcurrenceUnits) > 0 {
+		if l, ok := limits[domain.StepConcur]; ok {
+			tm.ConcurrenceDue = add(t.At, l.WorkingDays)
+		}
+	}
+	return a.Store.Record(ctx, t, tm)
+}
+
+// DeadlineInput names the open stage a reminder or an escalation is about.
+type DeadlineInput struct {
+	NominationID string      `json:"nomination_id"`
+	Seq          int         `json:"seq"`
+	Step         domain.Step `json:"step"`
+	UnitID       string      `json:"unit_id"`
+}
+
+// Remind notifies the assignees of the dossier's open tasks that their due date is
+// near; once per stage (deduplicated on the dossier version).
+func (a *Activities) Remind(ctx context.Context, in DeadlineInput) error {
+	return a.Store.RemindOpenTasks(ctx, in.NominationID, in.Seq, time.Now())
+}
+
+// Escalate flags the dossier's open tasks overdue and notifies their assignees and
+// the head of the responsible body (unit head and decider of the task's unit); once
+// per stage.
+func (a *Activities) Escalate(ctx context.Context, in DeadlineInput) error {
+	return a.Store.EscalateOpenTasks(ctx, in.NominationID, in.Seq, time.Now())
 }

@@ -27,8 +27,9 @@ const (
 	QueryState = "state"
 )
 
-// Errors the act update's validator and handler return; the API maps them to 409.
-// They are non-retryable application errors whose Type is the name below.
+// Errors the act update's validator and handler return; the API maps them to
+// 409 (stale, wrong state, wrong unit), 400 (invalid) and 403 (separation of
+// duties). They are non-retryable application errors whose Type is the name below.
 const (
 	ErrTypeStaleVersion = "StaleVersion"
 	ErrTypeWrongState   = "WrongState"
@@ -45,32 +46,79 @@ type NominationInput struct {
 	NominationID string             `json:"nomination_id"`
 	UnitID       string             `json:"unit_id"` // the submitting unit
 	CreatedBy    int64              `json:"created_by"`
+	AwardCode    string             `json:"award_code"`
+	Procedure    domain.Procedure   `json:"procedure"`
 	Route        []domain.RouteStop `json:"route"`
+}
+
+// Outcome is a decider's choice for one nominee at a decide or forward step.
+type Outcome struct {
+	NomineeID int64  `json:"nominee_id"`
+	Outcome   string `json:"outcome"` // award | forward | downgrade | reject
+	AwardCode string `json:"award_code,omitempty"`
+	Reason    string `json:"reason,omitempty"`
+}
+
+// NomineeRef is a nominee as the workflow tracks it.
+type NomineeRef struct {
+	ID     int64  `json:"id"`
+	Kind   string `json:"kind"`
+	Status string `json:"status"` // pending, held, awarded, downgraded, rejected
 }
 
 // ActInput is one action on a dossier, sent as the act update.
 type ActInput struct {
 	Action  domain.Action `json:"action"`
 	ActorID int64         `json:"actor_id"`
-	// UnitID is the unit in which the API authorised the actor; it must be where the
-	// open step sits (the submitting unit for submit and withdraw).
+	// OnBehalfOf is the user whose authority the actor uses under a delegation.
+	OnBehalfOf int64 `json:"on_behalf_of,omitempty"`
+	// UnitID is the unit in which the API authorised the actor: where the open step
+	// sits (the submitting unit for submit and withdraw; the consulted unit for concur).
 	UnitID string `json:"unit_id"`
 	// Version is the dossier version the actor saw; a different one is stale.
 	Version      int      `json:"version"`
 	Note         string   `json:"note,omitempty"`
 	MissingItems []string `json:"missing_items,omitempty"`
 	Reason       string   `json:"reason,omitempty"`
+	// Nominees is the dossier's nominee list, sent with submit (the API reads it).
+	Nominees []NomineeRef `json:"nominees,omitempty"`
+	// Units are the units asked for concurrence (request_concurrence).
+	Units []string `json:"units,omitempty"`
+	// Answer is a concurrence answer: agree or object.
+	Answer string `json:"answer,omitempty"`
+	// NomineeID names the nominee of a hold or release.
+	NomineeID int64 `json:"nominee_id,omitempty"`
+	// Outcomes are per-nominee choices at decide and forward; a nominee not listed
+	// is awarded (decide) or forwarded (forward).
+	Outcomes []Outcome `json:"outcomes,omitempty"`
 }
 
 // NominationState is the workflow's view of a dossier, returned by every update and query.
 type NominationState struct {
-	Status        domain.Status    `json:"status"`
-	Step          domain.Step      `json:"step,omitempty"`
-	Version       int              `json:"version"`
-	RouteIndex    int              `json:"route_index"`
-	CurrentUnitID string           `json:"current_unit_id,omitempty"`
-	Returned      int              `json:"returned"` // how many times it was returned for supplementation
-	Decision      *domain.Decision `json:"decision,omitempty"`
+	Status        domain.Status     `json:"status"`
+	Step          domain.Step       `json:"step,omitempty"`
+	Version       int               `json:"version"`
+	RouteIndex    int               `json:"route_index"`
+	CurrentUnitID string            `json:"current_unit_id,omitempty"`
+	Returned      int               `json:"returned"` // times returned for supplementation (at most once)
+	ReturnedFrom  domain.Status     `json:"returned_from,omitempty"`
+	Nominees      []NomineeRef      `json:"nominees,omitempty"`
+	Decisions     []domain.Decision `json:"decisions,omitempty"`
+
+	// Per-level progress, reset when the dossier moves to the next level.
+	ConcurrenceRound   int      `json:"concurrence_round,omitempty"`
+	ConcurrencePending []string `json:"concurrence_pending,omitempty"`
+	ConcurrenceDone    bool     `json:"concurrence_done,omitempty"`
+	ConsultationRound  int      `json:"consultation_round,omitempty"`
+	ConsultationDone   bool     `json:"consultation_done,omitempty"`
+	CouncilSession     int      `json:"council_session,omitempty"`
+	CouncilPassed      bool     `json:"council_passed,omitempty"`
+
+	// The open stage's deadline and reminder, and whether they have fired.
+	DueAt     *time.Time `json:"due_at,omitempty"`
+	RemindAt  *time.Time `json:"remind_at,omitempty"`
+	Reminded  bool       `json:"reminded,omitempty"`
+	Escalated bool       `json:"escalated,omitempty"`
 }
 
 // nomination is the running state machine of one dossier.
@@ -80,10 +128,14 @@ type nomination struct {
 }
 
 // NominationWorkflow runs one dossier from draft to a decision, a rejection or a
-// withdrawal. Every action arrives as the act update; the update is validated
-// (state, version, unit, separation of duties) before it enters history, applied,
-// recorded in PostgreSQL by the Record local activity, and answered only after the
-// record commits.
+// withdrawal, level by level along its route: intake, appraisal (with concurrence
+// where required), public consultation, council vote, then the decision or the
+// forwarding with a submission letter. Every user action arrives as the act update;
+// the update is validated (state, version, unit, separation of duties) before it
+// enters history, applied, recorded in PostgreSQL by the Record local activity, and
+// answered only after the record commits. Durable timers remind the assignees
+// before each stage's due date, escalate when it passes, close consultation windows
+// and count silent concurrence as no objection.
 func NominationWorkflow(ctx workflow.Context, in NominationInput) (NominationState, error) {
 	if len(in.Route) == 0 {
 		return NominationState{}, temporal.NewNonRetryableApplicationError("empty route", ErrTypeInvalid, nil)
@@ -101,7 +153,7 @@ func NominationWorkflow(ctx workflow.Context, in NominationInput) (NominationSta
 				return n.state, err
 			}
 			defer mu.Unlock()
-			// Another update may have run while this one waited for the lock.
+			// Another update or a timer may have run while this one waited for the lock.
 			if err := n.validate(a); err != nil {
 				return n.state, err
 			}
@@ -111,8 +163,37 @@ func NominationWorkflow(ctx workflow.Context, in NominationInput) (NominationSta
 	); err != nil {
 		return n.state, err
 	}
-	if err := workflow.Await(ctx, func() bool { return n.state.Status.Terminal() }); err != nil {
-		return n.state, err
+	for !n.state.Status.Terminal() {
+		v := n.state.Version
+		at, fire := n.nextTimer()
+		changed := func() bool { return n.state.Version != v || n.state.Status.Terminal() }
+		if fire == nil {
+			if err := workflow.Await(ctx, changed); err != nil {
+				return n.state, err
+			}
+			continue
+		}
+		wait := at.Sub(workflow.Now(ctx))
+		if wait < 0 {
+			wait = 0
+		}
+		ok, err := workflow.AwaitWithTimeout(ctx, wait, changed)
+		if err != nil {
+			return n.state, err
+		}
+		if ok {
+			continue
+		}
+		if err := mu.Lock(ctx); err != nil {
+			return n.state, err
+		}
+		if n.state.Version == v {
+			if err := fire(ctx); err != nil {
+				workflow.GetLogger(ctx).Error("timer action failed; retrying in a minute", "error", err)
+				_ = workflow.Sleep(ctx, time.Minute)
+			}
+		}
+		mu.Unlock()
 	}
 	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
 		return n.state, err
@@ -120,8 +201,74 @@ func NominationWorkflow(ctx workflow.Context, in NominationInput) (NominationSta
 	return n.state, nil
 }
 
+// nextTimer returns the next instant at which the workflow acts by itself, and the
+// action: remind the assignees, then at the due date close the consultation window,
+// count silent concurrence as agreement, or escalate an overdue task.
+func (n *nomination) nextTimer() (time.Time, func(workflow.Context) error) {
+	s := &n.state
+	if s.RemindAt != nil && !s.Reminded && (s.DueAt == nil || s.RemindAt.Before(*s.DueAt)) {
+		return *s.RemindAt, func(ctx workflow.Context) error {
+			if err := n.runLocal(ctx, "Remind", n.deadlineInput()); err != nil {
+				return err
+			}
+			s.Reminded = true
+			return nil
+		}
+	}
+	if s.DueAt == nil {
+		return time.Time{}, nil
+	}
+	switch s.Status {
+	case domain.StatusConsulting:
+		return *s.DueAt, func(ctx workflow.Context) error {
+			_, err := n.apply(ctx, ActInput{Action: domain.ActionConsultationClosed, UnitID: s.CurrentUnitID})
+			return err
+		}
+	case domain.StatusConcurring:
+		return *s.DueAt, func(ctx workflow.Context) error {
+			_, err := n.apply(ctx, ActInput{Action: domain.ActionConcurrenceSilent, UnitID: s.CurrentUnitID})
+			return err
+		}
+	}
+	if s.Escalated {
+		return time.Time{}, nil
+	}
+	return *s.DueAt, func(ctx workflow.Context) error {
+		if err := n.runLocal(ctx, "Escalate", n.deadlineInput()); err != nil {
+			return err
+		}
+		s.Escalated = true
+		return nil
+	}
+}
+
+func (n *nomination) deadlineInput() activities.DeadlineInput {
+	return activities.DeadlineInput{NominationID: n.in.NominationID, Seq: n.state.Version, Step: n.state.Step,
+		UnitID: n.state.CurrentUnitID}
+}
+
 func rejectf(typ, format string, args ...any) error {
 	return temporal.NewNonRetryableApplicationError(fmt.Sprintf(format, args...), typ, nil)
+}
+
+func (n *nomination) stop() domain.RouteStop { return n.in.Route[n.state.RouteIndex] }
+
+func (n *nomination) nominee(id int64) *NomineeRef {
+	for i := range n.state.Nominees {
+		if n.state.Nominees[i].ID == id {
+			return &n.state.Nominees[i]
+		}
+	}
+	return nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }
 
 // validate decides whether action a may be applied to the current state. It is pure:
@@ -137,40 +284,102 @@ func (n *nomination) validate(a ActInput) error {
 	if a.ActorID == 0 {
 		return rejectf(ErrTypeInvalid, "no actor")
 	}
-	stop := n.in.Route[s.RouteIndex]
+	inState := func(states ...domain.Status) error {
+		for _, st := range states {
+			if s.Status == st {
+				return nil
+			}
+		}
+		return rejectf(ErrTypeWrongState, "dossier is %s; %s is not possible now", s.Status, a.Action)
+	}
+	var err error
 	switch a.Action {
 	case domain.ActionSubmit:
-		if s.Status != domain.StatusDraft && s.Status != domain.StatusReturned {
-			return rejectf(ErrTypeWrongState, "only a draft or returned dossier can be submitted; it is %s", s.Status)
+		if err = inState(domain.StatusDraft, domain.StatusReturned); err == nil && len(a.Nominees) == 0 {
+			err = rejectf(ErrTypeInvalid, "a dossier needs at least one nominee")
 		}
 	case domain.ActionWithdraw:
-		// Allowed in any open state: the submitting unit may withdraw before a decision.
-	case domain.ActionApprove, domain.ActionReturn, domain.ActionReject:
-		if s.Status != domain.StatusAppraising {
-			return rejectf(ErrTypeWrongState, "dossier is %s, not under appraisal", s.Status)
-		}
-		if a.Action == domain.ActionReturn {
-			if len(a.MissingItems) == 0 {
-				return rejectf(ErrTypeInvalid, "a return must list the missing items")
-			}
-			if s.Returned > 0 {
+		// Any open state: the submitting unit may withdraw before a decision.
+	case domain.ActionAccept:
+		err = inState(domain.StatusIntake)
+	case domain.ActionReturn:
+		if err = inState(domain.StatusIntake, domain.StatusAppraising); err == nil {
+			switch {
+			case len(a.MissingItems) == 0:
+				err = rejectf(ErrTypeInvalid, "a return must list the missing items")
+			case s.Returned > 0:
 				// The law allows one return with one complete list of what is missing.
-				return rejectf(ErrTypeWrongState, "dossier was already returned once; approve or reject it")
+				err = rejectf(ErrTypeWrongState, "dossier was already returned once; approve or reject it")
 			}
 		}
-		if a.Action == domain.ActionReject && a.Reason == "" {
-			return rejectf(ErrTypeInvalid, "a rejection needs a written reason")
+	case domain.ActionReject:
+		if err = inState(domain.StatusIntake, domain.StatusAppraising); err == nil && a.Reason == "" {
+			err = rejectf(ErrTypeInvalid, "a rejection needs a written reason")
+		}
+	case domain.ActionRequestConcurrence:
+		if err = inState(domain.StatusAppraising); err == nil && len(a.Units) == 0 {
+			err = rejectf(ErrTypeInvalid, "name the units asked for concurrence")
+		}
+	case domain.ActionConcur:
+		if err = inState(domain.StatusConcurring); err == nil {
+			if !contains(s.ConcurrencePending, a.UnitID) {
+				err = rejectf(ErrTypeWrongUnit, "unit %s was not asked or has answered", a.UnitID)
+			} else if a.Answer != "agree" && a.Answer != "object" {
+				err = rejectf(ErrTypeInvalid, "a concurrence answer is agree or object")
+			}
+		}
+		if err != nil {
+			return err
+		}
+		return nil // the consulted unit answers; separation of duties is not in question
+	case domain.ActionApprove:
+		if err = inState(domain.StatusAppraising); err == nil && n.stop().Concurrence && !s.ConcurrenceDone {
+			err = rejectf(ErrTypeWrongState, "this level needs concurrence opinions before approval")
+		}
+	case domain.ActionComment:
+		if err = inState(domain.StatusConsulting); err == nil && a.Note == "" {
+			err = rejectf(ErrTypeInvalid, "a comment needs a text")
+		}
+		if err != nil {
+			return err
+		}
+		return nil // anyone who may read the dossier may comment during the window
+	case domain.ActionCloseVote:
+		err = inState(domain.StatusVoting)
+	case domain.ActionHold, domain.ActionRelease:
+		if err = inState(domain.StatusIntake, domain.StatusAppraising, domain.StatusConcurring, domain.StatusConsulting,
+			domain.StatusVoting, domain.StatusDeciding, domain.StatusForwarding); err == nil {
+			nm := n.nominee(a.NomineeID)
+			switch {
+			case nm == nil:
+				err = rejectf(ErrTypeInvalid, "no nominee %d in this dossier", a.NomineeID)
+			case a.Action == domain.ActionHold && nm.Status != domain.NomineePending:
+				err = rejectf(ErrTypeWrongState, "nominee %d is %s", a.NomineeID, nm.Status)
+			case a.Action == domain.ActionHold && a.Reason == "":
+				err = rejectf(ErrTypeInvalid, "a hold needs a reason (discipline, investigation, inspection, complaint)")
+			case a.Action == domain.ActionRelease && nm.Status != domain.NomineeHeld:
+				err = rejectf(ErrTypeWrongState, "nominee %d is not on hold", a.NomineeID)
+			}
 		}
 	case domain.ActionDecide:
-		if s.Status != domain.StatusDeciding || !stop.Decides {
-			return rejectf(ErrTypeWrongState, "dossier is %s; this level does not decide it now", s.Status)
+		if err = inState(domain.StatusDeciding); err == nil && !n.stop().Decides {
+			err = rejectf(ErrTypeWrongState, "this level does not decide the award")
+		}
+		if err == nil {
+			err = n.validateOutcomes(a, "award")
 		}
 	case domain.ActionForward:
-		if s.Status != domain.StatusForwarding || stop.Decides {
-			return rejectf(ErrTypeWrongState, "dossier is %s; nothing to forward", s.Status)
+		if err = inState(domain.StatusForwarding); err == nil && n.stop().Decides {
+			err = rejectf(ErrTypeWrongState, "nothing to forward: this level decides")
+		}
+		if err == nil {
+			err = n.validateOutcomes(a, "forward")
 		}
 	default:
 		return rejectf(ErrTypeInvalid, "unknown action %q", a.Action)
+	}
+	if err != nil {
+		return err
 	}
 	if a.Action == domain.ActionSubmit || a.Action == domain.ActionWithdraw {
 		if a.UnitID != n.in.UnitID {
@@ -181,42 +390,45 @@ func (n *nomination) validate(a ActInput) error {
 	if a.UnitID != s.CurrentUnitID {
 		return rejectf(ErrTypeWrongUnit, "the dossier is at unit %s, not %s", s.CurrentUnitID, a.UnitID)
 	}
-	if a.ActorID == n.in.CreatedBy {
-		return rejectf(ErrTypeSeparation, "nobody may appraise or decide a dossier they prepared")
+	if a.ActorID == n.in.CreatedBy || (a.OnBehalfOf != 0 && a.OnBehalfOf == n.in.CreatedBy) {
+		return rejectf(ErrTypeSeparation, "nobody may appraise, vote on or decide a dossier they prepared")
 	}
 	return nil
 }
 
-// next computes the state after a valid action, without side effects.
-func (n *nomination) next(a ActInput) NominationState {
-	s := n.state
-	s.Version++
-	route := n.in.Route
-	at := func(i int, st domain.Status, step domain.Step) {
-		s.RouteIndex, s.Status, s.Step, s.CurrentUnitID = i, st, step, route[i].UnitID
-	}
-	switch a.Action {
-	case domain.ActionSubmit:
-		at(s.RouteIndex, domain.StatusAppraising, domain.StepAppraise) // resumes where it was returned
-	case domain.ActionApprove:
-		if route[s.RouteIndex].Decides {
-			at(s.RouteIndex, domain.StatusDeciding, domain.StepDecide)
-		} else {
-			at(s.RouteIndex, domain.StatusForwarding, domain.StepForward)
+// validateOutcomes checks per-nominee choices: known pending nominees, known
+// outcomes, an award code on a downgrade, a reason on a rejection; something must
+// be left to decide or forward.
+func (n *nomination) validateOutcomes(a ActInput, pass string) error {
+	seen := map[int64]bool{}
+	for _, o := range a.Outcomes {
+		nm := n.nominee(o.NomineeID)
+		switch {
+		case nm == nil:
+			return rejectf(ErrTypeInvalid, "no nominee %d in this dossier", o.NomineeID)
+		case seen[o.NomineeID]:
+			return rejectf(ErrTypeInvalid, "nominee %d listed twice", o.NomineeID)
+		case nm.Status != domain.NomineePending:
+			return rejectf(ErrTypeWrongState, "nominee %d is %s", o.NomineeID, nm.Status)
+		case o.Outcome != pass && o.Outcome != "downgrade" && o.Outcome != "reject":
+			return rejectf(ErrTypeInvalid, "outcome %q: use %s, downgrade or reject", o.Outcome, pass)
+		case o.Outcome == "downgrade" && o.AwardCode == "":
+			return rejectf(ErrTypeInvalid, "a downgrade names the award this level grants")
+		case o.Outcome == "reject" && o.Reason == "":
+			return rejectf(ErrTypeInvalid, "rejecting nominee %d needs a reason", o.NomineeID)
 		}
-	case domain.ActionReturn:
-		s.Status, s.Step, s.CurrentUnitID = domain.StatusReturned, domain.StepSupplement, n.in.UnitID
-		s.Returned++
-	case domain.ActionReject:
-		s.Status, s.Step, s.CurrentUnitID = domain.StatusRejected, "", ""
-	case domain.ActionForward:
-		at(s.RouteIndex+1, domain.StatusAppraising, domain.StepAppraise)
-	case domain.ActionDecide:
-		s.Status, s.Step, s.CurrentUnitID = domain.StatusDecided, "", ""
-	case domain.ActionWithdraw:
-		s.Status, s.Step, s.CurrentUnitID = domain.StatusWithdrawn, "", ""
+		seen[o.NomineeID] = true
 	}
-	return s
+	pending := 0
+	for _, nm := range n.state.Nominees {
+		if nm.Status == domain.NomineePending {
+			pending++
+		}
+	}
+	if pending == 0 {
+		return rejectf(ErrTypeWrongState, "no nominee is ready: the others are on hold")
+	}
+	return nil
 }
 
 // recordOptions keep the Record step short and local to the worker, retrying
@@ -232,41 +444,21 @@ var recordOptions = workflow.LocalActivityOptions{
 	},
 }
 
-// apply records the transition and, once it has committed, makes it the state.
-func (n *nomination) apply(ctx workflow.Context, a ActInput) (NominationState, error) {
-	from := n.state
-	to := n.next(a)
-	t := domain.Transition{
-		NominationID:  n.in.NominationID,
-		Seq:           to.Version,
-		At:            workflow.Now(ctx).UTC(),
-		ActorID:       a.ActorID,
-		Action:        a.Action,
-		FromStatus:    from.Status,
-		ToStatus:      to.Status,
-		Step:          to.Step,
-		UnitID:        a.UnitID,
-		CurrentUnitID: to.CurrentUnitID,
-		RouteIndex:    to.RouteIndex,
-		MissingItems:  a.MissingItems,
-		Reason:        a.Reason,
-		Note:          a.Note,
-	}
-	if a.Action == domain.ActionDecide {
-		t.Decide = true
-		t.DecisionUnitID = from.CurrentUnitID
-	}
-	var acts *activities.Activities
+func (n *nomination) runLocal(ctx workflow.Context, name string, arg any) error {
+	lctx := workflow.WithLocalActivityOptions(ctx, recordOptions)
+	return workflow.ExecuteLocalActivity(lctx, name, arg).Get(ctx, nil)
+}
+
+func (n *nomination) record(ctx workflow.Context, t domain.Transition) (domain.RecordResult, error) {
 	var res domain.RecordResult
 	lctx := workflow.WithLocalActivityOptions(ctx, recordOptions)
+	var acts *activities.Activities
 	if err := workflow.ExecuteLocalActivity(lctx, acts.Record, t).Get(ctx, &res); err != nil {
 		var appErr *temporal.ApplicationError
 		if errors.As(err, &appErr) {
-			return n.state, err
+			return res, err
 		}
-		return n.state, fmt.Errorf("record %s: %w", a.Action, err)
+		return res, fmt.Errorf("record %s: %w", t.Action, err)
 	}
-	to.Decision = res.Decision
-	n.state = to
-	return n.state, nil
+	return res, nil
 }

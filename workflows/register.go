@@ -12,4 +12,5 @@ func Register(w worker.Registry, acts *activities.Activities) {
 	w.RegisterWorkflowWithOptions(NominationWorkflow, workflow.RegisterOptions{Name: NominationWorkflowName})
 	w.RegisterActivity(acts)
 	// Feature workflows: each feature registers its workflows here with one line.
+	RegisterReviewWorkflows(w)
 }

@@ -34,12 +34,16 @@ type NomineeInput struct {
 	JobTitle     string `json:"job_title"`
 	Organisation string `json:"organisation"`
 	Achievements string `json:"achievements"`
+	SubjectID    *int64 `json:"subject_id"` // optional: the subject (đối tượng) whose history is checked
 }
 
 // CreateNominationInput is a new dossier as a user enters it.
 type CreateNominationInput struct {
-	UnitID    string         `json:"unit_id"`
-	AwardCode string         `json:"award_code"`
+	UnitID    string `json:"unit_id"`
+	AwardCode string `json:"award_code"`
+	// Kind is the kind of commendation (merit by default; extraordinary uses the
+	// simplified procedure).
+	Kind      string         `json:"kind"`
 	Year      int            `json:"year"`
 	Title     string         `json:"title"`
 	Nominees  []NomineeInput `json:"nominees"`
@@ -59,6 +63,18 @@ type ActInput struct {
 	Note         string   `json:"note"`
 	MissingItems []string `json:"missing_items"`
 	Reason       string   `json:"reason"`
+	// Units are the units asked for concurrence (request_concurrence).
+	Units []string `json:"units"`
+	// UnitID is the consulted unit answering a concurrence (concur); defaults to
+	// the user's only unit holding the appraiser role among those asked.
+	UnitID string `json:"unit_id"`
+	// Answer is agree or object (concur).
+	Answer string `json:"answer"`
+	// NomineeID names the nominee of a hold or release.
+	NomineeID int64 `json:"nominee_id"`
+	// Outcomes are per-nominee choices at decide (award, downgrade, reject) and
+	// forward (forward, downgrade, reject).
+	Outcomes []workflows.Outcome `json:"outcomes"`
 }
 
 // Clean normalises user text to NFC and trims it, so Vietnamese text typed on
@@ -78,7 +94,8 @@ func validateNominees(in []NomineeInput, fields *[]domain.FieldError) []domain.N
 	for i, nm := range in {
 		f := func(name string) string { return fmt.Sprintf("nominees[%d].%s", i, name) }
 		n := domain.Nominee{Position: i + 1, Kind: domain.NomineeKind(nm.Kind), Name: Clean(nm.Name),
-			JobTitle: Clean(nm.JobTitle), Organisation: Clean(nm.Organisation), Achievements: Clean(nm.Achievements)}
+			JobTitle: Clean(nm.JobTitle), Organisation: Clean(nm.Organisation), Achievements: Clean(nm.Achievements),
+			SubjectID: nm.SubjectID}
 		if !n.Kind.Valid() {
 			*fields = append(*fields, domain.FieldError{Field: f("kind"), Message: "must be individual, collective or household"})
 		}
@@ -111,6 +128,13 @@ func (s *Service) CreateNomination(ctx context.Context, userID int64, req Create
 		fields = append(fields, domain.FieldError{Field: "award_code", Message: "required"})
 	}
 	now := s.now()
+	kind := domain.NominationKind(req.Kind)
+	if req.Kind == "" {
+		kind = domain.KindMerit
+	}
+	if !kind.Valid() {
+		fields = append(fields, domain.FieldError{Field: "kind", Message: "one of merit, extraordinary, movement, long_service, foreign"})
+	}
 	if req.Year < 2000 || req.Year > now.Year()+1 {
 		fields = append(fields, domain.FieldError{Field: "year", Message: fmt.Sprintf("must be between 2000 and %d", now.Year()+1)})
 	}
@@ -145,17 +169,32 @@ func (s *Service) CreateNomination(ctx context.Context, userID int64, req Create
 	if len(fields) > 0 {
 		return domain.Nomination{}, domain.Invalid("nominees do not fit the award", fields...)
 	}
-	route, err := s.Store.Route(ctx, unit.ID, award.Code, now)
+	nomineeKind := string(nominees[0].Kind)
+	for _, nm := range nominees {
+		if string(nm.Kind) != nomineeKind {
+			nomineeKind = ""
+		}
+	}
+	rr, err := s.Store.Route(ctx, unit.ID, award.Code, nomineeKind, now)
 	if err != nil {
 		return domain.Nomination{}, err
+	}
+	route := rr.Route
+	procedure := domain.Procedure(rr.Rule.Procedure)
+	if kind == domain.KindExtraordinary {
+		// Extraordinary achievements: tờ trình, list and summary; no council minutes.
+		procedure = domain.ProcedureSimplified
+		for i := range route {
+			route[i].Council, route[i].ConsultationDays = false, 0
+		}
 	}
 	if req.Title == "" {
 		req.Title = fmt.Sprintf("Đề nghị %s năm %d – %s", award.Name, req.Year, unit.Name)
 	}
 	id := uuid.NewString()
 	nn := store.NewNomination{ID: id, WorkflowID: workflows.NominationWorkflowID(id), UnitID: unit.ID,
-		AwardCode: award.Code, Year: req.Year, Title: req.Title, CreatedBy: userID, Route: route,
-		Nominees: nominees, At: now}
+		AwardCode: award.Code, Kind: kind, Procedure: procedure, Year: req.Year, Title: req.Title, CreatedBy: userID,
+		Route: route, Nominees: nominees, At: now}
 	tx, err := s.Store.BeginTx(ctx)
 	if err != nil {
 		return domain.Nomination{}, err
@@ -168,7 +207,8 @@ func (s *Service) CreateNomination(ctx context.Context, userID int64, req Create
 		ID: nn.WorkflowID, TaskQueue: s.TaskQueue,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
 		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-	}, workflows.NominationWorkflowName, workflows.NominationInput{NominationID: id, UnitID: unit.ID, CreatedBy: userID, Route: route})
+	}, workflows.NominationWorkflowName, workflows.NominationInput{NominationID: id, UnitID: unit.ID, CreatedBy: userID,
+		AwardCode: award.Code, Procedure: procedure, Route: route})
 	if err != nil {
 		return domain.Nomination{}, fmt.Errorf("start dossier workflow: %w", err)
 	}
@@ -243,9 +283,13 @@ func (s *Service) EditNomination(ctx context.Context, userID int64, id string, r
 var StepActions = map[domain.Step][]domain.Action{
 	domain.StepSubmit:     {domain.ActionSubmit, domain.ActionWithdraw},
 	domain.StepSupplement: {domain.ActionSubmit, domain.ActionWithdraw},
-	domain.StepAppraise:   {domain.ActionApprove, domain.ActionReturn, domain.ActionReject},
-	domain.StepDecide:     {domain.ActionDecide},
-	domain.StepForward:    {domain.ActionForward},
+	domain.StepIntake:     {domain.ActionAccept, domain.ActionReturn, domain.ActionReject, domain.ActionHold, domain.ActionRelease},
+	domain.StepAppraise: {domain.ActionApprove, domain.ActionReturn, domain.ActionReject, domain.ActionRequestConcurrence,
+		domain.ActionHold, domain.ActionRelease},
+	domain.StepConcur:   {domain.ActionConcur},
+	domain.StepVote:     {domain.ActionCloseVote},
+	domain.StepDecide:   {domain.ActionDecide, domain.ActionHold, domain.ActionRelease},
+	domain.StepForward:  {domain.ActionForward, domain.ActionHold, domain.ActionRelease},
 }
 
 // ActOnTask completes an open inbox task with one of its step's actions.
@@ -267,10 +311,10 @@ func (s *Service) ActOnTask(ctx context.Context, userID, taskID int64, req ActIn
 // take it, KindConflict for a wrong state or a stale version.
 func (s *Service) Act(ctx context.Context, userID int64, nominationID string, req ActInput, step domain.Step) (domain.Nomination, error) {
 	action := domain.Action(req.Action)
-	perm, inSubmittingUnit, ok := action.Permission()
+	perm, where, ok := action.Permission()
 	if !ok {
 		return domain.Nomination{}, domain.Invalid("unknown action", domain.FieldError{Field: "action",
-			Message: "one of submit, approve, return, reject, forward, decide, withdraw"})
+			Message: "one of submit, accept, approve, return, reject, request_concurrence, concur, comment, close_vote, hold, release, forward, decide, withdraw"})
 	}
 	if step != "" && !containsAction(StepActions[step], action) {
 		return domain.Nomination{}, domain.Invalid("this task is not done by that action", domain.FieldError{Field: "action",
@@ -283,12 +327,35 @@ func (s *Service) Act(ctx context.Context, userID int64, nominationID string, re
 			missing = append(missing, m)
 		}
 	}
-	if action == domain.ActionReturn && len(missing) == 0 {
-		fields = append(fields, domain.FieldError{Field: "missing_items", Message: "list everything that is missing, at least one item"})
+	req.Reason, req.Note = Clean(req.Reason), Clean(req.Note)
+	switch action {
+	case domain.ActionReturn:
+		if len(missing) == 0 {
+			fields = append(fields, domain.FieldError{Field: "missing_items", Message: "list everything that is missing, at least one item"})
+		}
+	case domain.ActionReject, domain.ActionHold:
+		if req.Reason == "" {
+			fields = append(fields, domain.FieldError{Field: "reason", Message: "a written reason is required"})
+		}
+	case domain.ActionRelease:
+		if req.NomineeID == 0 {
+			fields = append(fields, domain.FieldError{Field: "nominee_id", Message: "required"})
+		}
+	case domain.ActionRequestConcurrence:
+		if len(req.Units) == 0 {
+			fields = append(fields, domain.FieldError{Field: "units", Message: "name at least one unit"})
+		}
+	case domain.ActionConcur:
+		if req.Answer != "agree" && req.Answer != "object" {
+			fields = append(fields, domain.FieldError{Field: "answer", Message: "agree or object"})
+		}
+	case domain.ActionComment:
+		if req.Note == "" {
+			fields = append(fields, domain.FieldError{Field: "note", Message: "the comment's text is required"})
+		}
 	}
-	req.Reason = Clean(req.Reason)
-	if action == domain.ActionReject && req.Reason == "" {
-		fields = append(fields, domain.FieldError{Field: "reason", Message: "a rejection needs a written reason"})
+	if action == domain.ActionHold && req.NomineeID == 0 {
+		fields = append(fields, domain.FieldError{Field: "nominee_id", Message: "required"})
 	}
 	if len(fields) > 0 {
 		return domain.Nomination{}, domain.Invalid("the action has invalid fields", fields...)
@@ -300,19 +367,45 @@ func (s *Service) Act(ctx context.Context, userID int64, nominationID string, re
 	if n.Status.Terminal() {
 		return n, domain.Errorf(domain.KindConflict, "the dossier is %s", n.Status)
 	}
-	unit := n.CurrentUnitID
-	if inSubmittingUnit {
+	var unit string
+	switch where {
+	case domain.InSubmittingUnit:
 		unit = n.UnitID
+	case domain.InCurrentUnit:
+		unit = n.CurrentUnitID
+	case domain.InNamedUnit:
+		if unit, err = s.concurringUnit(ctx, userID, n.ID, req.UnitID); err != nil {
+			return n, err
+		}
 	}
-	if err := s.Allow(userID, unit, "nomination", perm); err != nil {
+	onBehalfOf, err := s.allowActing(ctx, userID, unit, "nomination", perm)
+	if err != nil {
 		return n, err
+	}
+	for _, o := range req.Outcomes {
+		if o.Outcome == "downgrade" {
+			if err := s.checkDowngrade(ctx, n, o.AwardCode); err != nil {
+				return n, err
+			}
+		}
+	}
+	for _, u := range req.Units {
+		if _, err := s.Store.Unit(ctx, u); err != nil {
+			return n, domain.Invalid("unknown unit", domain.FieldError{Field: "units", Message: "no unit " + u})
+		}
 	}
 	version := n.Version
 	if req.Version != nil {
 		version = *req.Version
 	}
-	in := workflows.ActInput{Action: action, ActorID: userID, UnitID: unit, Version: version,
-		Note: Clean(req.Note), MissingItems: missing, Reason: req.Reason}
+	in := workflows.ActInput{Action: action, ActorID: userID, OnBehalfOf: onBehalfOf, UnitID: unit, Version: version,
+		Note: req.Note, MissingItems: missing, Reason: req.Reason, Units: req.Units, Answer: req.Answer,
+		NomineeID: req.NomineeID, Outcomes: req.Outcomes}
+	if action == domain.ActionSubmit {
+		for _, nm := range n.Nominees {
+			in.Nominees = append(in.Nominees, workflows.NomineeRef{ID: nm.ID, Kind: string(nm.Kind), Status: domain.NomineePending})
+		}
+	}
 	h, err := s.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
 		WorkflowID: n.WorkflowID, UpdateName: workflows.UpdateAct, Args: []any{in},
 		WaitForStage: client.WorkflowUpdateStageCompleted,
@@ -325,6 +418,58 @@ func (s *Service) Act(ctx context.Context, userID int64, nominationID string, re
 		return n, updateError(err)
 	}
 	return s.Store.Nomination(ctx, nominationID)
+}
+
+// allowActing authorises the user directly or through an active delegation and
+// returns the delegating user (0 when acting in their own right).
+func (s *Service) allowActing(ctx context.Context, userID int64, unitID, obj, act string) (int64, error) {
+	return s.AllowActing(ctx, userID, unitID, obj, act)
+}
+
+// concurringUnit is the consulted unit a user answers for: the one named, or the
+// only one asked in which the user may appraise.
+func (s *Service) concurringUnit(ctx context.Context, userID int64, nominationID, named string) (string, error) {
+	pending, err := s.Store.PendingConcurrences(ctx, nominationID)
+	if err != nil {
+		return "", err
+	}
+	if named != "" {
+		return named, nil
+	}
+	var mine []string
+	for _, u := range pending {
+		if s.Can(userID, u, "nomination", "appraise") {
+			mine = append(mine, u)
+		}
+	}
+	if len(mine) != 1 {
+		return "", domain.Invalid("say which consulted unit answers", domain.FieldError{Field: "unit_id", Message: "required"})
+	}
+	return mine[0], nil
+}
+
+// checkDowngrade verifies that the current level may grant the lower award: an
+// authority rule in force lets the dossier's level decide it.
+func (s *Service) checkDowngrade(ctx context.Context, n domain.Nomination, award string) error {
+	if _, err := s.Store.Award(ctx, award); err != nil {
+		return domain.Invalid("unknown award", domain.FieldError{Field: "outcomes.award_code", Message: "no award " + award})
+	}
+	cur, err := s.Store.Unit(ctx, n.CurrentUnitID)
+	if err != nil {
+		return err
+	}
+	rules, err := s.Store.AuthorityRules(ctx, award)
+	if err != nil {
+		return err
+	}
+	day := s.now().In(store.Vietnam).Format("2006-01-02")
+	for _, r := range rules {
+		if r.DecisionLevel == cur.Level && r.InForce(day) {
+			return nil
+		}
+	}
+	return domain.Invalid("this level cannot grant that award", domain.FieldError{Field: "outcomes.award_code",
+		Message: fmt.Sprintf("%s is not decided at the %s level", award, cur.Level)})
 }
 
 func containsAction(as []domain.Action, a domain.Action) bool {

@@ -44,7 +44,11 @@ type Status string
 // Dossier statuses.
 const (
 	StatusDraft      Status = "draft"      // being prepared by the submitting unit
+	StatusIntake     Status = "intake"     // received by the standing body of the current level (tiếp nhận)
 	StatusAppraising Status = "appraising" // with the standing body of the current level (thẩm định)
+	StatusConcurring Status = "concurring" // waiting for concurrence opinions (hiệp y)
+	StatusConsulting Status = "consulting" // public consultation window open (lấy ý kiến)
+	StatusVoting     Status = "voting"     // the council of the current level votes (hội đồng bỏ phiếu)
 	StatusReturned   Status = "returned"   // returned for supplementation (trả lại, yêu cầu bổ sung)
 	StatusDeciding   Status = "deciding"   // with the decider of the level that decides the award
 	StatusForwarding Status = "forwarding" // with the head of an intermediate level, to sign the tờ trình up
@@ -58,69 +62,158 @@ func (s Status) Terminal() bool {
 	return s == StatusDecided || s == StatusRejected || s == StatusWithdrawn
 }
 
-// Step names the task that is open on a dossier: what must happen next, and by whom.
+// Step names a task that is open on a dossier: what must happen next, and by whom.
 type Step string
 
-// Steps of the standard procedure.
+// Steps of the procedure.
 const (
 	StepSubmit     Step = "submit"     // the submitting unit sends the dossier
+	StepIntake     Step = "intake"     // the standing body receives it and checks it is complete
 	StepAppraise   Step = "appraise"   // the standing body appraises
 	StepSupplement Step = "supplement" // the submitting unit supplements and resubmits
+	StepConcur     Step = "concur"     // a consulted agency gives its concurrence opinion
+	StepVote       Step = "vote"       // council members vote; the chair closes the vote
 	StepDecide     Step = "decide"     // the decider signs the decision
 	StepForward    Step = "forward"    // the head signs the tờ trình to the next level
 )
 
-// Action is what a user does to a dossier; every action is one workflow update.
+// Action is what a user (or the workflow's own timers) does to a dossier; every
+// user action is one workflow update.
 type Action string
 
 // Actions.
 const (
-	ActionSubmit   Action = "submit"   // send (or, after a return, resend) the dossier
-	ActionApprove  Action = "approve"  // appraisal passed
-	ActionReturn   Action = "return"   // return once with the complete list of missing items
-	ActionReject   Action = "reject"   // reject with reasons
-	ActionForward  Action = "forward"  // forward to the next level on the route
-	ActionDecide   Action = "decide"   // issue the decision
-	ActionWithdraw Action = "withdraw" // the submitting unit withdraws before a decision
+	ActionSubmit             Action = "submit"              // send (or, after a return, resend) the dossier
+	ActionAccept             Action = "accept"              // intake: the dossier is complete, appraisal starts
+	ActionApprove            Action = "approve"             // appraisal passed
+	ActionReturn             Action = "return"              // return once with the complete list of missing items
+	ActionReject             Action = "reject"              // reject with reasons
+	ActionRequestConcurrence Action = "request_concurrence" // ask named units for their concurrence (hiệp y)
+	ActionConcur             Action = "concur"              // a named unit answers: agree or object
+	ActionComment            Action = "comment"             // a comment filed during public consultation
+	ActionCloseVote          Action = "close_vote"          // the council chair (or secretary) closes the vote
+	ActionHold               Action = "hold"                // put a nominee on hold (tạm hoãn)
+	ActionRelease            Action = "release"             // release a held nominee
+	ActionForward            Action = "forward"             // forward to the next level on the route
+	ActionDecide             Action = "decide"              // issue the decision
+	ActionWithdraw           Action = "withdraw"            // the submitting unit withdraws before a decision
+
+	// Transitions the workflow takes by itself, recorded with no actor.
+	ActionConsultationClosed Action = "consultation_closed" // the consultation window has closed
+	ActionConcurrenceSilent  Action = "concurrence_silent"  // the concurrence deadline passed: silence is no objection
+	ActionCouncilResult      Action = "council_result"      // the tallied vote moves the dossier on
 )
 
-// Permission returns the policy action a user needs to perform a, and whether the
-// check is made in the submitting unit (true) or the level currently holding the dossier.
-func (a Action) Permission() (perm string, inSubmittingUnit bool, ok bool) {
+// Permission returns the policy action a user needs to perform a, and where it is
+// checked: in the submitting unit, in the level currently holding the dossier, or
+// in the unit the request names (a consulted unit answering a concurrence).
+func (a Action) Permission() (perm string, where PermissionUnit, ok bool) {
 	switch a {
 	case ActionSubmit:
-		return "submit", true, true
+		return "submit", InSubmittingUnit, true
 	case ActionWithdraw:
-		return "withdraw", true, true
-	case ActionApprove, ActionReturn, ActionReject:
-		return "appraise", false, true
+		return "withdraw", InSubmittingUnit, true
+	case ActionAccept, ActionApprove, ActionReturn, ActionReject, ActionRequestConcurrence, ActionHold, ActionRelease:
+		return "appraise", InCurrentUnit, true
+	case ActionConcur:
+		return "appraise", InNamedUnit, true
+	case ActionComment:
+		return "read", InSubmittingUnit, true
+	case ActionCloseVote:
+		return "record", InCurrentUnit, true
 	case ActionForward:
-		return "forward", false, true
+		return "forward", InCurrentUnit, true
 	case ActionDecide:
-		return "decide", false, true
+		return "decide", InCurrentUnit, true
 	}
-	return "", false, false
+	return "", 0, false
 }
 
-// StepRole is the role whose inbox receives a task of the given step.
+// PermissionUnit says in which unit an action's permission is checked.
+type PermissionUnit int
+
+// Where a permission is checked.
+const (
+	InSubmittingUnit PermissionUnit = iota + 1
+	InCurrentUnit
+	InNamedUnit
+)
+
+// StepRole is the role whose inbox receives a task of the given step (the vote
+// step also opens a task for the council chair, who closes the vote).
 func StepRole(s Step) string {
 	switch s {
 	case StepSubmit, StepSupplement:
 		return RoleClerk
-	case StepAppraise:
+	case StepIntake, StepAppraise, StepConcur:
 		return RoleAppraiser
+	case StepVote:
+		return RoleCouncilMember
 	case StepDecide, StepForward:
 		return RoleDecider
 	}
 	return ""
 }
 
-// RouteStop is one level a dossier passes on its way to the deciding level.
+// Procedure is how a dossier is handled: the standard one, or the simplified one
+// for extraordinary achievements (no intake, consultation or council; appraisal and
+// decision only).
+type Procedure string
+
+// Procedures.
+const (
+	ProcedureStandard   Procedure = "standard"
+	ProcedureSimplified Procedure = "simplified"
+)
+
+// NominationKind is the kind of commendation (Law art. 8).
+type NominationKind string
+
+// Kinds of commendation.
+const (
+	KindMerit         NominationKind = "merit"         // for merit and achievements (the annual round)
+	KindExtraordinary NominationKind = "extraordinary" // đột xuất: simplified procedure
+	KindMovement      NominationKind = "movement"      // at a movement's review (theo phong trào, chuyên đề)
+	KindLongService   NominationKind = "long_service"  // cống hiến
+	KindForeign       NominationKind = "foreign"       // đối ngoại
+)
+
+// Valid reports whether k is a known kind.
+func (k NominationKind) Valid() bool {
+	switch k {
+	case KindMerit, KindExtraordinary, KindMovement, KindLongService, KindForeign:
+		return true
+	}
+	return false
+}
+
+// Nominee statuses.
+const (
+	NomineePending    = "pending"    // still in the procedure
+	NomineeHeld       = "held"       // on hold: cannot be decided until released
+	NomineeAwarded    = "awarded"    // decided with the award proposed
+	NomineeDowngraded = "downgraded" // decided at a lower award this level may grant
+	NomineeRejected   = "rejected"   // rejected at some level
+	NomineeWithdrawn  = "withdrawn"  // the dossier was withdrawn
+)
+
+// RouteStop is one level a dossier passes on its way to the deciding level, with
+// what happens there according to the authority matrix.
 type RouteStop struct {
 	UnitID   string `json:"unit_id"`
 	UnitName string `json:"unit_name"`
 	Level    string `json:"level"`
 	Decides  bool   `json:"decides"` // the last stop decides; the others forward
+	// Council: the level's council votes before the decision or the forwarding.
+	Council bool `json:"council,omitempty"`
+	// ConsultationDays: a public consultation window of this many working days
+	// opens after the appraisal.
+	ConsultationDays int `json:"consultation_days,omitempty"`
+	// Concurrence: the appraisal needs concurrence opinions (hiệp y) first.
+	Concurrence bool `json:"concurrence,omitempty"`
+	// ValidTo is the day (yyyy-mm-dd, exclusive) the unit stops existing, when a
+	// reform abolishes it; a dossier forwarded after that day skips the stop.
+	ValidTo string `json:"valid_to,omitempty"`
 }
 
 // Unit is a node of the organisation tree (đơn vị).
@@ -163,6 +256,9 @@ type Nominee struct {
 	Organisation string      `json:"organisation,omitempty"`
 	Achievements string      `json:"achievements,omitempty"`
 	Status       string      `json:"status"`
+	AwardCode    string      `json:"award_code,omitempty"` // the award after a downgrade
+	HoldReason   string      `json:"hold_reason,omitempty"`
+	SubjectID    *int64      `json:"subject_id,omitempty"` // the subject whose history is checked (internal/history)
 }
 
 // Nomination is a dossier (hồ sơ đề nghị khen thưởng) as the read model holds it.
@@ -173,6 +269,8 @@ type Nomination struct {
 	UnitName      string      `json:"unit_name"`
 	AwardCode     string      `json:"award_code"`
 	AwardName     string      `json:"award_name"`
+	Kind          string      `json:"kind"`
+	Procedure     string      `json:"procedure"`
 	Year          int         `json:"year"`
 	Title         string      `json:"title"`
 	Status        Status      `json:"status"`
@@ -188,8 +286,12 @@ type Nomination struct {
 	UpdatedAt     time.Time   `json:"updated_at"`
 	SubmittedAt   *time.Time  `json:"submitted_at,omitempty"`
 	ClosedAt      *time.Time  `json:"closed_at,omitempty"`
+	StageDueAt    *time.Time  `json:"stage_due_at,omitempty"`
 	Nominees      []Nominee   `json:"nominees,omitempty"`
-	Decision      *Decision   `json:"decision,omitempty"`
+	// Decision is the latest decision; Decisions lists all (a downgrade decided at an
+	// intermediate level, a held nominee decided later).
+	Decision  *Decision  `json:"decision,omitempty"`
+	Decisions []Decision `json:"decisions,omitempty"`
 }
 
 // Decision is a numbered award decision (quyết định khen thưởng).
@@ -202,6 +304,21 @@ type Decision struct {
 	SignedBy     int64     `json:"signed_by"`
 	SignedOn     string    `json:"signed_on"` // yyyy-mm-dd
 	CreatedAt    time.Time `json:"created_at"`
+	// Awardees lists who received what, with the bonus in VND (nil where the award
+	// has no multiplier set).
+	Awardees     []Awardee  `json:"awardees,omitempty"`
+	RevokedAt    *time.Time `json:"revoked_at,omitempty"`
+	RevokeGround string     `json:"revoke_ground,omitempty"`
+}
+
+// Awardee is one nominee in a decision.
+type Awardee struct {
+	NomineeID int64  `json:"nominee_id"`
+	Name      string `json:"name,omitempty"`
+	Kind      string `json:"kind,omitempty"`
+	AwardCode string `json:"award_code"`
+	BonusVND  *int64 `json:"bonus_vnd,omitempty"`
+	Recovered bool   `json:"recovered,omitempty"`
 }
 
 // Task is an inbox entry: a step of a dossier waiting for a role in a unit.
@@ -219,6 +336,7 @@ type Task struct {
 	DueAt           *time.Time `json:"due_at,omitempty"`
 	CreatedAt       time.Time  `json:"created_at"`
 	Overdue         bool       `json:"overdue"`
+	AssigneeID      *int64     `json:"assignee_id,omitempty"`
 }
 
 // AuditEvent is one row of the append-only history of a dossier.

@@ -20,40 +20,45 @@ func bkTinhDossier(unit string) map[string]any {
 }
 
 // TestNominationPathOverHTTP drives one dossier from the commune clerk to the
-// provincial decision as the different users, checking each inbox at each step,
-// the decision, and the audit trail.
+// provincial decision as the different users — intake, return for
+// supplementation, resubmission, appraisal, forwarding with a tờ trình, the
+// province's intake, appraisal and council vote, the decision — checking each inbox
+// at each step, the decision with its bonus, and the audit trail.
 func TestNominationPathOverHTTP(t *testing.T) {
 	b := setup(t)
 	n := b.must(http.StatusCreated, "xa.clerk", "POST", "/api/v1/nominations", bkTinhDossier(seed.DemoCommune)).body
 	id := n["id"].(string)
-	if n["status"] != "draft" || n["version"].(float64) != 0 {
+	if n["status"] != "draft" || n["version"].(float64) != 0 || n["procedure"] != "standard" {
 		t.Fatalf("new dossier: %v", n)
 	}
 	route := n["route"].([]any)
-	if len(route) != 2 || route[0].(map[string]any)["unit_id"] != seed.DemoDistrict || route[1].(map[string]any)["unit_id"] != seed.Province {
-		t.Fatalf("route of a commune's Bằng khen tỉnh should be district → province, got %v", route)
+	if len(route) != 2 || route[0].(map[string]any)["unit_id"] != seed.DemoDistrict || route[1].(map[string]any)["unit_id"] != seed.Province ||
+		route[1].(map[string]any)["council"] != true {
+		t.Fatalf("route of a commune's Bằng khen tỉnh should be district → province (council), got %v", route)
 	}
 	if task := b.taskFor("xa.clerk", id); task["step"] != "submit" {
 		t.Fatalf("clerk's task: %v", task)
 	}
 
-	// Submit: the district's standing body gets the appraisal task with a due date.
+	// Submit: the district's standing body receives it (intake) with a due date.
 	n = b.must(http.StatusOK, "xa.clerk", "POST", "/api/v1/nominations/"+id+"/submit", map[string]any{"version": 0}).body
-	if n["status"] != "appraising" || n["current_unit_id"] != seed.DemoDistrict {
+	if n["status"] != "intake" || n["current_unit_id"] != seed.DemoDistrict || n["stage_due_at"] == nil {
 		t.Fatalf("after submit: %v", n)
 	}
 	if b.hasTask("xa.clerk", id) {
 		t.Fatal("the clerk's submit task is still open after submitting")
 	}
 	task := b.taskFor("huyen.appraiser", id)
-	if task["step"] != "appraise" || task["due_at"] == nil {
+	if task["step"] != "intake" || task["due_at"] == nil {
 		t.Fatalf("district appraiser's task: %v", task)
 	}
 	if b.hasTask("tinh.appraiser", id) {
 		t.Fatal("the province sees the dossier before the district forwarded it")
 	}
+	b.must(http.StatusOK, "huyen.appraiser", "POST", fmt.Sprintf("/api/v1/tasks/%v/actions", task["id"]), map[string]any{"action": "accept"})
 
 	// Return for supplementation, with the complete list of what is missing.
+	task = b.taskFor("huyen.appraiser", id)
 	n = b.must(http.StatusOK, "huyen.appraiser", "POST", fmt.Sprintf("/api/v1/tasks/%v/actions", task["id"]),
 		map[string]any{"action": "return", "missing_items": []string{"Biên bản họp Hội đồng TĐKT xã", "Báo cáo thành tích có xác nhận"}}).body
 	if n["status"] != "returned" || len(n["missing_items"].([]any)) != 2 {
@@ -66,7 +71,7 @@ func TestNominationPathOverHTTP(t *testing.T) {
 		t.Fatalf("clerk should supplement, has %v", task)
 	}
 
-	// Supplement: edit the nominees, then resubmit; it resumes at the district.
+	// Supplement: edit the nominees, then resubmit; it resumes in appraisal at the district.
 	b.must(http.StatusOK, "xa.clerk", "PATCH", "/api/v1/nominations/"+id, map[string]any{
 		"nominees": []map[string]any{{"kind": "individual", "name": "Hoàng Văn Tùng", "achievements": "Dẫn đầu phong trào giảm nghèo (bổ sung biên bản)"}},
 	})
@@ -74,6 +79,8 @@ func TestNominationPathOverHTTP(t *testing.T) {
 	if n["status"] != "appraising" || n["current_unit_id"] != seed.DemoDistrict || len(n["nominees"].([]any)) != 1 {
 		t.Fatalf("after resubmit: %v", n)
 	}
+	// Returned once: a second return is refused.
+	b.act(http.StatusConflict, "huyen.appraiser", id, map[string]any{"action": "return", "missing_items": []string{"x"}})
 
 	// The district approves, and its head forwards the dossier with a tờ trình.
 	task = b.taskFor("huyen.appraiser", id)
@@ -83,15 +90,33 @@ func TestNominationPathOverHTTP(t *testing.T) {
 		t.Fatalf("district decider should forward, has %v", task)
 	}
 	// The district may not decide a provincial award.
-	b.must(http.StatusConflict, "huyen.decider", "POST", "/api/v1/nominations/"+id+"/actions", map[string]any{"action": "decide"})
-	n = b.must(http.StatusOK, "huyen.decider", "POST", fmt.Sprintf("/api/v1/tasks/%v/actions", task["id"]), map[string]any{"action": "forward", "note": "Tờ trình số 15/TTr-UBND"}).body
-	if n["status"] != "appraising" || n["current_unit_id"] != seed.Province {
+	b.act(http.StatusConflict, "huyen.decider", id, map[string]any{"action": "decide"})
+	n = b.must(http.StatusOK, "huyen.decider", "POST", fmt.Sprintf("/api/v1/tasks/%v/actions", task["id"]), map[string]any{"action": "forward"}).body
+	if n["status"] != "intake" || n["current_unit_id"] != seed.Province {
 		t.Fatalf("after forward: %v", n)
 	}
 
-	// The province appraises and decides.
-	task = b.taskFor("tinh.appraiser", id)
-	b.must(http.StatusOK, "tinh.appraiser", "POST", fmt.Sprintf("/api/v1/tasks/%v/actions", task["id"]), map[string]any{"action": "approve"})
+	// The province receives, appraises, and its council votes.
+	b.act(http.StatusOK, "tinh.appraiser", id, map[string]any{"action": "accept"})
+	n = b.act(http.StatusOK, "tinh.appraiser", id, map[string]any{"action": "approve"})
+	if n["status"] != "voting" {
+		t.Fatalf("after the province's appraisal: %v", n)
+	}
+	if task := b.taskFor("tinh.council_member3", id); task["step"] != "vote" {
+		t.Fatalf("council member's task: %v", task)
+	}
+	// The preparer of a dossier cannot vote; a member votes once.
+	b.must(http.StatusForbidden, "xa.clerk", "POST", "/api/v1/nominations/"+id+"/votes", map[string]any{"choice": "yes"})
+	n = b.councilVotes(id, "tinh.council_chair", provincialCouncil[:6], "yes")
+	b.must(http.StatusConflict, "tinh.council_member", "POST", "/api/v1/nominations/"+id+"/votes", map[string]any{"choice": "no"})
+	if n["status"] != "deciding" {
+		t.Fatalf("after the vote: %v", n)
+	}
+	council := b.must(http.StatusOK, "tinh.auditor", "GET", "/api/v1/nominations/"+id+"/council", nil).body["sessions"].([]any)
+	tally := council[0].(map[string]any)["tally"].(map[string]any)
+	if tally["members"].(float64) != 9 || tally["present"].(float64) != 6 || tally["yes"].(float64) != 6 || tally["result"] != "passed" {
+		t.Fatalf("minutes: %v", council[0])
+	}
 	task = b.taskFor("tinh.decider", id)
 	if task["step"] != "decide" {
 		t.Fatalf("provincial decider should decide, has %v", task)
@@ -109,7 +134,7 @@ func TestNominationPathOverHTTP(t *testing.T) {
 			t.Errorf("nominee not awarded: %v", nm)
 		}
 	}
-	for _, u := range []string{"xa.clerk", "huyen.appraiser", "huyen.decider", "tinh.appraiser", "tinh.decider"} {
+	for _, u := range []string{"xa.clerk", "huyen.appraiser", "huyen.decider", "tinh.appraiser", "tinh.decider", "tinh.council_member7"} {
 		if b.hasTask(u, id) {
 			t.Errorf("%s still has a task on the decided dossier", u)
 		}
@@ -121,21 +146,26 @@ func TestNominationPathOverHTTP(t *testing.T) {
 	for _, e := range h["events"].([]any) {
 		actions = append(actions, e.(map[string]any)["action"].(string))
 	}
-	if got, want := strings.Join(actions, ","), "create,submit,return,submit,approve,forward,approve,decide"; got != want {
+	want := "create,submit,accept,return,submit,approve,forward,accept,approve,close_vote,council_result,decide"
+	if got := strings.Join(actions, ","); got != want {
 		t.Fatalf("audit trail %s, want %s", got, want)
 	}
-	if got := b.count("audit_events"); got != 8 {
-		t.Fatalf("%d audit events, want 8", got)
+	if got := b.count("audit_events"); got != 12 {
+		t.Fatalf("%d audit events, want 12", got)
+	}
+	var letter string
+	if err := b.pool.QueryRow(t.Context(), `SELECT code FROM submission_letters WHERE nomination_id = $1`, id).Scan(&letter); err != nil || letter != "1/TTr-UBND" {
+		t.Fatalf("submission letter %q, %v", letter, err)
 	}
 
 	// Acting on a decided dossier is a conflict.
-	b.must(http.StatusConflict, "huyen.appraiser", "POST", "/api/v1/nominations/"+id+"/actions", map[string]any{"action": "approve"})
+	b.act(http.StatusConflict, "huyen.appraiser", id, map[string]any{"action": "approve"})
 }
 
-func TestGiayKhenIsDecidedByTheDistrict(t *testing.T) {
-	b := setup(t)
+func TestGiayKhenIsDecidedByTheDistrictBeforeTheReform(t *testing.T) {
+	b := setup(t, withClock(beforeReform))
 	n := b.must(http.StatusCreated, "xa.clerk", "POST", "/api/v1/nominations", map[string]any{
-		"unit_id": seed.DemoCommune, "award_code": "GK", "year": 2026,
+		"unit_id": seed.DemoCommune, "award_code": "GK", "year": 2025,
 		"nominees": []map[string]any{{"kind": "household", "name": "Hộ ông Lý Văn Páo"}},
 	}).body
 	id := n["id"].(string)
@@ -143,10 +173,16 @@ func TestGiayKhenIsDecidedByTheDistrict(t *testing.T) {
 		t.Fatalf("route: %v", r)
 	}
 	b.must(http.StatusOK, "xa.clerk", "POST", "/api/v1/nominations/"+id+"/submit", nil)
-	b.must(http.StatusOK, "huyen.appraiser", "POST", "/api/v1/nominations/"+id+"/actions", map[string]any{"action": "approve"})
-	n = b.must(http.StatusOK, "huyen.decider", "POST", "/api/v1/nominations/"+id+"/actions", map[string]any{"action": "decide"}).body
+	b.act(http.StatusOK, "huyen.appraiser", id, map[string]any{"action": "accept"})
+	b.act(http.StatusOK, "huyen.appraiser", id, map[string]any{"action": "approve"})
+	n = b.act(http.StatusOK, "huyen.decider", id, map[string]any{"action": "decide"})
 	if n["status"] != "decided" || n["decision"].(map[string]any)["unit_id"] != seed.DemoDistrict {
 		t.Fatalf("after decide: %v", n)
+	}
+	// A household's bonus is 1.5 × the individual one: 0.3 × 2,340,000 × 1.5.
+	aw := n["decision"].(map[string]any)["awardees"].([]any)[0].(map[string]any)
+	if aw["bonus_vnd"].(float64) != 1053000 {
+		t.Fatalf("household bonus %v, want 1053000", aw["bonus_vnd"])
 	}
 }
 
@@ -154,7 +190,7 @@ func TestStaleVersionIsAConflict(t *testing.T) {
 	b := setup(t)
 	id := b.must(http.StatusCreated, "xa.clerk", "POST", "/api/v1/nominations", bkTinhDossier(seed.DemoCommune)).body["id"].(string)
 	b.must(http.StatusOK, "xa.clerk", "POST", "/api/v1/nominations/"+id+"/submit", map[string]any{"version": 0})
-	r := b.must(http.StatusConflict, "huyen.appraiser", "POST", "/api/v1/nominations/"+id+"/actions", map[string]any{"action": "approve", "version": 0})
+	r := b.must(http.StatusConflict, "huyen.appraiser", "POST", "/api/v1/nominations/"+id+"/actions", map[string]any{"action": "accept", "version": 0})
 	if r.body["type"] != "/problems/conflict" || r.header.Get("Content-Type") != "application/problem+json" {
 		t.Fatalf("stale version answer: %s", r.raw)
 	}

@@ -20,7 +20,6 @@ import (
 	"github.com/tdkt/tdkt/activities"
 	"github.com/tdkt/tdkt/internal/app"
 	"github.com/tdkt/tdkt/internal/authz"
-	"github.com/tdkt/tdkt/internal/calendar"
 	"github.com/tdkt/tdkt/internal/httpapi"
 	"github.com/tdkt/tdkt/internal/password"
 	"github.com/tdkt/tdkt/internal/pgtest"
@@ -39,33 +38,54 @@ type bundle struct {
 	url    string
 	tokens map[string]string
 	tc     client.Client
+	enf    *authz.Enforcer
 }
 
-func setup(t *testing.T) *bundle {
+// options adjust a test bundle.
+type options struct {
+	now  func() time.Time               // the API's clock (the date a dossier is created on)
+	days func(time.Time, int) time.Time // "N working days after" for deadlines; nil = the calendar
+}
+
+// option is one adjustment.
+type option func(*options)
+
+// withClock makes the API see the given time as now.
+func withClock(now func() time.Time) option { return func(o *options) { o.now = now } }
+
+// withFastDeadlines makes every "N working days" last N×unit of real time, so that
+// reminders, escalations, consultation windows and concurrence deadlines fire in a test.
+func withFastDeadlines(unit time.Duration) option {
+	return func(o *options) {
+		o.days = func(from time.Time, n int) time.Time { return from.Add(time.Duration(n) * unit) }
+	}
+}
+
+func setup(t *testing.T, opts ...option) *bundle {
 	t.Helper()
+	var o options
+	for _, f := range opts {
+		f(&o)
+	}
 	ctx := context.Background()
 	pool := pgtest.NewPool(t)
 	if _, err := seed.Demo(ctx, pool, password.Hasher{Cost: bcrypt.MinCost}.Hash); err != nil {
 		t.Fatal(err)
 	}
 	ts := temporaltest.NewServer(temporaltest.WithT(t))
-	cal, err := calendar.New(calendar.Published())
-	if err != nil {
-		t.Fatal(err)
-	}
 	st := store.New(pool)
 	ts.NewWorker(workflows.TaskQueue, func(r worker.Registry) {
-		workflows.Register(r, &activities.Activities{Store: st, Calendar: cal, DueWorkingDays: activities.DefaultDueWorkingDays})
+		workflows.Register(r, &activities.Activities{Store: st, Calendar: st.LoadCalendar, AddWorkingDays: o.days})
 	})
 	enf, err := authz.Load(ctx, pool, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := &app.Service{Store: st, Authz: enf, Temporal: ts.GetDefaultClient(), TaskQueue: workflows.TaskQueue}
+	svc := &app.Service{Store: st, Authz: enf, Temporal: ts.GetDefaultClient(), TaskQueue: workflows.TaskQueue, Now: o.now}
 	api := &httpapi.Server{App: svc, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), MaxBodyBytes: 64 << 10}
 	srv := httptest.NewServer(api.Handler())
 	t.Cleanup(srv.Close)
-	return &bundle{t: t, pool: pool, url: srv.URL, tokens: map[string]string{}, tc: ts.GetDefaultClient()}
+	return &bundle{t: t, pool: pool, url: srv.URL, tokens: map[string]string{}, tc: ts.GetDefaultClient(), enf: enf}
 }
 
 // response is a decoded answer.

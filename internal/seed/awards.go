@@ -1,5 +1,7 @@
 package seed
 
+import "github.com/tdkt/tdkt/internal/authority"
+
 // Award categories: emulation titles (danh hiệu thi đua) and commendation forms
 // (hình thức khen thưởng).
 const (
@@ -71,40 +73,101 @@ func awardCatalogue() []awardRow {
 	}
 }
 
-// authorityRow says which level decides an award proposed by a unit of a level.
+// authorityRow says which level decides an award proposed by a unit of a level,
+// over which dates, and what happens at each level of the route.
 type authorityRow struct {
 	award, submitter, decision string
+	validFrom, validTo         string // yyyy-mm-dd; validTo exclusive, "" = in force
+	stages                     []authority.Stage
 }
 
-// authorityRules is the authority matrix (thẩm quyền) in force from 2000-01-01 for
-// the pre-2025 shape. Where the President decides (Huân chương), the route ends at
-// the central level, which submits.
+// reform is the day the district level was abolished (Decree 152/2025/NĐ-CP).
+const reform = "2025-07-01"
+
+// stateAwards are decided centrally and need concurrence (hiệp y) there.
+var stateAwards = map[string]bool{"BK_TTG": true, "CSTD_TQ": true, "CO_CP": true, "HCLD_3": true, "HCLD_2": true, "HCLD_1": true}
+
+// councilAwards are voted on by the council of the deciding level.
+var councilAwards = map[string]bool{"CSTDCS": true, "TTLDTT": true, "CSTD_TINH": true, "TTLDXS": true, "CO_TINH": true,
+	"BK_TINH": true, "BK_TTG": true, "CSTD_TQ": true, "CO_CP": true, "HCLD_3": true, "HCLD_2": true, "HCLD_1": true}
+
+// stagesFor says what happens at each level: the deciding level's council votes on
+// council awards; for state awards the provincial council votes before the province
+// proposes and the central level collects concurrence; national emulation
+// fighters and cultured households go through public consultation (10 working days).
+func stagesFor(award, decision string) []authority.Stage {
+	var out []authority.Stage
+	if stateAwards[award] {
+		out = append(out, authority.Stage{Level: levelProvince, Council: true})
+		central := authority.Stage{Level: levelCentral, Council: true, Concurrence: true}
+		if award == "CSTD_TQ" {
+			central.ConsultationDays = 10
+		}
+		return append(out, central)
+	}
+	st := authority.Stage{Level: decision, Council: councilAwards[award]}
+	if award == "GDVH" {
+		st.ConsultationDays = 10
+	}
+	return append(out, st)
+}
+
+// authorityRules is the authority matrix (thẩm quyền) for both administrative
+// shapes: the district level decides commune proposals until the 2025 reform, the
+// commune's chair after it; rules for district submitters end with the districts.
+// Where the President decides (Huân chương), the route ends at the central level,
+// which submits.
 func authorityRules() []authorityRow {
 	var rows []authorityRow
-	to := func(award, decision string, submitters ...string) {
+	add := func(award, decision, from, to string, submitters ...string) {
 		for _, s := range submitters {
-			rows = append(rows, authorityRow{award, s, decision})
+			rows = append(rows, authorityRow{award: award, submitter: s, decision: decision, validFrom: from, validTo: to,
+				stages: stagesFor(award, decision)})
 		}
 	}
-	belowProvince := []string{levelCommune, levelDistrict, levelProvince}
-	anyLevel := []string{levelCommune, levelDistrict, levelProvince, levelCentral}
+	always := func(award, decision string, submitters ...string) { add(award, decision, validFrom, "", submitters...) }
+	untilReform := func(award, decision string, submitters ...string) {
+		add(award, decision, validFrom, reform, submitters...)
+	}
+	sinceReform := func(award, decision string, submitters ...string) { add(award, decision, reform, "", submitters...) }
 
-	to("LDTT", levelCommune, levelCommune)
-	to("CSTDCS", levelDistrict, levelCommune)
-	to("TTLDTT", levelDistrict, levelCommune)
-	to("GDVH", levelCommune, levelCommune)
-	to("THON_VH", levelDistrict, levelCommune)
+	always("LDTT", levelCommune, levelCommune)
+	always("GDVH", levelCommune, levelCommune)
+	for _, award := range []string{"CSTDCS", "TTLDTT", "THON_VH", "GK"} {
+		untilReform(award, levelDistrict, levelCommune)
+		sinceReform(award, levelCommune, levelCommune)
+	}
+	untilReform("GK", levelDistrict, levelDistrict)
+	always("GK", levelProvince, levelProvince)
 
-	to("GK", levelDistrict, levelCommune, levelDistrict)
-	to("GK", levelProvince, levelProvince)
-
-	to("BK_TINH", levelProvince, belowProvince...)
-	to("CSTD_TINH", levelProvince, belowProvince...)
-	to("TTLDXS", levelProvince, belowProvince...)
-	to("CO_TINH", levelProvince, belowProvince...)
-
+	for _, award := range []string{"BK_TINH", "CSTD_TINH", "TTLDXS", "CO_TINH"} {
+		always(award, levelProvince, levelCommune, levelProvince)
+		untilReform(award, levelProvince, levelDistrict)
+	}
 	for _, award := range []string{"BK_TTG", "CSTD_TQ", "CO_CP", "HCLD_3", "HCLD_2", "HCLD_1"} {
-		to(award, levelCentral, anyLevel...)
+		always(award, levelCentral, levelCommune, levelProvince, levelCentral)
+		untilReform(award, levelCentral, levelDistrict)
 	}
 	return rows
+}
+
+// voteRules are the council vote rules that differ from the default (quorum 2/3,
+// threshold over half of all members, open ballot): state-level awards are voted
+// by secret ballot.
+func voteRules() map[string]bool {
+	return stateAwards
+}
+
+// requiredDocuments is the appraisal checklist per award category and procedure.
+func requiredDocuments() [][4]string {
+	var out [][4]string
+	for _, cat := range []string{categoryTitle, categoryCommendation} {
+		out = append(out,
+			[4]string{cat, "standard", "to_trinh", "Tờ trình đề nghị khen thưởng"},
+			[4]string{cat, "standard", "bao_cao_thanh_tich", "Báo cáo thành tích"},
+			[4]string{cat, "standard", "bien_ban_hoi_dong", "Biên bản họp Hội đồng Thi đua – Khen thưởng"},
+			[4]string{cat, "simplified", "to_trinh", "Tờ trình đề nghị khen thưởng"},
+			[4]string{cat, "simplified", "tom_tat_thanh_tich", "Tóm tắt thành tích"})
+	}
+	return out
 }

@@ -183,7 +183,8 @@ func TestAuthorityMatrix(t *testing.T) {
 	for _, l := range levelRows() {
 		rank[l.code] = l.rank
 	}
-	decides := map[[2]string]string{}
+	// decides[award, submitter, shape]: the shape is "before" (2025-06-30) or "after" (2025-07-01).
+	decides := map[[3]string]string{}
 	for _, r := range authorityRules() {
 		if !awards[r.award] {
 			t.Errorf("rule for unknown award %s", r.award)
@@ -194,41 +195,49 @@ func TestAuthorityMatrix(t *testing.T) {
 		if rank[r.decision] < rank[r.submitter] {
 			t.Errorf("rule %+v decides below the submitter", r)
 		}
-		key := [2]string{r.award, r.submitter}
-		if _, dup := decides[key]; dup {
-			t.Errorf("two rules for %s from %s", r.award, r.submitter)
+		for shape, day := range map[string]string{"before": "2025-06-30", "after": "2025-07-01"} {
+			if r.validFrom > day || (r.validTo != "" && day >= r.validTo) {
+				continue
+			}
+			key := [3]string{r.award, r.submitter, shape}
+			if _, dup := decides[key]; dup {
+				t.Errorf("two rules for %s from %s %s the reform", r.award, r.submitter, shape)
+			}
+			decides[key] = r.decision
 		}
-		decides[key] = r.decision
 	}
-	tests := []struct{ award, submitter, want string }{
-		{"GK", levelCommune, levelDistrict},
-		{"GK", levelDistrict, levelDistrict},
-		{"GK", levelProvince, levelProvince},
-		{"BK_TINH", levelCommune, levelProvince},
-		{"BK_TINH", levelDistrict, levelProvince},
-		{"BK_TINH", levelProvince, levelProvince},
-		{"BK_TTG", levelCommune, levelCentral},
-		{"BK_TTG", levelCentral, levelCentral},
-		{"CSTD_TQ", levelDistrict, levelCentral},
-		{"CO_CP", levelProvince, levelCentral},
-		{"HCLD_1", levelCommune, levelCentral},
-		{"HCLD_2", levelProvince, levelCentral},
-		{"HCLD_3", levelDistrict, levelCentral},
-		{"CSTD_TINH", levelDistrict, levelProvince},
-		{"TTLDXS", levelCommune, levelProvince},
-		{"CO_TINH", levelProvince, levelProvince},
-		{"LDTT", levelCommune, levelCommune},
-		{"CSTDCS", levelCommune, levelDistrict},
-		{"TTLDTT", levelCommune, levelDistrict},
-		{"GDVH", levelCommune, levelCommune},
-		{"THON_VH", levelCommune, levelDistrict},
-		{"LDTT", levelProvince, ""},    // no rule: a province does not propose LĐTT upwards
-		{"GK", levelCentral, ""},       // no rule
-		{"THON_VH", levelDistrict, ""}, // villages are proposed by their commune
+	tests := []struct{ award, submitter, before, after string }{
+		{"GK", levelCommune, levelDistrict, levelCommune},
+		{"GK", levelDistrict, levelDistrict, ""},
+		{"GK", levelProvince, levelProvince, levelProvince},
+		{"BK_TINH", levelCommune, levelProvince, levelProvince},
+		{"BK_TINH", levelDistrict, levelProvince, ""},
+		{"BK_TINH", levelProvince, levelProvince, levelProvince},
+		{"BK_TTG", levelCommune, levelCentral, levelCentral},
+		{"BK_TTG", levelCentral, levelCentral, levelCentral},
+		{"CSTD_TQ", levelDistrict, levelCentral, ""},
+		{"CO_CP", levelProvince, levelCentral, levelCentral},
+		{"HCLD_1", levelCommune, levelCentral, levelCentral},
+		{"HCLD_2", levelProvince, levelCentral, levelCentral},
+		{"HCLD_3", levelDistrict, levelCentral, ""},
+		{"CSTD_TINH", levelDistrict, levelProvince, ""},
+		{"TTLDXS", levelCommune, levelProvince, levelProvince},
+		{"CO_TINH", levelProvince, levelProvince, levelProvince},
+		{"LDTT", levelCommune, levelCommune, levelCommune},
+		{"CSTDCS", levelCommune, levelDistrict, levelCommune},
+		{"TTLDTT", levelCommune, levelDistrict, levelCommune},
+		{"GDVH", levelCommune, levelCommune, levelCommune},
+		{"THON_VH", levelCommune, levelDistrict, levelCommune},
+		{"LDTT", levelProvince, "", ""},    // no rule: a province does not propose LĐTT upwards
+		{"GK", levelCentral, "", ""},       // no rule
+		{"THON_VH", levelDistrict, "", ""}, // villages are proposed by their commune
 	}
 	for _, tt := range tests {
-		if got := decides[[2]string{tt.award, tt.submitter}]; got != tt.want {
-			t.Errorf("%s from %s: decided at %q, want %q", tt.award, tt.submitter, got, tt.want)
+		if got := decides[[3]string{tt.award, tt.submitter, "before"}]; got != tt.before {
+			t.Errorf("%s from %s before the reform: decided at %q, want %q", tt.award, tt.submitter, got, tt.before)
+		}
+		if got := decides[[3]string{tt.award, tt.submitter, "after"}]; got != tt.after {
+			t.Errorf("%s from %s after the reform: decided at %q, want %q", tt.award, tt.submitter, got, tt.after)
 		}
 	}
 }

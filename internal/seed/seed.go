@@ -11,6 +11,7 @@ package seed
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -136,23 +137,38 @@ func reference(ctx context.Context, db DB) error {
 			return fmt.Errorf("seed: award %s: %w", a.code, err)
 		}
 	}
-	rules := authorityRules()
-	awards, submitters, decisions := make([]string, len(rules)), make([]string, len(rules)), make([]string, len(rules))
-	for i, r := range rules {
-		awards[i], submitters[i], decisions[i] = r.award, r.submitter, r.decision
-	}
 	// authority_rules has no natural key; a rule counts as present when one for the
 	// same award and submitting level starts on the same date, whatever it decides now.
-	if _, err := db.Exec(ctx,
-		`INSERT INTO authority_rules (award_code, submitter_level, decision_level, valid_from)
-		 SELECT r.award, r.submitter, r.decision, $4::date
-		 FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS r(award, submitter, decision, n)
-		 WHERE NOT EXISTS (
-		     SELECT 1 FROM authority_rules a
-		     WHERE a.award_code = r.award AND a.submitter_level = r.submitter AND a.valid_from = $4::date)
-		 ORDER BY r.n`,
-		awards, submitters, decisions, validFrom); err != nil {
-		return fmt.Errorf("seed: authority rules: %w", err)
+	for _, r := range authorityRules() {
+		stages, err := json.Marshal(r.stages)
+		if err != nil {
+			return err
+		}
+		var validTo any
+		if r.validTo != "" {
+			validTo = r.validTo
+		}
+		if _, err := db.Exec(ctx,
+			`INSERT INTO authority_rules (award_code, submitter_level, decision_level, valid_from, valid_to, stages)
+			 SELECT $1, $2, $3, $4::date, $5::date, $6
+			 WHERE NOT EXISTS (
+			     SELECT 1 FROM authority_rules a
+			     WHERE a.award_code = $1 AND a.submitter_level = $2 AND a.valid_from = $4::date)`,
+			r.award, r.submitter, r.decision, r.validFrom, validTo, stages); err != nil {
+			return fmt.Errorf("seed: authority rule %s from %s: %w", r.award, r.submitter, err)
+		}
+	}
+	for award, secret := range voteRules() {
+		if _, err := db.Exec(ctx, `INSERT INTO award_vote_rules (award_code, secret) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
+			award, secret); err != nil {
+			return fmt.Errorf("seed: vote rule %s: %w", award, err)
+		}
+	}
+	for _, d := range requiredDocuments() {
+		if _, err := db.Exec(ctx, `INSERT INTO required_documents (category, procedure, doc_kind, name) VALUES ($1, $2, $3, $4)
+			ON CONFLICT DO NOTHING`, d[0], d[1], d[2], d[3]); err != nil {
+			return fmt.Errorf("seed: required document %s: %w", d[2], err)
+		}
 	}
 	return nil
 }

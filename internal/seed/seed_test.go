@@ -104,8 +104,9 @@ func TestDemoSeedsLangSonAsInTheReport(t *testing.T) {
 	if n := count(t, db, `SELECT count(*) FROM units WHERE valid_from <> DATE '2000-01-01' OR valid_to IS NOT NULL`); n != 0 {
 		t.Errorf("%d units are not in force from 2000-01-01 without end", n)
 	}
-	if n := count(t, db, `SELECT count(*) FROM authority_rules WHERE valid_from <> DATE '2000-01-01' OR valid_to IS NOT NULL`); n != 0 {
-		t.Errorf("%d authority rules are not in force from 2000-01-01 without end", n)
+	if n := count(t, db, `SELECT count(*) FROM authority_rules WHERE valid_from NOT IN (DATE '2000-01-01', DATE '2025-07-01')
+		OR valid_to NOT IN (DATE '2025-07-01')`); n != 0 {
+		t.Errorf("%d authority rules start or end on other days than 2000-01-01 and the 2025-07-01 reform", n)
 	}
 	if n := count(t, db, `SELECT count(*) FROM authority_rules`); n != len(authorityRules()) {
 		t.Errorf("got %d authority rules, want %d", n, len(authorityRules()))
@@ -224,7 +225,7 @@ func TestReferenceKeepsWhatAnAdministratorConfigured(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := db.Exec(ctx, `UPDATE authority_rules SET decision_level = 'commune'
-		WHERE award_code = 'GK' AND submitter_level = 'commune'`); err != nil {
+		WHERE award_code = 'GK' AND submitter_level = 'commune' AND valid_from = DATE '2000-01-01'`); err != nil {
 		t.Fatal(err)
 	}
 	before := rowCounts(t, db)
@@ -238,7 +239,8 @@ func TestReferenceKeepsWhatAnAdministratorConfigured(t *testing.T) {
 	if err := db.QueryRow(ctx, `SELECT bonus_multiplier FROM awards WHERE code = 'GK'`).Scan(&bonus); err != nil || bonus != 0.5 {
 		t.Errorf("GK multiplier = %v (%v), want the configured 0.5", bonus, err)
 	}
-	if n := count(t, db, `SELECT count(*) FROM authority_rules WHERE award_code = 'GK' AND submitter_level = 'commune'`); n != 1 {
-		t.Errorf("%d rules for GK from a commune, want the one configured", n)
+	if n := count(t, db, `SELECT count(*) FROM authority_rules WHERE award_code = 'GK' AND submitter_level = 'commune'
+		AND valid_from = DATE '2000-01-01' AND decision_level = 'commune'`); n != 1 {
+		t.Errorf("%d configured rules for GK from a commune, want the one configured", n)
 	}
 }

@@ -18,6 +18,8 @@ type NewNomination struct {
 	WorkflowID string
 	UnitID     string
 	AwardCode  string
+	Kind       domain.NominationKind
+	Procedure  domain.Procedure
 	Year       int
 	Title      string
 	CreatedBy  int64
@@ -36,11 +38,18 @@ func CreateNominationTx(ctx context.Context, tx pgx.Tx, n NewNomination) error {
 	if err != nil {
 		return translate(op, err)
 	}
+	if n.Kind == "" {
+		n.Kind = domain.KindMerit
+	}
+	if n.Procedure == "" {
+		n.Procedure = domain.ProcedureStandard
+	}
 	if _, err := tx.Exec(ctx, `INSERT INTO nominations
-		(id, workflow_id, unit_id, award_code, year, title, status, current_step, current_unit_id, route, created_by, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $3, $9, $10, $11, $11)`,
+		(id, workflow_id, unit_id, award_code, year, title, status, current_step, current_unit_id, route, created_by,
+		 created_at, updated_at, kind, procedure)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $3, $9, $10, $11, $11, $12, $13)`,
 		n.ID, n.WorkflowID, n.UnitID, n.AwardCode, n.Year, n.Title, domain.StatusDraft, domain.StepSubmit,
-		route, n.CreatedBy, n.At); err != nil {
+		route, n.CreatedBy, n.At, n.Kind, n.Procedure); err != nil {
 		return translate(op, err)
 	}
 	if err := insertNominees(ctx, tx, n.ID, n.Nominees); err != nil {
@@ -61,10 +70,10 @@ func CreateNominationTx(ctx context.Context, tx pgx.Tx, n NewNomination) error {
 func insertNominees(ctx context.Context, tx pgx.Tx, nominationID string, ns []domain.Nominee) error {
 	rows := make([][]any, len(ns))
 	for i, nm := range ns {
-		rows[i] = []any{nominationID, i + 1, string(nm.Kind), nm.Name, nm.JobTitle, nm.Organisation, nm.Achievements}
+		rows[i] = []any{nominationID, i + 1, string(nm.Kind), nm.Name, nm.JobTitle, nm.Organisation, nm.Achievements, nm.SubjectID}
 	}
 	_, err := tx.CopyFrom(ctx, pgx.Identifier{"nominees"},
-		[]string{"nomination_id", "position", "kind", "name", "job_title", "organisation", "achievements"},
+		[]string{"nomination_id", "position", "kind", "name", "job_title", "organisation", "achievements", "subject_id"},
 		pgx.CopyFromRows(rows))
 	return err
 }
@@ -104,107 +113,10 @@ func (s *Store) ReplaceNominees(ctx context.Context, nominationID, title string,
 	})
 }
 
-// Record writes one workflow transition in one transaction: the dossier's new
-// projection, the task it closes and the one it opens (due at dueAt), the decision
-// (numbered per issuing unit and year, gapless) and the audit event. It is
-// idempotent on (dossier, seq): a retry after a commit returns the first outcome.
-func (s *Store) Record(ctx context.Context, t domain.Transition, dueAt *time.Time) (domain.RecordResult, error) {
-	const op = "store.Record"
-	var res domain.RecordResult
-	err := s.inTx(ctx, op, func(tx pgx.Tx) error {
-		// Serialise transitions of one dossier and detect a retry of a committed one.
-		var version int
-		if err := tx.QueryRow(ctx, `SELECT version FROM nominations WHERE id = $1 FOR UPDATE`, t.NominationID).Scan(&version); err != nil {
-			return err
-		}
-		if version >= t.Seq {
-			var action string
-			err := tx.QueryRow(ctx, `SELECT action FROM audit_events WHERE nomination_id = $1 AND seq = $2`, t.NominationID, t.Seq).Scan(&action)
-			if err != nil {
-				return fmt.Errorf("dossier at version %d has no event %d: %w", version, t.Seq, err)
-			}
-			if action != string(t.Action) {
-				return fmt.Errorf("event %d of dossier %s is %q, not %q", t.Seq, t.NominationID, action, t.Action)
-			}
-			d, err := decisionOf(ctx, tx, t.NominationID)
-			res.Decision = d
-			return err
-		}
-		if version != t.Seq-1 {
-			return fmt.Errorf("dossier %s is at version %d; cannot record event %d", t.NominationID, version, t.Seq)
-		}
-		missing, _ := json.Marshal(nonNil(t.MissingItems))
-		closed := t.ToStatus.Terminal()
-		var curUnit any
-		if t.CurrentUnitID != "" {
-			curUnit = t.CurrentUnitID
-		}
-		if _, err := tx.Exec(ctx, `UPDATE nominations SET status = $2, current_step = $3, current_unit_id = $4,
-				route_index = $5, version = $6, missing_items = CASE WHEN $7 = 'return' THEN $8::jsonb ELSE missing_items END,
-				reason = CASE WHEN $9 <> '' THEN $9 ELSE reason END, updated_at = $10,
-				submitted_at = CASE WHEN $7 = 'submit' AND submitted_at IS NULL THEN $10 ELSE submitted_at END,
-				closed_at = CASE WHEN $11 THEN $10 ELSE closed_at END
-			WHERE id = $1`,
-			t.NominationID, t.ToStatus, t.Step, curUnit, t.RouteIndex, t.Seq, string(t.Action), missing,
-			t.Reason, t.At, closed); err != nil {
-			return err
-		}
-		taskStatus := "done"
-		if t.Action == domain.ActionWithdraw {
-			taskStatus = "cancelled"
-		}
-		if _, err := tx.Exec(ctx, `UPDATE tasks SET status = $2, done_at = $3, done_by = $4, outcome = $5
-			WHERE nomination_id = $1 AND status = 'open'`, t.NominationID, taskStatus, t.At, t.ActorID, string(t.Action)); err != nil {
-			return err
-		}
-		if t.Step != "" {
-			if _, err := tx.Exec(ctx, `INSERT INTO tasks (nomination_id, seq, step, unit_id, role, due_at, created_at)
-				VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-				t.NominationID, t.Seq, t.Step, t.CurrentUnitID, domain.StepRole(t.Step), dueAt, t.At); err != nil {
-				return err
-			}
-		}
-		details := map[string]any{}
-		if len(t.MissingItems) > 0 {
-			details["missing_items"] = t.MissingItems
-		}
-		if t.Reason != "" {
-			details["reason"] = t.Reason
-		}
-		if t.Note != "" {
-			details["note"] = t.Note
-		}
-		if t.Step != "" {
-			details["next_step"] = t.Step
-			details["next_unit_id"] = t.CurrentUnitID
-		}
-		switch t.ToStatus {
-		case domain.StatusDecided:
-			if _, err := tx.Exec(ctx, `UPDATE nominees SET status = 'awarded' WHERE nomination_id = $1`, t.NominationID); err != nil {
-				return err
-			}
-		case domain.StatusRejected, domain.StatusWithdrawn:
-			if _, err := tx.Exec(ctx, `UPDATE nominees SET status = $2 WHERE nomination_id = $1`, t.NominationID, string(t.ToStatus)); err != nil {
-				return err
-			}
-		}
-		if t.Decide {
-			d, err := issueDecision(ctx, tx, t)
-			if err != nil {
-				return err
-			}
-			res.Decision = d
-			details["decision_code"] = d.Code
-			details["decision_number"] = d.Number
-		}
-		detailsJSON, _ := json.Marshal(details)
-		_, err := tx.Exec(ctx, `INSERT INTO audit_events (nomination_id, seq, at, actor_id, action, from_status, to_status, unit_id, details)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-			t.NominationID, t.Seq, t.At, t.ActorID, string(t.Action), t.FromStatus, t.ToStatus, t.UnitID, detailsJSON)
-		return err
-	})
-	return res, err
-}
+// Vietnam is the zone of civil dates in the product (UTC+7, no daylight saving).
+var Vietnam = time.FixedZone("ICT", 7*3600)
+
+var vietnam = Vietnam
 
 func nonNil(s []string) []string {
 	if s == nil {
@@ -213,65 +125,62 @@ func nonNil(s []string) []string {
 	return s
 }
 
-// issueDecision takes the next number of the issuing unit's yearly register. The
-// counter row is locked by the upsert, so concurrent decisions of one unit queue
-// and the numbers stay unique and gapless (a rolled-back transaction returns its number).
-func issueDecision(ctx context.Context, tx pgx.Tx, t domain.Transition) (*domain.Decision, error) {
-	signedOn := t.At.In(vietnam)
-	year := signedOn.Year()
-	var number int
-	if err := tx.QueryRow(ctx, `INSERT INTO decision_counters (unit_id, year, last_number) VALUES ($1, $2, 1)
-		ON CONFLICT (unit_id, year) DO UPDATE SET last_number = decision_counters.last_number + 1
-		RETURNING last_number`, t.DecisionUnitID, year).Scan(&number); err != nil {
-		return nil, err
-	}
-	code := fmt.Sprintf("%d/QĐ-%s", number, decisionSuffix(t.DecisionUnitID))
-	d := &domain.Decision{NominationID: t.NominationID, UnitID: t.DecisionUnitID, Year: year, Number: number,
-		Code: code, SignedBy: t.ActorID, SignedOn: signedOn.Format("2006-01-02"), CreatedAt: t.At}
-	_, err := tx.Exec(ctx, `INSERT INTO decisions (nomination_id, unit_id, year, number, code, signed_by, signed_on, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, d.NominationID, d.UnitID, d.Year, d.Number, d.Code, d.SignedBy, d.SignedOn, d.CreatedAt)
-	return d, err
-}
-
-// decisionSuffix is the issuing-body part of a decision code: UBND (People's
-// Committee) for local units, TTg for the Prime Minister.
-func decisionSuffix(unitID string) string {
-	if unitID == "TW" {
-		return "TTg"
-	}
-	return "UBND"
-}
-
-var vietnam = time.FixedZone("ICT", 7*3600)
-
-func decisionOf(ctx context.Context, q pgx.Tx, nominationID string) (*domain.Decision, error) {
-	var d domain.Decision
-	var signedOn time.Time
-	err := q.QueryRow(ctx, `SELECT nomination_id, unit_id, year, number, code, signed_by, signed_on, created_at
-		FROM decisions WHERE nomination_id = $1`, nominationID).
-		Scan(&d.NominationID, &d.UnitID, &d.Year, &d.Number, &d.Code, &d.SignedBy, &signedOn, &d.CreatedAt)
-	if err == pgx.ErrNoRows {
-		return nil, nil
-	}
+// decisionsOf returns a dossier's decisions with their awardees, oldest first; seq
+// > 0 narrows to the decision issued by that transition.
+func decisionsOf(ctx context.Context, q pgx.Tx, nominationID string, seq int) ([]domain.Decision, error) {
+	rows, err := q.Query(ctx, `SELECT d.id, d.nomination_id, d.unit_id, d.year, d.number, d.code, d.signed_by, d.signed_on,
+		d.created_at, d.revoked_at, d.revoke_ground
+		FROM decisions d WHERE d.nomination_id = $1 AND ($2 = 0 OR d.seq = $2) ORDER BY d.id`, nominationID, seq)
 	if err != nil {
 		return nil, err
 	}
-	d.SignedOn = signedOn.Format("2006-01-02")
-	return &d, nil
+	type row struct {
+		id int64
+		d  domain.Decision
+	}
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (row, error) {
+		var x row
+		var signedOn time.Time
+		err := r.Scan(&x.id, &x.d.NominationID, &x.d.UnitID, &x.d.Year, &x.d.Number, &x.d.Code, &x.d.SignedBy, &signedOn,
+			&x.d.CreatedAt, &x.d.RevokedAt, &x.d.RevokeGround)
+		x.d.SignedOn = signedOn.Format("2006-01-02")
+		return x, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]domain.Decision, 0, len(list))
+	for _, x := range list {
+		rows, err := q.Query(ctx, `SELECT a.nominee_id, n.name, n.kind, a.award_code, a.bonus_vnd, a.recovered
+			FROM decision_awardees a JOIN nominees n ON n.id = a.nominee_id WHERE a.decision_id = $1 ORDER BY n.position`, x.id)
+		if err != nil {
+			return nil, err
+		}
+		x.d.Awardees, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.Awardee, error) {
+			var a domain.Awardee
+			err := r.Scan(&a.NomineeID, &a.Name, &a.Kind, &a.AwardCode, &a.BonusVND, &a.Recovered)
+			return a, err
+		})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, x.d)
+	}
+	return out, nil
 }
 
-const nominationColumns = `n.id, n.workflow_id, n.unit_id, u.name, n.award_code, a.name, n.year, n.title, n.status,
-	n.current_step, coalesce(n.current_unit_id, ''), n.route, n.route_index, n.version, n.missing_items, n.reason,
-	n.created_by, n.created_at, n.updated_at, n.submitted_at, n.closed_at`
+const nominationColumns = `n.id, n.workflow_id, n.unit_id, u.name, n.award_code, a.name, n.kind, n.procedure, n.year, n.title,
+	n.status, n.current_step, coalesce(n.current_unit_id, ''), n.route, n.route_index, n.version, n.missing_items, n.reason,
+	n.created_by, n.created_at, n.updated_at, n.submitted_at, n.closed_at, n.stage_due_at`
 
 const nominationFrom = ` FROM nominations n JOIN units u ON u.id = n.unit_id JOIN awards a ON a.code = n.award_code`
 
 func scanNomination(row pgx.Row) (domain.Nomination, error) {
 	var n domain.Nomination
 	var route, missing []byte
-	err := row.Scan(&n.ID, &n.WorkflowID, &n.UnitID, &n.UnitName, &n.AwardCode, &n.AwardName, &n.Year, &n.Title,
-		&n.Status, &n.CurrentStep, &n.CurrentUnitID, &route, &n.RouteIndex, &n.Version, &missing, &n.Reason,
-		&n.CreatedBy, &n.CreatedAt, &n.UpdatedAt, &n.SubmittedAt, &n.ClosedAt)
+	err := row.Scan(&n.ID, &n.WorkflowID, &n.UnitID, &n.UnitName, &n.AwardCode, &n.AwardName, &n.Kind, &n.Procedure,
+		&n.Year, &n.Title, &n.Status, &n.CurrentStep, &n.CurrentUnitID, &route, &n.RouteIndex, &n.Version, &missing,
+		&n.Reason, &n.CreatedBy, &n.CreatedAt, &n.UpdatedAt, &n.SubmittedAt, &n.ClosedAt, &n.StageDueAt)
 	if err != nil {
 		return n, err
 	}
@@ -294,14 +203,15 @@ func (s *Store) Nomination(ctx context.Context, id string) (domain.Nomination, e
 	if err != nil {
 		return n, translate(op, err)
 	}
-	rows, err := s.pool.Query(ctx, `SELECT id, position, kind, name, job_title, organisation, achievements, status
-		FROM nominees WHERE nomination_id = $1 ORDER BY position`, id)
+	rows, err := s.pool.Query(ctx, `SELECT id, position, kind, name, job_title, organisation, achievements, status,
+		coalesce(award_code, ''), hold_reason, subject_id FROM nominees WHERE nomination_id = $1 ORDER BY position`, id)
 	if err != nil {
 		return n, translate(op, err)
 	}
 	n.Nominees, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.Nominee, error) {
 		var nm domain.Nominee
-		err := r.Scan(&nm.ID, &nm.Position, &nm.Kind, &nm.Name, &nm.JobTitle, &nm.Organisation, &nm.Achievements, &nm.Status)
+		err := r.Scan(&nm.ID, &nm.Position, &nm.Kind, &nm.Name, &nm.JobTitle, &nm.Organisation, &nm.Achievements, &nm.Status,
+			&nm.AwardCode, &nm.HoldReason, &nm.SubjectID)
 		return nm, err
 	})
 	if err != nil {
@@ -312,7 +222,10 @@ func (s *Store) Nomination(ctx context.Context, id string) (domain.Nomination, e
 		return n, translate(op, err)
 	}
 	defer tx.Rollback(ctx) //nolint:errcheck // read-only
-	n.Decision, err = decisionOf(ctx, tx, id)
+	n.Decisions, err = decisionsOf(ctx, tx, id, 0)
+	if len(n.Decisions) > 0 {
+		n.Decision = &n.Decisions[len(n.Decisions)-1]
+	}
 	return n, translate(op, err)
 }
 
@@ -386,7 +299,7 @@ func (s *Store) Nominations(ctx context.Context, f NominationFilter) ([]domain.N
 // most $2 tasks in the order of the partial index tasks_inbox_idx, so the cost
 // depends on the page size, not on how many tasks a busy standing body has open.
 const InboxQuery = `SELECT t.id, t.nomination_id, n.title, n.award_code, n.status, n.version, t.step, t.unit_id, u.name,
-	t.role, t.due_at, t.created_at
+	t.role, t.due_at, t.created_at, t.overdue_at IS NOT NULL, t.assignee_id
 FROM role_assignments r
 CROSS JOIN LATERAL (
 	SELECT t.* FROM tasks t
@@ -411,9 +324,11 @@ func (s *Store) Inbox(ctx context.Context, userID int64, limit int, now time.Tim
 	}
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.Task, error) {
 		var t domain.Task
+		var flagged bool
 		err := r.Scan(&t.ID, &t.NominationID, &t.NominationTitle, &t.AwardCode, &t.Status, &t.Version, &t.Step,
-			&t.UnitID, &t.UnitName, &t.Role, &t.DueAt, &t.CreatedAt)
-		t.Overdue = t.DueAt != nil && now.After(*t.DueAt)
+			&t.UnitID, &t.UnitName, &t.Role, &t.DueAt, &t.CreatedAt, &flagged, &t.AssigneeID)
+		// Overdue once the workflow's deadline timer has flagged it, or past its due date.
+		t.Overdue = flagged || (t.DueAt != nil && now.After(*t.DueAt))
 		return t, err
 	})
 	return out, translate(op, err)

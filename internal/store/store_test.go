@@ -44,27 +44,36 @@ func unitIDs(route []domain.RouteStop) string {
 func TestRouteFollowsTheAuthorityRulesAndTheTree(t *testing.T) {
 	s := demoStore(t)
 	ctx := context.Background()
-	on := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	before := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
+	after := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 	for _, tc := range []struct {
+		on                time.Time
 		unit, award, want string
 	}{
-		{seed.DemoCommune, "BK_TINH", seed.DemoDistrict + ">" + seed.Province + "*"},
-		{seed.DemoCommune, "GK", seed.DemoDistrict + "*"},
-		{seed.DemoCommune, "LDTT", seed.DemoCommune + "*"},
-		{seed.DemoCommune, "BK_TTG", seed.DemoDistrict + ">" + seed.Province + ">" + seed.Central + "*"},
-		{seed.DemoDistrict, "BK_TINH", seed.Province + "*"},
-		{seed.Province, "BK_TTG", seed.Central + "*"},
+		{before, seed.DemoCommune, "BK_TINH", seed.DemoDistrict + ">" + seed.Province + "*"},
+		{before, seed.DemoCommune, "GK", seed.DemoDistrict + "*"},
+		{before, seed.DemoCommune, "LDTT", seed.DemoCommune + "*"},
+		{before, seed.DemoCommune, "BK_TTG", seed.DemoDistrict + ">" + seed.Province + ">" + seed.Central + "*"},
+		{before, seed.DemoDistrict, "BK_TINH", seed.Province + "*"},
+		{before, seed.Province, "BK_TTG", seed.Central + "*"},
+		// After the reform the commune's chair decides Giấy khen; districts propose nothing.
+		{after, seed.DemoCommune, "GK", seed.DemoCommune + "*"},
+		{after, seed.DemoCommune, "BK_TINH", seed.DemoDistrict + ">" + seed.Province + "*"},
 	} {
-		route, err := s.Route(ctx, tc.unit, tc.award, on)
+		on := tc.on
+		rr, err := s.Route(ctx, tc.unit, tc.award, "", on)
 		if err != nil {
 			t.Errorf("%s from %s: %v", tc.award, tc.unit, err)
 			continue
 		}
-		if got := unitIDs(route); got != tc.want {
+		if got := unitIDs(rr.Route); got != tc.want {
 			t.Errorf("%s from %s: route %s, want %s", tc.award, tc.unit, got, tc.want)
 		}
 	}
-	if _, err := s.Route(ctx, seed.Province, "LDTT", on); !domain.IsKind(err, domain.KindInvalid) {
+	if _, err := s.Route(ctx, seed.DemoDistrict, "BK_TINH", "", after); !domain.IsKind(err, domain.KindInvalid) {
+		t.Errorf("a district proposing after the reform: want invalid, got %v", err)
+	}
+	if _, err := s.Route(ctx, seed.Province, "LDTT", "", after); !domain.IsKind(err, domain.KindInvalid) {
 		t.Errorf("a province proposing a commune-level title: want invalid, got %v", err)
 	}
 }
@@ -100,11 +109,13 @@ func TestRecordIsIdempotentPerSequence(t *testing.T) {
 	clerk := userOf(t, s, "xa.clerk")
 	id := newDossier(t, s, clerk)
 	tr := domain.Transition{NominationID: id, Seq: 1, At: time.Now().UTC(), ActorID: clerk, Action: domain.ActionSubmit,
-		FromStatus: domain.StatusDraft, ToStatus: domain.StatusAppraising, Step: domain.StepAppraise,
-		UnitID: seed.DemoCommune, CurrentUnitID: seed.DemoDistrict}
+		FromStatus: domain.StatusDraft, ToStatus: domain.StatusIntake, Step: domain.StepIntake, CloseAll: true,
+		UnitID: seed.DemoCommune, CurrentUnitID: seed.DemoDistrict,
+		Open: []domain.TaskSpec{{Step: domain.StepIntake, UnitID: seed.DemoDistrict, Role: domain.RoleAppraiser}}}
 	due := time.Now().Add(240 * time.Hour)
+	tm := store.Timing{Due: map[domain.Step]time.Time{domain.StepIntake: due}}
 	for i := 0; i < 3; i++ {
-		if _, err := s.Record(ctx, tr, &due); err != nil {
+		if _, err := s.Record(ctx, tr, tm); err != nil {
 			t.Fatalf("attempt %d: %v", i, err)
 		}
 	}
@@ -116,13 +127,18 @@ func TestRecordIsIdempotentPerSequence(t *testing.T) {
 	}
 	// A different action claiming the same sequence is refused, not silently merged.
 	tr.Action = domain.ActionWithdraw
-	if _, err := s.Record(ctx, tr, nil); err == nil {
+	if _, err := s.Record(ctx, tr, store.Timing{}); err == nil {
 		t.Fatal("a conflicting transition with a used sequence was accepted")
 	}
 	// Skipping a sequence is refused.
 	tr.Seq, tr.Action = 5, domain.ActionApprove
-	if _, err := s.Record(ctx, tr, nil); err == nil {
+	if _, err := s.Record(ctx, tr, store.Timing{}); err == nil {
 		t.Fatal("a transition skipping versions was accepted")
+	}
+	var notes int
+	s.Pool().QueryRow(ctx, `SELECT count(*) FROM notifications WHERE kind = 'task'`).Scan(&notes)
+	if notes != 1 {
+		t.Fatalf("the district appraiser should be notified of the new task once, got %d notifications", notes)
 	}
 }
 
@@ -146,6 +162,7 @@ func TestConcurrentDecisionsGetUniqueGaplessNumbers(t *testing.T) {
 	clerk, decider := userOf(t, s, "xa.clerk"), userOf(t, s, "huyen.decider")
 	const n = 20
 	ids := make([]string, n)
+
 	for i := range ids {
 		ids[i] = newDossier(t, s, clerk)
 		// Move each to "deciding" at version 1.
@@ -161,9 +178,15 @@ func TestConcurrentDecisionsGetUniqueGaplessNumbers(t *testing.T) {
 		wg.Add(1)
 		go func(i int) {
 			defer wg.Done()
+			var nominee int64
+			if err := s.Pool().QueryRow(ctx, `SELECT id FROM nominees WHERE nomination_id = $1`, ids[i]).Scan(&nominee); err != nil {
+				errs[i] = err
+				return
+			}
 			res, err := s.Record(ctx, domain.Transition{NominationID: ids[i], Seq: 2, At: at, ActorID: decider,
-				Action: domain.ActionDecide, FromStatus: domain.StatusDeciding, ToStatus: domain.StatusDecided,
-				UnitID: seed.DemoDistrict, Decide: true, DecisionUnitID: seed.DemoDistrict}, nil)
+				Action: domain.ActionDecide, FromStatus: domain.StatusDeciding, ToStatus: domain.StatusDecided, CloseAll: true,
+				UnitID: seed.DemoDistrict, Decision: &domain.DecisionSpec{UnitID: seed.DemoDistrict,
+					Awardees: []domain.Awardee{{NomineeID: nominee, AwardCode: "GK"}}}}, store.Timing{})
 			errs[i] = err
 			if err == nil {
 				nums[i] = res.Decision.Number
@@ -186,6 +209,12 @@ func TestConcurrentDecisionsGetUniqueGaplessNumbers(t *testing.T) {
 	s.Pool().QueryRow(ctx, `SELECT code FROM decisions WHERE number = 20 AND unit_id = $1`, seed.DemoDistrict).Scan(&code)
 	if code != fmt.Sprintf("%d/QĐ-UBND", 20) {
 		t.Fatalf("decision code %q", code)
+	}
+	// Giấy khen: 0.3 × the base salary in force on 20/11/2026 (2,340,000 đ) = 702,000 đ each.
+	var bonuses, total int64
+	s.Pool().QueryRow(ctx, `SELECT count(*), sum(bonus_vnd) FROM decision_awardees`).Scan(&bonuses, &total)
+	if bonuses != n || total != n*702000 {
+		t.Fatalf("%d bonuses totalling %d đ, want %d × 702000", bonuses, total, n)
 	}
 }
 
@@ -226,4 +255,49 @@ func TestMigrateIsIdempotent(t *testing.T) {
 	if err != nil || len(applied) != 0 {
 		t.Fatalf("second migrate applied %v, err %v", applied, err)
 	}
+}
+
+func TestBonusIsMultiplierTimesBaseSalaryAndHalfAgainForHouseholds(t *testing.T) {
+	base := int64(2340000)
+	for _, tc := range []struct {
+		mult *float64
+		kind domain.NomineeKind
+		want *int64
+	}{
+		{ptr(0.3), domain.NomineeIndividual, ptr(int64(702000))},
+		{ptr(0.3), domain.NomineeHousehold, ptr(int64(1053000))},
+		{ptr(1.5), domain.NomineeCollective, ptr(int64(3510000))},
+		{nil, domain.NomineeIndividual, nil},
+	} {
+		got := store.Bonus(tc.mult, &base, tc.kind)
+		if (got == nil) != (tc.want == nil) || (got != nil && *got != *tc.want) {
+			t.Errorf("Bonus(%v, %s) = %v, want %v", tc.mult, tc.kind, deref(got), deref(tc.want))
+		}
+	}
+}
+
+func TestTallyAppliesQuorumAndThresholdOfAllMembers(t *testing.T) {
+	for _, tc := range []struct {
+		c    domain.CouncilResult
+		want string
+	}{
+		{domain.CouncilResult{Members: 9, Present: 5, Yes: 5}, "no_quorum"}, // 2/3 of 9 = 6
+		{domain.CouncilResult{Members: 9, Present: 6, Yes: 5}, "passed"},    // 5 > 4.5
+		{domain.CouncilResult{Members: 9, Present: 6, Yes: 4, No: 2}, "failed"},
+		{domain.CouncilResult{Members: 10, Present: 10, Yes: 5, No: 5}, "failed"}, // not more than half
+		{domain.CouncilResult{Members: 0}, "no_quorum"},
+	} {
+		if got := store.TallyResult(tc.c, 0.667, 0.5); got != tc.want {
+			t.Errorf("%+v: %s, want %s", tc.c, got, tc.want)
+		}
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func deref[T any](p *T) any {
+	if p == nil {
+		return nil
+	}
+	return *p
 }

@@ -1,0 +1,659 @@
+package workflows
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/tdkt/tdkt/activities"
+	"github.com/tdkt/tdkt/internal/review"
+)
+
+// Names of the review workflows (sơ kết, tổng kết) and their messages.
+const (
+	// ReviewCampaignWorkflowName is the workflow of a campaign: the requesting unit's
+	// node of the tree, which plans the deadlines and collects its children's reports.
+	ReviewCampaignWorkflowName = "ReviewCampaignWorkflow"
+	// UnitReviewWorkflowName is the workflow of one unit's report; it starts one child
+	// per unit that reports to it.
+	UnitReviewWorkflowName = "UnitReviewWorkflow"
+	// ScheduledReviewWorkflowName is what a recurring review schedule starts.
+	ScheduledReviewWorkflowName = "ScheduledReviewWorkflow"
+
+	// UpdateReviewAct carries save, submit, return and accept on a unit's report.
+	UpdateReviewAct = "review-act"
+	// UpdateReviewClose closes a campaign (root only).
+	UpdateReviewClose = "review-close"
+	// UpdateReviewDeadlines changes a campaign's deadlines (root only).
+	UpdateReviewDeadlines = "review-deadlines"
+	// SignalChildReport tells a parent that a child's report changed status.
+	SignalChildReport = "review-child"
+	// SignalReviewPlan carries a changed deadline plan down the tree.
+	SignalReviewPlan = "review-plan"
+	// QueryReviewState returns a node's ReviewState.
+	QueryReviewState = "review-state"
+)
+
+// CampaignInput starts a campaign's workflow, once its rows are stored.
+type CampaignInput struct {
+	CampaignID string `json:"campaign_id"`
+	UnitID     string `json:"unit_id"` // the requesting unit
+}
+
+// UnitReviewInput starts one unit's report workflow.
+type UnitReviewInput struct {
+	CampaignID       string             `json:"campaign_id"`
+	UnitID           string             `json:"unit_id"`
+	ParentUnitID     string             `json:"parent_unit_id"`
+	ParentWorkflowID string             `json:"parent_workflow_id"`
+	Depth            int                `json:"depth"`
+	Plan             []review.LevelPlan `json:"plan"`
+}
+
+// ReviewActInput is one user action on a report, sent as the review-act update.
+type ReviewActInput struct {
+	Action  review.Action `json:"action"`
+	ActorID int64         `json:"actor_id"`
+	// UnitID is where the API authorised the actor: the reporting unit for save and
+	// submit, its parent for return and accept.
+	UnitID string `json:"unit_id"`
+	// Version is the report version the actor saw; a different one is stale.
+	Version int           `json:"version"`
+	Values  review.Values `json:"values,omitzero"`
+	Clear   []string      `json:"clear,omitempty"`
+	Reason  string        `json:"reason,omitempty"`
+	Note    string        `json:"note,omitempty"`
+}
+
+// CloseCampaignInput closes a campaign; missing reports stay missing.
+type CloseCampaignInput struct {
+	ActorID int64  `json:"actor_id"`
+	UnitID  string `json:"unit_id"`
+	Note    string `json:"note,omitempty"`
+}
+
+// DeadlinesInput changes a campaign's deadlines (gia hạn): a new final deadline, or
+// explicit deadlines for the first levels; deeper levels are recomputed.
+type DeadlinesInput struct {
+	ActorID       int64       `json:"actor_id"`
+	UnitID        string      `json:"unit_id"`
+	FinalDeadline time.Time   `json:"final_deadline,omitzero"`
+	Explicit      []time.Time `json:"explicit,omitempty"`
+	Note          string      `json:"note,omitempty"`
+}
+
+// ChildReport is what a unit's workflow tells its parent when its report changes status.
+type ChildReport struct {
+	UnitID string        `json:"unit_id"`
+	Status review.Status `json:"status"`
+}
+
+// ReviewState is a node's view of its report, returned by every update and the query.
+type ReviewState struct {
+	Status    review.Status `json:"status"`
+	Version   int           `json:"version"`
+	Seq       int           `json:"seq"`
+	Late      bool          `json:"late,omitempty"`
+	Prefilled bool          `json:"prefilled,omitempty"`
+	Reminded  bool          `json:"reminded,omitempty"`
+	Overdue   bool          `json:"overdue,omitempty"`
+	Children  int           `json:"children"`
+	Reported  int           `json:"reported"`
+	Done      int           `json:"done"`
+}
+
+// reviewNode is the running state of one node of a campaign's tree: the root (the
+// requesting unit) or a unit that reports.
+type reviewNode struct {
+	campaignID, unitID string
+	parentUnitID       string
+	parentWorkflowID   string
+	depth              int
+	root               bool
+	plan               []review.LevelPlan
+	state              ReviewState
+	children           []string // sorted
+	childStatus        map[string]review.Status
+	childDone          map[string]bool
+	changed            bool // something happened that may need the loop's attention
+	mu                 workflow.Mutex
+}
+
+// reviewRecordOptions keep the Record step short and local to the worker, retrying
+// transient database errors for a bounded time so that an update answers promptly.
+var reviewRecordOptions = workflow.LocalActivityOptions{
+	ScheduleToCloseTimeout: time.Minute,
+	StartToCloseTimeout:    20 * time.Second,
+	RetryPolicy: &temporal.RetryPolicy{
+		InitialInterval:    100 * time.Millisecond,
+		BackoffCoefficient: 2,
+		MaximumInterval:    2 * time.Second,
+		MaximumAttempts:    10,
+	},
+}
+
+// RegisterReviewWorkflows registers the movement and review workflows on a worker;
+// their activities are methods of activities.Activities, registered with it.
+func RegisterReviewWorkflows(w worker.Registry) {
+	w.RegisterWorkflowWithOptions(ReviewCampaignWorkflow, workflow.RegisterOptions{Name: ReviewCampaignWorkflowName})
+	w.RegisterWorkflowWithOptions(UnitReviewWorkflow, workflow.RegisterOptions{Name: UnitReviewWorkflowName})
+	w.RegisterWorkflowWithOptions(ScheduledReviewWorkflow, workflow.RegisterOptions{Name: ScheduledReviewWorkflowName})
+	w.RegisterWorkflowWithOptions(MovementWorkflow, workflow.RegisterOptions{Name: MovementWorkflowName})
+}
+
+// ReviewCampaignWorkflow runs a campaign from its requesting unit: it records the
+// deadline plan, starts one UnitReviewWorkflow per unit that reports to the requesting
+// unit (each of which starts its own children: a tree, never a flat fan-out), pre-fills
+// the requesting unit's consolidated report with the aggregate when every child has
+// reported or the final deadline passes, and completes when every report is accepted
+// or when the requesting unit closes the campaign.
+func ReviewCampaignWorkflow(ctx workflow.Context, in CampaignInput) (ReviewState, error) {
+	n := newReviewNode(in.CampaignID, in.UnitID, "", "", 0)
+	n.root = true
+	n.state.Status = review.StatusCollecting
+	if err := n.registerHandlers(ctx); err != nil {
+		return n.state, err
+	}
+	var acts *activities.Activities
+	t := n.transition(ctx, review.ActionPlan, 0, n.state.Status)
+	lctx := workflow.WithLocalActivityOptions(ctx, reviewRecordOptions)
+	var plan []review.LevelPlan
+	if err := workflow.ExecuteLocalActivity(lctx, acts.PlanReview, activities.PlanReviewInput{Transition: t}).Get(ctx, &plan); err != nil {
+		return n.state, fmt.Errorf("plan campaign %s: %w", in.CampaignID, err)
+	}
+	n.state.Seq = t.Seq
+	n.plan = plan
+	return n.run(ctx)
+}
+
+// UnitReviewWorkflow runs one unit's report of a campaign: it starts a child per unit
+// that reports to it, reminds the unit before its deadline, flags it overdue after,
+// pre-fills its draft with its children's aggregate and the list of missing units when
+// they have all reported or their deadline passes, and takes the unit's save and
+// submit and the parent's return and accept as updates. It completes once its report
+// is accepted and every child has completed.
+func UnitReviewWorkflow(ctx workflow.Context, in UnitReviewInput) (ReviewState, error) {
+	n := newReviewNode(in.CampaignID, in.UnitID, in.ParentUnitID, in.ParentWorkflowID, in.Depth)
+	n.plan = in.Plan
+	n.state.Status = review.StatusNotStarted
+	if err := n.registerHandlers(ctx); err != nil {
+		return n.state, err
+	}
+	return n.run(ctx)
+}
+
+func newReviewNode(campaignID, unitID, parentUnitID, parentWorkflowID string, depth int) *reviewNode {
+	return &reviewNode{campaignID: campaignID, unitID: unitID, parentUnitID: parentUnitID,
+		parentWorkflowID: parentWorkflowID, depth: depth,
+		childStatus: map[string]review.Status{}, childDone: map[string]bool{}}
+}
+
+func (n *reviewNode) registerHandlers(ctx workflow.Context) error {
+	n.mu = workflow.NewMutex(ctx)
+	if err := workflow.SetQueryHandler(ctx, QueryReviewState, func() (ReviewState, error) { return n.view(), nil }); err != nil {
+		return err
+	}
+	if n.root {
+		if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateReviewClose, n.close,
+			workflow.UpdateHandlerOptions{Validator: n.validateClose}); err != nil {
+			return err
+		}
+		return workflow.SetUpdateHandlerWithOptions(ctx, UpdateReviewDeadlines, n.changeDeadlines,
+			workflow.UpdateHandlerOptions{Validator: n.validateDeadlines})
+	}
+	return workflow.SetUpdateHandlerWithOptions(ctx, UpdateReviewAct, n.act,
+		workflow.UpdateHandlerOptions{Validator: n.validateAct})
+}
+
+// view is the state with the children's counts.
+func (n *reviewNode) view() ReviewState {
+	s := n.state
+	s.Children, s.Reported, s.Done = len(n.children), 0, 0
+	for _, c := range n.children {
+		if n.childStatus[c].Reported() {
+			s.Reported++
+		}
+		if n.childDone[c] {
+			s.Done++
+		}
+	}
+	return s
+}
+
+// run starts the children, then loops: act on what is due, sleep until the next
+// deadline or until something changes.
+func (n *reviewNode) run(ctx workflow.Context) (ReviewState, error) {
+	var acts *activities.Activities
+	lctx := workflow.WithLocalActivityOptions(ctx, reviewRecordOptions)
+	if err := workflow.ExecuteLocalActivity(lctx, acts.ReviewChildren, n.campaignID, n.unitID).Get(ctx, &n.children); err != nil {
+		return n.state, fmt.Errorf("children of %s: %w", n.unitID, err)
+	}
+	slices.Sort(n.children)
+	workflow.Go(ctx, func(ctx workflow.Context) {
+		ch := workflow.GetSignalChannel(ctx, SignalChildReport)
+		for {
+			var cr ChildReport
+			ch.Receive(ctx, &cr)
+			n.childStatus[cr.UnitID] = cr.Status
+			n.changed = true
+		}
+	})
+	if err := n.startChildren(ctx); err != nil {
+		return n.state, err
+	}
+	workflow.Go(ctx, func(ctx workflow.Context) {
+		ch := workflow.GetSignalChannel(ctx, SignalReviewPlan)
+		for {
+			var plan []review.LevelPlan
+			ch.Receive(ctx, &plan)
+			n.setPlan(workflow.Now(ctx), plan)
+			n.forwardPlan(ctx, plan)
+			n.changed = true
+		}
+	})
+	for {
+		n.changed = false
+		if err := n.tick(ctx); err != nil {
+			return n.view(), err
+		}
+		if n.finished() {
+			break
+		}
+		var err error
+		if next := n.nextWake(); next.IsZero() {
+			err = workflow.Await(ctx, func() bool { return n.changed })
+		} else if d := next.Sub(workflow.Now(ctx)); d > 0 {
+			_, err = workflow.AwaitWithTimeout(ctx, d, func() bool { return n.changed })
+		}
+		if err != nil {
+			return n.view(), err
+		}
+	}
+	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+		return n.view(), err
+	}
+	return n.view(), nil
+}
+
+// startChildren starts one UnitReviewWorkflow per unit that reports to this one and
+// waits until each has started; a goroutine per child marks it done when it completes.
+func (n *reviewNode) startChildren(ctx workflow.Context) error {
+	myID := workflow.GetInfo(ctx).WorkflowExecution.ID
+	futures := make([]workflow.ChildWorkflowFuture, len(n.children))
+	for i, c := range n.children {
+		cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
+			WorkflowID:        review.UnitWorkflowID(n.campaignID, c),
+			ParentClosePolicy: enumspb.PARENT_CLOSE_POLICY_TERMINATE,
+		})
+		futures[i] = workflow.ExecuteChildWorkflow(cctx, UnitReviewWorkflowName, UnitReviewInput{
+			CampaignID: n.campaignID, UnitID: c, ParentUnitID: n.unitID, ParentWorkflowID: myID,
+			Depth: n.depth + 1, Plan: n.plan,
+		})
+	}
+	for i, f := range futures {
+		if err := f.GetChildWorkflowExecution().Get(ctx, nil); err != nil {
+			return fmt.Errorf("start the report workflow of %s: %w", n.children[i], err)
+		}
+		c := n.children[i]
+		workflow.Go(ctx, func(ctx workflow.Context) {
+			_ = f.Get(ctx, nil) // a failed child counts as done: it will not report again
+			n.childDone[c] = true
+			n.changed = true
+		})
+	}
+	return nil
+}
+
+// ownPlan is this unit's deadline and reminder; ok is false for the root.
+func (n *reviewNode) ownPlan() (review.LevelPlan, bool) {
+	if n.root {
+		return review.LevelPlan{}, false
+	}
+	return review.PlanAt(n.plan, n.depth)
+}
+
+// childDeadline is when this unit's children must report to it.
+func (n *reviewNode) childDeadline() time.Time {
+	lp, _ := review.PlanAt(n.plan, n.depth+1)
+	return lp.Deadline
+}
+
+func (n *reviewNode) allReported() bool {
+	for _, c := range n.children {
+		if !n.childStatus[c].Reported() {
+			return false
+		}
+	}
+	return true
+}
+
+func (n *reviewNode) allDone() bool {
+	for _, c := range n.children {
+		if !n.childDone[c] {
+			return false
+		}
+	}
+	return true
+}
+
+// setPlan takes a changed plan: reminders and overdue flags whose instant moved into
+// the future fire again.
+func (n *reviewNode) setPlan(now time.Time, plan []review.LevelPlan) {
+	n.plan = plan
+	if lp, ok := n.ownPlan(); ok {
+		if lp.RemindAt.After(now) {
+			n.state.Reminded = false
+		}
+		if lp.Deadline.After(now) {
+			n.state.Overdue = false
+		}
+	}
+}
+
+// forwardPlan sends a changed plan to every child.
+func (n *reviewNode) forwardPlan(ctx workflow.Context, plan []review.LevelPlan) {
+	futures := make([]workflow.Future, 0, len(n.children))
+	for _, c := range n.children {
+		if n.childDone[c] {
+			continue
+		}
+		futures = append(futures, workflow.SignalExternalWorkflow(ctx, review.UnitWorkflowID(n.campaignID, c), "", SignalReviewPlan, plan))
+	}
+	for _, f := range futures {
+		if err := f.Get(ctx, nil); err != nil {
+			workflow.GetLogger(ctx).Warn("plan not delivered to a child", "err", err)
+		}
+	}
+}
+
+// tick records what is due now: the reminder, the overdue flag, the pre-fill, the
+// completion of the root.
+func (n *reviewNode) tick(ctx workflow.Context) error {
+	if err := n.mu.Lock(ctx); err != nil {
+		return err
+	}
+	defer n.mu.Unlock()
+	now := workflow.Now(ctx)
+	if lp, ok := n.ownPlan(); ok && n.state.Status.Open() {
+		if !n.state.Reminded && !lp.RemindAt.IsZero() && !now.Before(lp.RemindAt) {
+			n.state.Reminded = true
+			if now.Before(lp.Deadline) {
+				if err := n.record(ctx, n.transition(ctx, review.ActionRemind, 0, n.state.Status)); err != nil {
+					return err
+				}
+			}
+		}
+		if !n.state.Overdue && !now.Before(lp.Deadline) {
+			n.state.Overdue = true
+			if err := n.record(ctx, n.transition(ctx, review.ActionOverdue, 0, n.state.Status)); err != nil {
+				return err
+			}
+		}
+	}
+	if len(n.children) > 0 && !n.state.Prefilled && (n.allReported() || (!n.childDeadline().IsZero() && !now.Before(n.childDeadline()))) {
+		n.state.Prefilled = true
+		if n.root || n.state.Status.Open() {
+			to := n.state.Status
+			if to == review.StatusNotStarted {
+				to = review.StatusDraft
+			}
+			t := n.transition(ctx, review.ActionPrefill, 0, to)
+			t.Version = n.state.Version + 1
+			if err := n.record(ctx, t); err != nil {
+				return err
+			}
+		}
+	}
+	if n.root && n.state.Status == review.StatusCollecting && n.allDone() {
+		if err := n.record(ctx, n.transition(ctx, review.ActionComplete, 0, review.StatusCompleted)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// finished reports whether the node's work is over: the root completed or closed, a
+// unit's report accepted with every child done.
+func (n *reviewNode) finished() bool {
+	if n.root {
+		return n.state.Status == review.StatusCompleted || n.state.Status == review.StatusClosed
+	}
+	return n.state.Status == review.StatusAccepted && n.allDone()
+}
+
+// nextWake is the next instant something falls due, or zero when only a message can
+// change anything.
+func (n *reviewNode) nextWake() time.Time {
+	var next time.Time
+	consider := func(t time.Time) {
+		if !t.IsZero() && (next.IsZero() || t.Before(next)) {
+			next = t
+		}
+	}
+	if lp, ok := n.ownPlan(); ok && n.state.Status.Open() {
+		if !n.state.Reminded {
+			consider(lp.RemindAt)
+		}
+		if !n.state.Overdue {
+			consider(lp.Deadline)
+		}
+	}
+	if len(n.children) > 0 && !n.state.Prefilled {
+		consider(n.childDeadline())
+	}
+	return next
+}
+
+// transition builds the next event of this node's report.
+func (n *reviewNode) transition(ctx workflow.Context, action review.Action, actor int64, to review.Status) review.Transition {
+	return review.Transition{CampaignID: n.campaignID, UnitID: n.unitID, Seq: n.state.Seq + 1, Version: n.state.Version,
+		At: workflow.Now(ctx).UTC(), ActorID: actor, Action: action, FromStatus: n.state.Status, ToStatus: to}
+}
+
+// record runs the Record local activity and, once it has committed, makes the event
+// part of the state.
+func (n *reviewNode) record(ctx workflow.Context, t review.Transition) error {
+	var acts *activities.Activities
+	var res review.RecordResult
+	lctx := workflow.WithLocalActivityOptions(ctx, reviewRecordOptions)
+	if err := workflow.ExecuteLocalActivity(lctx, acts.RecordReview, t).Get(ctx, &res); err != nil {
+		var appErr *temporal.ApplicationError
+		if errors.As(err, &appErr) {
+			return err
+		}
+		return fmt.Errorf("record %s of %s: %w", t.Action, t.UnitID, err)
+	}
+	n.state.Seq, n.state.Version, n.state.Status = t.Seq, t.Version, t.ToStatus
+	if t.Action == review.ActionSubmit {
+		n.state.Late = res.Late
+	}
+	if t.Action == review.ActionPrefill {
+		n.state.Prefilled = true
+	}
+	n.changed = true
+	return nil
+}
+
+// validateAct decides whether a user action may be applied now. It is pure: it runs
+// as the update validator and again under the lock in the handler.
+func (n *reviewNode) validateAct(a ReviewActInput) error {
+	s := n.state
+	if a.ActorID == 0 {
+		return rejectf(ErrTypeInvalid, "no actor")
+	}
+	if a.Version != s.Version {
+		return rejectf(ErrTypeStaleVersion, "the report is at version %d, not %d", s.Version, a.Version)
+	}
+	switch a.Action {
+	case review.ActionSave, review.ActionSubmit:
+		if a.UnitID != n.unitID {
+			return rejectf(ErrTypeWrongUnit, "only %s may %s its report", n.unitID, a.Action)
+		}
+		if !s.Status.Open() {
+			return rejectf(ErrTypeWrongState, "the report is %s; only a draft or a returned report can be changed", s.Status)
+		}
+	case review.ActionReturn, review.ActionAccept:
+		if a.UnitID != n.parentUnitID {
+			return rejectf(ErrTypeWrongUnit, "only %s, where the report is sent, may %s it", n.parentUnitID, a.Action)
+		}
+		if s.Status != review.StatusSubmitted {
+			return rejectf(ErrTypeWrongState, "the report is %s, not submitted", s.Status)
+		}
+		if a.Action == review.ActionReturn && strings.TrimSpace(a.Reason) == "" {
+			return rejectf(ErrTypeInvalid, "a return needs a reason")
+		}
+	default:
+		return rejectf(ErrTypeInvalid, "unknown action %q", a.Action)
+	}
+	return nil
+}
+
+// act applies a user action: record it, then tell the parent when the report's
+// status as the parent sees it changed.
+func (n *reviewNode) act(ctx workflow.Context, a ReviewActInput) (ReviewState, error) {
+	if err := n.mu.Lock(ctx); err != nil {
+		return n.view(), err
+	}
+	defer n.mu.Unlock()
+	if err := n.validateAct(a); err != nil {
+		return n.view(), err
+	}
+	to := n.state.Status
+	switch a.Action {
+	case review.ActionSave:
+		if to == review.StatusNotStarted {
+			to = review.StatusDraft
+		}
+	case review.ActionSubmit:
+		to = review.StatusSubmitted
+	case review.ActionReturn:
+		to = review.StatusReturned
+	case review.ActionAccept:
+		to = review.StatusAccepted
+	}
+	t := n.transition(ctx, a.Action, a.ActorID, to)
+	t.Version = n.state.Version + 1
+	t.Values, t.Clear, t.Reason, t.Note = a.Values, a.Clear, a.Reason, a.Note
+	if err := n.record(ctx, t); err != nil {
+		return n.view(), err
+	}
+	if a.Action != review.ActionSave && n.parentWorkflowID != "" {
+		err := workflow.SignalExternalWorkflow(ctx, n.parentWorkflowID, "", SignalChildReport,
+			ChildReport{UnitID: n.unitID, Status: n.state.Status}).Get(ctx, nil)
+		if err != nil {
+			workflow.GetLogger(ctx).Warn("parent not told of the report", "err", err)
+		}
+	}
+	return n.view(), nil
+}
+
+func (n *reviewNode) validateClose(in CloseCampaignInput) error {
+	if in.ActorID == 0 {
+		return rejectf(ErrTypeInvalid, "no actor")
+	}
+	if in.UnitID != n.unitID {
+		return rejectf(ErrTypeWrongUnit, "only the requesting unit %s may close the campaign", n.unitID)
+	}
+	if n.state.Status != review.StatusCollecting {
+		return rejectf(ErrTypeWrongState, "the campaign is %s", n.state.Status)
+	}
+	return nil
+}
+
+// close ends the campaign: the reports that have not arrived stay missing.
+func (n *reviewNode) close(ctx workflow.Context, in CloseCampaignInput) (ReviewState, error) {
+	if err := n.mu.Lock(ctx); err != nil {
+		return n.view(), err
+	}
+	defer n.mu.Unlock()
+	if err := n.validateClose(in); err != nil {
+		return n.view(), err
+	}
+	t := n.transition(ctx, review.ActionClose, in.ActorID, review.StatusClosed)
+	t.Note = in.Note
+	if err := n.record(ctx, t); err != nil {
+		return n.view(), err
+	}
+	return n.view(), nil
+}
+
+func (n *reviewNode) validateDeadlines(in DeadlinesInput) error {
+	if in.ActorID == 0 {
+		return rejectf(ErrTypeInvalid, "no actor")
+	}
+	if in.UnitID != n.unitID {
+		return rejectf(ErrTypeWrongUnit, "only the requesting unit %s may change the deadlines", n.unitID)
+	}
+	if n.state.Status != review.StatusCollecting {
+		return rejectf(ErrTypeWrongState, "the campaign is %s", n.state.Status)
+	}
+	if in.FinalDeadline.IsZero() && len(in.Explicit) == 0 {
+		return rejectf(ErrTypeInvalid, "give a final deadline or the deadlines of the levels")
+	}
+	return nil
+}
+
+// changeDeadlines records a new plan and sends it down the tree.
+func (n *reviewNode) changeDeadlines(ctx workflow.Context, in DeadlinesInput) (ReviewState, error) {
+	if err := n.mu.Lock(ctx); err != nil {
+		return n.view(), err
+	}
+	defer n.mu.Unlock()
+	if err := n.validateDeadlines(in); err != nil {
+		return n.view(), err
+	}
+	var acts *activities.Activities
+	t := n.transition(ctx, review.ActionDeadlines, in.ActorID, n.state.Status)
+	t.Note = in.Note
+	var plan []review.LevelPlan
+	lctx := workflow.WithLocalActivityOptions(ctx, reviewRecordOptions)
+	err := workflow.ExecuteLocalActivity(lctx, acts.PlanReview, activities.PlanReviewInput{
+		Transition: t, FinalDeadline: in.FinalDeadline, Explicit: in.Explicit}).Get(ctx, &plan)
+	if err != nil {
+		return n.view(), rejectf(ErrTypeInvalid, "the deadlines cannot be planned: %v", err)
+	}
+	n.state.Seq = t.Seq
+	n.setPlan(workflow.Now(ctx), plan)
+	n.forwardPlan(ctx, plan)
+	n.changed = true
+	return n.view(), nil
+}
+
+// ScheduledReviewWorkflow is what a recurring review schedule starts (the annual review
+// at year end, the mid-term review at a plan's midpoint): it opens the campaign for
+// the movement at the scheduled instant and starts the campaign's workflow, which
+// outlives it.
+func ScheduledReviewWorkflow(ctx workflow.Context, sc review.ScheduledCampaign) (review.OpenedCampaign, error) {
+	var acts *activities.Activities
+	actx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: time.Minute,
+		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, MaximumInterval: time.Minute, MaximumAttempts: 20},
+	})
+	var opened review.OpenedCampaign
+	if err := workflow.ExecuteActivity(actx, acts.OpenScheduledCampaign, sc, workflow.Now(ctx).UTC()).Get(ctx, &opened); err != nil {
+		return opened, err
+	}
+	if opened.Skipped != "" {
+		workflow.GetLogger(ctx).Info("scheduled review skipped", "reason", opened.Skipped)
+		return opened, nil
+	}
+	cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
+		WorkflowID:        review.CampaignWorkflowID(opened.CampaignID),
+		ParentClosePolicy: enumspb.PARENT_CLOSE_POLICY_ABANDON,
+	})
+	f := workflow.ExecuteChildWorkflow(cctx, ReviewCampaignWorkflowName, CampaignInput{CampaignID: opened.CampaignID, UnitID: opened.UnitID})
+	if err := f.GetChildWorkflowExecution().Get(ctx, nil); err != nil {
+		var started *temporal.ChildWorkflowExecutionAlreadyStartedError
+		if !(opened.Existing && errors.As(err, &started)) {
+			return opened, err
+		}
+	}
+	return opened, nil
+}

@@ -1,0 +1,612 @@
+package workflows
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
+	"go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/tdkt/tdkt/activities"
+	"github.com/tdkt/tdkt/internal/review"
+	"github.com/tdkt/tdkt/internal/store"
+)
+
+// The test tree: the ministry (TW) asks the province P, which has two districts of two
+// communes each.
+//
+//	TW ── P ─┬─ D1 ─┬─ C11
+//	         │      └─ C12
+//	         └─ D2 ─┬─ C21
+//	                └─ C22
+var reviewTree = map[string][]string{
+	"TW": {"P"}, "P": {"D1", "D2"}, "D1": {"C11", "C12"}, "D2": {"C21", "C22"},
+}
+
+var reviewParent = map[string]string{"P": "TW", "D1": "P", "D2": "P", "C11": "D1", "C12": "D1", "C21": "D2", "C22": "D2"}
+
+var reviewDepth = map[string]int{"TW": 0, "P": 1, "D1": 2, "D2": 2, "C11": 3, "C12": 3, "C21": 3, "C22": 3}
+
+const campaignID = "c0ffee00-0000-4000-8000-000000000001"
+
+// reviewStart is Monday 2 March 2026, 08:00 in Vietnam.
+var reviewStart = time.Date(2026, 3, 2, 1, 0, 0, 0, time.UTC)
+
+// testPlan: the province reports in 20 days, districts in 15, communes in 10; each
+// is reminded 2 days before.
+func testPlan(shift time.Duration) []review.LevelPlan {
+	var plan []review.LevelPlan
+	for d, days := range []int{20, 15, 10} {
+		deadline := reviewStart.Add(time.Duration(days)*24*time.Hour + shift)
+		plan = append(plan, review.LevelPlan{Depth: d + 1, Deadline: deadline, RemindAt: deadline.Add(-48 * time.Hour)})
+	}
+	return plan
+}
+
+// fakeReviewStore stands in for the review activities and keeps every event.
+type fakeReviewStore struct {
+	mu     sync.Mutex
+	plan   []review.LevelPlan
+	events map[string][]review.Transition // unit → its events
+	plans  int
+}
+
+func newFakeReviewStore() *fakeReviewStore {
+	return &fakeReviewStore{plan: testPlan(0), events: map[string][]review.Transition{}}
+}
+
+func (f *fakeReviewStore) RecordReview(_ context.Context, t review.Transition) (review.RecordResult, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if n := len(f.events[t.UnitID]); n != t.Seq-1 {
+		return review.RecordResult{}, temporal.NewNonRetryableApplicationError(
+			fmt.Sprintf("%s: event %d after %d", t.UnitID, t.Seq, n), "Gap", nil)
+	}
+	f.events[t.UnitID] = append(f.events[t.UnitID], t)
+	res := review.RecordResult{Status: t.ToStatus, Version: t.Version}
+	if t.Action == review.ActionSubmit {
+		lp, _ := review.PlanAt(f.plan, reviewDepth[t.UnitID])
+		res.Late = t.At.After(lp.Deadline)
+	}
+	return res, nil
+}
+
+func (f *fakeReviewStore) PlanReview(_ context.Context, in activities.PlanReviewInput) ([]review.LevelPlan, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.plans++
+	if !in.FinalDeadline.IsZero() {
+		f.plan = testPlan(in.FinalDeadline.Sub(f.plan[0].Deadline))
+	}
+	t := in.Transition
+	t.Plan = f.plan
+	f.events[t.UnitID] = append(f.events[t.UnitID], t)
+	return f.plan, nil
+}
+
+func (f *fakeReviewStore) ReviewChildren(_ context.Context, _, unitID string) ([]string, error) {
+	return reviewTree[unitID], nil
+}
+
+// actions lists the actions recorded for a unit, in order.
+func (f *fakeReviewStore) actions(unit string) []review.Action {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []review.Action
+	for _, t := range f.events[unit] {
+		out = append(out, t.Action)
+	}
+	return out
+}
+
+func (f *fakeReviewStore) event(t *testing.T, unit string, action review.Action) review.Transition {
+	t.Helper()
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, e := range f.events[unit] {
+		if e.Action == action {
+			return e
+		}
+	}
+	t.Fatalf("%s has no %s event; has %v", unit, action, f.events[unit])
+	return review.Transition{}
+}
+
+// reviewEnv is a test environment running a campaign over the test tree.
+type reviewEnv struct {
+	t       *testing.T
+	env     *testsuite.TestWorkflowEnvironment
+	store   *fakeReviewStore
+	mu      sync.Mutex
+	started map[string]UnitReviewInput // workflow id → input of every child started
+	errs    []string
+}
+
+// quietSuite is a test suite whose SDK logger only reports errors.
+func quietSuite() *testsuite.WorkflowTestSuite {
+	var suite testsuite.WorkflowTestSuite
+	suite.SetLogger(log.NewStructuredLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))))
+	return &suite
+}
+
+func newReviewEnv(t *testing.T) *reviewEnv {
+	env := quietSuite().NewTestWorkflowEnvironment()
+	env.SetStartTime(reviewStart)
+	env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: review.CampaignWorkflowID(campaignID)})
+	env.SetTestTimeout(30 * time.Second)
+	f := newFakeReviewStore()
+	RegisterReviewWorkflows(env)
+	env.RegisterActivityWithOptions(f.RecordReview, activity.RegisterOptions{Name: "RecordReview"})
+	env.RegisterActivityWithOptions(f.PlanReview, activity.RegisterOptions{Name: "PlanReview"})
+	env.RegisterActivityWithOptions(f.ReviewChildren, activity.RegisterOptions{Name: "ReviewChildren"})
+	r := &reviewEnv{t: t, env: env, store: f, started: map[string]UnitReviewInput{}}
+	env.SetOnChildWorkflowStartedListener(func(info *workflow.Info, _ workflow.Context, args converter.EncodedValues) {
+		var in UnitReviewInput
+		if info.WorkflowType.Name == UnitReviewWorkflowName && args.Get(&in) == nil {
+			r.mu.Lock()
+			r.started[info.WorkflowExecution.ID] = in
+			r.mu.Unlock()
+		}
+	})
+	return r
+}
+
+// at runs fn after d of virtual time from the start.
+func (r *reviewEnv) at(d time.Duration, fn func()) { r.env.RegisterDelayedCallback(fn, d) }
+
+// state queries a unit's workflow.
+func (r *reviewEnv) state(unit string) ReviewState {
+	id := review.UnitWorkflowID(campaignID, unit)
+	if unit == "TW" {
+		id = review.CampaignWorkflowID(campaignID)
+	}
+	v, err := r.env.QueryWorkflowByID(id, QueryReviewState)
+	if err != nil {
+		r.t.Fatalf("query %s: %v", unit, err)
+	}
+	var s ReviewState
+	if err := v.Get(&s); err != nil {
+		r.t.Fatal(err)
+	}
+	return s
+}
+
+// act sends a user action on unit's report as a user of actorUnit, at the version the
+// workflow holds, and returns the error type ("" when it completed).
+func (r *reviewEnv) act(unit string, action review.Action, actorUnit string, mod ...func(*ReviewActInput)) string {
+	in := ReviewActInput{Action: action, ActorID: 7, UnitID: actorUnit, Version: r.state(unit).Version}
+	if action == review.ActionSubmit || action == review.ActionSave {
+		in.Values = review.Values{Numbers: map[string]int64{"so_ho": 100}}
+	}
+	for _, m := range mod {
+		m(&in)
+	}
+	var got string
+	err := r.env.UpdateWorkflowByID(review.UnitWorkflowID(campaignID, unit), UpdateReviewAct, fmt.Sprintf("%s-%s-%d", unit, action, r.env.Now().UnixNano()),
+		&testsuite.TestUpdateCallback{
+			OnAccept: func() {},
+			OnReject: func(err error) { got = errType(err) },
+			OnComplete: func(_ any, err error) {
+				if err != nil {
+					got = errType(err)
+				}
+			},
+		}, in)
+	if err != nil {
+		r.t.Fatalf("update %s %s: %v", unit, action, err)
+	}
+	return got
+}
+
+// must sends an action that must complete.
+func (r *reviewEnv) must(unit string, action review.Action, actorUnit string, mod ...func(*ReviewActInput)) {
+	if e := r.act(unit, action, actorUnit, mod...); e != "" {
+		r.mu.Lock()
+		r.errs = append(r.errs, fmt.Sprintf("%s %s by %s: %s", unit, action, actorUnit, e))
+		r.mu.Unlock()
+	}
+}
+
+func errType(err error) string {
+	var appErr *temporal.ApplicationError
+	if errors.As(err, &appErr) {
+		return appErr.Type()
+	}
+	return err.Error()
+}
+
+// run starts the campaign and returns its final state.
+func (r *reviewEnv) run() ReviewState {
+	r.env.ExecuteWorkflow(ReviewCampaignWorkflowName, CampaignInput{CampaignID: campaignID, UnitID: "TW"})
+	for _, e := range r.errs {
+		r.t.Error(e)
+	}
+	if !r.env.IsWorkflowCompleted() {
+		r.t.Fatal("campaign workflow did not complete")
+	}
+	var st ReviewState
+	if err := r.env.GetWorkflowResult(&st); err != nil {
+		r.t.Fatalf("campaign workflow: %v", err)
+	}
+	return st
+}
+
+func communes() []string { return []string{"C11", "C12", "C21", "C22"} }
+
+func TestCampaignFansOutAsATreeAndRollsUpToCompletion(t *testing.T) {
+	r := newReviewEnv(t)
+	r.at(time.Hour, func() {
+		for _, c := range communes() {
+			r.must(c, review.ActionSave, c)
+			r.must(c, review.ActionSubmit, c)
+		}
+	})
+	r.at(2*time.Hour, func() {
+		for _, c := range communes() {
+			r.must(c, review.ActionAccept, reviewParent[c])
+		}
+	})
+	r.at(3*time.Hour, func() {
+		for _, d := range []string{"D1", "D2"} {
+			if s := r.state(d); !s.Prefilled || s.Status != review.StatusDraft || s.Reported != 2 {
+				t.Errorf("%s before submitting: %+v, want pre-filled draft with 2 reported", d, s)
+			}
+			r.must(d, review.ActionSubmit, d)
+			r.must(d, review.ActionAccept, "P")
+		}
+	})
+	r.at(4*time.Hour, func() {
+		r.must("P", review.ActionSubmit, "P")
+		r.must("P", review.ActionAccept, "TW")
+	})
+	st := r.run()
+	if st.Status != review.StatusCompleted || st.Children != 1 || st.Done != 1 {
+		t.Fatalf("campaign ended %+v, want completed with its 1 child done", st)
+	}
+	// A tree, not a flat fan-out: every unit was started by its own parent.
+	if len(r.started) != 7 {
+		t.Fatalf("started %d unit workflows, want 7", len(r.started))
+	}
+	for unit, parent := range reviewParent {
+		in, ok := r.started[review.UnitWorkflowID(campaignID, unit)]
+		wantParent := review.UnitWorkflowID(campaignID, parent)
+		if parent == "TW" {
+			wantParent = review.CampaignWorkflowID(campaignID)
+		}
+		if !ok || in.ParentWorkflowID != wantParent || in.ParentUnitID != parent || in.Depth != reviewDepth[unit] || len(in.Plan) != 3 {
+			t.Errorf("%s started with %+v, want parent %s at depth %d with the plan", unit, in, wantParent, reviewDepth[unit])
+		}
+	}
+	want := map[string][]review.Action{
+		"TW":  {review.ActionPlan, review.ActionPrefill, review.ActionComplete},
+		"P":   {review.ActionPrefill, review.ActionSubmit, review.ActionAccept},
+		"D1":  {review.ActionPrefill, review.ActionSubmit, review.ActionAccept},
+		"C11": {review.ActionSave, review.ActionSubmit, review.ActionAccept},
+	}
+	for unit, w := range want {
+		if got := r.store.actions(unit); fmt.Sprint(got) != fmt.Sprint(w) {
+			t.Errorf("%s recorded %v, want %v", unit, got, w)
+		}
+	}
+	// Everything happened before any reminder or deadline.
+	if pre := r.store.event(t, "D1", review.ActionPrefill); pre.At.After(reviewStart.Add(2*time.Hour)) || pre.Version != 1 {
+		t.Errorf("D1 pre-filled at %v (version %d), want as soon as both communes had submitted", pre.At, pre.Version)
+	}
+}
+
+func TestReturnWithReasonAndResubmit(t *testing.T) {
+	r := newReviewEnv(t)
+	var rejected []string
+	r.at(time.Hour, func() {
+		r.must("C11", review.ActionSubmit, "C11")
+		rejected = append(rejected,
+			r.act("C11", review.ActionReturn, "D1"),                                         // no reason
+			r.act("C11", review.ActionAccept, "C11"),                                        // the commune accepting itself
+			r.act("C11", review.ActionSave, "C11"),                                          // editing a submitted report
+			r.act("C11", review.ActionAccept, "D1", func(a *ReviewActInput) { a.Version-- }), // stale
+			r.act("C11", review.ActionAccept, "D2"),                                         // another district
+		)
+		r.must("C11", review.ActionReturn, "D1", func(a *ReviewActInput) { a.Reason = "Thiếu số hộ cận nghèo" })
+	})
+	r.at(2*time.Hour, func() {
+		if s := r.state("C11"); s.Status != review.StatusReturned {
+			t.Errorf("after return: %s", s.Status)
+		}
+		if s := r.state("D1"); s.Reported != 0 {
+			t.Errorf("district counts %d reported after the return, want 0", s.Reported)
+		}
+		r.must("C11", review.ActionSave, "C11")
+		r.must("C11", review.ActionSubmit, "C11")
+	})
+	r.at(3*time.Hour, func() {
+		r.must("C11", review.ActionAccept, "D1")
+		if s := r.state("D1"); s.Reported != 1 {
+			t.Errorf("district counts %d reported after the resubmission, want 1", s.Reported)
+		}
+	})
+	r.at(4*time.Hour, func() {
+		if err := r.env.UpdateWorkflowByID(review.CampaignWorkflowID(campaignID), UpdateReviewClose, "close",
+			&testsuite.TestUpdateCallback{OnAccept: func() {}, OnReject: func(err error) { t.Error(err) }, OnComplete: func(any, error) {}},
+			CloseCampaignInput{ActorID: 9, UnitID: "TW"}); err != nil {
+			t.Error(err)
+		}
+	})
+	st := r.run()
+	wantRejected := []string{ErrTypeInvalid, ErrTypeWrongUnit, ErrTypeWrongState, ErrTypeStaleVersion, ErrTypeWrongUnit}
+	if fmt.Sprint(rejected) != fmt.Sprint(wantRejected) {
+		t.Errorf("rejections %v, want %v", rejected, wantRejected)
+	}
+	if st.Status != review.StatusClosed {
+		t.Fatalf("campaign %s, want closed", st.Status)
+	}
+	want := []review.Action{review.ActionSubmit, review.ActionReturn, review.ActionSave, review.ActionSubmit, review.ActionAccept}
+	if got := r.store.actions("C11"); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("C11 recorded %v, want %v", got, want)
+	}
+	if ret := r.store.event(t, "C11", review.ActionReturn); ret.Reason != "Thiếu số hộ cận nghèo" || ret.ToStatus != review.StatusReturned {
+		t.Errorf("return recorded as %+v", ret)
+	}
+}
+
+func TestDeadlinePassesWithMissingUnitsThenALateReportIsAccepted(t *testing.T) {
+	r := newReviewEnv(t)
+	plan := testPlan(0)
+	communeDeadline, districtDeadline := plan[2].Deadline, plan[1].Deadline
+	r.at(time.Hour, func() { r.must("C11", review.ActionSubmit, "C11") })
+	// C12 reports a day after its deadline.
+	r.at(communeDeadline.Sub(reviewStart)+24*time.Hour, func() {
+		s := r.state("D1")
+		if !s.Prefilled || s.Reported != 1 {
+			t.Errorf("D1 after the commune deadline: %+v, want pre-filled with 1 of 2", s)
+		}
+		if c := r.state("C12"); !c.Reminded || !c.Overdue {
+			t.Errorf("C12 after its deadline: %+v, want reminded and overdue", c)
+		}
+		r.must("C12", review.ActionSubmit, "C12")
+		if c := r.state("C12"); !c.Late || c.Status != review.StatusSubmitted {
+			t.Errorf("C12 after a late submission: %+v, want submitted and late", c)
+		}
+		r.must("C12", review.ActionAccept, "D1")
+		if s := r.state("D1"); s.Reported != 2 {
+			t.Errorf("D1 counts %d reported after the late report, want 2", s.Reported)
+		}
+	})
+	r.at(districtDeadline.Sub(reviewStart)+time.Hour, func() {
+		if err := r.env.UpdateWorkflowByID(review.CampaignWorkflowID(campaignID), UpdateReviewClose, "close",
+			&testsuite.TestUpdateCallback{OnAccept: func() {}, OnReject: func(err error) { t.Error(err) }, OnComplete: func(any, error) {}},
+			CloseCampaignInput{ActorID: 9, UnitID: "TW"}); err != nil {
+			t.Error(err)
+		}
+	})
+	st := r.run()
+	if st.Status != review.StatusClosed {
+		t.Fatalf("campaign %s, want closed", st.Status)
+	}
+	// D1 was pre-filled exactly at its communes' deadline, D2 (no commune reported) too.
+	for _, d := range []string{"D1", "D2"} {
+		if pre := r.store.event(t, d, review.ActionPrefill); !pre.At.Equal(communeDeadline) {
+			t.Errorf("%s pre-filled at %v, want the commune deadline %v", d, pre.At, communeDeadline)
+		}
+	}
+	// C12: reminded two days before, overdue at the deadline, submitted late.
+	if rem := r.store.event(t, "C12", review.ActionRemind); !rem.At.Equal(plan[2].RemindAt) {
+		t.Errorf("C12 reminded at %v, want %v", rem.At, plan[2].RemindAt)
+	}
+	if od := r.store.event(t, "C12", review.ActionOverdue); !od.At.Equal(communeDeadline) {
+		t.Errorf("C12 overdue at %v, want %v", od.At, communeDeadline)
+	}
+	if got := r.store.actions("C11"); fmt.Sprint(got) != fmt.Sprint([]review.Action{review.ActionSubmit}) {
+		t.Errorf("C11, which submitted in time, recorded %v", got)
+	}
+	// The districts themselves missed their own deadline; C21 and C22 never reported.
+	for _, u := range []string{"D1", "D2", "C21", "C22"} {
+		acts := fmt.Sprint(r.store.actions(u))
+		if !containsAll(acts, "remind", "overdue") {
+			t.Errorf("%s recorded %s, want a reminder and an overdue flag", u, acts)
+		}
+	}
+}
+
+func TestChangedDeadlinesReachEveryLevel(t *testing.T) {
+	r := newReviewEnv(t)
+	// The province moves every deadline 5 days earlier after the first hour.
+	r.at(time.Hour, func() {
+		newFinal := testPlan(0)[0].Deadline.Add(-5 * 24 * time.Hour)
+		if err := r.env.UpdateWorkflowByID(review.CampaignWorkflowID(campaignID), UpdateReviewDeadlines, "deadlines",
+			&testsuite.TestUpdateCallback{OnAccept: func() {}, OnReject: func(err error) { t.Error(err) }, OnComplete: func(_ any, err error) {
+				if err != nil {
+					t.Error(err)
+				}
+			}},
+			DeadlinesInput{ActorID: 9, UnitID: "TW", FinalDeadline: newFinal}); err != nil {
+			t.Error(err)
+		}
+	})
+	r.at(30*24*time.Hour, func() {
+		if err := r.env.UpdateWorkflowByID(review.CampaignWorkflowID(campaignID), UpdateReviewClose, "close",
+			&testsuite.TestUpdateCallback{OnAccept: func() {}, OnReject: func(err error) { t.Error(err) }, OnComplete: func(any, error) {}},
+			CloseCampaignInput{ActorID: 9, UnitID: "TW"}); err != nil {
+			t.Error(err)
+		}
+	})
+	r.run()
+	moved := testPlan(-5 * 24 * time.Hour)
+	if od := r.store.event(t, "C21", review.ActionOverdue); !od.At.Equal(moved[2].Deadline) {
+		t.Errorf("commune overdue at %v, want the moved deadline %v", od.At, moved[2].Deadline)
+	}
+	if od := r.store.event(t, "P", review.ActionOverdue); !od.At.Equal(moved[0].Deadline) {
+		t.Errorf("province overdue at %v, want the moved deadline %v", od.At, moved[0].Deadline)
+	}
+	if got := r.store.actions("TW"); fmt.Sprint(got[:2]) != fmt.Sprint([]review.Action{review.ActionPlan, review.ActionDeadlines}) {
+		t.Errorf("root recorded %v", got)
+	}
+}
+
+func containsAll(s string, subs ...string) bool {
+	for _, sub := range subs {
+		found := false
+		for i := 0; i+len(sub) <= len(s); i++ {
+			if s[i:i+len(sub)] == sub {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+func TestScheduledRunOpensTheCampaignAndStartsItsWorkflow(t *testing.T) {
+	sc := review.ScheduledCampaign{ScheduleID: "review-schedule-m-annual", MovementID: "m", Kind: review.KindAnnual,
+		DeadlineWorkingDays: 15, GapWorkingDays: 5, ReminderWorkingDays: 2}
+	for _, tc := range []struct {
+		name    string
+		opened  review.OpenedCampaign
+		started bool
+	}{
+		{"opens", review.OpenedCampaign{CampaignID: campaignID, UnitID: "TW"}, true},
+		{"skips a movement outside its period", review.OpenedCampaign{Skipped: "the movement ended"}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			env := quietSuite().NewTestWorkflowEnvironment()
+			firedAt := time.Date(2026, 12, 1, 1, 0, 0, 0, time.UTC) // 08:00 on 1 December in Vietnam
+			env.SetStartTime(firedAt)
+			env.RegisterWorkflowWithOptions(ScheduledReviewWorkflow, workflow.RegisterOptions{Name: ScheduledReviewWorkflowName})
+			var gotAt time.Time
+			var gotSC review.ScheduledCampaign
+			env.RegisterActivityWithOptions(func(_ context.Context, s review.ScheduledCampaign, at time.Time) (review.OpenedCampaign, error) {
+				gotSC, gotAt = s, at
+				return tc.opened, nil
+			}, activity.RegisterOptions{Name: "OpenScheduledCampaign"})
+			var campaign []CampaignInput
+			var childID string
+			env.RegisterWorkflowWithOptions(func(_ workflow.Context, in CampaignInput) (ReviewState, error) {
+				campaign = append(campaign, in)
+				return ReviewState{Status: review.StatusCollecting}, nil
+			}, workflow.RegisterOptions{Name: ReviewCampaignWorkflowName})
+			env.SetOnChildWorkflowStartedListener(func(info *workflow.Info, _ workflow.Context, _ converter.EncodedValues) {
+				childID = info.WorkflowExecution.ID
+			})
+			env.ExecuteWorkflow(ScheduledReviewWorkflowName, sc)
+			if err := env.GetWorkflowError(); err != nil {
+				t.Fatal(err)
+			}
+			var opened review.OpenedCampaign
+			if err := env.GetWorkflowResult(&opened); err != nil {
+				t.Fatal(err)
+			}
+			if !gotAt.Equal(firedAt) || gotSC != sc {
+				t.Errorf("opened with %+v at %v, want the schedule's input at the fire time %v", gotSC, gotAt, firedAt)
+			}
+			if !tc.started {
+				if len(campaign) != 0 || opened.Skipped == "" {
+					t.Fatalf("a skipped run started %v", campaign)
+				}
+				return
+			}
+			if len(campaign) != 1 || campaign[0] != (CampaignInput{CampaignID: campaignID, UnitID: "TW"}) ||
+				childID != review.CampaignWorkflowID(campaignID) {
+				t.Fatalf("started %v as %q, want the opened campaign as %s", campaign, childID, review.CampaignWorkflowID(campaignID))
+			}
+		})
+	}
+}
+
+// fakeMovementStore records movement events.
+type fakeMovementStore struct {
+	mu  sync.Mutex
+	got []store.MovementTransition
+}
+
+func (f *fakeMovementStore) RecordMovement(_ context.Context, t store.MovementTransition) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.got = append(f.got, t)
+	return nil
+}
+
+func movementEnv(f *fakeMovementStore) *testsuite.TestWorkflowEnvironment {
+	env := quietSuite().NewTestWorkflowEnvironment()
+	env.SetStartTime(reviewStart)
+	env.RegisterWorkflowWithOptions(MovementWorkflow, workflow.RegisterOptions{Name: MovementWorkflowName})
+	env.RegisterActivityWithOptions(f.RecordMovement, activity.RegisterOptions{Name: "RecordMovement"})
+	return env
+}
+
+func TestMovementContinuesAsNewAfterManyRegistrations(t *testing.T) {
+	f := &fakeMovementStore{}
+	env := movementEnv(f)
+	fiveYears := reviewStart.AddDate(5, 0, 0)
+	var rejected string
+	for i := 0; i < 5; i++ {
+		env.RegisterDelayedCallback(func() {
+			env.UpdateWorkflow(UpdateRegister, fmt.Sprintf("r%d", i), &testsuite.TestUpdateCallback{
+				OnAccept: func() {}, OnReject: func(err error) { t.Errorf("registration %d rejected: %v", i, err) }, OnComplete: func(any, error) {},
+			}, RegisterInput{UnitID: fmt.Sprintf("U%d", i), ActorID: 1, Commitments: "Giảm 2% hộ nghèo"})
+		}, time.Duration(i+1)*24*time.Hour)
+	}
+	env.RegisterDelayedCallback(func() {
+		env.UpdateWorkflow(UpdateRegister, "empty", &testsuite.TestUpdateCallback{
+			OnAccept: func() {}, OnReject: func(err error) { rejected = errType(err) }, OnComplete: func(any, error) {},
+		}, RegisterInput{UnitID: "U9", ActorID: 1, Commitments: "  "})
+	}, 12*time.Hour)
+	env.ExecuteWorkflow(MovementWorkflowName, MovementInput{MovementID: "m", UnitID: "TW", PeriodEnd: fiveYears, MaxUpdatesPerRun: 3})
+	var can *workflow.ContinueAsNewError
+	if err := env.GetWorkflowError(); !errors.As(err, &can) {
+		t.Fatalf("workflow ended with %v, want continue-as-new", err)
+	}
+	var next MovementInput
+	if err := converter.GetDefaultDataConverter().FromPayloads(can.Input, &next); err != nil {
+		t.Fatal(err)
+	}
+	if next.Seq != 3 || next.Registrations != 3 || next.Runs != 1 || !next.PeriodEnd.Equal(fiveYears) || next.MaxUpdatesPerRun != 3 {
+		t.Fatalf("continued with %+v, want the counts of 3 registrations carried over", next)
+	}
+	if len(f.got) != 3 || f.got[2].Seq != 3 || f.got[0].UnitID != "U0" {
+		t.Fatalf("recorded %+v, want 3 registrations with seq 1..3", f.got)
+	}
+	if rejected != ErrTypeInvalid {
+		t.Errorf("empty commitments: %q, want %s", rejected, ErrTypeInvalid)
+	}
+}
+
+func TestMovementEndsAtTheEndOfItsPeriod(t *testing.T) {
+	f := &fakeMovementStore{}
+	env := movementEnv(f)
+	end := reviewStart.AddDate(5, 0, 0)
+	env.ExecuteWorkflow(MovementWorkflowName, MovementInput{MovementID: "m", UnitID: "TW", PeriodEnd: end, Seq: 3, Registrations: 3, Runs: 1})
+	var st MovementState
+	if err := env.GetWorkflowResult(&st); err != nil {
+		t.Fatal(err)
+	}
+	if st.Status != "ended" || st.Seq != 4 || st.Runs != 2 {
+		t.Fatalf("ended with %+v, want ended at seq 4 in its second run", st)
+	}
+	if len(f.got) != 1 || f.got[0].Action != store.MovementEnd || !f.got[0].At.Equal(end) {
+		t.Fatalf("recorded %+v, want the end at %v", f.got, end)
+	}
+}
+
+func TestMovementContinuesAsNewWhenTemporalSuggestsIt(t *testing.T) {
+	f := &fakeMovementStore{}
+	env := movementEnv(f)
+	env.SetContinueAsNewSuggested(true)
+	env.ExecuteWorkflow(MovementWorkflowName, MovementInput{MovementID: "m", UnitID: "TW", PeriodEnd: reviewStart.AddDate(5, 0, 0)})
+	var can *workflow.ContinueAsNewError
+	if err := env.GetWorkflowError(); !errors.As(err, &can) {
+		t.Fatalf("workflow ended with %v, want continue-as-new", err)
+	}
+}
