@@ -64,8 +64,9 @@ type ReviewActInput struct {
 	// UnitID is where the API authorised the actor: the reporting unit for save and
 	// submit, its parent for return and accept.
 	UnitID string `json:"unit_id"`
-	// Version is the report version the actor saw; a different one is stale.
-	Version int           `json:"version"`
+	// Version, when set, is the report version the actor saw; a different one is
+	// stale. Unset, the action applies to the report as it is when its turn comes.
+	Version *int          `json:"version,omitempty"`
 	Values  review.Values `json:"values,omitzero"`
 	Clear   []string      `json:"clear,omitempty"`
 	Reason  string        `json:"reason,omitempty"`
@@ -488,8 +489,8 @@ func (n *reviewNode) validateAct(a ReviewActInput) error {
 	if a.ActorID == 0 {
 		return rejectf(ErrTypeInvalid, "no actor")
 	}
-	if a.Version != s.Version {
-		return rejectf(ErrTypeStaleVersion, "the report is at version %d, not %d", s.Version, a.Version)
+	if a.Version != nil && *a.Version != s.Version {
+		return rejectf(ErrTypeStaleVersion, "the report is at version %d, not %d", s.Version, *a.Version)
 	}
 	switch a.Action {
 	case review.ActionSave, review.ActionSubmit:

@@ -130,7 +130,7 @@ type reviewEnv struct {
 	store   *fakeReviewStore
 	mu      sync.Mutex
 	started map[string]UnitReviewInput // workflow id → input of every child started
-	errs    []string
+	checks  []func()                   // run after the workflow ends
 }
 
 // quietSuite is a test suite whose SDK logger only reports errors.
@@ -165,6 +165,16 @@ func newReviewEnv(t *testing.T) *reviewEnv {
 // at runs fn after d of virtual time from the start.
 func (r *reviewEnv) at(d time.Duration, fn func()) { r.env.RegisterDelayedCallback(fn, d) }
 
+// script runs the steps one after another, ten virtual minutes apart, from the given
+// offset: an update is only handled once its callback has returned, so each step sends
+// at most one and the next step sees its outcome.
+func (r *reviewEnv) script(from time.Duration, steps ...func()) time.Duration {
+	for i, s := range steps {
+		r.at(from+time.Duration(i)*10*time.Minute, s)
+	}
+	return from + time.Duration(len(steps))*10*time.Minute
+}
+
 // state queries a unit's workflow.
 func (r *reviewEnv) state(unit string) ReviewState {
 	id := review.UnitWorkflowID(campaignID, unit)
@@ -182,39 +192,63 @@ func (r *reviewEnv) state(unit string) ReviewState {
 	return s
 }
 
-// act sends a user action on unit's report as a user of actorUnit, at the version the
-// workflow holds, and returns the error type ("" when it completed).
-func (r *reviewEnv) act(unit string, action review.Action, actorUnit string, mod ...func(*ReviewActInput)) string {
-	in := ReviewActInput{Action: action, ActorID: 7, UnitID: actorUnit, Version: r.state(unit).Version}
-	if action == review.ActionSubmit || action == review.ActionSave {
-		in.Values = review.Values{Numbers: map[string]int64{"so_ho": 100}}
+// act returns a step that sends a user action on unit's report as a user of
+// actorUnit, at the version the workflow holds, and stores the error type ("" when it
+// completed) in *out.
+func (r *reviewEnv) act(out *string, unit string, action review.Action, actorUnit string, mod ...func(*ReviewActInput)) func() {
+	return func() {
+		v := r.state(unit).Version
+		in := ReviewActInput{Action: action, ActorID: 7, UnitID: actorUnit, Version: &v}
+		if action == review.ActionSubmit || action == review.ActionSave {
+			in.Values = review.Values{Numbers: map[string]int64{"so_ho": 100}}
+		}
+		for _, m := range mod {
+			m(&in)
+		}
+		*out = "pending"
+		err := r.env.UpdateWorkflowByID(review.UnitWorkflowID(campaignID, unit), UpdateReviewAct,
+			fmt.Sprintf("%s-%s-%d", unit, action, r.env.Now().UnixNano()),
+			&testsuite.TestUpdateCallback{
+				OnAccept: func() {},
+				OnReject: func(err error) { *out = errType(err) },
+				OnComplete: func(_ any, err error) {
+					*out = ""
+					if err != nil {
+						*out = errType(err)
+					}
+				},
+			}, in)
+		if err != nil {
+			*out = err.Error()
+		}
 	}
-	for _, m := range mod {
-		m(&in)
-	}
-	var got string
-	err := r.env.UpdateWorkflowByID(review.UnitWorkflowID(campaignID, unit), UpdateReviewAct, fmt.Sprintf("%s-%s-%d", unit, action, r.env.Now().UnixNano()),
-		&testsuite.TestUpdateCallback{
-			OnAccept: func() {},
-			OnReject: func(err error) { got = errType(err) },
-			OnComplete: func(_ any, err error) {
-				if err != nil {
-					got = errType(err)
-				}
-			},
-		}, in)
-	if err != nil {
-		r.t.Fatalf("update %s %s: %v", unit, action, err)
-	}
-	return got
 }
 
-// must sends an action that must complete.
-func (r *reviewEnv) must(unit string, action review.Action, actorUnit string, mod ...func(*ReviewActInput)) {
-	if e := r.act(unit, action, actorUnit, mod...); e != "" {
-		r.mu.Lock()
-		r.errs = append(r.errs, fmt.Sprintf("%s %s by %s: %s", unit, action, actorUnit, e))
-		r.mu.Unlock()
+// must returns a step whose action must complete.
+func (r *reviewEnv) must(unit string, action review.Action, actorUnit string, mod ...func(*ReviewActInput)) func() {
+	out := new(string)
+	r.mu.Lock()
+	r.checks = append(r.checks, func() {
+		if *out != "" {
+			r.t.Errorf("%s %s by %s: %s", unit, action, actorUnit, *out)
+		}
+	})
+	r.mu.Unlock()
+	return r.act(out, unit, action, actorUnit, mod...)
+}
+
+// root returns a step that sends an update to the campaign's workflow; it must complete.
+func (r *reviewEnv) root(name string, arg any) func() {
+	return func() {
+		if err := r.env.UpdateWorkflowByID(review.CampaignWorkflowID(campaignID), name, name,
+			&testsuite.TestUpdateCallback{OnAccept: func() {}, OnReject: func(err error) { r.t.Errorf("%s rejected: %v", name, err) },
+				OnComplete: func(_ any, err error) {
+					if err != nil {
+						r.t.Errorf("%s failed: %v", name, err)
+					}
+				}}, arg); err != nil {
+			r.t.Errorf("%s: %v", name, err)
+		}
 	}
 }
 
@@ -229,8 +263,8 @@ func errType(err error) string {
 // run starts the campaign and returns its final state.
 func (r *reviewEnv) run() ReviewState {
 	r.env.ExecuteWorkflow(ReviewCampaignWorkflowName, CampaignInput{CampaignID: campaignID, UnitID: "TW"})
-	for _, e := range r.errs {
-		r.t.Error(e)
+	for _, check := range r.checks {
+		check()
 	}
 	if !r.env.IsWorkflowCompleted() {
 		r.t.Fatal("campaign workflow did not complete")
@@ -246,30 +280,25 @@ func communes() []string { return []string{"C11", "C12", "C21", "C22"} }
 
 func TestCampaignFansOutAsATreeAndRollsUpToCompletion(t *testing.T) {
 	r := newReviewEnv(t)
-	r.at(time.Hour, func() {
-		for _, c := range communes() {
-			r.must(c, review.ActionSave, c)
-			r.must(c, review.ActionSubmit, c)
-		}
-	})
-	r.at(2*time.Hour, func() {
-		for _, c := range communes() {
-			r.must(c, review.ActionAccept, reviewParent[c])
-		}
-	})
-	r.at(3*time.Hour, func() {
+	var steps []func()
+	for _, c := range communes() {
+		steps = append(steps, r.must(c, review.ActionSave, c), r.must(c, review.ActionSubmit, c))
+	}
+	for _, c := range communes() {
+		steps = append(steps, r.must(c, review.ActionAccept, reviewParent[c]))
+	}
+	steps = append(steps, func() {
 		for _, d := range []string{"D1", "D2"} {
 			if s := r.state(d); !s.Prefilled || s.Status != review.StatusDraft || s.Reported != 2 {
-				t.Errorf("%s before submitting: %+v, want pre-filled draft with 2 reported", d, s)
+				t.Errorf("%s before submitting: %+v, want a pre-filled draft with 2 reported", d, s)
 			}
-			r.must(d, review.ActionSubmit, d)
-			r.must(d, review.ActionAccept, "P")
 		}
 	})
-	r.at(4*time.Hour, func() {
-		r.must("P", review.ActionSubmit, "P")
-		r.must("P", review.ActionAccept, "TW")
-	})
+	steps = append(steps,
+		r.must("D1", review.ActionSubmit, "D1"), r.must("D2", review.ActionSubmit, "D2"),
+		r.must("D1", review.ActionAccept, "P"), r.must("D2", review.ActionAccept, "P"),
+		r.must("P", review.ActionSubmit, "P"), r.must("P", review.ActionAccept, "TW"))
+	r.script(time.Hour, steps...)
 	st := r.run()
 	if st.Status != review.StatusCompleted || st.Children != 1 || st.Done != 1 {
 		t.Fatalf("campaign ended %+v, want completed with its 1 child done", st)
@@ -299,53 +328,45 @@ func TestCampaignFansOutAsATreeAndRollsUpToCompletion(t *testing.T) {
 			t.Errorf("%s recorded %v, want %v", unit, got, w)
 		}
 	}
-	// Everything happened before any reminder or deadline.
-	if pre := r.store.event(t, "D1", review.ActionPrefill); pre.At.After(reviewStart.Add(2*time.Hour)) || pre.Version != 1 {
-		t.Errorf("D1 pre-filled at %v (version %d), want as soon as both communes had submitted", pre.At, pre.Version)
+	// D1 was pre-filled as soon as its second commune submitted, long before any deadline.
+	if pre, sub := r.store.event(t, "D1", review.ActionPrefill), r.store.event(t, "C12", review.ActionSubmit); !pre.At.Equal(sub.At) || pre.Version != 1 {
+		t.Errorf("D1 pre-filled at %v (version %d), want at C12's submission %v", pre.At, pre.Version, sub.At)
 	}
 }
 
 func TestReturnWithReasonAndResubmit(t *testing.T) {
 	r := newReviewEnv(t)
-	var rejected []string
-	r.at(time.Hour, func() {
-		r.must("C11", review.ActionSubmit, "C11")
-		rejected = append(rejected,
-			r.act("C11", review.ActionReturn, "D1"),                                         // no reason
-			r.act("C11", review.ActionAccept, "C11"),                                        // the commune accepting itself
-			r.act("C11", review.ActionSave, "C11"),                                          // editing a submitted report
-			r.act("C11", review.ActionAccept, "D1", func(a *ReviewActInput) { a.Version-- }), // stale
-			r.act("C11", review.ActionAccept, "D2"),                                         // another district
-		)
-		r.must("C11", review.ActionReturn, "D1", func(a *ReviewActInput) { a.Reason = "Thiếu số hộ cận nghèo" })
-	})
-	r.at(2*time.Hour, func() {
-		if s := r.state("C11"); s.Status != review.StatusReturned {
-			t.Errorf("after return: %s", s.Status)
-		}
-		if s := r.state("D1"); s.Reported != 0 {
-			t.Errorf("district counts %d reported after the return, want 0", s.Reported)
-		}
-		r.must("C11", review.ActionSave, "C11")
-		r.must("C11", review.ActionSubmit, "C11")
-	})
-	r.at(3*time.Hour, func() {
-		r.must("C11", review.ActionAccept, "D1")
-		if s := r.state("D1"); s.Reported != 1 {
-			t.Errorf("district counts %d reported after the resubmission, want 1", s.Reported)
-		}
-	})
-	r.at(4*time.Hour, func() {
-		if err := r.env.UpdateWorkflowByID(review.CampaignWorkflowID(campaignID), UpdateReviewClose, "close",
-			&testsuite.TestUpdateCallback{OnAccept: func() {}, OnReject: func(err error) { t.Error(err) }, OnComplete: func(any, error) {}},
-			CloseCampaignInput{ActorID: 9, UnitID: "TW"}); err != nil {
-			t.Error(err)
-		}
-	})
+	rejected := make([]string, 5)
+	r.script(time.Hour,
+		r.must("C11", review.ActionSubmit, "C11"),
+		r.act(&rejected[0], "C11", review.ActionReturn, "D1"),                                           // no reason
+		r.act(&rejected[1], "C11", review.ActionAccept, "C11"),                                          // the commune accepting itself
+		r.act(&rejected[2], "C11", review.ActionSave, "C11"),                                            // editing a submitted report
+		r.act(&rejected[3], "C11", review.ActionAccept, "D1", func(a *ReviewActInput) { *a.Version-- }), // stale
+		r.act(&rejected[4], "C11", review.ActionAccept, "D2"),                                           // another district
+		r.must("C11", review.ActionReturn, "D1", func(a *ReviewActInput) { a.Reason = "Thiếu số hộ cận nghèo" }),
+		func() {
+			if s := r.state("C11"); s.Status != review.StatusReturned {
+				t.Errorf("after return: %s", s.Status)
+			}
+			if s := r.state("D1"); s.Reported != 0 {
+				t.Errorf("district counts %d reported after the return, want 0", s.Reported)
+			}
+		},
+		r.must("C11", review.ActionSave, "C11"),
+		r.must("C11", review.ActionSubmit, "C11"),
+		r.must("C11", review.ActionAccept, "D1"),
+		func() {
+			if s := r.state("D1"); s.Reported != 1 {
+				t.Errorf("district counts %d reported after the resubmission, want 1", s.Reported)
+			}
+		},
+		r.root(UpdateReviewClose, CloseCampaignInput{ActorID: 9, UnitID: "TW"}),
+	)
 	st := r.run()
 	wantRejected := []string{ErrTypeInvalid, ErrTypeWrongUnit, ErrTypeWrongState, ErrTypeStaleVersion, ErrTypeWrongUnit}
 	if fmt.Sprint(rejected) != fmt.Sprint(wantRejected) {
-		t.Errorf("rejections %v, want %v", rejected, wantRejected)
+		t.Errorf("rejections %q, want %q", rejected, wantRejected)
 	}
 	if st.Status != review.StatusClosed {
 		t.Fatalf("campaign %s, want closed", st.Status)
@@ -363,32 +384,30 @@ func TestDeadlinePassesWithMissingUnitsThenALateReportIsAccepted(t *testing.T) {
 	r := newReviewEnv(t)
 	plan := testPlan(0)
 	communeDeadline, districtDeadline := plan[2].Deadline, plan[1].Deadline
-	r.at(time.Hour, func() { r.must("C11", review.ActionSubmit, "C11") })
+	r.script(time.Hour, r.must("C11", review.ActionSubmit, "C11"))
 	// C12 reports a day after its deadline.
-	r.at(communeDeadline.Sub(reviewStart)+24*time.Hour, func() {
-		s := r.state("D1")
-		if !s.Prefilled || s.Reported != 1 {
-			t.Errorf("D1 after the commune deadline: %+v, want pre-filled with 1 of 2", s)
-		}
-		if c := r.state("C12"); !c.Reminded || !c.Overdue {
-			t.Errorf("C12 after its deadline: %+v, want reminded and overdue", c)
-		}
-		r.must("C12", review.ActionSubmit, "C12")
-		if c := r.state("C12"); !c.Late || c.Status != review.StatusSubmitted {
-			t.Errorf("C12 after a late submission: %+v, want submitted and late", c)
-		}
-		r.must("C12", review.ActionAccept, "D1")
-		if s := r.state("D1"); s.Reported != 2 {
-			t.Errorf("D1 counts %d reported after the late report, want 2", s.Reported)
-		}
-	})
-	r.at(districtDeadline.Sub(reviewStart)+time.Hour, func() {
-		if err := r.env.UpdateWorkflowByID(review.CampaignWorkflowID(campaignID), UpdateReviewClose, "close",
-			&testsuite.TestUpdateCallback{OnAccept: func() {}, OnReject: func(err error) { t.Error(err) }, OnComplete: func(any, error) {}},
-			CloseCampaignInput{ActorID: 9, UnitID: "TW"}); err != nil {
-			t.Error(err)
-		}
-	})
+	r.script(communeDeadline.Sub(reviewStart)+24*time.Hour,
+		func() {
+			if s := r.state("D1"); !s.Prefilled || s.Reported != 1 {
+				t.Errorf("D1 after the commune deadline: %+v, want pre-filled with 1 of 2", s)
+			}
+			if c := r.state("C12"); !c.Reminded || !c.Overdue {
+				t.Errorf("C12 after its deadline: %+v, want reminded and overdue", c)
+			}
+		},
+		r.must("C12", review.ActionSubmit, "C12"),
+		func() {
+			if c := r.state("C12"); !c.Late || c.Status != review.StatusSubmitted {
+				t.Errorf("C12 after a late submission: %+v, want submitted and late", c)
+			}
+		},
+		r.must("C12", review.ActionAccept, "D1"),
+		func() {
+			if s := r.state("D1"); s.Reported != 2 {
+				t.Errorf("D1 counts %d reported after the late report, want 2", s.Reported)
+			}
+		})
+	r.script(districtDeadline.Sub(reviewStart)+time.Hour, r.root(UpdateReviewClose, CloseCampaignInput{ActorID: 9, UnitID: "TW"}))
 	st := r.run()
 	if st.Status != review.StatusClosed {
 		t.Fatalf("campaign %s, want closed", st.Status)
@@ -420,26 +439,10 @@ func TestDeadlinePassesWithMissingUnitsThenALateReportIsAccepted(t *testing.T) {
 
 func TestChangedDeadlinesReachEveryLevel(t *testing.T) {
 	r := newReviewEnv(t)
-	// The province moves every deadline 5 days earlier after the first hour.
-	r.at(time.Hour, func() {
-		newFinal := testPlan(0)[0].Deadline.Add(-5 * 24 * time.Hour)
-		if err := r.env.UpdateWorkflowByID(review.CampaignWorkflowID(campaignID), UpdateReviewDeadlines, "deadlines",
-			&testsuite.TestUpdateCallback{OnAccept: func() {}, OnReject: func(err error) { t.Error(err) }, OnComplete: func(_ any, err error) {
-				if err != nil {
-					t.Error(err)
-				}
-			}},
-			DeadlinesInput{ActorID: 9, UnitID: "TW", FinalDeadline: newFinal}); err != nil {
-			t.Error(err)
-		}
-	})
-	r.at(30*24*time.Hour, func() {
-		if err := r.env.UpdateWorkflowByID(review.CampaignWorkflowID(campaignID), UpdateReviewClose, "close",
-			&testsuite.TestUpdateCallback{OnAccept: func() {}, OnReject: func(err error) { t.Error(err) }, OnComplete: func(any, error) {}},
-			CloseCampaignInput{ActorID: 9, UnitID: "TW"}); err != nil {
-			t.Error(err)
-		}
-	})
+	// The ministry moves every deadline 5 days earlier after the first hour.
+	newFinal := testPlan(0)[0].Deadline.Add(-5 * 24 * time.Hour)
+	r.script(time.Hour, r.root(UpdateReviewDeadlines, DeadlinesInput{ActorID: 9, UnitID: "TW", FinalDeadline: newFinal}))
+	r.script(30*24*time.Hour, r.root(UpdateReviewClose, CloseCampaignInput{ActorID: 9, UnitID: "TW"}))
 	r.run()
 	moved := testPlan(-5 * 24 * time.Hour)
 	if od := r.store.event(t, "C21", review.ActionOverdue); !od.At.Equal(moved[2].Deadline) {
@@ -448,7 +451,7 @@ func TestChangedDeadlinesReachEveryLevel(t *testing.T) {
 	if od := r.store.event(t, "P", review.ActionOverdue); !od.At.Equal(moved[0].Deadline) {
 		t.Errorf("province overdue at %v, want the moved deadline %v", od.At, moved[0].Deadline)
 	}
-	if got := r.store.actions("TW"); fmt.Sprint(got[:2]) != fmt.Sprint([]review.Action{review.ActionPlan, review.ActionDeadlines}) {
+	if got := r.store.actions("TW"); len(got) < 2 || got[1] != review.ActionDeadlines {
 		t.Errorf("root recorded %v", got)
 	}
 }

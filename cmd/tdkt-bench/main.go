@@ -1,0 +1,582 @@
+// Command tdkt-bench measures a nationwide review campaign (sơ kết) over the unit tree
+// after the 2025 reform: the ministry asks 34 provinces, which ask their 3,321 communes;
+// every commune submits; each province submits as soon as its draft is pre-filled with
+// its communes' aggregate. It reports the time to fan out the tree of workflows, to take
+// every commune's submission and to roll everything up to the ministry, and the peak
+// memory of the Temporal worker, which runs in a child process of its own so that its
+// figures exclude the embedded Temporal server.
+//
+// Usage:
+//
+//	go run ./cmd/tdkt-bench [-provinces 34] [-communes 3321] [-clients 16]
+//
+// It needs a PostgreSQL server (-database-url, default $TEST_DATABASE_URL or
+// postgres://postgres@127.0.0.1:5432/postgres) where it creates and then drops a
+// database of its own, and starts an embedded Temporal server in a temporary folder
+// unless -temporal names one.
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/worker"
+	"go.temporal.io/server/temporaltest"
+
+	"github.com/tdkt/tdkt/activities"
+	"github.com/tdkt/tdkt/internal/app"
+	"github.com/tdkt/tdkt/internal/authz"
+	"github.com/tdkt/tdkt/internal/devenv/devtemporal"
+	"github.com/tdkt/tdkt/internal/review"
+	"github.com/tdkt/tdkt/internal/seed"
+	"github.com/tdkt/tdkt/internal/store"
+	"github.com/tdkt/tdkt/workflows"
+)
+
+// config is the benchmark's configuration, from flags.
+type config struct {
+	provinces, communes, clients int
+	databaseURL, temporal        string
+	namespace, server            string
+	workerMode                   bool
+	keep                         bool
+}
+
+func main() {
+	var cfg config
+	flag.IntVar(&cfg.provinces, "provinces", 34, "provinces (after the 2025 reform: 34)")
+	flag.IntVar(&cfg.communes, "communes", 3321, "communes spread over the provinces (after the 2025 reform: 3,321)")
+	flag.IntVar(&cfg.clients, "clients", 16, "concurrent API clients submitting reports")
+	def := os.Getenv("TEST_DATABASE_URL")
+	if def == "" {
+		def = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
+	}
+	flag.StringVar(&cfg.databaseURL, "database-url", def, "PostgreSQL server (the bench creates and drops a database there)")
+	flag.StringVar(&cfg.temporal, "temporal", "", "Temporal frontend host:port; empty starts an embedded server")
+	flag.StringVar(&cfg.server, "server", "memory", "embedded server: memory (temporaltest, in-memory SQLite) or file (the dev server's SQLite file)")
+	flag.StringVar(&cfg.namespace, "namespace", "default", "Temporal namespace")
+	flag.BoolVar(&cfg.workerMode, "worker", false, "internal: run only the worker (the bench starts itself so)")
+	flag.BoolVar(&cfg.keep, "keep", false, "keep the benchmark database")
+	flag.Parse()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	var err error
+	if cfg.workerMode {
+		err = runWorker(ctx, cfg)
+	} else {
+		err = run(ctx, cfg)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "tdkt-bench:", err)
+		os.Exit(1)
+	}
+}
+
+// workerStats is what the worker process reports when it stops.
+type workerStats struct {
+	PeakHeapInuse uint64 `json:"peak_heap_inuse"`
+	PeakSys       uint64 `json:"peak_sys"`
+	IdleRSSKiB    int64  `json:"idle_rss_kib"` // after start, before any work
+	MaxRSSKiB     int64  `json:"max_rss_kib"`
+	NumGC         uint32 `json:"num_gc"`
+}
+
+// runWorker runs tdkt's worker until stopped, sampling its memory, then prints its
+// peak figures as one JSON line.
+func runWorker(ctx context.Context, cfg config) error {
+	pool, err := pgxpool.New(ctx, cfg.databaseURL)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	tc, err := client.Dial(client.Options{HostPort: cfg.temporal, Namespace: cfg.namespace, Logger: quietLogger()})
+	if err != nil {
+		return err
+	}
+	defer tc.Close()
+	st := store.New(pool)
+	w := worker.New(tc, workflows.TaskQueue, worker.Options{})
+	workflows.Register(w, &activities.Activities{Store: st, Calendar: st.LoadCalendar})
+	if err := w.Start(); err != nil {
+		return err
+	}
+	var stats workerStats
+	var mu sync.Mutex
+	sample := func() {
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		mu.Lock()
+		stats.PeakHeapInuse = max(stats.PeakHeapInuse, m.HeapInuse)
+		stats.PeakSys = max(stats.PeakSys, m.Sys)
+		stats.NumGC = m.NumGC
+		mu.Unlock()
+	}
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err == nil {
+		stats.IdleRSSKiB = ru.Maxrss
+	}
+	fmt.Println("ready")
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+loop:
+	for {
+		select {
+		case <-ctx.Done():
+			break loop
+		case <-tick.C:
+			sample()
+		}
+	}
+	sample()
+	w.Stop()
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err == nil {
+		stats.MaxRSSKiB = ru.Maxrss
+	}
+	return json.NewEncoder(os.Stdout).Encode(stats)
+}
+
+func quietLogger() log.Logger {
+	return log.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
+}
+
+// run sets up the country, starts the worker process, runs the campaign and reports.
+func run(ctx context.Context, cfg config) error {
+	if cfg.provinces < 1 || cfg.communes < cfg.provinces || cfg.clients < 1 {
+		return errors.New("need at least one commune per province and one client")
+	}
+	tmp, err := os.MkdirTemp("", "tdkt-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	dbURL, drop, err := createDatabase(ctx, cfg.databaseURL, cfg.keep)
+	if err != nil {
+		return err
+	}
+	defer drop()
+	pool, err := pgxpool.New(ctx, dbURL)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	if _, err := store.Migrate(ctx, pool); err != nil {
+		return err
+	}
+	if err := seed.Reference(ctx, pool); err != nil {
+		return err
+	}
+	t0 := time.Now()
+	users, err := buildCountry(ctx, pool, cfg.provinces, cfg.communes)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("country: 1 ministry, %d provinces, %d communes, %d accounts (%.1f s)\n",
+		cfg.provinces, cfg.communes, len(users), time.Since(t0).Seconds())
+
+	switch {
+	case cfg.temporal != "":
+	case cfg.server == "file":
+		ts, err := devtemporal.StartTemporal(ctx, devtemporal.TemporalOptions{DBFile: filepath.Join(tmp, "temporal.db"), Namespace: cfg.namespace})
+		if err != nil {
+			return err
+		}
+		defer ts.Stop() //nolint:errcheck // best effort on the way out
+		cfg.temporal = ts.HostPort
+		fmt.Printf("embedded Temporal server (SQLite file) at %s\n", ts.HostPort)
+	default:
+		ts := temporaltest.NewServer()
+		defer ts.Stop()
+		cfg.temporal, cfg.namespace = ts.GetFrontendHostPort(), ts.GetDefaultNamespace()
+		fmt.Printf("embedded Temporal server (in-memory SQLite) at %s\n", cfg.temporal)
+	}
+	tc, err := client.Dial(client.Options{HostPort: cfg.temporal, Namespace: cfg.namespace, Logger: quietLogger()})
+	if err != nil {
+		return err
+	}
+	defer tc.Close()
+
+	wk, err := startWorkerProcess(cfg, dbURL)
+	if err != nil {
+		return err
+	}
+	defer wk.kill()
+
+	enf, err := authz.Load(ctx, pool, time.Now())
+	if err != nil {
+		return err
+	}
+	svc := &app.Service{Store: store.New(pool), Authz: enf, Temporal: tc, TaskQueue: workflows.TaskQueue}
+	res, err := campaign(ctx, cfg, svc, pool, tc, users)
+	if err != nil {
+		return err
+	}
+	stats, rss, err := wk.stop()
+	if err != nil {
+		return err
+	}
+	mib := func(b uint64) float64 { return float64(b) / (1 << 20) }
+	fmt.Printf("\nnationwide campaign, %d provinces, %d communes, %d workflows, %d clients, %d CPUs\n",
+		cfg.provinces, cfg.communes, 1+cfg.provinces+cfg.communes, cfg.clients, runtime.NumCPU())
+	fmt.Printf("  fan-out: every workflow of the tree running    %6.1f s\n", res.fanout.Seconds())
+	fmt.Printf("  %d commune submissions                      %6.1f s  (%.0f/s)\n", cfg.communes, res.submit.Seconds(),
+		float64(cfg.communes)/res.submit.Seconds())
+	fmt.Printf("  full roll-up (first submission → ministry)     %6.1f s\n", res.rollup.Seconds())
+	fmt.Printf("  history: ministry %d events, largest province %d events\n", res.rootEvents, res.provinceEvents)
+	fmt.Printf("  worker peak RSS %.0f MiB (getrusage; %.0f MiB idle after start), peak heap in use %.0f MiB, peak Go sys %.0f MiB, %d GCs\n",
+		float64(rss)/1024, float64(stats.IdleRSSKiB)/1024, mib(stats.PeakHeapInuse), mib(stats.PeakSys), stats.NumGC)
+	fmt.Printf("  ministry's aggregate: %s households, %s poor = %s%% (checked against the sum of every commune)\n",
+		review.FormatInt(res.households), review.FormatInt(res.poor), res.rate)
+	return nil
+}
+
+// createDatabase creates a fresh database on the server and returns its URL and a
+// function that drops it.
+func createDatabase(ctx context.Context, serverURL string, keep bool) (string, func(), error) {
+	conn, err := pgx.Connect(ctx, serverURL)
+	if err != nil {
+		return "", nil, fmt.Errorf("database server: %w", err)
+	}
+	name := fmt.Sprintf("tdkt_bench_%d", time.Now().UnixNano())
+	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
+		conn.Close(ctx)
+		return "", nil, err
+	}
+	u, err := url.Parse(serverURL)
+	if err != nil {
+		conn.Close(ctx)
+		return "", nil, err
+	}
+	u.Path = "/" + name
+	drop := func() {
+		defer conn.Close(context.Background())
+		if keep {
+			fmt.Println("kept database", name)
+			return
+		}
+		if _, err := conn.Exec(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
+			fmt.Fprintln(os.Stderr, "drop database:", err)
+		}
+	}
+	return u.String(), drop, nil
+}
+
+// benchUsers maps a unit to the ids of its clerk and appraiser.
+type benchUsers map[string][2]int64
+
+// buildCountry inserts the post-2025 shape: the ministry, the provinces and the
+// communes spread evenly over them, with a clerk in every unit and an appraiser in the
+// ministry and every province.
+func buildCountry(ctx context.Context, pool *pgxpool.Pool, provinces, communes int) (benchUsers, error) {
+	var ids, parents, names, levels, kinds []string
+	add := func(id, parent, name, level, kind string) {
+		ids, parents, names, levels, kinds = append(ids, id), append(parents, parent), append(names, name), append(levels, level), append(kinds, kind)
+	}
+	add("TW", "", "Bộ Lao động - Thương binh và Xã hội", "central", "ministry")
+	for p := 1; p <= provinces; p++ {
+		pid := fmt.Sprintf("T%02d", p)
+		add(pid, "TW", fmt.Sprintf("UBND tỉnh số %d", p), "province", store.AdministrativeKind)
+		n := communes / provinces
+		if p <= communes%provinces {
+			n++
+		}
+		for c := 1; c <= n; c++ {
+			add(fmt.Sprintf("%s-X%03d", pid, c), pid, fmt.Sprintf("UBND xã %d-%d", p, c), "commune", store.AdministrativeKind)
+		}
+	}
+	if _, err := pool.Exec(ctx, `INSERT INTO units (id, parent_id, name, level, kind)
+		SELECT u.id, nullif(u.parent, ''), u.name, u.level, u.kind
+		FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS u(id, parent, name, level, kind, n)
+		ORDER BY u.n`, ids, parents, names, levels, kinds); err != nil {
+		return nil, fmt.Errorf("units: %w", err)
+	}
+	if _, err := pool.Exec(ctx, `WITH u AS (
+			INSERT INTO users (username, full_name, password_hash, unit_id)
+			SELECT 'clerk.' || lower(id), 'Văn thư ' || id, 'x', id FROM units
+			UNION ALL SELECT 'appraiser.' || lower(id), 'Thẩm định ' || id, 'x', id FROM units WHERE level <> 'commune'
+			RETURNING id, username, unit_id)
+		INSERT INTO role_assignments (user_id, role, unit_id) SELECT id, split_part(username, '.', 1), unit_id FROM u`); err != nil {
+		return nil, fmt.Errorf("users: %w", err)
+	}
+	rows, err := pool.Query(ctx, `SELECT r.unit_id, r.role, r.user_id FROM role_assignments r`)
+	if err != nil {
+		return nil, err
+	}
+	users := benchUsers{}
+	var unit, role string
+	var id int64
+	_, err = pgx.ForEachRow(rows, []any{&unit, &role, &id}, func() error {
+		u := users[unit]
+		if role == "clerk" {
+			u[0] = id
+		} else {
+			u[1] = id
+		}
+		users[unit] = u
+		return nil
+	})
+	return users, err
+}
+
+// workerProcess is the worker running as a child process.
+type workerProcess struct {
+	cmd     *exec.Cmd
+	out     *bufio.Scanner
+	stopped bool
+}
+
+func startWorkerProcess(cfg config, dbURL string) (*workerProcess, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(self, "-worker", "-temporal", cfg.temporal, "-namespace", cfg.namespace, "-database-url", dbURL)
+	cmd.Stderr = os.Stderr
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	w := &workerProcess{cmd: cmd, out: bufio.NewScanner(stdout)}
+	if !w.out.Scan() || w.out.Text() != "ready" {
+		w.kill()
+		return nil, fmt.Errorf("worker process did not start: %v", w.out.Err())
+	}
+	return w, nil
+}
+
+// stop ends the worker and returns its own figures and its peak RSS in KiB as the
+// kernel accounted it for the child.
+func (w *workerProcess) stop() (workerStats, int64, error) {
+	var stats workerStats
+	if err := w.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		return stats, 0, err
+	}
+	var line string
+	if w.out.Scan() {
+		line = w.out.Text()
+	}
+	err := w.cmd.Wait()
+	w.stopped = true
+	if err != nil {
+		return stats, 0, fmt.Errorf("worker process: %w", err)
+	}
+	if err := json.Unmarshal([]byte(line), &stats); err != nil {
+		return stats, 0, fmt.Errorf("worker stats %q: %w", line, err)
+	}
+	rss := stats.MaxRSSKiB
+	if ru, ok := w.cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		rss = max(rss, ru.Maxrss)
+	}
+	return stats, rss, nil
+}
+
+func (w *workerProcess) kill() {
+	if !w.stopped && w.cmd.Process != nil {
+		_ = w.cmd.Process.Kill()
+		_ = w.cmd.Wait()
+		w.stopped = true
+	}
+}
+
+// result is what the campaign measured.
+type result struct {
+	fanout, submit, rollup     time.Duration
+	rootEvents, provinceEvents int
+	households, poor           int64
+	rate                       string
+}
+
+// communeFigures are what a commune reports in the benchmark.
+func communeFigures(i int) map[string]int64 {
+	households := int64(900 + (i*37)%600)
+	return map[string]int64{"so_ho": households, "so_ho_ngheo": households * int64(5+i%20) / 100,
+		"so_ho_can_ngheo": households * int64(3+i%9) / 100, "quy_vi_nguoi_ngheo": int64(1_000_000 + i*1_234)}
+}
+
+func campaign(ctx context.Context, cfg config, svc *app.Service, pool *pgxpool.Pool, tc client.Client, users benchUsers) (result, error) {
+	var res result
+	tw := users["TW"][1]
+	m, err := svc.LaunchMovement(ctx, tw, app.LaunchMovementInput{UnitID: "TW", Name: "Cả nước chung tay vì người nghèo",
+		PeriodStart: "2026-01-01", PeriodEnd: "2030-12-31", TemplateCode: review.Template1258})
+	if err != nil {
+		return res, err
+	}
+	start := time.Now()
+	c, err := svc.LaunchCampaign(ctx, tw, app.LaunchCampaignInput{MovementID: m.ID, Kind: "annual",
+		FinalDeadline: time.Now().AddDate(0, 0, 60).Format(time.DateOnly)})
+	if err != nil {
+		return res, err
+	}
+	var communes []string
+	rows, err := pool.Query(ctx, `SELECT unit_id FROM review_reports WHERE campaign_id = $1 AND depth = 2 ORDER BY unit_id`, c.ID)
+	if err != nil {
+		return res, err
+	}
+	if communes, err = pgx.CollectRows(rows, pgx.RowTo[string]); err != nil {
+		return res, err
+	}
+	// Fan-out: wait until every commune's workflow runs.
+	if err := forEach(cfg.clients, communes, func(u string) error {
+		for {
+			_, err := tc.DescribeWorkflowExecution(ctx, review.UnitWorkflowID(c.ID, u), "")
+			if err == nil {
+				return nil
+			}
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
+	}); err != nil {
+		return res, err
+	}
+	res.fanout = time.Since(start)
+	fmt.Printf("fan-out done in %.1f s; submitting %d commune reports with %d clients…\n", res.fanout.Seconds(), len(communes), cfg.clients)
+
+	// Provinces submit as soon as their draft is pre-filled.
+	var provinceErr atomic.Value
+	provincesDone := make(chan struct{})
+	go func() {
+		defer close(provincesDone)
+		submitted := map[string]bool{}
+		for len(submitted) < cfg.provinces && ctx.Err() == nil {
+			rows, err := pool.Query(ctx, `SELECT unit_id FROM review_reports WHERE campaign_id = $1 AND depth = 1
+				AND prefilled_at IS NOT NULL AND status = 'draft'`, c.ID)
+			if err == nil {
+				var ready []string
+				ready, err = pgx.CollectRows(rows, pgx.RowTo[string])
+				for _, p := range ready {
+					if submitted[p] || err != nil {
+						continue
+					}
+					_, err = svc.ActOnReport(ctx, users[p][0], c.ID, p, app.ReportActInput{Action: "submit"})
+					submitted[p] = true
+				}
+			}
+			if err != nil {
+				provinceErr.Store(err)
+				return
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}()
+	first := time.Now()
+	index := make(map[string]int, len(communes))
+	for i, u := range communes {
+		index[u] = i
+	}
+	if err := forEach(cfg.clients, communes, func(u string) error {
+		_, err := svc.ActOnReport(ctx, users[u][0], c.ID, u, app.ReportActInput{Action: "submit", Numbers: communeFigures(index[u])})
+		return err
+	}); err != nil {
+		return res, err
+	}
+	res.submit = time.Since(first)
+	fmt.Printf("communes submitted in %.1f s; rolling up…\n", res.submit.Seconds())
+	for {
+		var reported int
+		if err := pool.QueryRow(ctx, `SELECT children_reported FROM review_reports WHERE campaign_id = $1 AND depth = 0`, c.ID).Scan(&reported); err != nil {
+			return res, err
+		}
+		if reported == cfg.provinces {
+			break
+		}
+		if e, ok := provinceErr.Load().(error); ok {
+			return res, fmt.Errorf("province submission: %w", e)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	res.rollup = time.Since(first)
+	<-provincesDone
+	root, err := svc.Store.Report(ctx, c.ID, "TW")
+	if err != nil {
+		return res, err
+	}
+	var households, poor int64
+	for i := range communes {
+		f := communeFigures(i)
+		households += f["so_ho"]
+		poor += f["so_ho_ngheo"]
+	}
+	if root.Aggregate.Numbers["so_ho"] != households || root.Aggregate.Numbers["so_ho_ngheo"] != poor {
+		return res, fmt.Errorf("ministry's aggregate %v differs from the communes' sum (%d households, %d poor)",
+			root.Aggregate.Numbers, households, poor)
+	}
+	res.households, res.poor = households, poor
+	for _, r := range review.Compute(c.Template, root.Aggregate, nil) {
+		if r.Code == "ty_le_ho_ngheo" {
+			res.rate = r.Display
+		}
+	}
+	res.rootEvents = historyLength(ctx, tc, c.WorkflowID)
+	var biggest string
+	if err := pool.QueryRow(ctx, `SELECT unit_id FROM review_reports WHERE campaign_id = $1 AND depth = 1
+		ORDER BY children_total DESC, unit_id LIMIT 1`, c.ID).Scan(&biggest); err != nil {
+		return res, err
+	}
+	res.provinceEvents = historyLength(ctx, tc, review.UnitWorkflowID(c.ID, biggest))
+	_ = tc.TerminateWorkflow(ctx, c.WorkflowID, "", "benchmark done")
+	_ = tc.TerminateWorkflow(ctx, m.WorkflowID, "", "benchmark done")
+	return res, nil
+}
+
+// historyLength counts the events in a workflow's history.
+func historyLength(ctx context.Context, tc client.Client, workflowID string) int {
+	it := tc.GetWorkflowHistory(ctx, workflowID, "", false, 0)
+	n := 0
+	for it.HasNext() {
+		if _, err := it.Next(); err != nil {
+			return n
+		}
+		n++
+	}
+	return n
+}
+
+// forEach runs fn over the items with n goroutines and returns the first error.
+func forEach(n int, items []string, fn func(string) error) error {
+	work := make(chan string)
+	var first error
+	var once sync.Once
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for it := range work {
+				if err := fn(it); err != nil {
+					once.Do(func() { first = fmt.Errorf("%s: %w", it, err) })
+				}
+			}
+		}()
+	}
+	for _, it := range items {
+		work <- it
+	}
+	close(work)
+	wg.Wait()
+	return first
+}
