@@ -1,0 +1,77 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/tdkt/tdkt/internal/domain"
+	"github.com/tdkt/tdkt/internal/store"
+)
+
+// dashData is the overview page's content.
+type dashData struct {
+	MyTasks   int
+	MyOverdue int
+	Total     int
+	ByStatus  chart
+	BySteps   chart
+	Waiting   []store.UnitLoad
+	CanNew    bool
+}
+
+// dashboard shows the user's own workload and, over every dossier the user may
+// read, the dossiers by status and the open tasks by step with the overdue ones,
+// as server-side SVG charts, and the units holding the most overdue tasks.
+func (s *Server) dashboard(c *gin.Context) {
+	uid := userID(c)
+	tasks, err := s.cfg.App.Inbox(ctx(c), uid)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	st, err := s.cfg.App.DossierStats(ctx(c), uid)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	creatable, err := s.cfg.App.CreatableUnits(ctx(c), uid)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	p := s.page(c, "dashboard", nil)
+	d := dashData{MyTasks: len(tasks), Waiting: st.Waiting, CanNew: len(creatable) > 0}
+	for _, t := range tasks {
+		if t.Overdue {
+			d.MyOverdue++
+		}
+	}
+	counts := map[domain.Status]int{}
+	for _, sc := range st.ByStatus {
+		counts[sc.Status] = sc.Count
+		d.Total += sc.Count
+	}
+	var statusRows []chartInput
+	for _, status := range allStatuses {
+		statusRows = append(statusRows, chartInput{Label: p.Status(status), Link: "/dossiers?status=" + string(status),
+			Values: []chartValue{{Value: counts[status], Class: "bar-" + string(status)}}})
+	}
+	d.ByStatus = newChart("chart-status", p.T("dash.by_status"), statusRows, nil)
+	steps := map[domain.Step]store.StepCount{}
+	for _, sc := range st.BySteps {
+		steps[sc.Step] = sc
+	}
+	var stepRows []chartInput
+	for _, step := range allSteps {
+		sc := steps[step]
+		stepRows = append(stepRows, chartInput{Label: p.Step(step), Values: []chartValue{
+			{Value: sc.Open - sc.Overdue, Class: "bar-intime", Name: p.T("dash.in_time")},
+			{Value: sc.Overdue, Class: "bar-overdue", Name: p.T("dash.overdue")},
+		}})
+	}
+	d.BySteps = newChart("chart-steps", p.T("dash.by_step"), stepRows,
+		[]legendItem{{Class: "bar-intime", Label: p.T("dash.in_time")}, {Class: "bar-overdue", Label: p.T("dash.overdue")}})
+	p.Data = d
+	s.render(c, http.StatusOK, "dashboard", p)
+}

@@ -1,0 +1,531 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/tdkt/tdkt/internal/app"
+	"github.com/tdkt/tdkt/internal/domain"
+	"github.com/tdkt/tdkt/internal/store"
+)
+
+// dossierData is the dossier page's content.
+type dossierData struct {
+	N       domain.Nomination
+	Award   domain.Award
+	Task    *domain.Task
+	Stops   []stopView
+	Events  []eventView
+	Actions map[domain.Action]bool
+	// CanEdit shows the edit link: the user may edit and the dossier is with its unit.
+	CanEdit bool
+	// Returned counts the returns so far; the law allows one.
+	Returned  int
+	Checklist []checkItem
+	Form      actForm
+	// Decisions are the dossier's decisions, oldest first.
+	Decisions []domain.Decision
+	procedureData
+}
+
+// Money returns the bonus a decision in force gives the nominee, as "2.340.000 đ",
+// or "" when no amount is set.
+func (d *dossierData) Money(nomineeID int64) string {
+	for _, dec := range d.Decisions {
+		if dec.RevokedAt != nil {
+			continue
+		}
+		for _, a := range dec.Awardees {
+			if a.NomineeID == nomineeID && a.BonusVND != nil {
+				return formatMoney(*a.BonusVND)
+			}
+		}
+	}
+	return ""
+}
+
+// Can reports whether the user may take action a now.
+func (d *dossierData) Can(a string) bool { return d.Actions[domain.Action(a)] }
+
+// HasActions reports whether the user has any action on the dossier.
+func (d *dossierData) HasActions() bool {
+	return len(d.Actions) > 0 || d.CanVote || d.CanComment || len(d.ConcurUnits) > 0 || d.CanUpload
+}
+
+// stopView is one stop of the route: the submitting unit, then each level.
+type stopView struct {
+	UnitName string
+	Label    string // message key of what happens there
+	State    string // done, current or pending
+}
+
+// eventView is one entry of the dossier's history.
+type eventView struct {
+	domain.AuditEvent
+	Missing  []string
+	Reason   string
+	Note     string
+	Decision string
+	Letter   string
+	NextStep string
+	NextUnit string
+}
+
+// webActions are the actions the dossier page has a form for. A feature that adds
+// an action form (council votes, concurrence, holds) adds its action here.
+var webActions = map[domain.Action]bool{
+	domain.ActionSubmit: true, domain.ActionAccept: true, domain.ActionApprove: true, domain.ActionReturn: true,
+	domain.ActionReject: true, domain.ActionForward: true, domain.ActionDecide: true, domain.ActionWithdraw: true,
+	domain.ActionCloseVote: true, domain.ActionHold: true, domain.ActionRelease: true,
+	domain.ActionRequestConcurrence: true, domain.ActionConcur: true, domain.ActionComment: true,
+}
+
+// checkItem is one part of a dossier the appraiser checks (DOMAIN §4.3).
+type checkItem struct {
+	Key      string
+	Required bool
+	Checked  bool
+}
+
+// checklistKeys are the parts of a standard dossier, in the order of the law: the
+// submission letter with the list, the achievement reports, the council minutes,
+// and the evidence that only some awards need.
+var checklistKeys = []struct {
+	key      string
+	required bool
+}{
+	{"submission", true}, {"report", true}, {"minutes", true}, {"evidence", false},
+}
+
+// actForm holds what the user typed into an action form, to show it again when
+// the action is refused.
+type actForm struct {
+	Action       string
+	Note         string
+	Reason       string
+	MissingOther string
+	Have         []string
+	// DocKind is the kind chosen on the upload form.
+	DocKind string
+}
+
+func (s *Server) dossierDetail(c *gin.Context) {
+	s.showDossier(c, c.Param("id"), nil, actForm{}, http.StatusOK)
+}
+
+// showDossier renders the dossier page; p, when set, carries a refused action's
+// errors, and form what the user had typed.
+func (s *Server) showDossier(c *gin.Context, id string, p *page, form actForm, status int) {
+	uid := userID(c)
+	n, err := s.cfg.App.Nomination(ctx(c), uid, id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	events, err := s.cfg.App.History(ctx(c), uid, id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	d := &dossierData{N: n, Form: form, Actions: map[domain.Action]bool{}}
+	if !n.Status.Terminal() {
+		t, err := s.cfg.App.OpenTask(ctx(c), uid, id)
+		if err == nil {
+			d.Task = &t
+		} else if !domain.IsKind(err, domain.KindNotFound) {
+			s.fail(c, err)
+			return
+		}
+	}
+	awards, err := s.cfg.App.Awards(ctx(c))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	for _, a := range awards {
+		if a.Code == n.AwardCode {
+			d.Award = a
+		}
+	}
+	for _, a := range s.cfg.App.AvailableActions(uid, n) {
+		if webActions[a] {
+			d.Actions[a] = true
+		}
+	}
+	d.CanEdit = (n.Status == domain.StatusDraft || n.Status == domain.StatusReturned) &&
+		s.cfg.App.Can(uid, n.UnitID, "nomination", "edit")
+	names := map[string]string{n.UnitID: n.UnitName}
+	for _, st := range n.Route {
+		names[st.UnitID] = st.UnitName
+	}
+	for _, e := range events {
+		if e.Action == string(domain.ActionReturn) {
+			d.Returned++
+		}
+		d.Events = append(d.Events, newEventView(e, names))
+	}
+	d.Stops = routeStops(n)
+	d.Decisions = decisionsOf(n)
+	if err := s.loadProcedure(c, d, awards); err != nil {
+		s.fail(c, err)
+		return
+	}
+	for _, k := range checklistKeys {
+		checked := form.Action == "" || contains(form.Have, k.key)
+		d.Checklist = append(d.Checklist, checkItem{Key: k.key, Required: k.required, Checked: checked})
+	}
+	if p == nil {
+		p = s.page(c, "dossiers", d)
+	} else {
+		p.Data = d
+	}
+	s.render(c, status, "dossier", p)
+}
+
+func contains(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// decisionsOf returns every decision of a dossier; a read model that carries only
+// the latest one gives a list of one.
+func decisionsOf(n domain.Nomination) []domain.Decision {
+	if len(n.Decisions) > 0 {
+		return n.Decisions
+	}
+	if n.Decision != nil {
+		return []domain.Decision{*n.Decision}
+	}
+	return nil
+}
+
+// newEventView reads the details of an audit event that the history shows.
+func newEventView(e domain.AuditEvent, unitNames map[string]string) eventView {
+	v := eventView{AuditEvent: e}
+	str := func(k string) string {
+		if s, ok := e.Details[k].(string); ok {
+			return s
+		}
+		return ""
+	}
+	if items, ok := e.Details["missing_items"].([]any); ok {
+		for _, it := range items {
+			if s, ok := it.(string); ok {
+				v.Missing = append(v.Missing, s)
+			}
+		}
+	}
+	v.Reason, v.Note, v.Decision, v.NextStep = str("reason"), str("note"), str("decision_code"), str("next_step")
+	v.Letter = str("letter_code")
+	if u := str("next_unit_id"); u != "" {
+		v.NextUnit = unitNames[u]
+		if v.NextUnit == "" {
+			v.NextUnit = u
+		}
+	}
+	return v
+}
+
+// routeStops shows where the dossier has been and where it goes: the submitting
+// unit, then every level of its route.
+func routeStops(n domain.Nomination) []stopView {
+	withUnit := n.Status == domain.StatusDraft || n.Status == domain.StatusReturned
+	first := stopView{UnitName: n.UnitName, Label: "detail.route.submit", State: "done"}
+	if withUnit {
+		first.State = "current"
+	}
+	stops := []stopView{first}
+	for i, st := range n.Route {
+		v := stopView{UnitName: st.UnitName, Label: "detail.route.forward", State: "pending"}
+		if st.Decides {
+			v.Label = "detail.route.decide"
+		}
+		switch {
+		case n.Status == domain.StatusDecided || i < n.RouteIndex:
+			v.State = "done"
+		case i == n.RouteIndex && !withUnit && !n.Status.Terminal():
+			v.State = "current"
+		}
+		stops = append(stops, v)
+	}
+	return stops
+}
+
+// Multiplier returns the award's bonus multiplier with a decimal comma, or "" when
+// the catalogue leaves it to the regulations in force.
+func (d *dossierData) Multiplier() string {
+	if d.Award.BonusMultiplier == nil {
+		return ""
+	}
+	return formatDecimal(*d.Award.BonusMultiplier)
+}
+
+// actOnDossier takes one action from the dossier page's forms through
+// app.Service.Act, then goes back to the dossier with a message.
+func (s *Server) actOnDossier(c *gin.Context) {
+	id := c.Param("id")
+	form := actForm{Action: c.PostForm("action"), Note: c.PostForm("note"), Reason: c.PostForm("reason"),
+		MissingOther: c.PostForm("missing_other"), Have: c.PostFormArray("have")}
+	version, err := strconv.Atoi(c.PostForm("version"))
+	if err != nil {
+		s.fail(c, domain.Invalid("the form has no dossier version"))
+		return
+	}
+	in := app.ActInput{Action: form.Action, Version: &version, Note: form.Note, Reason: form.Reason,
+		UnitID: c.PostForm("unit_id"), Answer: c.PostForm("answer")}
+	if n, err := s.cfg.App.Nomination(ctx(c), userID(c), id); err == nil {
+		in.Units, in.Outcomes, in.NomineeID = procedureInput(c, n, &form)
+	}
+	if c.PostForm("checklist") == "1" {
+		p := s.page(c, "dossiers", nil)
+		var missingRequired []string
+		for _, k := range checklistKeys {
+			if k.required && !contains(form.Have, k.key) {
+				missingRequired = append(missingRequired, p.T("cl."+k.key))
+			}
+		}
+		passes := form.Action == string(domain.ActionApprove) || form.Action == string(domain.ActionAccept)
+		if passes && len(missingRequired) > 0 {
+			p.Error, p.Fields = "error.invalid", map[string]string{"checklist": p.T("field.checklist")}
+			s.showDossier(c, id, p, form, http.StatusUnprocessableEntity)
+			return
+		}
+		if form.Action == string(domain.ActionReturn) {
+			in.MissingItems = missingRequired
+		}
+	}
+	if form.Action == string(domain.ActionReturn) {
+		for _, line := range strings.Split(form.MissingOther, "\n") {
+			if line = strings.TrimSpace(line); line != "" {
+				in.MissingItems = append(in.MissingItems, line)
+			}
+		}
+	}
+	if _, err := s.cfg.App.Act(ctx(c), userID(c), id, in, ""); err != nil {
+		s.actFailed(c, id, form, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/dossiers/"+id+"?ok="+form.Action+"#top")
+}
+
+// actFailed shows the dossier again with a refused action's errors, or the error
+// page when the error is not one the user can correct on the form.
+func (s *Server) actFailed(c *gin.Context, id string, form actForm, err error) {
+	p := s.page(c, "dossiers", nil)
+	status, ok := p.formError(err)
+	if !ok {
+		s.fail(c, err)
+		return
+	}
+	s.showDossier(c, id, p, form, status)
+}
+
+// decisionData is the printable decision's content.
+type decisionData struct {
+	N          domain.Nomination
+	D          domain.Decision
+	Award      domain.Award
+	IssuerName string
+	Signer     string
+	Signed     time.Time
+	Rows       []awardeeRow
+	// Total is the sum of the bonuses, "" when no amount is set.
+	Total string
+}
+
+// awardeeRow is one line of the decision's list of awardees.
+type awardeeRow struct {
+	No                   int
+	Name, Position, Kind string
+	Award                string
+	Bonus                string
+}
+
+// Issuer returns the issuing body's name in full and in capitals, as the heading of
+// an administrative document writes it: "ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN".
+func (d decisionData) Issuer() string {
+	return strings.ToUpper(expandCommittee(d.IssuerName))
+}
+
+// Place returns where the decision is signed: the issuing unit's name without
+// "UBND tỉnh", "UBND huyện"…; Hà Nội at the central level.
+func (d decisionData) Place() string {
+	if d.D.UnitID == "TW" {
+		return "Hà Nội"
+	}
+	name := strings.TrimPrefix(d.IssuerName, "UBND ")
+	for _, kind := range []string{"tỉnh ", "thành phố ", "huyện ", "thị xã ", "quận ", "xã ", "phường ", "thị trấn "} {
+		if strings.HasPrefix(name, kind) {
+			return strings.TrimPrefix(name, kind)
+		}
+	}
+	return name
+}
+
+// SignedDate writes the signing date as "ngày 26 tháng 11 năm 2026".
+func (d decisionData) SignedDate() string {
+	return fmt.Sprintf("ngày %02d tháng %02d năm %d", d.Signed.Day(), int(d.Signed.Month()), d.Signed.Year())
+}
+
+// Multiplier returns the award's bonus multiplier with a decimal comma, or "".
+func (d decisionData) Multiplier() string {
+	if d.Award.BonusMultiplier == nil {
+		return ""
+	}
+	return formatDecimal(*d.Award.BonusMultiplier)
+}
+
+// expandCommittee writes "UBND" out as "Ủy ban nhân dân".
+func expandCommittee(name string) string {
+	if rest, ok := strings.CutPrefix(name, "UBND "); ok {
+		return "Ủy ban nhân dân " + rest
+	}
+	return name
+}
+
+// decisionPrint renders one decision of a dossier (?code=, else the latest) as a
+// printable administrative document with its list of awardees and bonuses.
+func (s *Server) decisionPrint(c *gin.Context) {
+	uid := userID(c)
+	n, err := s.cfg.App.Nomination(ctx(c), uid, c.Param("id"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	decisions := decisionsOf(n)
+	var dec *domain.Decision
+	for i := range decisions {
+		if code := c.Query("code"); code == "" || decisions[i].Code == code {
+			dec = &decisions[i]
+		}
+	}
+	if dec == nil {
+		s.fail(c, domain.Errorf(domain.KindNotFound, "the dossier has no such decision"))
+		return
+	}
+	events, err := s.cfg.App.History(ctx(c), uid, n.ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	awards, err := s.cfg.App.Awards(ctx(c))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	awardNames := map[string]string{}
+	d := decisionData{N: n, D: *dec}
+	for _, a := range awards {
+		awardNames[a.Code] = a.Name
+		if a.Code == n.AwardCode {
+			d.Award = a
+		}
+	}
+	d.Signed, _ = time.Parse(time.DateOnly, dec.SignedOn)
+	d.IssuerName = dec.UnitID
+	for _, st := range n.Route {
+		if st.UnitID == dec.UnitID {
+			d.IssuerName = st.UnitName
+		}
+	}
+	for _, e := range events {
+		if e.Action == string(domain.ActionDecide) && !e.At.Before(dec.CreatedAt.Add(-time.Minute)) && d.Signer == "" {
+			d.Signer = e.ActorName
+		}
+	}
+	d.Rows, d.Total = awardeeRows(n, *dec, awardNames)
+	s.render(c, http.StatusOK, "decision", s.page(c, "decisions", d))
+}
+
+// awardeeRows lists who a decision awards: its awardees with their bonuses, or, for
+// a read model without awardees, the nominees marked awarded.
+func awardeeRows(n domain.Nomination, dec domain.Decision, awardNames map[string]string) ([]awardeeRow, string) {
+	byID := map[int64]domain.Nominee{}
+	for _, nm := range n.Nominees {
+		byID[nm.ID] = nm
+	}
+	row := func(nm domain.Nominee, award string) awardeeRow {
+		pos := nm.JobTitle
+		if pos != "" && nm.Organisation != "" {
+			pos += ", "
+		}
+		return awardeeRow{Name: nm.Name, Position: pos + nm.Organisation, Kind: translate("vi", "kind."+string(nm.Kind)),
+			Award: awardNames[award]}
+	}
+	var rows []awardeeRow
+	var total int64
+	amounts := false
+	for _, a := range dec.Awardees {
+		nm, ok := byID[a.NomineeID]
+		if !ok {
+			nm = domain.Nominee{ID: a.NomineeID, Name: a.Name, Kind: domain.NomineeKind(a.Kind)}
+		}
+		r := row(nm, a.AwardCode)
+		if a.BonusVND != nil {
+			r.Bonus = formatMoney(*a.BonusVND)
+			total += *a.BonusVND
+			amounts = true
+		}
+		rows = append(rows, r)
+	}
+	if len(dec.Awardees) == 0 {
+		for _, nm := range n.Nominees {
+			if nm.Status == domain.NomineeAwarded {
+				rows = append(rows, row(nm, n.AwardCode))
+			}
+		}
+	}
+	for i := range rows {
+		rows[i].No = i + 1
+	}
+	if !amounts {
+		return rows, ""
+	}
+	return rows, formatMoney(total)
+}
+
+// decisionsData is the decisions register's content.
+type decisionsData struct {
+	Entries []store.DecisionEntry
+	Year    string
+	Page    int
+	PrevURL string
+	NextURL string
+}
+
+func (s *Server) decisionList(c *gin.Context) {
+	d := decisionsData{Year: c.Query("year"), Page: 1}
+	f := app.DecisionFilter{Limit: pageSize}
+	if y, err := strconv.Atoi(d.Year); err == nil {
+		f.Year = y
+	}
+	if pg, err := strconv.Atoi(c.Query("page")); err == nil && pg > 1 {
+		d.Page = pg
+		f.Offset = (pg - 1) * pageSize
+	}
+	es, err := s.cfg.App.Decisions(ctx(c), userID(c), f)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	d.Entries = es
+	q := c.Request.URL.Query()
+	if d.Page > 1 {
+		q.Set("page", strconv.Itoa(d.Page-1))
+		d.PrevURL = "/decisions?" + q.Encode()
+	}
+	if len(es) == pageSize {
+		q.Set("page", strconv.Itoa(d.Page+1))
+		d.NextURL = "/decisions?" + q.Encode()
+	}
+	s.render(c, http.StatusOK, "decisions", s.page(c, "decisions", d))
+}

@@ -1,0 +1,370 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/tdkt/tdkt/internal/app"
+	"github.com/tdkt/tdkt/internal/domain"
+)
+
+// Pages of the dossiers (hồ sơ đề nghị): the list, the create and edit forms, the
+// dossier page with its route, nominees, history and action forms, and the action
+// endpoint behind those forms.
+
+const pageSize = 50
+
+// listData is the dossier list's content.
+type listData struct {
+	Dossiers []domain.Nomination
+	Units    []unitOption
+	Awards   []domain.Award
+	Statuses []domain.Status
+	Filter   app.NominationFilter
+	Year     string
+	Page     int
+	PrevURL  string
+	NextURL  string
+	CanNew   bool
+}
+
+// unitOption is a unit in a select, indented by its depth in the tree.
+type unitOption struct {
+	ID, Name string
+	Depth    int
+}
+
+// Indent returns the prefix that shows the option's depth.
+func (u unitOption) Indent() string { return strings.Repeat("— ", u.Depth) }
+
+// allStatuses lists the statuses in the order of the procedure, for filters and charts.
+var allStatuses = []domain.Status{domain.StatusDraft, domain.StatusIntake, domain.StatusAppraising, domain.StatusReturned,
+	domain.StatusConcurring, domain.StatusConsulting, domain.StatusVoting, domain.StatusForwarding, domain.StatusDeciding,
+	domain.StatusDecided, domain.StatusRejected, domain.StatusWithdrawn}
+
+func (s *Server) dossierList(c *gin.Context) {
+	uid := userID(c)
+	f := app.NominationFilter{UnitID: c.Query("unit"), Status: c.Query("status"), AwardCode: c.Query("award"), Limit: pageSize}
+	d := listData{Statuses: allStatuses, Year: c.Query("year")}
+	if y, err := strconv.Atoi(d.Year); err == nil {
+		f.Year = y
+	}
+	if pg, err := strconv.Atoi(c.Query("page")); err == nil && pg > 1 {
+		d.Page = pg
+		f.Offset = (pg - 1) * pageSize
+	} else {
+		d.Page = 1
+	}
+	var err error
+	if d.Dossiers, err = s.cfg.App.Nominations(ctx(c), uid, f); err != nil {
+		s.fail(c, err)
+		return
+	}
+	roots, err := s.cfg.App.Units(ctx(c), uid)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	d.Units = flattenUnits(roots, 0, nil)
+	if d.Awards, err = s.cfg.App.Awards(ctx(c)); err != nil {
+		s.fail(c, err)
+		return
+	}
+	creatable, err := s.cfg.App.CreatableUnits(ctx(c), uid)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	d.CanNew = len(creatable) > 0
+	d.Filter = f
+	q := c.Request.URL.Query()
+	if d.Page > 1 {
+		q.Set("page", strconv.Itoa(d.Page-1))
+		d.PrevURL = "/dossiers?" + q.Encode()
+	}
+	if len(d.Dossiers) == pageSize {
+		q.Set("page", strconv.Itoa(d.Page+1))
+		d.NextURL = "/dossiers?" + q.Encode()
+	}
+	s.render(c, http.StatusOK, "dossiers", s.page(c, "dossiers", d))
+}
+
+// flattenUnits lists a unit forest depth first, for selects.
+func flattenUnits(nodes []*app.UnitNode, depth int, out []unitOption) []unitOption {
+	for _, n := range nodes {
+		out = append(out, unitOption{ID: n.ID, Name: n.Name, Depth: depth})
+		out = flattenUnits(n.Children, depth+1, out)
+	}
+	return out
+}
+
+// formData is the create and edit form's content.
+type formData struct {
+	// Dossier is the dossier being edited; nil on the create form.
+	Dossier   *domain.Nomination
+	Units     []domain.Unit
+	Awards    []domain.Award
+	Kinds     []string
+	UnitID    string
+	AwardCode string
+	Year      int
+	Title     string
+	Rows      []app.NomineeInput
+	// CanSubmit offers "save and submit" on the edit form.
+	CanSubmit bool
+}
+
+// RowURL is where htmx fetches an empty nominee row with the form's kinds.
+func (d *formData) RowURL() string {
+	if d.Dossier == nil {
+		return "/fragments/nominee-row"
+	}
+	q := url.Values{"kind": d.Kinds}
+	return "/fragments/nominee-row?" + q.Encode()
+}
+
+// rowData is one nominee row of the form.
+type rowData struct {
+	P     *page
+	Index int // 0-based position, or -1 for a row added in place
+	Row   app.NomineeInput
+	Kinds []string
+}
+
+var nomineeKinds = []string{string(domain.NomineeIndividual), string(domain.NomineeCollective), string(domain.NomineeHousehold)}
+
+// Row builds the data of one nominee row for the template.
+func (p *page) Row(i int, r app.NomineeInput, kinds []string) rowData {
+	return rowData{P: p, Index: i, Row: r, Kinds: kinds}
+}
+
+// Field names a field of the row, as the application's errors name it.
+func (r rowData) Field(name string) string {
+	return "nominees[" + strconv.Itoa(r.Index) + "]." + name
+}
+
+// Number is the row's 1-based number.
+func (r rowData) Number() int { return r.Index + 1 }
+
+func (s *Server) newDossier(c *gin.Context) {
+	d, err := s.formOptions(c, nil)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	d.Year = s.now().Year()
+	if len(d.Units) == 1 {
+		d.UnitID = d.Units[0].ID
+	}
+	d.Rows = []app.NomineeInput{{Kind: string(domain.NomineeIndividual)}}
+	s.render(c, http.StatusOK, "dossier_form", s.page(c, "dossiers", d))
+}
+
+// formOptions loads the choices of the create form (units the user may create in,
+// the award catalogue) or of the edit form (the award's nominee kinds).
+func (s *Server) formOptions(c *gin.Context, n *domain.Nomination) (*formData, error) {
+	d := &formData{Dossier: n, Kinds: nomineeKinds}
+	if n != nil {
+		d.CanSubmit = slices.Contains(s.cfg.App.AvailableActions(userID(c), *n), domain.ActionSubmit)
+		awards, err := s.cfg.App.Awards(ctx(c))
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range awards {
+			if a.Code == n.AwardCode {
+				d.Kinds = nil
+				for _, k := range nomineeKinds {
+					if a.AllowsKind(domain.NomineeKind(k)) {
+						d.Kinds = append(d.Kinds, k)
+					}
+				}
+			}
+		}
+		return d, nil
+	}
+	var err error
+	if d.Units, err = s.cfg.App.CreatableUnits(ctx(c), userID(c)); err != nil {
+		return nil, err
+	}
+	if d.Awards, err = s.cfg.App.Awards(ctx(c)); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// parseNominees reads the nominee rows of a form: parallel fields, one value per
+// row. Rows whose text fields are all empty are dropped. ok is false when the
+// fields do not line up (a tampered or truncated form).
+func parseNominees(c *gin.Context) (rows []app.NomineeInput, ok bool) {
+	kinds := c.PostFormArray("nominee_kind")
+	names := c.PostFormArray("nominee_name")
+	jobs := c.PostFormArray("nominee_job")
+	orgs := c.PostFormArray("nominee_org")
+	achs := c.PostFormArray("nominee_achievements")
+	n := len(kinds)
+	if len(names) != n || len(jobs) != n || len(orgs) != n || len(achs) != n || n > app.MaxNominees+20 {
+		return nil, false
+	}
+	for i := range kinds {
+		r := app.NomineeInput{Kind: kinds[i], Name: names[i], JobTitle: jobs[i], Organisation: orgs[i], Achievements: achs[i]}
+		if strings.TrimSpace(r.Name+r.JobTitle+r.Organisation+r.Achievements) == "" {
+			continue
+		}
+		rows = append(rows, r)
+	}
+	return rows, true
+}
+
+// wantsRow reports whether the form was sent with "add a nominee" (without
+// JavaScript): the form comes back with one more empty row and nothing is saved.
+func wantsRow(c *gin.Context) bool { return c.PostForm("op") == "add_row" }
+
+func (s *Server) createDossier(c *gin.Context) {
+	d, err := s.formOptions(c, nil)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	d.UnitID, d.AwardCode, d.Title = c.PostForm("unit_id"), c.PostForm("award_code"), c.PostForm("title")
+	d.Year, _ = strconv.Atoi(c.PostForm("year"))
+	p := s.page(c, "dossiers", d)
+	rows, ok := parseNominees(c)
+	d.Rows = rows
+	if !ok {
+		p.Error, p.Fields = "error.invalid", map[string]string{"nominees": p.T("field.rows")}
+		s.render(c, http.StatusUnprocessableEntity, "dossier_form", p)
+		return
+	}
+	if wantsRow(c) {
+		d.Rows = append(d.Rows, app.NomineeInput{Kind: string(domain.NomineeIndividual)})
+		s.render(c, http.StatusOK, "dossier_form", p)
+		return
+	}
+	n, err := s.cfg.App.CreateNomination(ctx(c), userID(c), app.CreateNominationInput{
+		UnitID: d.UnitID, AwardCode: d.AwardCode, Year: d.Year, Title: d.Title, Nominees: rows})
+	if err != nil {
+		status, ok := p.formError(err)
+		if !ok {
+			s.fail(c, err)
+			return
+		}
+		if len(d.Rows) == 0 {
+			d.Rows = []app.NomineeInput{{Kind: string(domain.NomineeIndividual)}}
+		}
+		s.render(c, status, "dossier_form", p)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/dossiers/"+n.ID+"?ok=created")
+}
+
+// editable loads a dossier for the edit form: the user must be allowed to edit in
+// its unit, and it must still be with its unit (draft or returned).
+func (s *Server) editable(c *gin.Context) (domain.Nomination, bool) {
+	n, err := s.cfg.App.Nomination(ctx(c), userID(c), c.Param("id"))
+	if err != nil {
+		s.fail(c, err)
+		return n, false
+	}
+	if !s.cfg.App.Can(userID(c), n.UnitID, "nomination", "edit") {
+		s.fail(c, domain.Errorf(domain.KindForbidden, "you may not edit this dossier"))
+		return n, false
+	}
+	if n.Status != domain.StatusDraft && n.Status != domain.StatusReturned {
+		s.renderError(c, http.StatusConflict, "error.conflict.title", "form.not_editable")
+		return n, false
+	}
+	return n, true
+}
+
+func (s *Server) editDossier(c *gin.Context) {
+	n, ok := s.editable(c)
+	if !ok {
+		return
+	}
+	d, err := s.formOptions(c, &n)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	d.Title = n.Title
+	for _, nm := range n.Nominees {
+		d.Rows = append(d.Rows, app.NomineeInput{Kind: string(nm.Kind), Name: nm.Name, JobTitle: nm.JobTitle,
+			Organisation: nm.Organisation, Achievements: nm.Achievements})
+	}
+	s.render(c, http.StatusOK, "dossier_form", s.page(c, "dossiers", d))
+}
+
+func (s *Server) saveDossier(c *gin.Context) {
+	n, ok := s.editable(c)
+	if !ok {
+		return
+	}
+	d, err := s.formOptions(c, &n)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	d.Title = c.PostForm("title")
+	p := s.page(c, "dossiers", d)
+	rows, ok := parseNominees(c)
+	d.Rows = rows
+	if !ok {
+		p.Error, p.Fields = "error.invalid", map[string]string{"nominees": p.T("field.rows")}
+		s.render(c, http.StatusUnprocessableEntity, "dossier_form", p)
+		return
+	}
+	if wantsRow(c) {
+		d.Rows = append(d.Rows, app.NomineeInput{Kind: d.Kinds[0]})
+		s.render(c, http.StatusOK, "dossier_form", p)
+		return
+	}
+	if rows == nil {
+		rows = []app.NomineeInput{} // an empty list is an error to report, not "keep the nominees"
+	}
+	saved, err := s.cfg.App.EditNomination(ctx(c), userID(c), n.ID, app.EditNominationInput{Title: d.Title, Nominees: rows})
+	if err != nil {
+		status, ok := p.formError(err)
+		if !ok {
+			s.fail(c, err)
+			return
+		}
+		if len(d.Rows) == 0 {
+			d.Rows = []app.NomineeInput{{Kind: d.Kinds[0]}}
+		}
+		s.render(c, status, "dossier_form", p)
+		return
+	}
+	if c.PostForm("then") == string(domain.ActionSubmit) {
+		v := saved.Version
+		if _, err := s.cfg.App.Act(ctx(c), userID(c), n.ID, app.ActInput{Action: string(domain.ActionSubmit), Version: &v}, ""); err != nil {
+			s.actFailed(c, n.ID, actForm{}, err)
+			return
+		}
+		c.Redirect(http.StatusSeeOther, "/dossiers/"+n.ID+"?ok=submit")
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/dossiers/"+n.ID+"?ok=saved")
+}
+
+// nomineeRow renders one empty nominee row, added in place by htmx.
+func (s *Server) nomineeRow(c *gin.Context) {
+	p := s.page(c, "dossiers", nil)
+	kinds := nomineeKinds
+	if k := c.QueryArray("kind"); len(k) > 0 {
+		kinds = nil
+		for _, x := range k {
+			if domain.NomineeKind(x).Valid() {
+				kinds = append(kinds, x)
+			}
+		}
+		if len(kinds) == 0 {
+			kinds = nomineeKinds
+		}
+	}
+	s.renderPartial(c, "nominee-row", p.Row(-1, app.NomineeInput{Kind: kinds[0]}, kinds))
+}

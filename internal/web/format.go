@@ -1,0 +1,87 @@
+package web
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tdkt/tdkt/internal/calendar"
+)
+
+// Formats Vietnamese readers expect: dates as dd/mm/yyyy in Vietnam's time, whole
+// numbers grouped with dots, money in đồng as "3.468.179.900 đ".
+
+// formatDate returns the date of t in Vietnam as dd/mm/yyyy; "" for the zero time.
+func formatDate(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(calendar.Zone).Format("02/01/2006")
+}
+
+// formatDateTime returns t in Vietnam as "15:04 dd/mm/yyyy".
+func formatDateTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(calendar.Zone).Format("15:04 02/01/2006")
+}
+
+// formatISODate turns a yyyy-mm-dd date (as decisions carry it) into dd/mm/yyyy;
+// text that is not such a date is returned as it is.
+func formatISODate(s string) string {
+	d, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return s
+	}
+	return d.Format("02/01/2006")
+}
+
+// formatNumber groups the digits of n by thousands with dots: 3468179900 →
+// "3.468.179.900".
+func formatNumber(n int64) string {
+	neg := n < 0
+	u := uint64(n)
+	if neg {
+		u = uint64(-(n + 1)) + 1 // also right for math.MinInt64
+	}
+	digits := strconv.FormatUint(u, 10)
+	var b strings.Builder
+	if neg {
+		b.WriteByte('-')
+	}
+	head := len(digits) % 3
+	if head == 0 {
+		head = 3
+	}
+	b.WriteString(digits[:head])
+	for i := head; i < len(digits); i += 3 {
+		b.WriteByte('.')
+		b.WriteString(digits[i : i+3])
+	}
+	return b.String()
+}
+
+// formatMoney writes an amount of đồng as "3.468.179.900 đ".
+func formatMoney(dong int64) string { return formatNumber(dong) + " đ" }
+
+// formatDecimal writes x with a decimal comma and no trailing zeros: 0.3 → "0,3",
+// 1.5 → "1,5", 12 → "12".
+func formatDecimal(x float64) string {
+	s := strconv.FormatFloat(x, 'f', -1, 64)
+	return strings.Replace(s, ".", ",", 1)
+}
+
+// dueState describes a deadline relative to now, in working days.
+type dueState struct {
+	// Days is the number of working days left (0 on the due date) or, when
+	// negative, how many working days the deadline is past.
+	Days    int
+	Overdue bool
+	Due     time.Time
+}
+
+// dueIn computes the working days between now and a deadline with the calendar.
+func dueIn(cal *calendar.Calendar, now, due time.Time) dueState {
+	return dueState{Days: cal.WorkingDaysBetween(now, due), Overdue: now.After(due), Due: due}
+}
