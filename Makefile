@@ -2,15 +2,22 @@
 GO ?= go
 PKGS := ./...
 
-.PHONY: run test vet fmt-check bench build workflowcheck
+.PHONY: run test vet fmt-check bench build workflowcheck chromium
 
 ## run: the whole product in one process (embedded Temporal, local PostgreSQL, demo data) on :8080
 run:
 	$(GO) run ./cmd/tdkt dev
 
 ## test: formatting, vet, workflow determinism check, then every test against real PostgreSQL and Temporal
-test: fmt-check vet workflowcheck
+test: fmt-check vet workflowcheck chromium
 	$(GO) test -count=1 -timeout 20m $(PKGS)
+
+## chromium: the browser the web UI's tests drive (Debian's package), installed when missing and root;
+## otherwise the browser test fails and says how to install it
+chromium:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	if [ "$$(id -u)" = 0 ]; then apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+	else echo "chromium is missing and installing it needs root: the browser tests will fail (apt-get install chromium)"; fi
 
 build:
 	$(GO) build -o bin/tdkt ./cmd/tdkt
@@ -27,4 +34,4 @@ workflowcheck:
 
 ## bench: the benchmarks whose figures the README reports
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime 2s ./internal/store/ ./internal/calendar/... ./internal/authz/
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 2s ./internal/store/ ./internal/calendar/... ./internal/authz/ ./internal/web/

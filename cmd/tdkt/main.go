@@ -22,7 +22,6 @@ import (
 	"github.com/tdkt/tdkt/activities"
 	"github.com/tdkt/tdkt/internal/app"
 	"github.com/tdkt/tdkt/internal/authz"
-	"github.com/tdkt/tdkt/internal/calendar"
 	"github.com/tdkt/tdkt/internal/config"
 	"github.com/tdkt/tdkt/internal/devenv"
 	"github.com/tdkt/tdkt/internal/devenv/devtemporal"
@@ -30,6 +29,7 @@ import (
 	"github.com/tdkt/tdkt/internal/password"
 	"github.com/tdkt/tdkt/internal/seed"
 	"github.com/tdkt/tdkt/internal/store"
+	"github.com/tdkt/tdkt/internal/web"
 	"github.com/tdkt/tdkt/workflows"
 )
 
@@ -43,6 +43,7 @@ commands:
   worker   run the Temporal worker (needs DATABASE_URL and TEMPORAL_ADDRESS)
   migrate  apply the database migrations and the reference data (levels, awards, authority rules)
   seed     migrate, then load the demo data (Lạng Sơn province and one account per role)
+  audit    verify: walk the audit log's hash chain and name the first altered row
 
 Run "tdkt <command> -h" for the flags; every flag has an environment variable.
 `
@@ -98,10 +99,15 @@ func run(ctx context.Context, cmd string, args []string, getenv func(string) str
 				return err
 			}
 			defer tc.Close()
+			if err := startMailer(ctx, cfg, log, pool); err != nil {
+				return err
+			}
 			return runWorker(ctx, cfg, pool, tc)
 		})
 	case "dev":
 		return dev(ctx, cfg, log)
+	case "audit":
+		return auditCmd(ctx, getenv, args, os.Stdout)
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return nil
@@ -139,7 +145,11 @@ func migrate(ctx context.Context, log *slog.Logger, pool *pgxpool.Pool) error {
 }
 
 func seedAll(ctx context.Context, cfg config.Config, pool *pgxpool.Pool) ([]seed.Login, error) {
-	return seed.Demo(ctx, pool, password.Hasher{Cost: cfg.BcryptCost}.Hash)
+	logins, err := seed.Demo(ctx, pool, password.Hasher{Cost: cfg.BcryptCost}.Hash)
+	if err == nil {
+		err = seed.Review1258(ctx, pool) // the mid-term review of movement 1258 (sơ kết 1258), with its reports and awards
+	}
+	return logins, err
 }
 
 func printLogins(logins []seed.Login) {
@@ -161,12 +171,9 @@ func dialTemporal(cfg config.Config, log *slog.Logger) (client.Client, error) {
 
 // newWorker builds the Temporal worker with the workflows and activities registered.
 func newWorker(cfg config.Config, pool *pgxpool.Pool, tc client.Client) (worker.Worker, error) {
-	cal, err := calendar.New(calendar.Published())
-	if err != nil {
-		return nil, fmt.Errorf("calendar: %w", err)
-	}
+	st := store.New(pool)
 	w := worker.New(tc, cfg.TaskQueue, worker.Options{})
-	workflows.Register(w, &activities.Activities{Store: store.New(pool), Calendar: cal, DueWorkingDays: activities.DefaultDueWorkingDays})
+	workflows.Register(w, &activities.Activities{Store: st, Calendar: st.LoadCalendar})
 	return w, nil
 }
 
@@ -204,8 +211,15 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, pool *pgxpo
 			}
 		}
 	}()
-	svc := &app.Service{Store: store.New(pool), Authz: enf, Temporal: tc, TaskQueue: cfg.TaskQueue, SessionTTL: cfg.SessionTTL}
-	api := &httpapi.Server{App: svc, Log: log, MaxBodyBytes: cfg.MaxBodyBytes, SecureCookies: cfg.SecureCookies}
+	svc := &app.Service{Store: store.New(pool), Authz: enf, Temporal: tc, TaskQueue: cfg.TaskQueue, SessionTTL: cfg.SessionTTL,
+		Passwords: &password.Hasher{Cost: cfg.BcryptCost}}
+	api := &httpapi.Server{App: svc, Log: log, MaxBodyBytes: cfg.MaxBodyBytes, SecureCookies: cfg.SecureCookies,
+		RequireIfMatch: cfg.RequireIfMatch, TrustedProxies: splitList(cfg.TrustedProxies)}
+	ui, err := web.New(web.Config{App: svc, Log: log, SecureCookies: cfg.SecureCookies, Calendar: svc.Store.LoadCalendar})
+	if err != nil {
+		return err
+	}
+	api.Mount = append(api.Mount, ui.Mount)
 	srv := &http.Server{Addr: cfg.HTTPAddr, Handler: api.Handler(), ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
 	errc := make(chan error, 1)
@@ -269,8 +283,12 @@ func dev(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			return fmt.Errorf("worker: %w", err)
 		}
 		defer w.Stop()
+		if err := startMailer(ctx, cfg, log, pool); err != nil {
+			return err
+		}
 		printLogins(logins)
-		fmt.Printf("tdkt dev is running: API at http://localhost%s/api/v1 (Ctrl-C to stop)\n\n", listenHint(cfg.HTTPAddr))
+		fmt.Printf("tdkt dev is running: web UI at http://localhost%[1]s/, API at http://localhost%[1]s/api/v1 (Ctrl-C to stop)\n\n",
+			listenHint(cfg.HTTPAddr))
 		return serve(ctx, cfg, log, pool, tc)
 	})
 }

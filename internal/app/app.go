@@ -11,6 +11,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/tdkt/tdkt/internal/domain"
+	"github.com/tdkt/tdkt/internal/password"
 	"github.com/tdkt/tdkt/internal/store"
 )
 
@@ -32,6 +33,9 @@ type Service struct {
 	Now func() time.Time
 	// SessionTTL is how long a login lasts.
 	SessionTTL time.Duration
+	// Passwords, when set, replaces on login a stored hash it would not write
+	// (bcrypt, or argon2id with other parameters) with its own.
+	Passwords *password.Hasher
 }
 
 func (s *Service) now() time.Time {

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"strings"
 	"time"
 
 	"github.com/tdkt/tdkt/internal/domain"
@@ -31,12 +32,21 @@ func (s *Service) Login(ctx context.Context, username, pw string) (Session, erro
 		return Session{}, domain.Invalid("username and password are required",
 			domain.FieldError{Field: "username", Message: "required"}, domain.FieldError{Field: "password", Message: "required"})
 	}
+	if err := s.checkLockout(ctx, username); err != nil {
+		return Session{}, err
+	}
 	id, hash, err := s.Store.Credentials(ctx, username)
 	if err != nil && !domain.IsKind(err, domain.KindNotFound) {
 		return Session{}, err
 	}
 	if !password.Verify(hash, pw) {
+		if err := s.loginFailed(ctx, username); err != nil {
+			return Session{}, err
+		}
 		return Session{}, domain.Errorf(domain.KindUnauthorized, "wrong username or password")
+	}
+	if err := s.loginSucceeded(ctx, username, id, hash, pw); err != nil {
+		return Session{}, err
 	}
 	raw := make([]byte, 32)
 	if _, err := rand.Read(raw); err != nil {
@@ -63,6 +73,9 @@ func (s *Service) Login(ctx context.Context, username, pw string) (Session, erro
 func (s *Service) Authenticate(ctx context.Context, tok string) (int64, error) {
 	if tok == "" {
 		return 0, domain.Errorf(domain.KindUnauthorized, "log in first")
+	}
+	if strings.HasPrefix(tok, APITokenPrefix) {
+		return s.authenticateAPIToken(ctx, tok)
 	}
 	id, err := s.Store.SessionUser(ctx, HashToken(tok), s.now())
 	if domain.IsKind(err, domain.KindNotFound) {

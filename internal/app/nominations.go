@@ -43,10 +43,14 @@ type CreateNominationInput struct {
 	AwardCode string `json:"award_code"`
 	// Kind is the kind of commendation (merit by default; extraordinary uses the
 	// simplified procedure).
-	Kind      string         `json:"kind"`
-	Year      int            `json:"year"`
-	Title     string         `json:"title"`
-	Nominees  []NomineeInput `json:"nominees"`
+	Kind     string         `json:"kind"`
+	Year     int            `json:"year"`
+	Title    string         `json:"title"`
+	Nominees []NomineeInput `json:"nominees"`
+	// MovementID and CampaignID link a commendation to the movement and review it
+	// rewards (khen thưởng phong trào); both optional.
+	MovementID string `json:"movement_id,omitempty"`
+	CampaignID string `json:"campaign_id,omitempty"`
 }
 
 // EditNominationInput changes a draft or returned dossier; nil Nominees keeps them.
@@ -169,6 +173,9 @@ func (s *Service) CreateNomination(ctx context.Context, userID int64, req Create
 	if len(fields) > 0 {
 		return domain.Nomination{}, domain.Invalid("nominees do not fit the award", fields...)
 	}
+	if err := s.checkNomineeSubjects(ctx, userID, nominees); err != nil {
+		return domain.Nomination{}, err
+	}
 	nomineeKind := string(nominees[0].Kind)
 	for _, nm := range nominees {
 		if string(nm.Kind) != nomineeKind {
@@ -191,10 +198,10 @@ func (s *Service) CreateNomination(ctx context.Context, userID int64, req Create
 	if req.Title == "" {
 		req.Title = fmt.Sprintf("Đề nghị %s năm %d – %s", award.Name, req.Year, unit.Name)
 	}
-	id := uuid.NewString()
+	id := idempotentID(ctx, uuid.NewString())
 	nn := store.NewNomination{ID: id, WorkflowID: workflows.NominationWorkflowID(id), UnitID: unit.ID,
 		AwardCode: award.Code, Kind: kind, Procedure: procedure, Year: req.Year, Title: req.Title, CreatedBy: userID,
-		Route: route, Nominees: nominees, At: now}
+		Route: route, Nominees: nominees, At: now, MovementID: req.MovementID, CampaignID: req.CampaignID}
 	tx, err := s.Store.BeginTx(ctx)
 	if err != nil {
 		return domain.Nomination{}, err
@@ -273,6 +280,9 @@ func (s *Service) EditNomination(ctx context.Context, userID int64, id string, r
 	if len(fields) > 0 {
 		return n, domain.Invalid("the dossier has invalid fields", fields...)
 	}
+	if err := s.checkNomineeSubjects(ctx, userID, nominees); err != nil {
+		return n, err
+	}
 	if err := s.Store.ReplaceNominees(ctx, n.ID, req.Title, nominees); err != nil {
 		return n, err
 	}
@@ -286,10 +296,10 @@ var StepActions = map[domain.Step][]domain.Action{
 	domain.StepIntake:     {domain.ActionAccept, domain.ActionReturn, domain.ActionReject, domain.ActionHold, domain.ActionRelease},
 	domain.StepAppraise: {domain.ActionApprove, domain.ActionReturn, domain.ActionReject, domain.ActionRequestConcurrence,
 		domain.ActionHold, domain.ActionRelease},
-	domain.StepConcur:   {domain.ActionConcur},
-	domain.StepVote:     {domain.ActionCloseVote},
-	domain.StepDecide:   {domain.ActionDecide, domain.ActionHold, domain.ActionRelease},
-	domain.StepForward:  {domain.ActionForward, domain.ActionHold, domain.ActionRelease},
+	domain.StepConcur:  {domain.ActionConcur},
+	domain.StepVote:    {domain.ActionCloseVote},
+	domain.StepDecide:  {domain.ActionDecide, domain.ActionHold, domain.ActionRelease},
+	domain.StepForward: {domain.ActionForward, domain.ActionHold, domain.ActionRelease},
 }
 
 // ActOnTask completes an open inbox task with one of its step's actions.
@@ -408,7 +418,7 @@ func (s *Service) Act(ctx context.Context, userID int64, nominationID string, re
 	}
 	h, err := s.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
 		WorkflowID: n.WorkflowID, UpdateName: workflows.UpdateAct, Args: []any{in},
-		WaitForStage: client.WorkflowUpdateStageCompleted,
+		WaitForStage: client.WorkflowUpdateStageCompleted, UpdateID: updateIDFrom(ctx),
 	})
 	if err == nil {
 		var st workflows.NominationState

@@ -30,6 +30,14 @@ const (
 	ObjectAuthority  = "authority"
 	ObjectCalendar   = "calendar"
 	ObjectAudit      = "audit"
+	// ObjectMovement is an emulation movement (phong trào thi đua) and its registrations.
+	ObjectMovement = "movement"
+	// ObjectReview is a review campaign (sơ kết, tổng kết) and its reports.
+	ObjectReview = "review"
+	// ObjectReviewTemplate is an indicator template of review reports.
+	ObjectReviewTemplate = "review_template"
+	// ObjectHistory is the award history of a unit's subjects (lịch sử thi đua, khen thưởng).
+	ObjectHistory = "history"
 )
 
 // Actions a permission allows.
@@ -45,6 +53,10 @@ const (
 	ActionVote     = "vote"
 	ActionRecord   = "record"
 	ActionManage   = "manage"
+	// ActionLaunch launches a movement or requests a review campaign.
+	ActionLaunch = "launch"
+	// ActionRegister registers a unit for a movement (đăng ký thi đua).
+	ActionRegister = "register"
 )
 
 // Roles a user may hold in a unit (role_assignments.role, tasks.role).

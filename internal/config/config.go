@@ -7,6 +7,8 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net"
+	"net/mail"
 	"net/url"
 	"strconv"
 	"time"
@@ -40,6 +42,21 @@ type Config struct {
 	LogLevel string
 	// SeedDemo makes `dev` seed the demo data (TDKT_SEED_DEMO); `seed` always does.
 	SeedDemo bool
+	// SMTPAddr is the SMTP server host:port for e-mail notifications
+	// (TDKT_SMTP_ADDR); empty turns e-mail off.
+	SMTPAddr string
+	// SMTPFrom is the sender address of e-mail notifications (TDKT_SMTP_FROM).
+	SMTPFrom string
+	// SMTPUsername, when set, authenticates with AUTH PLAIN (TDKT_SMTP_USERNAME).
+	SMTPUsername string
+	// SMTPPassword goes with SMTPUsername (TDKT_SMTP_PASSWORD); masked in logs.
+	SMTPPassword string
+	// TrustedProxies are the reverse proxies (comma-separated addresses or CIDRs)
+	// whose X-Forwarded-For names the client, for login throttling
+	// (TDKT_TRUSTED_PROXIES); empty trusts none.
+	TrustedProxies string
+	// RequireIfMatch makes If-Match mandatory on dossier changes (TDKT_REQUIRE_IF_MATCH).
+	RequireIfMatch bool
 }
 
 // Default returns the configuration with every default filled in.
@@ -116,6 +133,12 @@ func Load(getenv func(string) string, args []string) (Config, error) {
 	integer(&c.BcryptCost, "bcrypt-cost", "TDKT_BCRYPT_COST", "bcrypt cost")
 	str(&c.LogLevel, "log-level", "TDKT_LOG_LEVEL", "log level")
 	boolean(&c.SeedDemo, "seed-demo", "TDKT_SEED_DEMO", "seed demo data in dev mode")
+	str(&c.SMTPAddr, "smtp-addr", "TDKT_SMTP_ADDR", "SMTP server host:port for e-mail notifications; empty: no e-mail")
+	str(&c.SMTPFrom, "smtp-from", "TDKT_SMTP_FROM", "sender address of e-mail notifications")
+	str(&c.SMTPUsername, "smtp-username", "TDKT_SMTP_USERNAME", "SMTP username (AUTH PLAIN)")
+	str(&c.SMTPPassword, "smtp-password", "TDKT_SMTP_PASSWORD", "SMTP password")
+	str(&c.TrustedProxies, "trusted-proxies", "TDKT_TRUSTED_PROXIES", "comma-separated reverse proxies whose X-Forwarded-For is believed")
+	boolean(&c.RequireIfMatch, "require-if-match", "TDKT_REQUIRE_IF_MATCH", "require If-Match on dossier changes")
 	if len(errs) > 0 {
 		return c, errs[0]
 	}
@@ -132,7 +155,24 @@ func Load(getenv func(string) string, args []string) (Config, error) {
 	if _, err := c.Level(); err != nil {
 		return c, err
 	}
+	if err := c.checkSMTP(); err != nil {
+		return c, err
+	}
 	return c, nil
+}
+
+// checkSMTP validates the e-mail settings when e-mail is on.
+func (c Config) checkSMTP() error {
+	if c.SMTPAddr == "" {
+		return nil
+	}
+	if host, _, err := net.SplitHostPort(c.SMTPAddr); err != nil || host == "" {
+		return fmt.Errorf("TDKT_SMTP_ADDR must be host:port, got %q", c.SMTPAddr)
+	}
+	if _, err := mail.ParseAddress(c.SMTPFrom); err != nil {
+		return fmt.Errorf("TDKT_SMTP_FROM must be an e-mail address when TDKT_SMTP_ADDR is set: %w", err)
+	}
+	return nil
 }
 
 // Level parses LogLevel.
@@ -144,7 +184,7 @@ func (c Config) Level() (slog.Level, error) {
 	return l, nil
 }
 
-// LogValue logs the configuration with the database password masked.
+// LogValue logs the configuration with the database and SMTP passwords masked.
 func (c Config) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.String("http_addr", c.HTTPAddr),
@@ -159,7 +199,21 @@ func (c Config) LogValue() slog.Value {
 		slog.Int("bcrypt_cost", c.BcryptCost),
 		slog.String("log_level", c.LogLevel),
 		slog.Bool("seed_demo", c.SeedDemo),
+		slog.String("smtp_addr", c.SMTPAddr),
+		slog.String("smtp_from", c.SMTPFrom),
+		slog.String("smtp_username", c.SMTPUsername),
+		slog.String("smtp_password", maskSecret(c.SMTPPassword)),
+		slog.String("trusted_proxies", c.TrustedProxies),
+		slog.Bool("require_if_match", c.RequireIfMatch),
 	)
+}
+
+// maskSecret shows whether a secret is set, never its value.
+func maskSecret(s string) string {
+	if s == "" {
+		return ""
+	}
+	return "xxxxx"
 }
 
 // MaskURL replaces the password of a URL with "xxxxx"; unparsable input is masked whole.

@@ -19,6 +19,10 @@ const (
 	KindInternal     ErrorKind = "internal"     // everything else (500, "Internal error")
 )
 
+// KindTooMany is a request refused for its rate: too many failed logins (the
+// account or the address is locked out) or too many expensive requests (429).
+const KindTooMany ErrorKind = "too-many-requests"
+
 // FieldError names one invalid input field and why.
 type FieldError struct {
 	Field   string `json:"field"`

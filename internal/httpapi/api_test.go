@@ -80,7 +80,7 @@ func TestNominationPathOverHTTP(t *testing.T) {
 		t.Fatalf("after resubmit: %v", n)
 	}
 	// Returned once: a second return is refused.
-	b.act(http.StatusConflict, "huyen.appraiser", id, map[string]any{"action": "return", "missing_items": []string{"x"}})
+	b.actOn(http.StatusConflict, "huyen.appraiser", id, map[string]any{"action": "return", "missing_items": []string{"x"}})
 
 	// The district approves, and its head forwards the dossier with a tờ trình.
 	task = b.taskFor("huyen.appraiser", id)
@@ -90,15 +90,15 @@ func TestNominationPathOverHTTP(t *testing.T) {
 		t.Fatalf("district decider should forward, has %v", task)
 	}
 	// The district may not decide a provincial award.
-	b.act(http.StatusConflict, "huyen.decider", id, map[string]any{"action": "decide"})
+	b.actOn(http.StatusConflict, "huyen.decider", id, map[string]any{"action": "decide"})
 	n = b.must(http.StatusOK, "huyen.decider", "POST", fmt.Sprintf("/api/v1/tasks/%v/actions", task["id"]), map[string]any{"action": "forward"}).body
 	if n["status"] != "intake" || n["current_unit_id"] != seed.Province {
 		t.Fatalf("after forward: %v", n)
 	}
 
 	// The province receives, appraises, and its council votes.
-	b.act(http.StatusOK, "tinh.appraiser", id, map[string]any{"action": "accept"})
-	n = b.act(http.StatusOK, "tinh.appraiser", id, map[string]any{"action": "approve"})
+	b.actOn(http.StatusOK, "tinh.appraiser", id, map[string]any{"action": "accept"})
+	n = b.actOn(http.StatusOK, "tinh.appraiser", id, map[string]any{"action": "approve"})
 	if n["status"] != "voting" {
 		t.Fatalf("after the province's appraisal: %v", n)
 	}
@@ -159,7 +159,7 @@ func TestNominationPathOverHTTP(t *testing.T) {
 	}
 
 	// Acting on a decided dossier is a conflict.
-	b.act(http.StatusConflict, "huyen.appraiser", id, map[string]any{"action": "approve"})
+	b.actOn(http.StatusConflict, "huyen.appraiser", id, map[string]any{"action": "approve"})
 }
 
 func TestGiayKhenIsDecidedByTheDistrictBeforeTheReform(t *testing.T) {
@@ -173,9 +173,9 @@ func TestGiayKhenIsDecidedByTheDistrictBeforeTheReform(t *testing.T) {
 		t.Fatalf("route: %v", r)
 	}
 	b.must(http.StatusOK, "xa.clerk", "POST", "/api/v1/nominations/"+id+"/submit", nil)
-	b.act(http.StatusOK, "huyen.appraiser", id, map[string]any{"action": "accept"})
-	b.act(http.StatusOK, "huyen.appraiser", id, map[string]any{"action": "approve"})
-	n = b.act(http.StatusOK, "huyen.decider", id, map[string]any{"action": "decide"})
+	b.actOn(http.StatusOK, "huyen.appraiser", id, map[string]any{"action": "accept"})
+	b.actOn(http.StatusOK, "huyen.appraiser", id, map[string]any{"action": "approve"})
+	n = b.actOn(http.StatusOK, "huyen.decider", id, map[string]any{"action": "decide"})
 	if n["status"] != "decided" || n["decision"].(map[string]any)["unit_id"] != seed.DemoDistrict {
 		t.Fatalf("after decide: %v", n)
 	}

@@ -2,9 +2,11 @@ package httpapi
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/tdkt/tdkt/internal/app"
 	"github.com/tdkt/tdkt/internal/domain"
 )
 
@@ -27,8 +29,11 @@ func (s *Server) login(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	sess, err := s.App.Login(ctx(c), req.Username, req.Password)
+	sess, err := s.App.Login(app.WithClientIP(ctx(c), c.ClientIP()), req.Username, req.Password)
 	if err != nil {
+		if domain.IsKind(err, domain.KindTooMany) {
+			c.Header("Retry-After", strconv.Itoa(int(app.LockoutDuration.Seconds())))
+		}
 		s.fail(c, err)
 		return
 	}

@@ -45,6 +45,7 @@ type bundle struct {
 type options struct {
 	now  func() time.Time               // the API's clock (the date a dossier is created on)
 	days func(time.Time, int) time.Time // "N working days after" for deadlines; nil = the calendar
+	api  []func(*httpapi.Server)        // adjustments of the API server (security options)
 }
 
 // option is one adjustment.
@@ -83,6 +84,10 @@ func setup(t *testing.T, opts ...option) *bundle {
 	}
 	svc := &app.Service{Store: st, Authz: enf, Temporal: ts.GetDefaultClient(), TaskQueue: workflows.TaskQueue, Now: o.now}
 	api := &httpapi.Server{App: svc, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), MaxBodyBytes: 64 << 10}
+	api.ExpensiveRate = httpapi.RateLimit{Rate: 1000, Burst: 1000} // tests page fast; ratelimit_test.go sets its own
+	for _, f := range o.api {
+		f(api)
+	}
 	srv := httptest.NewServer(api.Handler())
 	t.Cleanup(srv.Close)
 	return &bundle{t: t, pool: pool, url: srv.URL, tokens: map[string]string{}, tc: ts.GetDefaultClient(), enf: enf}

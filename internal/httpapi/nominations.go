@@ -23,7 +23,7 @@ func (s *Server) createNomination(c *gin.Context) {
 		return
 	}
 	c.Header("Location", "/api/v1/nominations/"+n.ID)
-	c.JSON(http.StatusCreated, n)
+	c.JSON(http.StatusCreated, s.withEligibility(c, n))
 }
 
 func (s *Server) getNomination(c *gin.Context) {
@@ -32,7 +32,8 @@ func (s *Server) getNomination(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, n)
+	c.Header("ETag", ETag(n.Version))
+	c.JSON(http.StatusOK, s.withEligibility(c, n))
 }
 
 func (s *Server) history(c *gin.Context) {
@@ -60,7 +61,8 @@ func (s *Server) editNomination(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, n)
+	c.Header("ETag", ETag(n.Version))
+	c.JSON(http.StatusOK, s.withEligibility(c, n))
 }
 
 // ifMatch applies an If-Match header (the dossier version) over the body's version.
@@ -128,6 +130,7 @@ func (s *Server) act(c *gin.Context, do func(app.ActInput) (domain.Nomination, e
 		s.fail(c, err)
 		return
 	}
+	c.Header("ETag", ETag(n.Version))
 	c.JSON(http.StatusOK, n)
 }
 
@@ -160,7 +163,7 @@ func (s *Server) listNominations(c *gin.Context) {
 }
 
 func (s *Server) inbox(c *gin.Context) {
-	ts, err := s.App.Inbox(ctx(c), userID(c))
+	ts, err := s.App.InboxWithAssignees(ctx(c), userID(c))
 	if err != nil {
 		s.fail(c, err)
 		return

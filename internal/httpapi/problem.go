@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/tdkt/tdkt/internal/domain"
+	"github.com/tdkt/tdkt/internal/strictjson"
 )
 
 // problem is an RFC 9457 problem document.
@@ -32,10 +33,14 @@ var problemTypes = map[domain.ErrorKind]struct {
 	domain.KindConflict:     {http.StatusConflict, "Conflict"},
 	domain.KindInternal:     {http.StatusInternalServerError, "Internal error"},
 	kindTooLarge:            {http.StatusRequestEntityTooLarge, "Request body too large"},
+	domain.KindTooMany:      {http.StatusTooManyRequests, "Too many requests"},
+	kindPreconditionFailed:  {http.StatusPreconditionFailed, "Precondition failed"},
+	kindPreconditionNeeded:  {http.StatusPreconditionRequired, "Precondition required"},
+	kindUnprocessable:       {http.StatusUnprocessableEntity, "Idempotency key reused"},
 }
 
 // kindTooLarge is the HTTP layer's own kind for a body over the limit.
-const kindTooLarge domain.ErrorKind = "too-large"
+const kindTooLarge = strictjson.KindTooLarge
 
 // ProblemType returns the stable type URI of an error kind.
 func ProblemType(k domain.ErrorKind) string { return "/problems/" + string(k) }

@@ -16,7 +16,7 @@ import (
 func beforeReform() time.Time { return time.Date(2025, 6, 16, 3, 0, 0, 0, time.UTC) }
 
 // act sends an action on a dossier and fails the test unless the status is want.
-func (b *bundle) act(want int, user, id string, body map[string]any) map[string]any {
+func (b *bundle) actOn(want int, user, id string, body map[string]any) map[string]any {
 	b.t.Helper()
 	return b.must(want, user, "POST", "/api/v1/nominations/"+id+"/actions", body).body
 }
@@ -41,7 +41,7 @@ func (b *bundle) councilVotes(id, chair string, voters []string, choice string) 
 	for _, v := range voters {
 		b.must(http.StatusOK, v, "POST", "/api/v1/nominations/"+id+"/votes", map[string]any{"choice": choice})
 	}
-	return b.act(http.StatusOK, chair, id, map[string]any{"action": "close_vote"})
+	return b.actOn(http.StatusOK, chair, id, map[string]any{"action": "close_vote"})
 }
 
 // waitStatus polls until the dossier reaches status, for transitions the

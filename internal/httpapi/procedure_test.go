@@ -33,23 +33,23 @@ func (b *bundle) centralCouncil() []string {
 // council's vote, and the Prime Minister's decision.
 func (b *bundle) throughCentral(id string, voters []string) map[string]any {
 	b.t.Helper()
-	b.act(http.StatusOK, "tw.appraiser", id, map[string]any{"action": "accept"})
+	b.actOn(http.StatusOK, "tw.appraiser", id, map[string]any{"action": "accept"})
 	// State awards need concurrence first.
-	b.act(http.StatusConflict, "tw.appraiser", id, map[string]any{"action": "approve"})
-	n := b.act(http.StatusOK, "tw.appraiser", id, map[string]any{"action": "request_concurrence", "units": []string{seed.Province}})
+	b.actOn(http.StatusConflict, "tw.appraiser", id, map[string]any{"action": "approve"})
+	n := b.actOn(http.StatusOK, "tw.appraiser", id, map[string]any{"action": "request_concurrence", "units": []string{seed.Province}})
 	if n["status"] != "concurring" {
 		b.t.Fatalf("after the concurrence request: %v", n)
 	}
-	n = b.act(http.StatusOK, "tinh.appraiser", id, map[string]any{"action": "concur", "answer": "agree", "note": "Không có ý kiến khác"})
+	n = b.actOn(http.StatusOK, "tinh.appraiser", id, map[string]any{"action": "concur", "answer": "agree", "note": "Không có ý kiến khác"})
 	if n["status"] != "appraising" {
 		b.t.Fatalf("after the only concurrence answer: %v", n)
 	}
-	b.act(http.StatusOK, "tw.appraiser", id, map[string]any{"action": "approve"})
+	b.actOn(http.StatusOK, "tw.appraiser", id, map[string]any{"action": "approve"})
 	n = b.councilVotes(id, "tw.chair", voters, "yes")
 	if n["status"] != "deciding" {
 		b.t.Fatalf("after the central council: %v", n)
 	}
-	n = b.act(http.StatusOK, "tw.decider", id, map[string]any{"action": "decide"})
+	n = b.actOn(http.StatusOK, "tw.decider", id, map[string]any{"action": "decide"})
 	if n["status"] != "decided" || n["decision"].(map[string]any)["code"] != "1/QĐ-TTg" {
 		b.t.Fatalf("after the Prime Minister's decision: %v", n)
 	}
@@ -77,15 +77,15 @@ func TestPrimeMinistersBangKhenFromACommuneBeforeTheReform(t *testing.T) {
 		t.Fatalf("route %s", got)
 	}
 	b.must(http.StatusOK, "xa.clerk", "POST", "/api/v1/nominations/"+id+"/submit", nil)
-	b.act(http.StatusOK, "huyen.appraiser", id, map[string]any{"action": "accept"})
-	b.act(http.StatusOK, "huyen.appraiser", id, map[string]any{"action": "approve"})
-	b.act(http.StatusOK, "huyen.decider", id, map[string]any{"action": "forward"})
-	b.act(http.StatusOK, "tinh.appraiser", id, map[string]any{"action": "accept"})
-	b.act(http.StatusOK, "tinh.appraiser", id, map[string]any{"action": "approve"})
+	b.actOn(http.StatusOK, "huyen.appraiser", id, map[string]any{"action": "accept"})
+	b.actOn(http.StatusOK, "huyen.appraiser", id, map[string]any{"action": "approve"})
+	b.actOn(http.StatusOK, "huyen.decider", id, map[string]any{"action": "forward"})
+	b.actOn(http.StatusOK, "tinh.appraiser", id, map[string]any{"action": "accept"})
+	b.actOn(http.StatusOK, "tinh.appraiser", id, map[string]any{"action": "approve"})
 	if n := b.councilVotes(id, "tinh.council_chair", provincialCouncil[:7], "yes"); n["status"] != "forwarding" {
 		t.Fatalf("after the provincial council: %v", n)
 	}
-	b.act(http.StatusOK, "tinh.decider", id, map[string]any{"action": "forward"})
+	b.actOn(http.StatusOK, "tinh.decider", id, map[string]any{"action": "forward"})
 	n = b.throughCentral(id, voters)
 	var letters int
 	b.pool.QueryRow(context.Background(), `SELECT count(*) FROM submission_letters WHERE nomination_id = $1`, id).Scan(&letters)
@@ -120,10 +120,10 @@ func TestPrimeMinistersBangKhenFromACommuneAfterTheReform(t *testing.T) {
 		t.Fatalf("route %s", got)
 	}
 	b.must(http.StatusOK, "xamoi.clerk", "POST", "/api/v1/nominations/"+id+"/submit", nil)
-	b.act(http.StatusOK, "tinh.appraiser", id, map[string]any{"action": "accept"})
-	b.act(http.StatusOK, "tinh.appraiser", id, map[string]any{"action": "approve"})
+	b.actOn(http.StatusOK, "tinh.appraiser", id, map[string]any{"action": "accept"})
+	b.actOn(http.StatusOK, "tinh.appraiser", id, map[string]any{"action": "approve"})
 	b.councilVotes(id, "tinh.council_chair", provincialCouncil, "yes")
-	b.act(http.StatusOK, "tinh.decider", id, map[string]any{"action": "forward"})
+	b.actOn(http.StatusOK, "tinh.decider", id, map[string]any{"action": "forward"})
 	b.throughCentral(id, voters)
 }
 
@@ -145,12 +145,12 @@ func TestBatchDossierDowngradeRejectForward(t *testing.T) {
 		ids = append(ids, nm.(map[string]any)["id"].(float64))
 	}
 	b.must(http.StatusOK, "xa.clerk", "POST", "/api/v1/nominations/"+id+"/submit", nil)
-	b.act(http.StatusOK, "huyen.appraiser", id, map[string]any{"action": "accept"})
-	b.act(http.StatusOK, "huyen.appraiser", id, map[string]any{"action": "approve"})
+	b.actOn(http.StatusOK, "huyen.appraiser", id, map[string]any{"action": "accept"})
+	b.actOn(http.StatusOK, "huyen.appraiser", id, map[string]any{"action": "approve"})
 	// A downgrade to an award the district may not grant is refused.
-	b.act(http.StatusBadRequest, "huyen.decider", id, map[string]any{"action": "forward", "outcomes": []map[string]any{
+	b.actOn(http.StatusBadRequest, "huyen.decider", id, map[string]any{"action": "forward", "outcomes": []map[string]any{
 		{"nominee_id": ids[0], "outcome": "downgrade", "award_code": "CSTD_TINH"}}})
-	n = b.act(http.StatusOK, "huyen.decider", id, map[string]any{"action": "forward", "outcomes": []map[string]any{
+	n = b.actOn(http.StatusOK, "huyen.decider", id, map[string]any{"action": "forward", "outcomes": []map[string]any{
 		{"nominee_id": ids[0], "outcome": "downgrade", "award_code": "GK", "reason": "Thành tích ở phạm vi huyện"},
 		{"nominee_id": ids[1], "outcome": "reject", "reason": "Chưa đủ tiêu chuẩn"},
 	}})
@@ -160,10 +160,10 @@ func TestBatchDossierDowngradeRejectForward(t *testing.T) {
 	if d := n["decision"].(map[string]any); d["unit_id"] != seed.DemoDistrict || len(d["awardees"].([]any)) != 1 {
 		t.Fatalf("the district's decision for the downgraded nominee: %v", d)
 	}
-	b.act(http.StatusOK, "tinh.appraiser", id, map[string]any{"action": "accept"})
-	b.act(http.StatusOK, "tinh.appraiser", id, map[string]any{"action": "approve"})
+	b.actOn(http.StatusOK, "tinh.appraiser", id, map[string]any{"action": "accept"})
+	b.actOn(http.StatusOK, "tinh.appraiser", id, map[string]any{"action": "approve"})
 	b.councilVotes(id, "tinh.council_chair", provincialCouncil[:6], "yes")
-	n = b.act(http.StatusOK, "tinh.decider", id, map[string]any{"action": "decide"})
+	n = b.actOn(http.StatusOK, "tinh.decider", id, map[string]any{"action": "decide"})
 	if n["status"] != "decided" || len(n["decisions"].([]any)) != 2 {
 		t.Fatalf("after the province's decision: %v", n)
 	}
@@ -188,11 +188,11 @@ func TestCouncilFailsQuorumThenPasses(t *testing.T) {
 	b := setup(t)
 	id := b.must(http.StatusCreated, "xa.clerk", "POST", "/api/v1/nominations", bkTinhDossier(seed.DemoCommune)).body["id"].(string)
 	b.must(http.StatusOK, "xa.clerk", "POST", "/api/v1/nominations/"+id+"/submit", nil)
-	b.act(http.StatusOK, "huyen.appraiser", id, map[string]any{"action": "accept"})
-	b.act(http.StatusOK, "huyen.appraiser", id, map[string]any{"action": "approve"})
-	b.act(http.StatusOK, "huyen.decider", id, map[string]any{"action": "forward"})
-	b.act(http.StatusOK, "tinh.appraiser", id, map[string]any{"action": "accept"})
-	b.act(http.StatusOK, "tinh.appraiser", id, map[string]any{"action": "approve"})
+	b.actOn(http.StatusOK, "huyen.appraiser", id, map[string]any{"action": "accept"})
+	b.actOn(http.StatusOK, "huyen.appraiser", id, map[string]any{"action": "approve"})
+	b.actOn(http.StatusOK, "huyen.decider", id, map[string]any{"action": "forward"})
+	b.actOn(http.StatusOK, "tinh.appraiser", id, map[string]any{"action": "accept"})
+	b.actOn(http.StatusOK, "tinh.appraiser", id, map[string]any{"action": "approve"})
 	// A member with a conflict of interest declares it and is recused.
 	b.must(http.StatusNoContent, "tinh.council_member7", "POST", "/api/v1/nominations/"+id+"/conflicts", map[string]any{"reason": "Người thân của người được đề nghị"})
 	b.must(http.StatusForbidden, "tinh.council_member7", "POST", "/api/v1/nominations/"+id+"/votes", map[string]any{"choice": "yes"})
@@ -221,22 +221,22 @@ func TestConsultationCommentBlocksUntilTheWindowCloses(t *testing.T) {
 		"nominees": []map[string]any{{"kind": "household", "name": "Hộ bà Hoàng Thị Nga"}}}).body
 	id := n["id"].(string)
 	b.must(http.StatusOK, "xa.clerk", "POST", "/api/v1/nominations/"+id+"/submit", nil)
-	b.act(http.StatusOK, "xa.appraiser", id, map[string]any{"action": "accept"})
-	n = b.act(http.StatusOK, "xa.appraiser", id, map[string]any{"action": "approve"})
+	b.actOn(http.StatusOK, "xa.appraiser", id, map[string]any{"action": "accept"})
+	n = b.actOn(http.StatusOK, "xa.appraiser", id, map[string]any{"action": "approve"})
 	if n["status"] != "consulting" {
 		t.Fatalf("after appraisal: %v", n)
 	}
 	opened := time.Now()
 	// Anyone who may read the dossier may comment; an outsider may not.
-	b.act(http.StatusForbidden, "xa2.clerk", id, map[string]any{"action": "comment", "note": "Không rõ"})
-	b.act(http.StatusOK, "xa.head", id, map[string]any{"action": "comment", "note": "Gia đình gương mẫu, đồng ý đề nghị"})
+	b.actOn(http.StatusForbidden, "xa2.clerk", id, map[string]any{"action": "comment", "note": "Không rõ"})
+	b.actOn(http.StatusOK, "xa.head", id, map[string]any{"action": "comment", "note": "Gia đình gương mẫu, đồng ý đề nghị"})
 	// The decision cannot start before the window closes.
-	b.act(http.StatusConflict, "xa.decider", id, map[string]any{"action": "decide"})
+	b.actOn(http.StatusConflict, "xa.decider", id, map[string]any{"action": "decide"})
 	b.waitStatus(id, "deciding", 30*time.Second)
 	if waited := time.Since(opened); waited < 5*time.Second {
 		t.Fatalf("the 10-day window (10 s here) closed after %v", waited)
 	}
-	n = b.act(http.StatusOK, "xa.decider", id, map[string]any{"action": "decide"})
+	n = b.actOn(http.StatusOK, "xa.decider", id, map[string]any{"action": "decide"})
 	if n["status"] != "decided" {
 		t.Fatalf("after the window: %v", n)
 	}
@@ -257,8 +257,8 @@ func TestConcurrentDecisionsOverHTTPGetGaplessNumbers(t *testing.T) {
 			"unit_id": seed.DemoCommune, "award_code": "GK", "year": 2025,
 			"nominees": []map[string]any{{"kind": "individual", "name": fmt.Sprintf("Người thứ %d", i+1)}}}).body["id"].(string)
 		b.must(http.StatusOK, "xa.clerk", "POST", "/api/v1/nominations/"+ids[i]+"/submit", nil)
-		b.act(http.StatusOK, "huyen.appraiser", ids[i], map[string]any{"action": "accept"})
-		b.act(http.StatusOK, "huyen.appraiser", ids[i], map[string]any{"action": "approve"})
+		b.actOn(http.StatusOK, "huyen.appraiser", ids[i], map[string]any{"action": "accept"})
+		b.actOn(http.StatusOK, "huyen.appraiser", ids[i], map[string]any{"action": "approve"})
 	}
 	b.token("huyen.decider")
 	var wg sync.WaitGroup
@@ -328,16 +328,16 @@ func TestHoldBlocksOneNomineeAndRevocationRecordsRecovery(t *testing.T) {
 	id := n["id"].(string)
 	held := n["nominees"].([]any)[1].(map[string]any)["id"].(float64)
 	b.must(http.StatusOK, "xa.clerk", "POST", "/api/v1/nominations/"+id+"/submit", nil)
-	b.act(http.StatusOK, "huyen.appraiser", id, map[string]any{"action": "accept"})
-	b.act(http.StatusBadRequest, "huyen.appraiser", id, map[string]any{"action": "hold", "nominee_id": held})
-	b.act(http.StatusOK, "huyen.appraiser", id, map[string]any{"action": "hold", "nominee_id": held, "reason": "Đang bị thanh tra"})
-	b.act(http.StatusOK, "huyen.appraiser", id, map[string]any{"action": "approve"})
-	n = b.act(http.StatusOK, "huyen.decider", id, map[string]any{"action": "decide"})
+	b.actOn(http.StatusOK, "huyen.appraiser", id, map[string]any{"action": "accept"})
+	b.actOn(http.StatusBadRequest, "huyen.appraiser", id, map[string]any{"action": "hold", "nominee_id": held})
+	b.actOn(http.StatusOK, "huyen.appraiser", id, map[string]any{"action": "hold", "nominee_id": held, "reason": "Đang bị thanh tra"})
+	b.actOn(http.StatusOK, "huyen.appraiser", id, map[string]any{"action": "approve"})
+	n = b.actOn(http.StatusOK, "huyen.decider", id, map[string]any{"action": "decide"})
 	if n["status"] != "deciding" || len(n["decisions"].([]any)) != 1 {
 		t.Fatalf("with one nominee held: %v", n)
 	}
-	b.act(http.StatusOK, "huyen.appraiser", id, map[string]any{"action": "release", "nominee_id": held})
-	n = b.act(http.StatusOK, "huyen.decider", id, map[string]any{"action": "decide"})
+	b.actOn(http.StatusOK, "huyen.appraiser", id, map[string]any{"action": "release", "nominee_id": held})
+	n = b.actOn(http.StatusOK, "huyen.decider", id, map[string]any{"action": "decide"})
 	if n["status"] != "decided" || len(n["decisions"].([]any)) != 2 {
 		t.Fatalf("after the release: %v", n)
 	}
@@ -396,5 +396,107 @@ func TestDocumentsChecklistAndUploadLimits(t *testing.T) {
 	if res.StatusCode != http.StatusOK || !bytes.Equal(body, pdf) || res.Header.Get("X-Content-Type-Options") != "nosniff" ||
 		!strings.HasPrefix(res.Header.Get("Content-Disposition"), "attachment;") {
 		t.Fatalf("download: %d %v", res.StatusCode, res.Header)
+	}
+}
+
+// TestAuthorityMatrixIsDataAdministeredCentrally: only a central administrator
+// changes the matrix; a dossier keeps the route it was created with.
+func TestAuthorityMatrixIsDataAdministeredCentrally(t *testing.T) {
+	b := setup(t)
+	rules := b.must(http.StatusOK, "xa.clerk", "GET", "/api/v1/authority-rules?award=GK", nil).body["rules"].([]any)
+	if len(rules) < 4 {
+		t.Fatalf("GK rules: %v", rules)
+	}
+	id := b.must(http.StatusCreated, "xa.clerk", "POST", "/api/v1/nominations", bkTinhDossier(seed.DemoCommune)).body["id"].(string)
+	var target map[string]any
+	for _, r := range b.must(http.StatusOK, "xa.clerk", "GET", "/api/v1/authority-rules?award=BK_TINH", nil).body["rules"].([]any) {
+		m := r.(map[string]any)
+		if m["submitter_level"] == "commune" {
+			target = m
+		}
+	}
+	target["stages"] = []map[string]any{{"level": "province", "council": true, "consultation_days": 5}}
+	path := fmt.Sprintf("/api/v1/authority-rules/%v", target["id"])
+	b.must(http.StatusForbidden, "tinh.admin", "PUT", path, target)
+	bad := map[string]any{"award_code": "BK_TINH", "submitter_level": "hamlet", "decision_level": "province", "valid_from": "2026-13-01"}
+	b.must(http.StatusBadRequest, "tw.admin", "POST", "/api/v1/authority-rules", bad)
+	got := b.must(http.StatusOK, "tw.admin", "PUT", path, target).body
+	if got["stages"].([]any)[0].(map[string]any)["consultation_days"].(float64) != 5 {
+		t.Fatalf("saved rule: %v", got)
+	}
+	// The existing dossier keeps its route; a new one gets the consultation window.
+	old := b.must(http.StatusOK, "xa.clerk", "GET", "/api/v1/nominations/"+id, nil).body
+	if d := old["route"].([]any)[1].(map[string]any)["consultation_days"]; d != nil {
+		t.Fatalf("an existing dossier's route changed: %v", old["route"])
+	}
+	fresh := b.must(http.StatusCreated, "xa.clerk", "POST", "/api/v1/nominations", bkTinhDossier(seed.DemoCommune)).body
+	if d := fresh["route"].([]any)[1].(map[string]any)["consultation_days"]; d != float64(5) {
+		t.Fatalf("a new dossier's route: %v", fresh["route"])
+	}
+}
+
+// TestExtraordinaryAchievementUsesTheSimplifiedProcedure: no intake, no council.
+func TestExtraordinaryAchievementUsesTheSimplifiedProcedure(t *testing.T) {
+	b := setup(t)
+	body := bkTinhDossier(seed.DemoCommune)
+	body["kind"] = "extraordinary"
+	n := b.must(http.StatusCreated, "xa.clerk", "POST", "/api/v1/nominations", body).body
+	id := n["id"].(string)
+	if n["procedure"] != "simplified" {
+		t.Fatalf("procedure %v", n["procedure"])
+	}
+	if n = b.must(http.StatusOK, "xa.clerk", "POST", "/api/v1/nominations/"+id+"/submit", nil).body; n["status"] != "appraising" {
+		t.Fatalf("after submit: %v", n)
+	}
+	b.actOn(http.StatusOK, "huyen.appraiser", id, map[string]any{"action": "approve"})
+	b.actOn(http.StatusOK, "huyen.decider", id, map[string]any{"action": "forward"})
+	b.actOn(http.StatusOK, "tinh.appraiser", id, map[string]any{"action": "approve"})
+	if n = b.actOn(http.StatusOK, "tinh.decider", id, map[string]any{"action": "decide"}); n["status"] != "decided" {
+		t.Fatalf("after decide: %v", n)
+	}
+	cl := b.must(http.StatusOK, "xa.clerk", "GET", "/api/v1/nominations/"+id+"/checklist", nil).body["checklist"].([]any)
+	for _, c := range cl {
+		if c.(map[string]any)["doc_kind"] == "bien_ban_hoi_dong" {
+			t.Fatalf("the simplified procedure needs no council minutes: %v", cl)
+		}
+	}
+}
+
+// TestActionUnderDelegationIsRecordedOnBehalfOfTheGiver: the district's appraiser
+// delegates to a colleague, who accepts a dossier; the audit names both.
+func TestActionUnderDelegationIsRecordedOnBehalfOfTheGiver(t *testing.T) {
+	b := setup(t)
+	b.addUser("huyen.staff", "Lục Thị Thơm", "auditor", seed.DemoDistrict)
+	b.reloadAuthz()
+	giver := meID(b, "huyen.appraiser")
+	today := time.Now().In(time.FixedZone("ICT", 7*3600)).Format("2006-01-02")
+	b.must(http.StatusCreated, "huyen.appraiser", "POST", "/api/v1/delegations", map[string]any{
+		"to_user_id": meID(b, "huyen.staff"), "valid_from": today, "valid_to": today, "reason": "Đi công tác"})
+	id := b.must(http.StatusCreated, "xa.clerk", "POST", "/api/v1/nominations", bkTinhDossier(seed.DemoCommune)).body["id"].(string)
+	b.must(http.StatusOK, "xa.clerk", "POST", "/api/v1/nominations/"+id+"/submit", nil)
+	b.actOn(http.StatusOK, "huyen.staff", id, map[string]any{"action": "accept"})
+	var behalf int64
+	if err := b.pool.QueryRow(context.Background(), `SELECT on_behalf_of FROM audit_events WHERE nomination_id = $1 AND action = 'accept'`, id).Scan(&behalf); err != nil || behalf != giver {
+		t.Fatalf("on_behalf_of = %d (%v), want %d", behalf, err, giver)
+	}
+}
+
+// TestMarkAllNotificationsRead: an empty body marks every notification of the user
+// read, and only theirs.
+func TestMarkAllNotificationsRead(t *testing.T) {
+	b := setup(t)
+	id := b.must(http.StatusCreated, "xa.clerk", "POST", "/api/v1/nominations", bkTinhDossier(seed.DemoCommune)).body["id"].(string)
+	b.must(http.StatusOK, "xa.clerk", "POST", "/api/v1/nominations/"+id+"/submit", nil)
+	unread := func(user string) int {
+		return len(b.must(http.StatusOK, user, "GET", "/api/v1/notifications?unread=1", nil).body["notifications"].([]any))
+	}
+	if unread("huyen.appraiser") != 1 {
+		t.Fatalf("the district appraiser should have one unread task notification")
+	}
+	if got := b.must(http.StatusOK, "huyen.appraiser", "POST", "/api/v1/notifications/read", map[string]any{}).body["marked"]; got != float64(1) {
+		t.Fatalf("marked %v", got)
+	}
+	if unread("huyen.appraiser") != 0 {
+		t.Fatal("still unread after marking all")
 	}
 }

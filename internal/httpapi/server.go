@@ -5,9 +5,6 @@ package httpapi
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
-	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -16,6 +13,7 @@ import (
 
 	"github.com/tdkt/tdkt/internal/app"
 	"github.com/tdkt/tdkt/internal/domain"
+	"github.com/tdkt/tdkt/internal/strictjson"
 )
 
 // Server holds the API's dependencies.
@@ -28,6 +26,17 @@ type Server struct {
 	SecureCookies bool
 	// Mount adds routes of other packages (the web UI) to the same engine.
 	Mount []func(r *gin.Engine)
+	// RequireIfMatch makes If-Match (the dossier version) mandatory on PATCH
+	// /nominations/:id, submit and actions: 428 without it (see preconditions.go).
+	RequireIfMatch bool
+	// TrustedProxies are the reverse proxies (addresses or CIDRs) whose
+	// X-Forwarded-For names the client, for login throttling; none by default.
+	TrustedProxies []string
+	// ExpensiveRate limits each user's list, search, import and upload requests
+	// (see ratelimit.go); the zero value takes the defaults.
+	ExpensiveRate RateLimit
+
+	limiter *rateLimiter
 }
 
 // SessionCookie is the name of the cookie that carries the session token.
@@ -42,6 +51,7 @@ func (s *Server) Handler() http.Handler {
 	}
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
+	s.secure(r)
 	r.Use(gin.Recovery(), s.limitBody)
 	r.HandleMethodNotAllowed = true
 	r.NoRoute(func(c *gin.Context) { s.fail(c, domain.Errorf(domain.KindNotFound, "no such endpoint")) })
@@ -53,23 +63,32 @@ func (s *Server) Handler() http.Handler {
 
 	api := r.Group("/api/v1")
 	api.POST("/login", s.login)
-	auth := api.Group("", s.authenticate)
+	auth := api.Group("", s.authenticate, s.rateLimit)
 	auth.POST("/logout", s.logout)
 	auth.GET("/me", s.me)
 	auth.GET("/units", s.units)
 	auth.GET("/awards", s.awards)
 	auth.GET("/nominations", s.listNominations)
-	auth.POST("/nominations", s.createNomination)
+	auth.POST("/nominations", s.idempotent(s.recoverCreate), s.createNomination)
 	auth.GET("/nominations/:id", s.getNomination)
-	auth.PATCH("/nominations/:id", s.editNomination)
-	auth.POST("/nominations/:id/submit", s.submitNomination)
-	auth.POST("/nominations/:id/actions", s.actOnNomination)
+	auth.PATCH("/nominations/:id", s.dossierPrecondition(false), s.editNomination)
+	auth.POST("/nominations/:id/submit", s.idempotent(s.recoverAction(false)), s.dossierPrecondition(false), s.submitNomination)
+	auth.POST("/nominations/:id/actions", s.idempotent(s.recoverAction(false)), s.dossierPrecondition(false), s.actOnNomination)
 	auth.GET("/nominations/:id/history", s.history)
 	auth.GET("/inbox", s.inbox)
-	auth.POST("/tasks/:id/actions", s.actOnTask)
+	auth.POST("/tasks/:id/actions", s.idempotent(s.recoverAction(true)), s.dossierPrecondition(true), s.actOnTask)
 	auth.GET("/notifications", s.notifications)
 	auth.POST("/notifications/read", s.markNotificationsRead)
 	// Feature routes: each feature registers its group here with one line.
+	s.reviewRoutes(auth)
+	s.procedureRoutes(auth)
+	s.calendarRoutes(auth)
+	s.deadlineRoutes(auth)
+	s.assignmentRoutes(auth)
+	s.delegationRoutes(auth)
+	s.emailRoutes(auth)
+	s.historyRoutes(auth)
+	s.securityRoutes(auth)
 	for _, m := range s.Mount {
 		m(r)
 	}
@@ -85,34 +104,10 @@ func (s *Server) limitBody(c *gin.Context) {
 	c.Next()
 }
 
-// decode reads a JSON body strictly: unknown fields (status, unit, version smuggled
-// into a create) and trailing data are refused with 400, a body over the limit with 413.
-func decode(c *gin.Context, v any) error {
-	dec := json.NewDecoder(c.Request.Body)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			return &domain.Error{Kind: kindTooLarge, Message: "request body too large"}
-		}
-		if errors.Is(err, io.EOF) {
-			return domain.Invalid("request body is empty")
-		}
-		var ute *json.UnmarshalTypeError
-		if errors.As(err, &ute) {
-			return domain.Invalid("malformed JSON", domain.FieldError{Field: ute.Field, Message: "wrong type: expected " + ute.Type.String()})
-		}
-		if strings.HasPrefix(err.Error(), "json: unknown field ") {
-			field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-			return domain.Invalid("unknown field", domain.FieldError{Field: field, Message: "not accepted here"})
-		}
-		return domain.Invalid("malformed JSON: " + err.Error())
-	}
-	if dec.More() {
-		return domain.Invalid("malformed JSON: trailing data after the object")
-	}
-	return nil
-}
+// decode reads a JSON body strictly (see strictjson.Decode): unknown fields
+// (status, unit, version smuggled into a create) and trailing data are refused with
+// 400, a body over the limit with 413.
+func decode(c *gin.Context, v any) error { return strictjson.Decode(c.Request.Body, v) }
 
 // TokenOf returns the bearer token or, failing that, the session cookie.
 func TokenOf(c *gin.Context) string {

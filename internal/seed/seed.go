@@ -164,6 +164,9 @@ func reference(ctx context.Context, db DB) error {
 			return fmt.Errorf("seed: vote rule %s: %w", award, err)
 		}
 	}
+	if err := reviewTemplates(ctx, db); err != nil {
+		return err
+	}
 	for _, d := range requiredDocuments() {
 		if _, err := db.Exec(ctx, `INSERT INTO required_documents (category, procedure, doc_kind, name) VALUES ($1, $2, $3, $4)
 			ON CONFLICT DO NOTHING`, d[0], d[1], d[2], d[3]); err != nil {

@@ -63,6 +63,7 @@ func demoUsers() []demoUser {
 		// Central: the Ban Thi đua – Khen thưởng Trung ương appraises, the Government decides.
 		{"tw.appraiser", "Nguyễn Văn Thành", domain.RoleAppraiser, Central, Central},
 		{"tw.decider", "Trần Quốc Bảo", domain.RoleDecider, Central, Central},
+		{"tw.admin", "Đỗ Thị Minh Châu", domain.RoleAdmin, Central, Central}, // national calendar, time limits, base salary
 
 		// A clerk in UBND xã Ái Quốc, huyện Lộc Bình: outside the demo district.
 		{"xa2.clerk", "Triệu Thị Dung", domain.RoleClerk, OtherCommune, OtherCommune},

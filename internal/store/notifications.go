@@ -42,7 +42,7 @@ func NotifyTx(ctx context.Context, tx pgx.Tx, n NewNotification) (int64, error) 
 		n.At = time.Now()
 	}
 	tag, err := tx.Exec(ctx, `INSERT INTO notifications (user_id, kind, title, body, link, dedup_key, created_at)
-		SELECT DISTINCT u.id, $4, $5, $6, $7, $8, $9 FROM users u
+		SELECT DISTINCT u.id, $4::text, $5::text, $6::text, $7::text, $8::text, $9::timestamptz FROM users u
 		LEFT JOIN role_assignments r ON r.user_id = u.id
 		WHERE u.active AND (u.id = $1 OR ($1 = 0 AND r.unit_id = $2 AND r.role = $3))
 		ON CONFLICT (user_id, dedup_key) DO NOTHING`,
@@ -85,6 +85,9 @@ func (s *Store) Notifications(ctx context.Context, userID int64, unreadOnly bool
 // MarkNotificationsRead marks the user's notifications read (all of them when ids
 // is empty) and returns how many changed. Other users' ids are ignored.
 func (s *Store) MarkNotificationsRead(ctx context.Context, userID int64, ids []int64, at time.Time) (int64, error) {
+	if ids == nil {
+		ids = []int64{} // a nil slice would be sent as NULL and mark nothing
+	}
 	tag, err := s.pool.Exec(ctx, `UPDATE notifications SET read_at = $3
 		WHERE user_id = $1 AND read_at IS NULL AND (cardinality($2::bigint[]) = 0 OR id = ANY($2))`, userID, ids, at)
 	if err != nil {
