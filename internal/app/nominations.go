@@ -529,7 +529,15 @@ func (s *Service) Nominations(ctx context.Context, userID int64, f NominationFil
 
 // Inbox returns the open tasks the user may act on, soonest due first.
 func (s *Service) Inbox(ctx context.Context, userID int64) ([]domain.Task, error) {
-	return s.Store.Inbox(ctx, userID, 100, s.now())
+	entries, err := s.InboxWithAssignees(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	tasks := make([]domain.Task, len(entries))
+	for i, e := range entries {
+		tasks[i] = e.Task
+	}
+	return tasks, nil
 }
 
 // Awards returns the award catalogue.

@@ -7,7 +7,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/tdkt/tdkt/internal/calendar"
 	"github.com/tdkt/tdkt/internal/pgtest"
 	"github.com/tdkt/tdkt/internal/store"
 )
@@ -78,26 +77,6 @@ func BenchmarkOverdueTasksProvinceSubtree(b *testing.B) {
 		}
 		if len(ts) != 100 {
 			b.Fatalf("%d overdue tasks, want a full page", len(ts))
-		}
-	}
-}
-
-// BenchmarkInboxWithAssignees measures the inbox with assignees and delegated
-// roles of a district appraiser with 100,000 dossiers in the database.
-func BenchmarkInboxWithAssignees(b *testing.B) {
-	s := seedDossiers(b, 100_000)
-	ctx := context.Background()
-	uid := userID(b, s, "huyen.appraiser")
-	now := time.Now()
-	day := calendar.DateOf(now.In(calendar.Zone))
-	b.ReportAllocs()
-	for b.Loop() {
-		tasks, err := s.InboxWithAssignees(ctx, uid, 100, day, now)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if len(tasks) == 0 {
-			b.Fatal("empty inbox")
 		}
 	}
 }

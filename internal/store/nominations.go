@@ -304,46 +304,6 @@ func (s *Store) Nominations(ctx context.Context, f NominationFilter) ([]domain.N
 	return out, translate(op, err)
 }
 
-// InboxQuery is the inbox read: open tasks of every (unit, role) the user holds,
-// soonest due first. For each of the user's assignments a LATERAL subquery reads at
-// most $2 tasks in the order of the partial index tasks_inbox_idx, so the cost
-// depends on the page size, not on how many tasks a busy standing body has open.
-const InboxQuery = `SELECT t.id, t.nomination_id, n.title, n.award_code, n.status, n.version, t.step, t.unit_id, u.name,
-	t.role, t.due_at, t.created_at, t.overdue_at IS NOT NULL, t.assignee_id
-FROM role_assignments r
-CROSS JOIN LATERAL (
-	SELECT t.* FROM tasks t
-	WHERE t.unit_id = r.unit_id AND t.role = r.role AND t.status = 'open'
-	ORDER BY t.due_at, t.id
-	LIMIT $2) t
-JOIN nominations n ON n.id = t.nomination_id
-JOIN units u ON u.id = t.unit_id
-WHERE r.user_id = $1
-ORDER BY t.due_at, t.id
-LIMIT $2`
-
-// Inbox returns the open tasks the user may act on, soonest due first.
-func (s *Store) Inbox(ctx context.Context, userID int64, limit int, now time.Time) ([]domain.Task, error) {
-	const op = "store.Inbox"
-	if limit <= 0 || limit > 200 {
-		limit = 100
-	}
-	rows, err := s.pool.Query(ctx, InboxQuery, userID, limit)
-	if err != nil {
-		return nil, translate(op, err)
-	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.Task, error) {
-		var t domain.Task
-		var flagged bool
-		err := r.Scan(&t.ID, &t.NominationID, &t.NominationTitle, &t.AwardCode, &t.Status, &t.Version, &t.Step,
-			&t.UnitID, &t.UnitName, &t.Role, &t.DueAt, &t.CreatedAt, &flagged, &t.AssigneeID)
-		// Overdue once the workflow's deadline timer has flagged it, or past its due date.
-		t.Overdue = flagged || (t.DueAt != nil && now.After(*t.DueAt))
-		return t, err
-	})
-	return out, translate(op, err)
-}
-
 // Task returns one task (open or not); KindNotFound if unknown.
 func (s *Store) Task(ctx context.Context, id int64) (domain.Task, error) {
 	var t domain.Task
