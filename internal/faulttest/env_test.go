@@ -5,9 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -16,17 +14,11 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
-	"golang.org/x/crypto/bcrypt"
 
-	"github.com/tdkt/tdkt/activities"
-	"github.com/tdkt/tdkt/internal/app"
-	"github.com/tdkt/tdkt/internal/authz"
-	"github.com/tdkt/tdkt/internal/httpapi"
-	"github.com/tdkt/tdkt/internal/password"
+	"github.com/tdkt/tdkt/internal/e2etest"
 	"github.com/tdkt/tdkt/internal/pgtest"
 	"github.com/tdkt/tdkt/internal/seed"
 	"github.com/tdkt/tdkt/internal/store"
-	"github.com/tdkt/tdkt/workflows"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
@@ -49,38 +41,22 @@ type env struct {
 // newDemoDB returns a pool on a fresh migrated database with the demo loaded.
 func newDemoDB(t *testing.T) *pgxpool.Pool {
 	t.Helper()
-	pool := pgtest.NewPool(t)
-	if _, err := seed.Demo(context.Background(), pool, password.Hasher{Cost: bcrypt.MinCost}.Hash); err != nil {
-		t.Fatal(err)
-	}
-	return pool
+	return e2etest.DemoDB(t)
 }
 
 // newEnv serves the API on apiPool (the demo database, possibly with faults)
 // against the Temporal client tc.
 func newEnv(t *testing.T, pool, apiPool *pgxpool.Pool, tc client.Client) *env {
 	t.Helper()
-	enf, err := authz.Load(context.Background(), pool, time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc := &app.Service{Store: store.New(apiPool), Authz: enf, Temporal: tc, TaskQueue: workflows.TaskQueue, Now: beforeReform}
-	api := &httpapi.Server{App: svc, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), MaxBodyBytes: 64 << 10}
-	srv := httptest.NewServer(api.Handler())
-	t.Cleanup(srv.Close)
-	return &env{t: t, pool: pool, tc: tc, url: srv.URL, tokens: map[string]string{}}
+	e := e2etest.Start(t, e2etest.WithDatabase(pool), e2etest.WithAPIPool(apiPool), e2etest.WithTemporal(tc),
+		e2etest.WithClock(beforeReform))
+	return &env{t: t, pool: pool, tc: tc, url: e.URL, tokens: map[string]string{}}
 }
 
 // startWorker starts a tdkt worker whose activities use pool.
 func (e *env) startWorker(tc client.Client, pool *pgxpool.Pool) worker.Worker {
 	e.t.Helper()
-	st := store.New(pool)
-	w := worker.New(tc, workflows.TaskQueue, worker.Options{})
-	workflows.Register(w, &activities.Activities{Store: st, Calendar: st.LoadCalendar, AddWorkingDays: e.days})
-	if err := w.Start(); err != nil {
-		e.t.Fatal(err)
-	}
-	return w
+	return e2etest.StartWorker(e.t, tc, pool, e.days)
 }
 
 type answer struct {

@@ -8,29 +8,22 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
-	"log/slog"
 	"math/big"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"go.temporal.io/sdk/worker"
-	"go.temporal.io/server/temporaltest"
 	"golang.org/x/crypto/bcrypt"
 
-	"github.com/tdkt/tdkt/activities"
 	"github.com/tdkt/tdkt/internal/app"
-	"github.com/tdkt/tdkt/internal/authz"
+	"github.com/tdkt/tdkt/internal/e2etest"
 	"github.com/tdkt/tdkt/internal/httpapi"
 	"github.com/tdkt/tdkt/internal/pgtest"
 	"github.com/tdkt/tdkt/internal/review"
 	"github.com/tdkt/tdkt/internal/seed"
-	"github.com/tdkt/tdkt/internal/store"
-	"github.com/tdkt/tdkt/workflows"
 )
 
 // The generated province: P with 10 districts P-D01…P-D10 of 20 communes each, under
@@ -89,20 +82,7 @@ func setupProvince(t *testing.T) *bundle {
 			}
 		}
 	}
-	ts := temporaltest.NewServer(temporaltest.WithT(t))
-	st := store.New(pool)
-	ts.NewWorker(workflows.TaskQueue, func(r worker.Registry) {
-		workflows.Register(r, &activities.Activities{Store: st, Calendar: st.LoadCalendar})
-	})
-	enf, err := authz.Load(ctx, pool, time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc := &app.Service{Store: st, Authz: enf, Temporal: ts.GetDefaultClient(), TaskQueue: workflows.TaskQueue}
-	api := &httpapi.Server{App: svc, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), MaxBodyBytes: 256 << 10}
-	srv := httptest.NewServer(api.Handler())
-	t.Cleanup(srv.Close)
-	return &bundle{t: t, pool: pool, url: srv.URL, tokens: map[string]string{}, tc: ts.GetDefaultClient()}
+	return wrap(t, e2etest.Start(t, e2etest.WithDatabase(pool), withAPI(func(s *httpapi.Server) { s.MaxBodyBytes = 256 << 10 })))
 }
 
 // communeFigures are what commune (d, c) reports; the test sums them itself.

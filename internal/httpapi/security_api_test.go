@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -19,49 +17,11 @@ import (
 	"github.com/tdkt/tdkt/internal/seed"
 )
 
-// withAPI adjusts the API server of a test bundle.
-func withAPI(f func(*httpapi.Server)) option {
-	return func(o *options) { o.api = append(o.api, f) }
-}
-
 // doWith is do with extra request headers; a bearer value in hdr["Authorization"]
 // replaces the user's login token.
 func (b *bundle) doWith(user, method, path string, body any, hdr map[string]string) response {
 	b.t.Helper()
-	var rd io.Reader
-	switch v := body.(type) {
-	case nil:
-	case string:
-		rd = strings.NewReader(v)
-	default:
-		js, err := json.Marshal(v)
-		if err != nil {
-			b.t.Fatal(err)
-		}
-		rd = bytes.NewReader(js)
-	}
-	req, err := http.NewRequest(method, b.url+path, rd)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if user != "" {
-		req.Header.Set("Authorization", "Bearer "+b.token(user))
-	}
-	for k, v := range hdr {
-		req.Header.Set(k, v)
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	raw, _ := io.ReadAll(res.Body)
-	r := response{status: res.StatusCode, header: res.Header, raw: raw}
-	if len(raw) > 0 && json.Valid(raw) {
-		_ = json.Unmarshal(raw, &r.body)
-	}
-	return r
+	return b.request(user, method, path, body, hdr, true)
 }
 
 func (b *bundle) mustWith(want int, user, method, path string, body any, hdr map[string]string) response {

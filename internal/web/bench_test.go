@@ -13,13 +13,11 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"golang.org/x/crypto/bcrypt"
 
 	"github.com/tdkt/tdkt/internal/app"
 	"github.com/tdkt/tdkt/internal/authz"
+	"github.com/tdkt/tdkt/internal/e2etest"
 	"github.com/tdkt/tdkt/internal/httpapi"
-	"github.com/tdkt/tdkt/internal/password"
-	"github.com/tdkt/tdkt/internal/pgtest"
 	"github.com/tdkt/tdkt/internal/seed"
 	"github.com/tdkt/tdkt/internal/store"
 	"github.com/tdkt/tdkt/internal/web"
@@ -38,10 +36,7 @@ const benchDossiers = 20_000
 func seedBenchDossiers(tb testing.TB, n int) (*store.Store, string) {
 	tb.Helper()
 	ctx := context.Background()
-	pool := pgtest.NewPool(tb)
-	if _, err := seed.Demo(ctx, pool, password.Hasher{Cost: bcrypt.MinCost}.Hash); err != nil {
-		tb.Fatal(err)
-	}
+	pool := e2etest.DemoDB(tb)
 	_, err := pool.Exec(ctx, `
 		WITH communes AS (
 			SELECT c.id, c.parent_id, d.name AS dname, row_number() OVER (ORDER BY c.id) - 1 AS i, count(*) OVER () AS total

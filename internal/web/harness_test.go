@@ -4,10 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -16,20 +14,13 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/jackc/pgx/v5/pgxpool"
-	"go.temporal.io/sdk/worker"
-	"go.temporal.io/server/temporaltest"
-	"golang.org/x/crypto/bcrypt"
 
-	"github.com/tdkt/tdkt/activities"
 	"github.com/tdkt/tdkt/internal/app"
-	"github.com/tdkt/tdkt/internal/authz"
+	"github.com/tdkt/tdkt/internal/e2etest"
 	"github.com/tdkt/tdkt/internal/httpapi"
-	"github.com/tdkt/tdkt/internal/password"
 	"github.com/tdkt/tdkt/internal/pgtest"
 	"github.com/tdkt/tdkt/internal/seed"
-	"github.com/tdkt/tdkt/internal/store"
 	"github.com/tdkt/tdkt/internal/web"
-	"github.com/tdkt/tdkt/workflows"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
@@ -52,37 +43,18 @@ func beforeReform() time.Time { return time.Date(2025, 6, 16, 3, 0, 0, 0, time.U
 // application's clock on beforeReform.
 func setup(t *testing.T) *bundle {
 	t.Helper()
-	ctx := context.Background()
-	pool := pgtest.NewPool(t)
-	if _, err := seed.Demo(ctx, pool, password.Hasher{Cost: bcrypt.MinCost}.Hash); err != nil {
-		t.Fatal(err)
-	}
-	ts := temporaltest.NewServer(temporaltest.WithT(t))
-	st := store.New(pool)
-	ts.NewWorker(workflows.TaskQueue, func(r worker.Registry) {
-		workflows.Register(r, &activities.Activities{Store: st, Calendar: st.LoadCalendar})
-	})
-	enf, err := authz.Load(ctx, pool, time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc := &app.Service{Store: st, Authz: enf, Temporal: ts.GetDefaultClient(), TaskQueue: workflows.TaskQueue, Now: beforeReform}
-	url := serve(t, svc, st)
-	return &bundle{t: t, pool: pool, url: url, svc: svc}
+	e := e2etest.Start(t, e2etest.WithClock(beforeReform), e2etest.WithMount(mountUI),
+		e2etest.WithServer(func(s *httpapi.Server) { s.MaxBodyBytes = 1 << 20 }))
+	return &bundle{t: t, pool: e.Pool, url: e.URL, svc: e.Service}
 }
 
-// serve mounts the web UI on the API server, as cmd/tdkt does, and serves it.
-func serve(t testing.TB, svc *app.Service, st *store.Store) string {
-	t.Helper()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	ui, err := web.New(web.Config{App: svc, Log: log, Calendar: st.LoadCalendar})
+// mountUI builds the web UI over the application, as cmd/tdkt does.
+func mountUI(e *e2etest.Env) (func(*gin.Engine), error) {
+	ui, err := web.New(web.Config{App: e.Service, Log: e.Log, Calendar: e.Store.LoadCalendar})
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
-	api := &httpapi.Server{App: svc, Log: log, MaxBodyBytes: 1 << 20, Mount: []func(*gin.Engine){ui.Mount}}
-	srv := httptest.NewServer(api.Handler())
-	t.Cleanup(srv.Close)
-	return srv.URL
+	return ui.Mount, nil
 }
 
 // count returns a row count, for "nothing changed" checks.
