@@ -13,10 +13,11 @@ import (
 // 3.468.179.900.
 func FormatInt(n int64) string {
 	neg := n < 0
+	u := uint64(n)
 	if neg {
-		n = -n
+		u = uint64(-(n + 1)) + 1 // also right for math.MinInt64
 	}
-	s := strconv.FormatInt(n, 10)
+	s := strconv.FormatUint(u, 10)
 	var b strings.Builder
 	if neg {
 		b.WriteByte('-')

@@ -455,7 +455,7 @@ func applyAwards(ctx context.Context, tx pgx.Tx, b *history.Batch, ids map[strin
 		return 0, err
 	}
 	var errs history.RowErrors
-	var todo []history.AwardEntry
+	var pending []history.AwardEntry
 	for _, e := range b.Awards {
 		k := key{ids[e.SubjectCode], e.AwardCode, e.Year, e.AwardKind}
 		same := false
@@ -470,20 +470,20 @@ func applyAwards(ctx context.Context, tx pgx.Tx, b *history.Batch, ids map[strin
 			}
 		}
 		if !same {
-			todo = append(todo, e)
+			pending = append(pending, e)
 		}
 	}
 	if len(errs) > 0 {
 		return 0, &domain.Error{Op: "store.ApplyHistoryBatch", Kind: domain.KindInvalid, Message: "the batch has bad rows", Err: sortedRows(errs)}
 	}
-	n := len(todo)
+	n := len(pending)
 	if n == 0 {
 		return 0, nil
 	}
 	sid, ys := make([]int64, n), make([]int32, n)
 	ac, ks, ls, dc, nt := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 	dd := make([]*string, n)
-	for i, e := range todo {
+	for i, e := range pending {
 		sid[i], ys[i], ac[i], ks[i], ls[i], dc[i], dd[i], nt[i] = ids[e.SubjectCode], int32(e.Year), e.AwardCode, e.AwardKind,
 			e.Level, e.DecisionCode, optional(e.DecisionDate), e.Note
 	}

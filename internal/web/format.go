@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/tdkt/tdkt/internal/calendar"
+	"github.com/tdkt/tdkt/internal/review"
 )
 
 // Formats Vietnamese readers expect: dates as dd/mm/yyyy in Vietnam's time, whole
@@ -39,28 +40,7 @@ func formatISODate(s string) string {
 
 // formatNumber groups the digits of n by thousands with dots: 3468179900 →
 // "3.468.179.900".
-func formatNumber(n int64) string {
-	neg := n < 0
-	u := uint64(n)
-	if neg {
-		u = uint64(-(n + 1)) + 1 // also right for math.MinInt64
-	}
-	digits := strconv.FormatUint(u, 10)
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	head := len(digits) % 3
-	if head == 0 {
-		head = 3
-	}
-	b.WriteString(digits[:head])
-	for i := head; i < len(digits); i += 3 {
-		b.WriteByte('.')
-		b.WriteString(digits[i : i+3])
-	}
-	return b.String()
-}
+func formatNumber(n int64) string { return review.FormatInt(n) }
 
 // formatMoney writes an amount of đồng as "3.468.179.900 đ".
 func formatMoney(dong int64) string { return formatNumber(dong) + " đ" }
