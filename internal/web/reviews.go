@@ -2,6 +2,8 @@ package web
 
 import (
 	"net/http"
+	"net/url"
+	"slices"
 
 	"github.com/gin-gonic/gin"
 
@@ -13,26 +15,43 @@ import (
 // campaignsData is the review campaigns list's content.
 type campaignsData struct {
 	Campaigns []store.Campaign
+	// CanLaunch offers the form that requests a review.
+	CanLaunch bool
 }
 
 // campaignList lists the review campaigns (đợt sơ kết, tổng kết) in which a unit
-// the user may read takes part, read-only.
+// the user may read takes part, with the link to launch one for those who may.
 func (s *Server) campaignList(c *gin.Context) {
 	cs, err := s.cfg.App.Campaigns(ctx(c), userID(c), app.CampaignFilter{})
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, "reviews", s.page(c, "reviews", campaignsData{Campaigns: cs}))
+	d := campaignsData{Campaigns: cs, CanLaunch: len(s.roleUnits(c, "review", "launch")) > 0}
+	s.render(c, http.StatusOK, "reviews", s.page(c, "reviews", d))
 }
 
 // campaignData is a campaign page's content: the dashboard of the subtree asked
 // for, the progress of each unit below its root as a stacked bar, and the table of
-// each of those units with its own units.
+// each of those units with its own units; the reports of the user's own units, and
+// the requesting unit's forms (deadlines, closing) when the user may manage it.
 type campaignData struct {
 	D        app.Dashboard
 	Progress chart
 	Rows     []progressRow
+	// MyReports are the reports of the units where the user drafts or submits.
+	MyReports []*app.DashboardNode
+	CanManage bool
+	// Form is the posted deadlines or closing form, shown again with its errors.
+	Form url.Values
+}
+
+// Val returns a posted value of the campaign's forms, or def.
+func (d campaignData) Val(name, def string) string {
+	if d.Form == nil {
+		return def
+	}
+	return d.Form.Get(name)
 }
 
 // progressRow is one unit below the root with the counts of its own units by
@@ -46,13 +65,29 @@ type progressRow struct {
 // counts per level and the aggregate indicators of the subtree's root. ?unit=
 // narrows it to a subtree.
 func (s *Server) campaignPage(c *gin.Context) {
-	d, err := s.cfg.App.CampaignDashboard(ctx(c), userID(c), c.Param("id"), app.DashboardQuery{UnitID: c.Query("unit"), Depth: 2})
+	s.campaignPageWith(c, s.page(c, "reviews", nil), nil)
+}
+
+// campaignPageWith renders the campaign page on p, which may carry the errors of a
+// posted form (then shown with status 422 or 409).
+func (s *Server) campaignPageWith(c *gin.Context, p *page, form url.Values) {
+	uid := userID(c)
+	d, err := s.cfg.App.CampaignDashboard(ctx(c), uid, c.Param("id"), app.DashboardQuery{UnitID: c.Query("unit"), Depth: 2})
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	p := s.page(c, "reviews", nil)
-	data := campaignData{D: d}
+	data := campaignData{D: d, Form: form, CanManage: d.Campaign.Status == "running" && s.cfg.App.Can(uid, d.Campaign.UnitID, "review", "manage")}
+	if sess := sessionOf(c); sess != nil && d.Tree != nil {
+		for _, r := range sess.user.Roles {
+			if !s.cfg.App.Can(uid, r.UnitID, "review", "edit") && !s.cfg.App.Can(uid, r.UnitID, "review", "submit") {
+				continue
+			}
+			if n := findNode(d.Tree, r.UnitID); n != nil && n.Depth > 0 && !slices.Contains(data.MyReports, n) {
+				data.MyReports = append(data.MyReports, n)
+			}
+		}
+	}
 	var rows []chartInput
 	if d.Tree != nil {
 		for _, n := range d.Tree.Children {
@@ -84,7 +119,27 @@ func (s *Server) campaignPage(c *gin.Context) {
 		{Class: "bar-intime", Label: p.T("review.reported")}, {Class: "bar-draft", Label: p.T("review.pending")},
 		{Class: "bar-overdue", Label: p.T("review.overdue")}})
 	p.Data = data
-	s.render(c, http.StatusOK, "review", p)
+	status := http.StatusOK
+	switch p.Error {
+	case "error.invalid":
+		status = http.StatusUnprocessableEntity
+	case "error.conflict":
+		status = http.StatusConflict
+	}
+	s.render(c, status, "review", p)
+}
+
+// findNode returns the node of a unit in the dashboard tree, or nil.
+func findNode(n *app.DashboardNode, unitID string) *app.DashboardNode {
+	if n.UnitID == unitID {
+		return n
+	}
+	for _, ch := range n.Children {
+		if f := findNode(ch, unitID); f != nil {
+			return f
+		}
+	}
+	return nil
 }
 
 // ReviewStatus labels a review report's status.

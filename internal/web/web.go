@@ -223,7 +223,23 @@ func (s *Server) routes(g *gin.RouterGroup) {
 	a.GET("/dossiers/:id/decision", s.decisionPrint)
 	a.GET("/decisions", s.decisionList)
 	a.GET("/reviews", s.campaignList)
+	a.GET("/reviews/new", s.newCampaign)
+	a.POST("/reviews/new", s.launchCampaign)
 	a.GET("/reviews/:id", s.campaignPage)
+	a.POST("/reviews/:id/deadlines", s.setDeadlines)
+	a.POST("/reviews/:id/close", s.closeCampaign)
+	a.GET("/reviews/:id/reports/:unit", s.reportPage)
+	a.POST("/reviews/:id/reports/:unit", s.actOnReport)
+	a.GET("/movements", s.movementList)
+	a.GET("/movements/new", s.newMovement)
+	a.POST("/movements/new", s.launchMovement)
+	a.GET("/movements/:id", s.movementPage)
+	a.POST("/movements/:id/register", s.registerUnit)
+	a.POST("/movements/:id/schedules", s.createSchedule)
+	a.POST("/movements/:id/schedules/:kind", s.editSchedule)
+	a.POST("/movements/:id/schedules/:kind/pause", s.pauseSchedule(true))
+	a.POST("/movements/:id/schedules/:kind/unpause", s.pauseSchedule(false))
+	a.POST("/movements/:id/schedules/:kind/trigger", s.triggerSchedule)
 	a.GET("/calendar", s.calendarPage)
 	a.POST("/calendar", s.saveCalendar)
 	a.GET("/units", s.unitTree)
@@ -240,6 +256,7 @@ var navItems = []struct{ Key, Path string }{
 	{"inbox", "/inbox"},
 	{"dossiers", "/dossiers"},
 	{"decisions", "/decisions"},
+	{"movements", "/movements"},
 	{"reviews", "/reviews"},
 	{"units", "/units"},
 	{"calendar", "/calendar"},

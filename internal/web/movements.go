@@ -1,0 +1,694 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/tdkt/tdkt/internal/app"
+	"github.com/tdkt/tdkt/internal/domain"
+	"github.com/tdkt/tdkt/internal/review"
+	"github.com/tdkt/tdkt/internal/store"
+)
+
+// Movements (phong trào thi đua) and their recurring reviews, and the actions of a
+// review campaign's requesting unit. Every form goes through app.Service, and a
+// form is shown only to a user the application would let use it: the permissions
+// are asked of Casbin per unit (app.Service.Can) with the policy's vocabulary,
+// "movement" and "review".
+
+// roleUnits returns the units where the user holds a role that may act on obj,
+// once each, in the order of the user's roles.
+func (s *Server) roleUnits(c *gin.Context, obj, act string) []unitOption {
+	sess := sessionOf(c)
+	if sess == nil {
+		return nil
+	}
+	var out []unitOption
+	seen := map[string]bool{}
+	for _, r := range sess.user.Roles {
+		if seen[r.UnitID] || !s.cfg.App.Can(sess.user.ID, r.UnitID, obj, act) {
+			continue
+		}
+		seen[r.UnitID] = true
+		out = append(out, unitOption{ID: r.UnitID, Name: r.UnitName})
+	}
+	return out
+}
+
+// inScope keeps the units at or below root, as the application requires of a
+// registration or of a campaign's requesting unit.
+func (s *Server) inScope(c *gin.Context, root string, units []unitOption) []unitOption {
+	var out []unitOption
+	for _, u := range units {
+		if ok, err := s.cfg.App.Store.IsAncestorOrSelf(ctx(c), root, u.ID); err == nil && ok {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+// webDate turns a date typed as dd/mm/yyyy (or d/m/yyyy) into the application's
+// yyyy-mm-dd. Empty stays empty; ok is false for anything else.
+func webDate(s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", true
+	}
+	t, err := time.Parse("2/1/2006", s)
+	if err != nil {
+		return "", false
+	}
+	return t.Format(time.DateOnly), true
+}
+
+// formDates converts the named date fields of a form, adding a field error (by the
+// application's field name) for each that is not dd/mm/yyyy.
+func formDates(p *page, form url.Values, names map[string]*string) map[string]string {
+	errs := map[string]string{}
+	for field, dst := range names {
+		d, ok := webDate(form.Get(field))
+		if !ok {
+			errs[field] = p.T("rfield.date")
+			continue
+		}
+		*dst = d
+	}
+	return errs
+}
+
+// formInt reads an optional whole number field: nil when empty, a field error when
+// it is not a number.
+func formInt(p *page, form url.Values, field string, errs map[string]string) *int {
+	v := strings.TrimSpace(form.Get(field))
+	if v == "" {
+		return nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		errs[field] = p.T("rfield.integer")
+		return nil
+	}
+	return &n
+}
+
+// ---- Movements ----
+
+// movementsData is the movements list's content.
+type movementsData struct {
+	Movements []store.Movement
+	CanLaunch bool
+}
+
+// movementList lists the movements that concern the user's units.
+func (s *Server) movementList(c *gin.Context) {
+	ms, err := s.cfg.App.Movements(ctx(c), userID(c), "")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	d := movementsData{Movements: ms, CanLaunch: len(s.roleUnits(c, "movement", "launch")) > 0}
+	s.render(c, http.StatusOK, "movements", s.page(c, "movements", d))
+}
+
+// movementFormData is the launch form's content.
+type movementFormData struct {
+	Units     []unitOption
+	Parents   []store.Movement
+	Templates []review.Template
+	Form      url.Values
+}
+
+// Val returns a posted value of the form, or def before anything was posted.
+func (d movementFormData) Val(name, def string) string {
+	if d.Form == nil {
+		return def
+	}
+	return d.Form.Get(name)
+}
+
+// newMovement shows the form that launches a movement (phát động phong trào) to a
+// standing body or a leader who may launch one.
+func (s *Server) newMovement(c *gin.Context) {
+	p := s.page(c, "movements", nil)
+	d, err := s.movementForm(c, nil)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	p.Data = d
+	s.render(c, http.StatusOK, "movement_form", p)
+}
+
+func (s *Server) movementForm(c *gin.Context, form url.Values) (movementFormData, error) {
+	units := s.roleUnits(c, "movement", "launch")
+	if len(units) == 0 {
+		return movementFormData{}, domain.Errorf(domain.KindForbidden, "you may not launch a movement")
+	}
+	parents, err := s.cfg.App.Movements(ctx(c), userID(c), "active")
+	if err != nil {
+		return movementFormData{}, err
+	}
+	tpls, err := s.cfg.App.ReviewTemplates(ctx(c))
+	if err != nil {
+		return movementFormData{}, err
+	}
+	return movementFormData{Units: units, Parents: parents, Templates: tpls, Form: form}, nil
+}
+
+// launchMovement launches the movement through app.Service.LaunchMovement and opens
+// its page; a form with errors is shown again.
+func (s *Server) launchMovement(c *gin.Context) {
+	if err := c.Request.ParseForm(); err != nil {
+		s.fail(c, domain.Invalid("unreadable form"))
+		return
+	}
+	form := c.Request.PostForm
+	p := s.page(c, "movements", nil)
+	in := app.LaunchMovementInput{UnitID: form.Get("unit_id"), ParentID: form.Get("parent_id"), Name: form.Get("name"),
+		DecisionNumber: form.Get("decision_number"), Goals: form.Get("goals"), Criteria: form.Get("criteria"),
+		TemplateCode: form.Get("template_code")}
+	errs := formDates(p, form, map[string]*string{"decision_date": &in.DecisionDate, "period_start": &in.PeriodStart, "period_end": &in.PeriodEnd})
+	var m store.Movement
+	var err error
+	if len(errs) > 0 {
+		// The application still decides whether the user may launch here at all.
+		if !s.cfg.App.Can(userID(c), in.UnitID, "movement", "launch") {
+			s.fail(c, domain.Errorf(domain.KindForbidden, "you may not launch a movement here"))
+			return
+		}
+		p.Error, p.Fields = "error.invalid", errs
+	} else if m, err = s.cfg.App.LaunchMovement(ctx(c), userID(c), in); err != nil {
+		if _, ok := p.reviewFormError(err); !ok {
+			s.fail(c, err)
+			return
+		}
+	}
+	if p.Error != "" {
+		d, ferr := s.movementForm(c, form)
+		if ferr != nil {
+			s.fail(c, ferr)
+			return
+		}
+		p.Data = d
+		status := http.StatusUnprocessableEntity
+		if p.Error == "error.conflict" {
+			status = http.StatusConflict
+		}
+		s.render(c, status, "movement_form", p)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/movements/"+url.PathEscape(m.ID)+"?ok=movement_launched")
+}
+
+// movementData is a movement's page: its plan, registrations, campaigns and
+// recurring reviews, with the forms the user may use.
+type movementData struct {
+	M             store.Movement
+	Registrations []store.Registration
+	Campaigns     []store.Campaign
+	Schedules     []scheduleView
+	// RegisterUnits are the user's units that may register for the movement;
+	// CanManage allows the schedule forms, CanLaunchReview the campaign form.
+	RegisterUnits   []unitOption
+	CanManage       bool
+	CanLaunchReview bool
+	// Form is the posted form shown again with errors, FormID the form it was.
+	Form   url.Values
+	FormID string
+}
+
+// Val returns the posted value of a field of the form formID, or def.
+func (d movementData) Val(formID, name, def string) string {
+	if d.Form == nil || d.FormID != formID {
+		return def
+	}
+	return d.Form.Get(name)
+}
+
+// Registered returns the registration of a unit, if it has registered.
+func (d movementData) Registered(unitID string) *store.Registration {
+	for i := range d.Registrations {
+		if d.Registrations[i].UnitID == unitID {
+			return &d.Registrations[i]
+		}
+	}
+	return nil
+}
+
+// scheduleView is a recurring review with when it fires, read from its spec.
+type scheduleView struct {
+	S    store.ReviewSchedule
+	Spec scheduleSpecView
+}
+
+// scheduleSpecView is the schedule's spec as app.Service stores it.
+type scheduleSpecView struct {
+	Month               int    `json:"month"`
+	Day                 int    `json:"day"`
+	Hour                int    `json:"hour"`
+	At                  string `json:"at"`
+	DeadlineWorkingDays int    `json:"deadline_working_days"`
+	GapWorkingDays      int    `json:"gap_working_days"`
+	ReminderWorkingDays int    `json:"reminder_working_days"`
+	MaxDepth            int    `json:"max_depth"`
+}
+
+// AtDate is the day a mid-term or final review opens, as dd/mm/yyyy.
+func (v scheduleView) AtDate() string {
+	if v.Spec.At == "" {
+		return ""
+	}
+	return formatISODate(v.Spec.At)
+}
+
+// movementPage shows a movement.
+func (s *Server) movementPage(c *gin.Context) {
+	p := s.page(c, "movements", nil)
+	d, err := s.movementView(c, c.Param("id"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	p.Data = d
+	s.render(c, http.StatusOK, "movement", p)
+}
+
+func (s *Server) movementView(c *gin.Context, id string) (movementData, error) {
+	uid := userID(c)
+	m, err := s.cfg.App.Movement(ctx(c), uid, id)
+	if err != nil {
+		return movementData{}, err
+	}
+	d := movementData{M: m}
+	if d.Registrations, err = s.cfg.App.Registrations(ctx(c), uid, m.ID); err != nil {
+		return d, err
+	}
+	if d.Campaigns, err = s.cfg.App.Campaigns(ctx(c), uid, app.CampaignFilter{MovementID: m.ID}); err != nil {
+		return d, err
+	}
+	scheds, err := s.cfg.App.ReviewSchedules(ctx(c), uid, m.ID)
+	if err != nil {
+		return d, err
+	}
+	for _, rs := range scheds {
+		v := scheduleView{S: rs}
+		if err := json.Unmarshal(rs.Spec, &v.Spec); err != nil {
+			return d, err
+		}
+		d.Schedules = append(d.Schedules, v)
+	}
+	if m.Status == "active" {
+		d.RegisterUnits = s.inScope(c, m.UnitID, s.roleUnits(c, "movement", "register"))
+		d.CanManage = s.cfg.App.Can(uid, m.UnitID, "movement", "manage")
+		d.CanLaunchReview = len(s.inScope(c, m.UnitID, s.roleUnits(c, "review", "launch"))) > 0
+	}
+	return d, nil
+}
+
+// movementFormFailed shows the movement's page again with a form's errors, or fails
+// the request when the error is not the user's to correct.
+func (s *Server) movementFormFailed(c *gin.Context, p *page, err error, formID string, form url.Values) {
+	status := http.StatusUnprocessableEntity
+	if err != nil {
+		var ok bool
+		if status, ok = p.reviewFormError(err); !ok {
+			s.fail(c, err)
+			return
+		}
+	}
+	d, verr := s.movementView(c, c.Param("id"))
+	if verr != nil {
+		s.fail(c, verr)
+		return
+	}
+	d.Form, d.FormID = form, formID
+	p.Data = d
+	s.render(c, status, "movement", p)
+}
+
+// postedForm parses the request's form, failing the request when it cannot.
+func (s *Server) postedForm(c *gin.Context) (url.Values, bool) {
+	if err := c.Request.ParseForm(); err != nil {
+		s.fail(c, domain.Invalid("unreadable form"))
+		return nil, false
+	}
+	return c.Request.PostForm, true
+}
+
+// registerUnit registers one of the user's units for the movement with its
+// commitments (đăng ký thi đua) through app.Service.RegisterForMovement.
+func (s *Server) registerUnit(c *gin.Context) {
+	form, ok := s.postedForm(c)
+	if !ok {
+		return
+	}
+	id := c.Param("id")
+	_, err := s.cfg.App.RegisterForMovement(ctx(c), userID(c), id,
+		app.RegisterInput{UnitID: form.Get("unit_id"), Commitments: form.Get("commitments")})
+	if err != nil {
+		s.movementFormFailed(c, s.page(c, "movements", nil), err, "register", form)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/movements/"+url.PathEscape(id)+"?ok=registered")
+}
+
+// scheduleInput reads a schedule form: when it fires (month, day and hour of an
+// annual review; the day of a mid-term or final one as dd/mm/yyyy), the working days
+// of the campaign it opens, and the levels that report.
+func scheduleInput(p *page, form url.Values) (app.ScheduleInput, map[string]string) {
+	errs := map[string]string{}
+	in := app.ScheduleInput{Kind: form.Get("kind"), Note: form.Get("note")}
+	in.Month = formInt(p, form, "month", errs)
+	in.Day = formInt(p, form, "day", errs)
+	in.Hour = formInt(p, form, "hour", errs)
+	in.DeadlineWorkingDays = formInt(p, form, "deadline_working_days", errs)
+	if md := formInt(p, form, "max_depth", errs); md != nil {
+		in.MaxDepth = *md
+	}
+	for k, v := range formDates(p, form, map[string]*string{"at": &in.At}) {
+		errs[k] = v
+	}
+	return in, errs
+}
+
+// createSchedule creates a movement's recurring review of a kind.
+func (s *Server) createSchedule(c *gin.Context) {
+	s.scheduleAction(c, "schedule_new", "schedule_created", func(p *page, form url.Values) (map[string]string, error) {
+		in, errs := scheduleInput(p, form)
+		if len(errs) > 0 {
+			return errs, nil
+		}
+		_, err := s.cfg.App.CreateReviewSchedule(ctx(c), userID(c), c.Param("id"), in)
+		return nil, err
+	})
+}
+
+// editSchedule changes when a schedule fires and the campaign it opens.
+func (s *Server) editSchedule(c *gin.Context) {
+	kind := c.Param("kind")
+	s.scheduleAction(c, "schedule_"+kind, "schedule_saved", func(p *page, form url.Values) (map[string]string, error) {
+		in, errs := scheduleInput(p, form)
+		if len(errs) > 0 {
+			return errs, nil
+		}
+		_, err := s.cfg.App.UpdateReviewSchedule(ctx(c), userID(c), c.Param("id"), kind, in)
+		return nil, err
+	})
+}
+
+// pauseSchedule pauses (pause true) or resumes a schedule, with a note.
+func (s *Server) pauseSchedule(pause bool) gin.HandlerFunc {
+	flash := "schedule_unpaused"
+	if pause {
+		flash = "schedule_paused"
+	}
+	return func(c *gin.Context) {
+		kind := c.Param("kind")
+		s.scheduleAction(c, "schedule_"+kind, flash, func(_ *page, form url.Values) (map[string]string, error) {
+			_, err := s.cfg.App.PauseReviewSchedule(ctx(c), userID(c), c.Param("id"), kind, pause, form.Get("note"))
+			return nil, err
+		})
+	}
+}
+
+// triggerSchedule runs a schedule now: its run opens the campaign as if it had fired.
+func (s *Server) triggerSchedule(c *gin.Context) {
+	kind := c.Param("kind")
+	s.scheduleAction(c, "schedule_"+kind, "schedule_triggered", func(*page, url.Values) (map[string]string, error) {
+		return nil, s.cfg.App.TriggerReviewSchedule(ctx(c), userID(c), c.Param("id"), kind)
+	})
+}
+
+// scheduleAction runs one schedule form. The permission is checked before the form's
+// own errors are shown, so that a user who may not manage the movement's schedules
+// gets the application's refusal, not a form.
+func (s *Server) scheduleAction(c *gin.Context, formID, flash string, run func(*page, url.Values) (map[string]string, error)) {
+	form, ok := s.postedForm(c)
+	if !ok {
+		return
+	}
+	id := c.Param("id")
+	m, err := s.cfg.App.Movement(ctx(c), userID(c), id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if err := s.cfg.App.Allow(userID(c), m.UnitID, "movement", "manage"); err != nil {
+		s.fail(c, err)
+		return
+	}
+	p := s.page(c, "movements", nil)
+	errs, err := run(p, form)
+	if len(errs) > 0 {
+		p.Error, p.Fields = "error.invalid", errs
+		s.movementFormFailed(c, p, nil, formID, form)
+		return
+	}
+	if err != nil {
+		s.movementFormFailed(c, p, err, formID, form)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/movements/"+url.PathEscape(id)+"?ok="+flash+"#schedules-h")
+}
+
+// ---- Campaign actions ----
+
+// campaignFormData is the content of the form that launches a review campaign.
+type campaignFormData struct {
+	Movements []store.Movement
+	Units     []unitOption
+	Form      url.Values
+	// Movement is the movement asked for (?movement=), preselected.
+	Movement string
+}
+
+// Val returns a posted value of the form, or def before anything was posted.
+func (d campaignFormData) Val(name, def string) string {
+	if d.Form == nil {
+		return def
+	}
+	return d.Form.Get(name)
+}
+
+// newCampaign shows the form that requests a review (công văn yêu cầu báo cáo sơ
+// kết, tổng kết) to a user who may launch one.
+func (s *Server) newCampaign(c *gin.Context) {
+	d, err := s.campaignForm(c, nil)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	d.Movement = c.Query("movement")
+	s.render(c, http.StatusOK, "campaign_form", s.page(c, "reviews", d))
+}
+
+func (s *Server) campaignForm(c *gin.Context, form url.Values) (campaignFormData, error) {
+	units := s.roleUnits(c, "review", "launch")
+	if len(units) == 0 {
+		return campaignFormData{}, domain.Errorf(domain.KindForbidden, "you may not launch a review")
+	}
+	ms, err := s.cfg.App.Movements(ctx(c), userID(c), "active")
+	if err != nil {
+		return campaignFormData{}, err
+	}
+	return campaignFormData{Movements: ms, Units: units, Form: form, Movement: form.Get("movement_id")}, nil
+}
+
+// launchCampaign launches a review campaign through app.Service.LaunchCampaign: the
+// final deadline is the first level's, and the optional deadlines of the second and
+// third levels fix theirs (otherwise each level reports the gap in working days
+// before its parent).
+func (s *Server) launchCampaign(c *gin.Context) {
+	form, ok := s.postedForm(c)
+	if !ok {
+		return
+	}
+	p := s.page(c, "reviews", nil)
+	in := app.LaunchCampaignInput{MovementID: form.Get("movement_id"), UnitID: form.Get("unit_id"), Kind: form.Get("kind"),
+		Title: form.Get("title"), LetterNumber: form.Get("letter_number")}
+	var l2, l3 string
+	errs := formDates(p, form, map[string]*string{"letter_date": &in.LetterDate, "final_deadline": &in.FinalDeadline,
+		"level_deadlines[1]": &l2, "level_deadlines[2]": &l3})
+	in.GapWorkingDays = formInt(p, form, "gap_working_days", errs)
+	in.ReminderWorkingDays = formInt(p, form, "reminder_working_days", errs)
+	if md := formInt(p, form, "max_depth", errs); md != nil {
+		in.MaxDepth = *md
+	}
+	in.LevelDeadlines = levelDeadlines(in.FinalDeadline, l2, l3)
+	var cp store.Campaign
+	var err error
+	if len(errs) > 0 {
+		if !s.cfg.App.Can(userID(c), in.UnitID, "review", "launch") {
+			s.fail(c, domain.Errorf(domain.KindForbidden, "you may not launch a review here"))
+			return
+		}
+		p.Error, p.Fields = "error.invalid", errs
+	} else if cp, err = s.cfg.App.LaunchCampaign(ctx(c), userID(c), in); err != nil {
+		if _, ok := p.reviewFormError(err); !ok {
+			s.fail(c, err)
+			return
+		}
+	}
+	if p.Error != "" {
+		d, ferr := s.campaignForm(c, form)
+		if ferr != nil {
+			s.fail(c, ferr)
+			return
+		}
+		p.Data = d
+		status := http.StatusUnprocessableEntity
+		if p.Error == "error.conflict" {
+			status = http.StatusConflict
+		}
+		s.render(c, status, "campaign_form", p)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/reviews/"+url.PathEscape(cp.ID)+"?ok=campaign_launched")
+}
+
+// levelDeadlines lists the explicit deadlines per level when the second or third
+// level's is given: the first is the final deadline. None otherwise.
+func levelDeadlines(final, l2, l3 string) []string {
+	switch {
+	case l3 != "":
+		return []string{final, l2, l3}
+	case l2 != "":
+		return []string{final, l2}
+	}
+	return nil
+}
+
+// setDeadlines changes a running campaign's deadlines from the campaign page.
+func (s *Server) setDeadlines(c *gin.Context) {
+	form, ok := s.postedForm(c)
+	if !ok {
+		return
+	}
+	id := c.Param("id")
+	p := s.page(c, "reviews", nil)
+	in := app.DeadlinesRequest{Note: form.Get("note")}
+	var l2, l3 string
+	errs := formDates(p, form, map[string]*string{"final_deadline": &in.FinalDeadline, "level_deadlines[1]": &l2, "level_deadlines[2]": &l3})
+	in.LevelDeadlines = levelDeadlines(in.FinalDeadline, l2, l3)
+	var err error
+	if len(errs) > 0 {
+		cp, cerr := s.cfg.App.Campaign(ctx(c), userID(c), id)
+		if cerr == nil && !s.cfg.App.Can(userID(c), cp.UnitID, "review", "manage") {
+			cerr = domain.Errorf(domain.KindForbidden, "you may not change this campaign's deadlines")
+		}
+		if cerr != nil {
+			s.fail(c, cerr)
+			return
+		}
+		p.Error, p.Fields = "error.invalid", errs
+	} else if _, err = s.cfg.App.SetCampaignDeadlines(ctx(c), userID(c), id, in); err != nil {
+		if _, ok := p.reviewFormError(err); !ok {
+			s.fail(c, err)
+			return
+		}
+	}
+	if p.Error != "" {
+		s.campaignPageWith(c, p, form)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/reviews/"+url.PathEscape(id)+"?ok=deadlines")
+}
+
+// closeCampaign ends a running campaign; the reports that have not arrived stay
+// missing.
+func (s *Server) closeCampaign(c *gin.Context) {
+	form, ok := s.postedForm(c)
+	if !ok {
+		return
+	}
+	id := c.Param("id")
+	if _, err := s.cfg.App.CloseCampaign(ctx(c), userID(c), id, form.Get("note")); err != nil {
+		p := s.page(c, "reviews", nil)
+		if _, ok := p.reviewFormError(err); !ok {
+			s.fail(c, err)
+			return
+		}
+		s.campaignPageWith(c, p, form)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/reviews/"+url.PathEscape(id)+"?ok=campaign_closed")
+}
+
+// DeadlineInput returns the date a campaign's level must report by, as dd/mm/yyyy
+// for the deadlines form, or "" when the campaign has no such level.
+func (p *page) DeadlineInput(c store.Campaign, level int) string {
+	if level < len(c.Levels) {
+		return formatDate(c.Levels[level].Deadline)
+	}
+	if level == 0 {
+		return formatDate(c.FinalDeadline)
+	}
+	return ""
+}
+
+// dateField is the data of the "review-date" partial.
+type dateField struct {
+	P                             *page
+	ID, Name, Label, Value, Error string
+}
+
+// DateField builds a dd/mm/yyyy field of a form: its name (the application's
+// field name, which also keys its error), its label's message key and its value.
+func (p *page) DateField(name, label, value string) dateField {
+	id := strings.NewReplacer("[", "-", "]", "").Replace(name)
+	return dateField{P: p, ID: id, Name: name, Label: label, Value: value, Error: p.FieldError(name)}
+}
+
+// scheduleFields is the data of the "schedule-fields" partial: the values of one
+// schedule form, posted or from the schedule's spec, and its errors.
+type scheduleFields struct {
+	P    *page
+	ID   string
+	vals map[string]string
+	mine bool
+}
+
+// Val returns the value a field shows.
+func (f scheduleFields) Val(name string) string { return f.vals[name] }
+
+// Err returns the error of a field when the errors are this form's.
+func (f scheduleFields) Err(name string) string {
+	if !f.mine {
+		return ""
+	}
+	return f.P.FieldError(name)
+}
+
+// ScheduleFields builds a schedule form's fields: the posted values when the form
+// is shown again with errors, else the schedule's spec (spec is a scheduleSpecView,
+// or nil for the form that creates one).
+func (p *page) ScheduleFields(d movementData, formID, id string, spec any) scheduleFields {
+	f := scheduleFields{P: p, ID: "sched-" + id, vals: map[string]string{}, mine: d.FormID == formID}
+	if f.mine {
+		for _, k := range []string{"day", "month", "hour", "at", "deadline_working_days", "max_depth"} {
+			f.vals[k] = d.Form.Get(k)
+		}
+		return f
+	}
+	if sp, ok := spec.(scheduleSpecView); ok {
+		if sp.Month > 0 {
+			f.vals["day"], f.vals["month"] = strconv.Itoa(sp.Day), strconv.Itoa(sp.Month)
+		}
+		f.vals["hour"] = strconv.Itoa(sp.Hour)
+		if sp.At != "" {
+			f.vals["at"] = formatISODate(sp.At)
+		}
+		f.vals["deadline_working_days"] = strconv.Itoa(sp.DeadlineWorkingDays)
+		f.vals["max_depth"] = strconv.Itoa(sp.MaxDepth)
+	}
+	return f
+}
+
+// CampaignKinds are the kinds of review, in the order the forms offer them.
+func (p *page) CampaignKinds() []string { return []string{"annual", "midterm", "final"} }
