@@ -110,6 +110,11 @@ func seedBenchDossiers(tb testing.TB, n int) (*store.Store, string) {
 func BenchmarkPages(b *testing.B) {
 	st, detail := seedBenchDossiers(b, benchDossiers)
 	ctx := context.Background()
+	// The mid-term review of movement 1258 (226 commune and 11 district reports) for
+	// the report and movement pages.
+	if err := seed.Review1258(ctx, st.Pool()); err != nil {
+		b.Fatal(err)
+	}
 	enf, err := authz.Load(ctx, st.Pool(), time.Now())
 	if err != nil {
 		b.Fatal(err)
@@ -142,6 +147,8 @@ func BenchmarkPages(b *testing.B) {
 		{"decisions", "/decisions", province, `/QĐ-UBND`},
 		{"units", "/units", province, `UBND xã Bảo Lâm`},
 		{"calendar", "/calendar", province, `id="holidays"`},
+		{"review-report", "/reviews/" + seed.Campaign1258ID + "/reports/" + seed.DemoDistrict, province, `id="report-indicators"`},
+		{"movement", "/movements/" + seed.MovementLS1258ID, province, `id="registrations"`},
 	} {
 		b.Run(pg.name, func(b *testing.B) {
 			get := func() *httptest.ResponseRecorder {
