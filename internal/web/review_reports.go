@@ -35,7 +35,9 @@ type reportData struct {
 	Events   []store.ReviewEvent
 	// Reason is the return reason as posted, when the return form is re-rendered.
 	Reason string
-	can    map[review.Action]bool
+	// CanReadParent links the parent's report, which a commune clerk may not read.
+	CanReadParent bool
+	can           map[review.Action]bool
 }
 
 // Can reports whether the user may take a report action now.
@@ -98,7 +100,8 @@ func (s *Server) fillReport(c *gin.Context, p *page, campaignID string, v app.Re
 	if err != nil {
 		return err
 	}
-	d := reportData{V: v, CampaignID: campaignID, Events: events, can: map[review.Action]bool{}}
+	d := reportData{V: v, CampaignID: campaignID, Events: events, can: map[review.Action]bool{},
+		CanReadParent: v.ParentUnitID != "" && s.cfg.App.Can(userID(c), v.ParentUnitID, "review", "read")}
 	for _, a := range v.Actions {
 		d.can[a] = true
 	}

@@ -96,7 +96,8 @@ func TestReviewReportReturnedResubmittedAndAcceptedThroughTheForms(t *testing.T)
 	clerk := b.login("xa.clerk")
 	clerk.get("/reviews/"+id).must(t, 200).has(t, `id="my-reports"`, `href="`+reportPath+`"`, "Báo cáo của đơn vị tôi")
 	p := clerk.get(reportPath).must(t, 200).has(t, `id="report-form"`, `name="n.so_ho"`, `id="report-save"`, `id="report-submit"`,
-		"Chưa thực hiện", "ngày làm việc", `href="/api/v1/reviews/`+id+`/reports/`+seed.DemoCommune+`/export?format=docx"`, "tự tính")
+		"Chưa thực hiện", "ngày làm việc", `href="/api/v1/reviews/`+id+`/reports/`+seed.DemoCommune+`/export?format=docx"`, "tự tính").
+		lacks(t, `href="/reviews/`+id+`/reports/`+seed.DemoDistrict+`"`) // the district's report is not the commune's to read
 
 	// Malformed figures: re-rendered with the errors beside the fields, nothing recorded.
 	before := b.reportEvents(id, seed.DemoCommune)
@@ -126,7 +127,8 @@ func TestReviewReportReturnedResubmittedAndAcceptedThroughTheForms(t *testing.T)
 
 	// The district returns it: a reason is required.
 	appraiser := b.login("huyen.appraiser")
-	ap := appraiser.get(reportPath).must(t, 200).has(t, `id="report-accept"`, `id="report-return"`, "1.200", "12,5").lacks(t, `id="report-form"`)
+	ap := appraiser.get(reportPath).must(t, 200).has(t, `id="report-accept"`, `id="report-return"`, "1.200", "12,5",
+		`href="/reviews/`+id+`/reports/`+seed.DemoDistrict+`"`).lacks(t, `id="report-form"`)
 	appraiser.post(reportPath, reportForm(t, ap, "return", nil)).must(t, http.StatusUnprocessableEntity).has(t, "Ghi rõ nội dung cần chỉnh sửa")
 	appraiser.post(reportPath, reportForm(t, ap, "return", map[string]string{"reason": "Số hộ nghèo chưa khớp danh sách rà soát"})).
 		must(t, 200).has(t, "Đã trả lại báo cáo kèm lý do", "Bị trả lại")
