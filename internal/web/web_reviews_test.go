@@ -151,6 +151,12 @@ func TestReviewReportReturnedResubmittedAndAcceptedThroughTheForms(t *testing.T)
 	appraiser.get(districtPath).must(t, 200).has(t, "Tổng hợp từ đơn vị trực thuộc", "1.200", "13,33", "1/1 đơn vị trực thuộc đã báo cáo",
 		`href="`+reportPath+`"`)
 	appraiser.get("/reviews/"+id).must(t, 200).has(t, `href="`+reportPath+`"`, "160")
+
+	// The same pages in English.
+	en := b.login("xa.clerk")
+	en.lang = "en"
+	en.get("/reviews/"+id).must(t, 200).has(t, "My unit&#39;s report")
+	en.get(reportPath).must(t, 200).has(t, "Unit&#39;s figure", "History", "Reason: Số hộ nghèo chưa khớp danh sách rà soát", "Accepted")
 }
 
 // TestMovementScheduleAndCampaignThroughTheForms: the province's standing body
