@@ -78,12 +78,18 @@ func (s *Server) markRead(c *gin.Context) {
 }
 
 // webLink turns a notification's link into a page of the web UI: a dossier, as the
-// API or a notification names it, becomes its dossier page; anything that is not a local path is dropped.
+// API or a notification names it, becomes its dossier page, a review report's API
+// resource its report page; anything that is not a local path is dropped.
 func webLink(link string) string {
 	for _, prefix := range []string{"/api/v1/nominations/", "/nominations/"} {
 		if rest, ok := strings.CutPrefix(link, prefix); ok {
 			return "/dossiers/" + rest
 		}
+	}
+	// A review report's notification links its API resource; its page is the same
+	// path without the API prefix.
+	if rest, ok := strings.CutPrefix(link, "/api/v1/reviews/"); ok && strings.Count(rest, "/") == 2 && strings.Contains(rest, "/reports/") {
+		return "/reviews/" + rest
 	}
 	if safeNext(link) != link || strings.HasPrefix(link, "/api/") {
 		return ""
