@@ -81,9 +81,9 @@ func reportForm(t *testing.T, p page, action string, fields map[string]string) u
 }
 
 // TestReviewReportReturnedResubmittedAndAcceptedThroughTheForms: the commune clerk
-// finds "my unit's report" on the campaign page, types figures the Vietnamese way and
-// sees malformed ones refused next to their fields with nothing recorded; saves a
-// draft and submits; a clerk of another district is refused the page and its
+// finds "my unit's report" on the campaign page (its head may only submit), types
+// figures the Vietnamese way and sees malformed ones refused next to their fields
+// with nothing recorded; saves a draft and submits; a clerk of another district is refused the page and its
 // actions; the district's standing body must give a reason to return the report,
 // returns it; the clerk sees the reason, corrects and resubmits; the district accepts.
 // The district's report, pre-filled with the aggregate, carries the commune's
@@ -98,6 +98,9 @@ func TestReviewReportReturnedResubmittedAndAcceptedThroughTheForms(t *testing.T)
 	p := clerk.get(reportPath).must(t, 200).has(t, `id="report-form"`, `name="n.so_ho"`, `id="report-save"`, `id="report-submit"`,
 		"Chưa thực hiện", "ngày làm việc", `href="/api/v1/reviews/`+id+`/reports/`+seed.DemoCommune+`/export?format=docx"`, "tự tính").
 		lacks(t, `href="/reviews/`+id+`/reports/`+seed.DemoDistrict+`"`) // the district's report is not the commune's to read
+
+	// The commune's head may submit it but keeps no drafts.
+	b.login("xa.head").get(reportPath).must(t, 200).has(t, `id="report-submit"`).lacks(t, `id="report-save"`)
 
 	// Malformed figures: re-rendered with the errors beside the fields, nothing recorded.
 	before := b.reportEvents(id, seed.DemoCommune)
