@@ -1,6 +1,7 @@
 package history_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -77,5 +78,36 @@ func TestValidateReportsEveryBadRowAndNormalises(t *testing.T) {
 	if b.UnitID != "LS-09-003" || b.Subjects[0].Name != "Hoàng Thị Lan" || b.Subjects[0].Kind != "individual" ||
 		a.AwardCode != "CSTDCS" || a.AwardKind != "merit" || a.Level != "district" || a.DecisionDate != "2024-12-20" {
 		t.Errorf("not normalised: %+v %+v", b.Subjects[0], a)
+	}
+}
+
+// TestFoldMatchesTheSQLMap: the folded search key is the same whether Go folds the
+// query or SQL's translate() folds the stored name with FoldFrom/FoldTo, for every
+// Vietnamese letter in both cases.
+func TestFoldMatchesTheSQLMap(t *testing.T) {
+	name := "Nguyễn Thị Ánh Tuyết, Đặng Hữu Phước, ỨNG DỤNG ĐỔI MỚI, Lý Văn Páo"
+	if got, want := history.Fold(name), "nguyen thi anh tuyet, dang huu phuoc, ung dung doi moi, ly van pao"; got != want {
+		t.Fatalf("Fold(%q) = %q, want %q", name, got, want)
+	}
+	from, to := []rune(history.FoldFrom), []rune(history.FoldTo)
+	if len(from) != len(to) {
+		t.Fatalf("translate map of %d letters onto %d", len(from), len(to))
+	}
+	m := map[rune]rune{}
+	for i := range from {
+		m[from[i]] = to[i]
+	}
+	translated := strings.ToLower(strings.Map(func(r rune) rune {
+		if x, ok := m[r]; ok {
+			return x
+		}
+		return r
+	}, name))
+	if translated != history.Fold(name) {
+		t.Fatalf("translate() gives %q, Fold %q", translated, history.Fold(name))
+	}
+	// Vietnamese has 67 lowercase letters with diacritics (with đ), and as many capitals.
+	if len(from) < 134 {
+		t.Fatalf("the map has only %d letters", len(from))
 	}
 }
