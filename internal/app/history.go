@@ -558,7 +558,37 @@ func (s *Service) ImportNominees(ctx context.Context, userID int64, nominationID
 		importer.Locate(bad)
 		return n, fileError(bad)
 	}
-	return s.EditNomination(ctx, userID, n.ID, EditNominationInput{Nominees: input})
+	saved, err := s.EditNomination(ctx, userID, n.ID, EditNominationInput{Nominees: input})
+	if bad := nomineeRowErrors(err, rows); len(bad) > 0 {
+		importer.Locate(bad)
+		return n, fileError(bad)
+	}
+	return saved, err
+}
+
+// nomineeRowErrors turns the field errors of the dossier's own checks on imported
+// nominees ("nominees[2].kind": a kind the award is not given to, a subject of
+// another kind) into errors of the file's rows, so that the clerk is told which
+// spreadsheet row to correct rather than an index into a list she never saw. It
+// returns nil unless every field error names a nominee.
+func nomineeRowErrors(err error, rows []importer.NomineeRow) history.RowErrors {
+	var de *domain.Error
+	if !errors.As(err, &de) || de.Kind != domain.KindInvalid || len(de.Fields) == 0 {
+		return nil
+	}
+	var out history.RowErrors
+	for _, f := range de.Fields {
+		var i int
+		var field string
+		if _, scanErr := fmt.Sscanf(f.Field, "nominees[%d].%s", &i, &field); scanErr != nil || i < 0 || i >= len(rows) {
+			return nil
+		}
+		if field == "subject_id" {
+			field = "subject_code"
+		}
+		out = append(out, history.RowError{Section: importer.SectionNominees, Row: rows[i].Row, Field: field, Reason: f.Message})
+	}
+	return out
 }
 
 // ExportNominees returns a dossier's nominees as a nominee list.
