@@ -230,6 +230,13 @@ func (s *Server) routes(g *gin.RouterGroup) {
 	a.GET("/notifications", s.notifications)
 	a.POST("/notifications/read", s.markRead)
 	a.GET("/fragments/nominee-row", s.nomineeRow)
+	a.POST("/dossiers/:id/nominees/import", s.importNominees)
+	a.POST("/dossiers/:id/eligibility", s.overrideEligibility)
+	a.GET("/history", s.historyList)
+	a.GET("/history/subjects/:id", s.subjectPage)
+	a.POST("/history/subjects/:id/record", s.recordEntry)
+	a.GET("/history/import", s.historyImportForm)
+	a.POST("/history/import", s.importHistory)
 	// Notifications link dossiers as /nominations/<id>.
 	a.GET("/nominations/:id", func(c *gin.Context) { c.Redirect(http.StatusSeeOther, "/dossiers/"+c.Param("id")) })
 }
@@ -241,6 +248,7 @@ var navItems = []struct{ Key, Path string }{
 	{"dossiers", "/dossiers"},
 	{"decisions", "/decisions"},
 	{"reviews", "/reviews"},
+	{"history", "/history"},
 	{"units", "/units"},
 	{"calendar", "/calendar"},
 	{"notifications", "/notifications"},
