@@ -2,43 +2,32 @@ package history
 
 import (
 	"strings"
-	"unicode"
 
 	"golang.org/x/text/unicode/norm"
 )
 
+// FoldFrom and FoldTo map every Vietnamese letter with diacritics, in both cases
+// (134 letters with đ and Đ), to its plain lowercase ASCII letter. The same map,
+// as SQL translate(), fills subjects.name_folded (migration 0008), so that a name
+// is folded once when it is written rather than in every search.
+const (
+	FoldFrom = "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴĐ"
+	FoldTo   = "aaaaaaaaaaaaaaaaaeeeeeeeeeeeiiiiiooooooooooooooooouuuuuuuuuuuyyyyydaaaaaaaaaaaaaaaaaeeeeeeeeeeeiiiiiooooooooooooooooouuuuuuuuuuuyyyyyd"
+)
+
+var foldReplacer = func() *strings.Replacer {
+	from, to := []rune(FoldFrom), []rune(FoldTo)
+	pairs := make([]string, 0, 2*len(from))
+	for i := range from {
+		pairs = append(pairs, string(from[i]), string(to[i]))
+	}
+	return strings.NewReplacer(pairs...)
+}()
+
 // Fold lowercases s and strips its Vietnamese diacritics (đ → d), so that a
 // search typed without them ("nguyen van") finds the names written with them
 // ("Nguyễn Văn"): office keyboards and habits differ, and both forms are typed.
+// It is the SQL expression of subjects.name_folded, applied to NFC text.
 func Fold(s string) string {
-	var b strings.Builder
-	for _, r := range norm.NFD.String(strings.ToLower(s)) {
-		switch {
-		case unicode.Is(unicode.Mn, r):
-		case r == 'đ':
-			b.WriteRune('d')
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
-// FoldFrom and FoldTo are the same folding as a character map for SQL's
-// translate(): every precomposed Latin letter with diacritics (both cases) and the
-// lowercase ASCII letter Fold makes of it. lower() then finishes the job on ASCII.
-var FoldFrom, FoldTo = foldTables()
-
-func foldTables() (from, to string) {
-	var f, t strings.Builder
-	for _, block := range [][2]rune{{0x00C0, 0x024F}, {0x1E00, 0x1EFF}} {
-		for r := block[0]; r <= block[1]; r++ {
-			folded := Fold(string(r))
-			if len(folded) == 1 && folded[0] >= 'a' && folded[0] <= 'z' {
-				f.WriteRune(r)
-				t.WriteByte(folded[0])
-			}
-		}
-	}
-	return f.String(), t.String()
+	return strings.ToLower(foldReplacer.Replace(norm.NFC.String(s)))
 }

@@ -71,14 +71,10 @@ type SubjectFilter struct {
 	Offset int
 }
 
-// foldedName is the subject's name as history.Fold writes it, computed in SQL with
-// translate() so that "nguyen van" finds "Nguyễn Văn" without the unaccent
-// extension (which a managed database may not offer) and whatever the database's
-// ctype: every accented letter is mapped before lower() sees it.
-var foldedName = "lower(translate(name, '" + history.FoldFrom + "', '" + history.FoldTo + "'))"
-
 // Subjects lists subjects by unit and name. The name matches in part, with or
-// without Vietnamese diacritics and in any case.
+// without Vietnamese diacritics and in any case: the query is folded by
+// history.Fold and compared with the name the database folded the same way
+// (subjects.name_folded, migration 0008).
 func (s *Store) Subjects(ctx context.Context, f SubjectFilter) ([]history.Subject, error) {
 	q := `SELECT ` + subjectColumns + ` FROM subjects WHERE unit_id = ANY($1)`
 	args := []any{f.Units}
@@ -94,7 +90,7 @@ func (s *Store) Subjects(ctx context.Context, f SubjectFilter) ([]history.Subjec
 	}
 	if f.Query != "" {
 		args = append(args, f.Query, "%"+strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(history.Fold(f.Query))+"%")
-		q += fmt.Sprintf(" AND (code = $%d OR "+foldedName+" LIKE $%d)", len(args)-1, len(args))
+		q += fmt.Sprintf(" AND (code = $%d OR name_folded LIKE $%d)", len(args)-1, len(args))
 	}
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 100

@@ -2,7 +2,10 @@ package store_test
 
 import (
 	"context"
+	"strings"
 	"testing"
+
+	"github.com/tdkt/tdkt/internal/history"
 
 	"github.com/tdkt/tdkt/internal/seed"
 	"github.com/tdkt/tdkt/internal/store"
@@ -37,4 +40,24 @@ func TestSubjectSearchIgnoresDiacriticsAndCase(t *testing.T) {
 	if err != nil || len(subs) != 0 {
 		t.Fatalf("search nguyen: %v, %v; want nothing", subs, err)
 	}
+}
+
+// TestFoldedNameColumnUsesHistoryFold: the generated column the search reads is
+// written with exactly history.Fold's map, so that the query and the names are
+// folded alike.
+func TestFoldedNameColumnUsesHistoryFold(t *testing.T) {
+	ms, err := store.Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "lower(translate(name, '" + history.FoldFrom + "', '" + history.FoldTo + "'))"
+	for _, m := range ms {
+		if strings.Contains(m.Up, "name_folded") {
+			if !strings.Contains(m.Up, want) {
+				t.Fatalf("migration %s does not fold with history.FoldFrom/FoldTo", m.Name)
+			}
+			return
+		}
+	}
+	t.Fatal("no migration adds subjects.name_folded")
 }
