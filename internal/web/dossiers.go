@@ -261,6 +261,9 @@ func (s *Server) createDossier(c *gin.Context) {
 		s.render(c, http.StatusOK, "dossier_form", p)
 		return
 	}
+	if s.createFromFile(c, d, p) {
+		return
+	}
 	n, err := s.cfg.App.CreateNomination(ctx(c), userID(c), app.CreateNominationInput{
 		UnitID: d.UnitID, AwardCode: d.AwardCode, Year: d.Year, Title: d.Title, Nominees: rows})
 	if err != nil {

@@ -101,3 +101,19 @@ func (s *Server) overrideEligibility(c *gin.Context) {
 	}
 	c.Redirect(http.StatusSeeOther, "/dossiers/"+id+"?ok=override#eligibility")
 }
+
+// maxWarnings is how many warnings of one nominee the dossier page lists; a name
+// proposed in many other dossiers would otherwise fill the page with the same
+// line.
+const maxWarnings = 5
+
+// FirstWarnings returns the warnings the page lists.
+func (p *page) FirstWarnings(ws []string) []string {
+	if len(ws) > maxWarnings {
+		return ws[:maxWarnings]
+	}
+	return ws
+}
+
+// MoreWarnings counts the warnings the page does not list.
+func (p *page) MoreWarnings(ws []string) int { return max(len(ws)-maxWarnings, 0) }

@@ -48,11 +48,16 @@ type subjectRow struct {
 }
 
 // recordableUnits lists the units whose history the user may record, for the
-// import form; empty for a reader.
+// import form; empty for a reader. The policy's own list is asked once, rather
+// than each unit of a province in turn.
 func (s *Server) recordableUnits(c *gin.Context, units []unitOption) []unitOption {
+	allowed := map[string]bool{}
+	for _, id := range s.cfg.App.Authz.VisibleUnits(userID(c), "history", "record") {
+		allowed[id] = true
+	}
 	var out []unitOption
 	for _, u := range units {
-		if s.cfg.App.Can(userID(c), u.ID, "history", "record") {
+		if allowed[u.ID] {
 			out = append(out, u)
 		}
 	}
@@ -382,7 +387,7 @@ func (s *Server) importHistory(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	data, format, name, ok, err := s.uploadedSheet(c)
+	data, format, name, ok, err := s.uploadedSheet(c, "file")
 	if !ok {
 		return
 	}

@@ -115,12 +115,12 @@ func (p *page) rowErrors(err error) []rowErrorView {
 // errNoFile is the form error of an import sent without a file.
 var errNoFile = domain.Invalid("no file", domain.FieldError{Field: "file", Message: "required"})
 
-// uploadedSheet reads the "file" part of a multipart form as a spreadsheet: XLSX
+// uploadedSheet reads a file part of a multipart form as a spreadsheet: XLSX
 // when it is a zip, CSV otherwise (as the API decides). An upload over the API's
 // body limit gets the "file too large" page and ok is false; a form without a
 // file, or an empty one, is errNoFile.
-func (s *Server) uploadedSheet(c *gin.Context) (data []byte, format importer.Format, name string, ok bool, err error) {
-	fh, err := c.FormFile("file")
+func (s *Server) uploadedSheet(c *gin.Context, field string) (data []byte, format importer.Format, name string, ok bool, err error) {
+	fh, err := c.FormFile(field)
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
@@ -154,7 +154,7 @@ func (s *Server) importNominees(c *gin.Context) {
 	if !ok {
 		return
 	}
-	data, format, name, ok, err := s.uploadedSheet(c)
+	data, format, name, ok, err := s.uploadedSheet(c, "file")
 	if !ok {
 		return
 	}
@@ -210,3 +210,44 @@ type rowErrorsView struct {
 
 // RowErrors builds the data of the "row-errors" partial.
 func (p *page) RowErrors(v *importView) rowErrorsView { return rowErrorsView{P: p, importView: v} }
+
+// createFromFile creates the dossier of the create form with the nominee list of
+// the file attached to it (app.Service.CreateNominationFromFile), all or nothing:
+// a refused file shows the form again with its bad rows, and no dossier exists.
+// It reports whether the request was answered; false when no file was attached,
+// for the rows typed into the form.
+func (s *Server) createFromFile(c *gin.Context, d *formData, p *page) bool {
+	data, format, name, ok, err := s.uploadedSheet(c, "nominee_file")
+	if !ok {
+		return true
+	}
+	if errors.Is(err, errNoFile) {
+		return false
+	}
+	if err != nil {
+		s.fail(c, err)
+		return true
+	}
+	n, err := s.cfg.App.CreateNominationFromFile(ctx(c), userID(c), app.CreateNominationInput{UnitID: d.UnitID,
+		AwardCode: d.AwardCode, Year: d.Year, Title: d.Title}, data, format)
+	if err == nil {
+		c.Redirect(http.StatusSeeOther, "/dossiers/"+n.ID+"?ok=created_from_file&n="+strconv.Itoa(len(n.Nominees)))
+		return true
+	}
+	if len(d.Rows) == 0 {
+		d.Rows = []app.NomineeInput{{Kind: string(domain.NomineeIndividual)}}
+	}
+	d.Import = &importView{FileName: name}
+	if d.Import.Rows = p.rowErrors(err); d.Import.Rows != nil {
+		p.Error = "import.refused"
+		s.render(c, http.StatusUnprocessableEntity, "dossier_form", p)
+		return true
+	}
+	status, ok := p.formError(err)
+	if !ok {
+		s.fail(c, err)
+		return true
+	}
+	s.render(c, status, "dossier_form", p)
+	return true
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -97,7 +98,7 @@ func TestNomineeImportOnTheEditPageIsAllOrNothing(t *testing.T) {
 	b := setup(t)
 	ctx := context.Background()
 	clerk := b.login("xa.clerk")
-	clerk.get("/dossiers/new").must(t, 200).has(t, `href="/api/v1/nominees/template"`, "Tạo hồ sơ trước")
+	clerk.get("/dossiers/new").must(t, 200).has(t, `href="/api/v1/nominees/template"`, `name="nominee_file"`, `enctype="multipart/form-data"`)
 	id := clerk.post("/dossiers/new", gkForm("Hộ ông Lý Văn Páo")).must(t, 200).dossierID(t)
 	edit := "/dossiers/" + id + "/edit"
 	clerk.get(edit).must(t, 200).has(t, "Nhập danh sách đối tượng từ Excel", `id="nominee-import-form"`, `enctype="multipart/form-data"`)
@@ -208,6 +209,68 @@ func TestNomineeImportOnTheEditPageIsAllOrNothing(t *testing.T) {
 	if n := b.count("nominees WHERE nomination_id = '" + id + "'"); n != 2 {
 		t.Fatalf("another commune's clerk changed the list: %d nominees", n)
 	}
+}
+
+// uploadAs posts a multipart form with one file in the named part, with the CSRF
+// token of the last page.
+func (br *browser) uploadAs(path string, fields url.Values, part, fileName string, content []byte) page {
+	br.b.t.Helper()
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	fields.Set("csrf", br.csrf)
+	for k, vs := range fields {
+		for _, v := range vs {
+			if err := w.WriteField(k, v); err != nil {
+				br.b.t.Fatal(err)
+			}
+		}
+	}
+	fw, err := w.CreateFormFile(part, fileName)
+	if err != nil {
+		br.b.t.Fatal(err)
+	}
+	if _, err := fw.Write(content); err != nil {
+		br.b.t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		br.b.t.Fatal(err)
+	}
+	req, err := http.NewRequest(http.MethodPost, br.b.url+path, &body)
+	if err != nil {
+		br.b.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	return br.do(req)
+}
+
+// TestCreateFormTakesTheNomineeListFromAFile: the create form with a nominee
+// workbook attached creates the dossier with the file's nominees instead of the
+// typed rows; a file with a bad row creates no dossier and lists the row.
+func TestCreateFormTakesTheNomineeListFromAFile(t *testing.T) {
+	b := setup(t)
+	clerk := b.login("xa.clerk")
+	clerk.get("/dossiers/new")
+	form := gkForm("")
+	bad := nomineeBook(t, map[string]any{"kind": "Cá nhân", "name": "Hoàng Văn Tùng"}, map[string]any{"kind": "Cá nhân", "name": "Nông Thị Hoa", "subject_code": "999"})
+	clerk.uploadAs("/dossiers/new", form, "nominee_file", "sai.xlsx", bad).must(t, http.StatusUnprocessableEntity).
+		has(t, "Tệp chưa được nhập.", "<td data-label=\"Dòng\">3</td>", "Mã đối tượng", "Không có đối tượng mã “999” trong đơn vị "+seed.DemoCommune)
+	if n := b.count("nominations"); n != 0 {
+		t.Fatalf("a refused file created %d dossiers", n)
+	}
+	good := nomineeBook(t,
+		map[string]any{"kind": "Cá nhân", "name": "Hoàng Văn Tùng"},
+		map[string]any{"kind": "Tập thể", "name": "Hội Nông dân xã Bảo Lâm"},
+		map[string]any{"kind": "Hộ gia đình", "name": "Hộ bà Nông Thị Hoa"})
+	clerk.get("/dossiers/new")
+	p := clerk.uploadAs("/dossiers/new", gkForm("Hộ ông Lý Văn Páo"), "nominee_file", "danh-sach.xlsx", good).must(t, 200).
+		has(t, "Đã tạo hồ sơ với 3 đối tượng nhập từ tệp", "Hoàng Văn Tùng", "Hội Nông dân xã Bảo Lâm", "Hộ bà Nông Thị Hoa").lacks(t, "Hộ ông Lý Văn Páo")
+	p.dossierID(t)
+	if n := b.count("nominees"); n != 3 {
+		t.Fatalf("%d nominees, want the file's 3", n)
+	}
+	// Without a file, the typed rows are the list, as before.
+	clerk.get("/dossiers/new")
+	clerk.uploadAs("/dossiers/new", gkForm("Hộ ông Lý Văn Páo"), "other", "x.txt", []byte("x")).must(t, 200).has(t, "Đã tạo hồ sơ.", "Hộ ông Lý Văn Páo")
 }
 
 // mohaBook is a history workbook for the demo commune: Hoàng Thị Lan with the
