@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"math"
@@ -109,6 +110,7 @@ func seedBenchDossiers(tb testing.TB, n int) (*store.Store, string) {
 // mean. Run with: go test -run '^$' -bench Pages ./internal/web/
 func BenchmarkPages(b *testing.B) {
 	st, detail := seedBenchDossiers(b, benchDossiers)
+	subject := seedBenchSubjects(b, st.Pool(), benchSubjects)
 	ctx := context.Background()
 	enf, err := authz.Load(ctx, st.Pool(), time.Now())
 	if err != nil {
@@ -142,6 +144,9 @@ func BenchmarkPages(b *testing.B) {
 		{"decisions", "/decisions", province, `/QĐ-UBND`},
 		{"units", "/units", province, `UBND xã Bảo Lâm`},
 		{"calendar", "/calendar", province, `id="holidays"`},
+		{"history", "/history", province, `class="subject"`},
+		{"history-search", "/history?q=nguyen+van", province, `Nguyễn Văn`},
+		{"subject-eligibility", fmt.Sprintf("/history/subjects/%d?award=BK_TINH&year=2024", subject), province, `id="elig-result"`},
 	} {
 		b.Run(pg.name, func(b *testing.B) {
 			get := func() *httptest.ResponseRecorder {
