@@ -1230,7 +1230,7 @@ var catalogue = map[string]map[string]string{
 		"flash.history_holds":       "Hold recorded.",
 		"flash.override":            "The appraiser's decision on the criterion is recorded.",
 		"import.refused":            "The file was not imported.",
-		"import.rows_refused":       "The file has %d errors; no row was imported.",
+		"import.rows_refused":       "Errors in the file: %d; no row was imported.",
 		"import.col.sheet":          "Sheet",
 		"import.col.row":            "Row",
 		"import.col.column":         "Column",

@@ -399,6 +399,15 @@ func TestHistoryRegisterImportSubjectPageAndEligibility(t *testing.T) {
 	appraiser.get("/history/import").must(t, http.StatusForbidden)
 	appraiser.post(thang+"/record", url.Values{"section": {"ratings"}, "year": {"2022"}, "rating": {"htt"}}).must(t, http.StatusForbidden)
 
+	// In English, the pages and the reasons of a refused file are in English.
+	en := b.login("xa.clerk")
+	en.lang = "en"
+	en.get("/history").must(t, 200).has(t, "Award history", ">Hoàng Thị Lan</a>")
+	en.get(lan+"?award=BK_TINH&year=2024").must(t, 200).has(t, "Eligible", "Yearly ratings", "Excellent (hoàn thành xuất sắc)")
+	en.get("/history/import")
+	en.upload("/history/import", url.Values{"unit": {seed.DemoCommune}}, "history.xlsx", mohaBook(t, "giỏi")).
+		must(t, http.StatusUnprocessableEntity).has(t, "Errors in the file: 1; no row was imported.", "“giỏi” is not a task rating")
+
 	// Another district's commune clerk sees none of it.
 	other := b.login("xa2.clerk")
 	other.get("/history").must(t, 200).lacks(t, ">Hoàng Thị Lan</a>")
