@@ -66,8 +66,12 @@
 // and per-nominee outcomes; attachments (multipart upload under the API's body
 // limit, download through the API) with the checklist of required documents.
 //
-// Pages of features that have not landed (the admin area and spreadsheet import)
-// are left out, not faked.
+// Spreadsheets (imports.go, history.go): a dossier's nominee list and a unit's
+// award history are imported from XLSX or CSV through the API's use cases, all or
+// nothing, a refused file coming back as a table of its bad rows; the blank
+// templates and the exports are the API's downloads, opened with the session.
+//
+// Pages of features that have not landed (the admin area) are left out, not faked.
 package web
 
 import (
