@@ -528,9 +528,54 @@ func (s *Service) ImportNominees(ctx context.Context, userID int64, nominationID
 	if err := s.Allow(userID, n.UnitID, "nomination", "edit"); err != nil {
 		return n, err
 	}
+	rows, input, err := s.nomineeFile(ctx, userID, n.UnitID, data, format)
+	if err != nil {
+		return n, err
+	}
+	saved, err := s.EditNomination(ctx, userID, n.ID, EditNominationInput{Nominees: input})
+	if bad := nomineeRowErrors(err, rows); len(bad) > 0 {
+		importer.Locate(bad)
+		return n, fileError(bad)
+	}
+	return saved, err
+}
+
+// CreateNominationFromFile creates a dossier whose nominees are the rows of a
+// nominee list spreadsheet, all or nothing: the create form's "attach the list"
+// for a unit that prepares its list in Excel. The file is read only once the user
+// may create dossiers in the unit. Errors: those of CreateNomination, and
+// KindInvalid wrapping history.RowErrors for the bad rows of the file (including
+// a nominee kind the award is not given to).
+func (s *Service) CreateNominationFromFile(ctx context.Context, userID int64, in CreateNominationInput, data []byte, format importer.Format) (domain.Nomination, error) {
+	in.UnitID = strings.TrimSpace(in.UnitID)
+	if in.UnitID == "" {
+		return domain.Nomination{}, domain.Invalid("the dossier has invalid fields", domain.FieldError{Field: "unit_id", Message: "required"})
+	}
+	if err := s.Allow(userID, in.UnitID, "nomination", "create"); err != nil {
+		return domain.Nomination{}, err
+	}
+	rows, input, err := s.nomineeFile(ctx, userID, in.UnitID, data, format)
+	if err != nil {
+		return domain.Nomination{}, err
+	}
+	in.Nominees = input
+	n, err := s.CreateNomination(ctx, userID, in)
+	if bad := nomineeRowErrors(err, rows); len(bad) > 0 {
+		importer.Locate(bad)
+		return n, fileError(bad)
+	}
+	return n, err
+}
+
+// nomineeFile reads a nominee list for a dossier of unitID: its rows, and the
+// nominees they make, each linked to the subject its code names (looked up in the
+// row's unit, the dossier's when empty; a subject the user may not read is
+// reported as unknown, revealing nothing). Errors: KindInvalid wrapping the bad
+// rows.
+func (s *Service) nomineeFile(ctx context.Context, userID int64, unitID string, data []byte, format importer.Format) ([]importer.NomineeRow, []NomineeInput, error) {
 	rows, err := importer.ParseNominees(data, format)
 	if err != nil {
-		return n, fileError(err)
+		return nil, nil, fileError(err)
 	}
 	var bad history.RowErrors
 	input := make([]NomineeInput, len(rows))
@@ -541,11 +586,11 @@ func (s *Service) ImportNominees(ctx context.Context, userID int64, nominationID
 		}
 		unit := r.SubjectUnitID
 		if unit == "" {
-			unit = n.UnitID
+			unit = unitID
 		}
 		sub, err := s.Store.SubjectByCode(ctx, unit, r.SubjectCode)
 		if err != nil && !domain.IsKind(err, domain.KindNotFound) {
-			return n, err
+			return nil, nil, err
 		}
 		if err != nil || !s.Can(userID, unit, objHistory, actRead) {
 			bad = append(bad, history.RowError{Section: importer.SectionNominees, Row: r.Row, Field: "subject_code",
@@ -556,9 +601,34 @@ func (s *Service) ImportNominees(ctx context.Context, userID int64, nominationID
 	}
 	if len(bad) > 0 {
 		importer.Locate(bad)
-		return n, fileError(bad)
+		return nil, nil, fileError(bad)
 	}
-	return s.EditNomination(ctx, userID, n.ID, EditNominationInput{Nominees: input})
+	return rows, input, nil
+}
+
+// nomineeRowErrors turns the field errors of the dossier's own checks on imported
+// nominees ("nominees[2].kind": a kind the award is not given to, a subject of
+// another kind) into errors of the file's rows, so that the clerk is told which
+// spreadsheet row to correct rather than an index into a list she never saw. It
+// returns nil unless every field error names a nominee.
+func nomineeRowErrors(err error, rows []importer.NomineeRow) history.RowErrors {
+	var de *domain.Error
+	if !errors.As(err, &de) || de.Kind != domain.KindInvalid || len(de.Fields) == 0 {
+		return nil
+	}
+	var out history.RowErrors
+	for _, f := range de.Fields {
+		var i int
+		var field string
+		if _, scanErr := fmt.Sscanf(f.Field, "nominees[%d].%s", &i, &field); scanErr != nil || i < 0 || i >= len(rows) {
+			return nil
+		}
+		if field == "subject_id" {
+			field = "subject_code"
+		}
+		out = append(out, history.RowError{Section: importer.SectionNominees, Row: rows[i].Row, Field: field, Reason: f.Message})
+	}
+	return out
 }
 
 // ExportNominees returns a dossier's nominees as a nominee list.

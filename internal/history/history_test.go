@@ -1,8 +1,12 @@
 package history_test
 
 import (
+	"strings"
 	"testing"
 	"time"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/tdkt/tdkt/internal/history"
 )
@@ -77,5 +81,39 @@ func TestValidateReportsEveryBadRowAndNormalises(t *testing.T) {
 	if b.UnitID != "LS-09-003" || b.Subjects[0].Name != "Hoàng Thị Lan" || b.Subjects[0].Kind != "individual" ||
 		a.AwardCode != "CSTDCS" || a.AwardKind != "merit" || a.Level != "district" || a.DecisionDate != "2024-12-20" {
 		t.Errorf("not normalised: %+v %+v", b.Subjects[0], a)
+	}
+}
+
+// TestFoldCoversEveryVietnameseLetter: the map behind Fold (and behind the
+// database's subjects.name_folded) takes each of the 134 Vietnamese letters with
+// diacritics to the letter that decomposing it and dropping its marks gives, and
+// folds whole names typed in any case, precomposed or with combining marks.
+func TestFoldCoversEveryVietnameseLetter(t *testing.T) {
+	from, to := []rune(history.FoldFrom), []rune(history.FoldTo)
+	if len(from) != 134 || len(to) != len(from) {
+		t.Fatalf("the map has %d letters onto %d, want 134", len(from), len(to))
+	}
+	for i, r := range from {
+		var plain []rune
+		for _, x := range norm.NFD.String(strings.ToLower(string(r))) {
+			if !unicode.Is(unicode.Mn, x) {
+				plain = append(plain, x)
+			}
+		}
+		if string(r) == "đ" || string(r) == "Đ" {
+			plain = []rune{'d'}
+		}
+		if len(plain) != 1 || plain[0] != to[i] {
+			t.Errorf("%c maps to %c, its decomposition gives %q", r, to[i], string(plain))
+		}
+	}
+	for in, want := range map[string]string{
+		"Nguyễn Thị Ánh Tuyết, Đặng Hữu Phước": "nguyen thi anh tuyet, dang huu phuoc",
+		"ỨNG DỤNG ĐỔI MỚI":                     "ung dung doi moi",
+		"Hoa\u0300ng Thi\u0323 Lan":            "hoang thi lan",
+	} {
+		if got := history.Fold(in); got != want {
+			t.Errorf("Fold(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

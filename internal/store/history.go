@@ -71,7 +71,10 @@ type SubjectFilter struct {
 	Offset int
 }
 
-// Subjects lists subjects by unit and name.
+// Subjects lists subjects by unit and name. The name matches in part, with or
+// without Vietnamese diacritics and in any case: the query is folded by
+// history.Fold and compared with the name the database folded the same way
+// (subjects.name_folded, migration 0008).
 func (s *Store) Subjects(ctx context.Context, f SubjectFilter) ([]history.Subject, error) {
 	q := `SELECT ` + subjectColumns + ` FROM subjects WHERE unit_id = ANY($1)`
 	args := []any{f.Units}
@@ -86,8 +89,8 @@ func (s *Store) Subjects(ctx context.Context, f SubjectFilter) ([]history.Subjec
 		add("kind = $%d", f.Kind)
 	}
 	if f.Query != "" {
-		args = append(args, f.Query, "%"+strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(strings.ToLower(f.Query))+"%")
-		q += fmt.Sprintf(" AND (code = $%d OR lower(name) LIKE $%d)", len(args)-1, len(args))
+		args = append(args, f.Query, "%"+strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(history.Fold(f.Query))+"%")
+		q += fmt.Sprintf(" AND (code = $%d OR name_folded LIKE $%d)", len(args)-1, len(args))
 	}
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 100

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"math"
@@ -109,6 +110,7 @@ func seedBenchDossiers(tb testing.TB, n int) (*store.Store, string) {
 // mean. Run with: go test -run '^$' -bench Pages ./internal/web/
 func BenchmarkPages(b *testing.B) {
 	st, detail := seedBenchDossiers(b, benchDossiers)
+	subject := seedBenchSubjects(b, st.Pool(), benchSubjects)
 	ctx := context.Background()
 	// The mid-term review of movement 1258 (226 commune and 11 district reports) for
 	// the report and movement pages.
@@ -149,6 +151,9 @@ func BenchmarkPages(b *testing.B) {
 		{"calendar", "/calendar", province, `id="holidays"`},
 		{"review-report", "/reviews/" + seed.Campaign1258ID + "/reports/" + seed.DemoDistrict, province, `id="report-indicators"`},
 		{"movement", "/movements/" + seed.MovementLS1258ID, province, `id="registrations"`},
+		{"history", "/history", province, `class="subject"`},
+		{"history-search", "/history?q=nguyen+van", province, `Nguyễn Văn`},
+		{"subject-eligibility", fmt.Sprintf("/history/subjects/%d?award=BK_TINH&year=2024", subject), province, `id="elig-result"`},
 	} {
 		b.Run(pg.name, func(b *testing.B) {
 			get := func() *httptest.ResponseRecorder {

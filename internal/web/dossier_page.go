@@ -30,6 +30,8 @@ type dossierData struct {
 	Form      actForm
 	// Decisions are the dossier's decisions, oldest first.
 	Decisions []domain.Decision
+	// Elig is the nominees' eligibility; nil when the check failed.
+	Elig *eligibilityView
 	procedureData
 }
 
@@ -112,6 +114,9 @@ type actForm struct {
 	Have         []string
 	// DocKind is the kind chosen on the upload form.
 	DocKind string
+	// Nominee, Criterion, Met and OverrideReason are what was typed into the
+	// eligibility override form.
+	Nominee, Criterion, Met, OverrideReason string
 }
 
 func (s *Server) dossierDetail(c *gin.Context) {
@@ -171,6 +176,7 @@ func (s *Server) showDossier(c *gin.Context, id string, p *page, form actForm, s
 	}
 	d.Stops = routeStops(n)
 	d.Decisions = decisionsOf(n)
+	d.Elig = s.dossierEligibility(c, n)
 	if err := s.loadProcedure(c, d, awards); err != nil {
 		s.fail(c, err)
 		return

@@ -117,6 +117,8 @@ type formData struct {
 	Rows      []app.NomineeInput
 	// CanSubmit offers "save and submit" on the edit form.
 	CanSubmit bool
+	// Import is the nominee import form's state: a refused file's bad rows.
+	Import *importView
 }
 
 // RowURL is where htmx fetches an empty nominee row with the form's kinds.
@@ -206,12 +208,26 @@ func parseNominees(c *gin.Context) (rows []app.NomineeInput, ok bool) {
 	jobs := c.PostFormArray("nominee_job")
 	orgs := c.PostFormArray("nominee_org")
 	achs := c.PostFormArray("nominee_achievements")
+	subjects := c.PostFormArray("nominee_subject")
 	n := len(kinds)
 	if len(names) != n || len(jobs) != n || len(orgs) != n || len(achs) != n || n > app.MaxNominees+20 {
 		return nil, false
 	}
+	// The subject a row names (set by a nominee list import) rides along as a
+	// hidden field, so that saving the form keeps the link to the award history.
+	// Forms without it (older pages still open) leave every row unlinked.
+	if len(subjects) != n && len(subjects) != 0 {
+		return nil, false
+	}
 	for i := range kinds {
 		r := app.NomineeInput{Kind: kinds[i], Name: names[i], JobTitle: jobs[i], Organisation: orgs[i], Achievements: achs[i]}
+		if len(subjects) == n && subjects[i] != "" {
+			id, err := strconv.ParseInt(subjects[i], 10, 64)
+			if err != nil {
+				return nil, false
+			}
+			r.SubjectID = &id
+		}
 		if strings.TrimSpace(r.Name+r.JobTitle+r.Organisation+r.Achievements) == "" {
 			continue
 		}
@@ -243,6 +259,9 @@ func (s *Server) createDossier(c *gin.Context) {
 	if wantsRow(c) {
 		d.Rows = append(d.Rows, app.NomineeInput{Kind: string(domain.NomineeIndividual)})
 		s.render(c, http.StatusOK, "dossier_form", p)
+		return
+	}
+	if s.createFromFile(c, d, p) {
 		return
 	}
 	n, err := s.cfg.App.CreateNomination(ctx(c), userID(c), app.CreateNominationInput{
@@ -292,10 +311,7 @@ func (s *Server) editDossier(c *gin.Context) {
 		return
 	}
 	d.Title = n.Title
-	for _, nm := range n.Nominees {
-		d.Rows = append(d.Rows, app.NomineeInput{Kind: string(nm.Kind), Name: nm.Name, JobTitle: nm.JobTitle,
-			Organisation: nm.Organisation, Achievements: nm.Achievements})
-	}
+	d.Rows = nomineeInputs(n)
 	s.render(c, http.StatusOK, "dossier_form", s.page(c, "dossiers", d))
 }
 

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 
@@ -84,6 +85,8 @@ type page struct {
 	Fields map[string]string
 	Data   any
 
+	flashCount *int
+
 	s   *Server
 	ctx context.Context
 	url *url.URL
@@ -100,8 +103,20 @@ func (s *Server) page(c *gin.Context, nav string, data any) *page {
 	}
 	if ok := c.Query("ok"); ok != "" && hasMessage("flash."+ok) {
 		p.Flash = "flash." + ok
+		if n, err := strconv.Atoi(c.Query("n")); err == nil && strings.Contains(p.T(p.Flash), "%d") {
+			p.flashCount = &n
+		}
 	}
 	return p
+}
+
+// FlashText is the flash message. A message that counts ("%d nominees imported")
+// takes the redirect's ?n=; any other ignores it.
+func (p *page) FlashText() string {
+	if p.flashCount != nil {
+		return p.T(p.Flash, *p.flashCount)
+	}
+	return p.T(p.Flash)
 }
 
 // T returns the message of key in the page's language, formatted with args.

@@ -66,8 +66,12 @@
 // and per-nominee outcomes; attachments (multipart upload under the API's body
 // limit, download through the API) with the checklist of required documents.
 //
-// Pages of features that have not landed (the admin area and spreadsheet import)
-// are left out, not faked.
+// Spreadsheets (imports.go, history.go): a dossier's nominee list and a unit's
+// award history are imported from XLSX or CSV through the API's use cases, all or
+// nothing, a refused file coming back as a table of its bad rows; the blank
+// templates and the exports are the API's downloads, opened with the session.
+//
+// Pages of features that have not landed (the admin area) are left out, not faked.
 package web
 
 import (
@@ -246,6 +250,13 @@ func (s *Server) routes(g *gin.RouterGroup) {
 	a.GET("/notifications", s.notifications)
 	a.POST("/notifications/read", s.markRead)
 	a.GET("/fragments/nominee-row", s.nomineeRow)
+	a.POST("/dossiers/:id/nominees/import", s.importNominees)
+	a.POST("/dossiers/:id/eligibility", s.overrideEligibility)
+	a.GET("/history", s.historyList)
+	a.GET("/history/subjects/:id", s.subjectPage)
+	a.POST("/history/subjects/:id/record", s.recordEntry)
+	a.GET("/history/import", s.historyImportForm)
+	a.POST("/history/import", s.importHistory)
 	// Notifications link dossiers as /nominations/<id>.
 	a.GET("/nominations/:id", func(c *gin.Context) { c.Redirect(http.StatusSeeOther, "/dossiers/"+c.Param("id")) })
 }
@@ -258,6 +269,7 @@ var navItems = []struct{ Key, Path string }{
 	{"decisions", "/decisions"},
 	{"movements", "/movements"},
 	{"reviews", "/reviews"},
+	{"history", "/history"},
 	{"units", "/units"},
 	{"calendar", "/calendar"},
 	{"notifications", "/notifications"},

@@ -1,0 +1,119 @@
+package web
+
+import (
+	"log/slog"
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/tdkt/tdkt/internal/app"
+	"github.com/tdkt/tdkt/internal/domain"
+)
+
+// The eligibility of a dossier's nominees on the dossier page: each nominee's
+// check against the award's criteria with the engine's explanations, the flags
+// (already awarded, in flight elsewhere, on hold) and, for an appraiser of a level
+// on the route, the form that overrides a criterion with a written reason
+// (app.Service.OverrideEligibility, as the API's override).
+
+// eligibilityView is the dossier page's eligibility section.
+type eligibilityView struct {
+	app.NominationEligibility
+	// CanOverride shows the override form: the user appraises at a level of the
+	// dossier's route and the dossier is still in its procedure.
+	CanOverride bool
+}
+
+// Of returns the eligibility of one nominee, or nil.
+func (v *eligibilityView) Of(nomineeID int64) *app.NomineeEligibility {
+	if v == nil {
+		return nil
+	}
+	for i := range v.Nominees {
+		if v.Nominees[i].NomineeID == nomineeID {
+			return &v.Nominees[i]
+		}
+	}
+	return nil
+}
+
+// Checked lists the nominees with a checklist (those naming a subject), for the
+// override form.
+func (v *eligibilityView) Checked() []app.NomineeEligibility {
+	var out []app.NomineeEligibility
+	for _, ne := range v.Nominees {
+		if ne.Result != nil {
+			out = append(out, ne)
+		}
+	}
+	return out
+}
+
+// dossierEligibility checks a dossier the user has read. A failure of the check
+// is logged and leaves the page without the section: the dossier must stay
+// readable, as the API's dossier read does.
+func (s *Server) dossierEligibility(c *gin.Context, n domain.Nomination) *eligibilityView {
+	e, err := s.cfg.App.NominationEligibilityOf(ctx(c), n)
+	if err != nil {
+		s.cfg.Log.Error("eligibility of dossier", slog.String("nomination", n.ID), slog.Any("err", err))
+		return nil
+	}
+	v := &eligibilityView{NominationEligibility: e}
+	if !n.Status.Terminal() {
+		for _, stop := range n.Route {
+			v.CanOverride = v.CanOverride || s.cfg.App.Can(userID(c), stop.UnitID, "nomination", "appraise")
+		}
+	}
+	return v
+}
+
+// overrideEligibility records an appraiser's decision on one criterion of one
+// nominee, with the reason, and goes back to the dossier's eligibility section.
+func (s *Server) overrideEligibility(c *gin.Context) {
+	id := c.Param("id")
+	form := actForm{Action: "override", OverrideReason: c.PostForm("reason"), Nominee: c.PostForm("nominee_id"),
+		Criterion: c.PostForm("criterion"), Met: c.PostForm("met")}
+	in := app.OverrideInput{Criterion: form.Criterion, Reason: form.OverrideReason}
+	in.NomineeID, _ = strconv.ParseInt(form.Nominee, 10, 64)
+	switch form.Met {
+	case "1":
+		in.Met = new(bool)
+		*in.Met = true
+	case "0":
+		in.Met = new(bool)
+	}
+	if _, err := s.cfg.App.OverrideEligibility(ctx(c), userID(c), id, in); err != nil {
+		p := s.page(c, "dossiers", nil)
+		status, ok := p.formError(err)
+		if !ok {
+			s.fail(c, err)
+			return
+		}
+		// The page has other forms with a "reason": name this form's fields apart.
+		fields := make(map[string]string, len(p.Fields))
+		for k, v := range p.Fields {
+			fields["override_"+k] = v
+		}
+		p.Fields = fields
+		s.showDossier(c, id, p, form, status)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/dossiers/"+id+"?ok=override#eligibility")
+}
+
+// maxWarnings is how many warnings of one nominee the dossier page lists; a name
+// proposed in many other dossiers would otherwise fill the page with the same
+// line.
+const maxWarnings = 5
+
+// FirstWarnings returns the warnings the page lists.
+func (p *page) FirstWarnings(ws []string) []string {
+	if len(ws) > maxWarnings {
+		return ws[:maxWarnings]
+	}
+	return ws
+}
+
+// MoreWarnings counts the warnings the page does not list.
+func (p *page) MoreWarnings(ws []string) int { return max(len(ws)-maxWarnings, 0) }

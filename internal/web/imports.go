@@ -1,0 +1,253 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"regexp"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/tdkt/tdkt/internal/app"
+	"github.com/tdkt/tdkt/internal/domain"
+	"github.com/tdkt/tdkt/internal/history"
+	"github.com/tdkt/tdkt/internal/importer"
+)
+
+// Spreadsheet import (nhập từ Excel) on the pages: the nominee list of a dossier
+// and the award history of a unit. Files go through the same app.Service use cases
+// as the API's imports (ImportNominees, ImportHistory), all or nothing; a refused
+// file comes back as a table of its bad rows, in the reader's language. The blank
+// templates and the exports are the API's downloads, which the session cookie
+// opens: one implementation of the file formats.
+
+// rowErrorView is one bad row of a refused file as the pages show it.
+type rowErrorView struct {
+	Sheet   string
+	Row     int
+	Column  string
+	Message string
+}
+
+// importView is the import form's state on a page: the file's bad rows, if any.
+type importView struct {
+	FileName string
+	Rows     []rowErrorView
+}
+
+// rowReasons translates the importer's and the history's row reasons (English,
+// stable, as the API answers them) into message keys; the captured parts (a value,
+// a number, a code) are the message's arguments. A reason not listed is shown as
+// "invalid value" and never as raw text.
+var rowReasons = []struct {
+	re  *regexp.Regexp
+	key string
+}{
+	{regexp.MustCompile(`^required$`), "rowerr.required"},
+	{regexp.MustCompile(`^required: the authority rules do not settle which level decided (\S+) for this unit on (\S+)$`), "rowerr.level_unknown"},
+	{regexp.MustCompile(`^at most (\d+) characters$`), "rowerr.too_long"},
+	{regexp.MustCompile(`^must be a year between 1945 and (\d+)$`), "rowerr.year_range"},
+	{regexp.MustCompile(`^"(.*)" is not a year$`), "rowerr.not_year"},
+	{regexp.MustCompile(`^"(.*)" is not a date \(dd/mm/yyyy\)$`), "rowerr.not_date"},
+	{regexp.MustCompile(`^date "(.*)" is out of range$`), "rowerr.date_range"},
+	{regexp.MustCompile(`^duplicates row (\d+)$`), "rowerr.duplicate"},
+	{regexp.MustCompile(`^"(.*)" is not a subject kind`), "rowerr.subject_kind"},
+	{regexp.MustCompile(`^"(.*)" is not a task rating`), "rowerr.rating"},
+	{regexp.MustCompile(`^"(.*)" is not an award kind`), "rowerr.award_kind"},
+	{regexp.MustCompile(`^"(.*)" is not a level`), "rowerr.level"},
+	{regexp.MustCompile(`^"(.*)" is not a scope`), "rowerr.scope"},
+	{regexp.MustCompile(`^"(.*)" is not a hold kind`), "rowerr.hold_kind"},
+	{regexp.MustCompile(`^ends before it starts$`), "rowerr.ends_before"},
+	{regexp.MustCompile(`^column appears twice$`), "rowerr.column_twice"},
+	{regexp.MustCompile(`^missing required columns: (.*)$`), "rowerr.missing_columns"},
+	{regexp.MustCompile(`^too many rows for one file`), "rowerr.too_many_rows"},
+	{regexp.MustCompile(`^not UTF-8 text`), "rowerr.not_utf8"},
+	{regexp.MustCompile(`^cell too long \(over (\d+) bytes\)$`), "rowerr.cell_too_long"},
+	{regexp.MustCompile(`^no header row with the columns (.*) in the first (\d+) rows$`), "rowerr.no_header"},
+	{regexp.MustCompile(`^a unit without a subject code names nobody$`), "rowerr.unit_without_code"},
+	{regexp.MustCompile(`^the list has no nominee$`), "rowerr.no_nominee"},
+	{regexp.MustCompile(`^the workbook has none of the sheets (.*)$`), "rowerr.no_sheets"},
+	{regexp.MustCompile(`^a CSV file holds one sheet`), "rowerr.csv_sheet"},
+	{regexp.MustCompile(`^subject (\S+) is (.*); its kind cannot change$`), "rowerr.kind_change"},
+	{regexp.MustCompile(`^no subject "(.*)" in unit (\S+)`), "rowerr.no_subject"},
+	{regexp.MustCompile(`^"(.*)" is not in the award catalogue$`), "rowerr.no_award"},
+	{regexp.MustCompile(`^(\S+) is not given to a subject of kind (.*)$`), "rowerr.award_not_for_kind"},
+	{regexp.MustCompile(`^not allowed for this award$`), "rowerr.kind_not_allowed"},
+	{regexp.MustCompile(`^subject (\S+) is of kind (\S+), the nominee (\S+)$`), "rowerr.subject_other_kind"},
+	{regexp.MustCompile(`^no such subject$`), "rowerr.no_such_subject"},
+	{regexp.MustCompile(`^the same subject as nominees\[\d+\]$`), "rowerr.same_subject"},
+	{regexp.MustCompile(`^(\d+) rows: at most (\d+) per batch$`), "rowerr.batch_too_big"},
+}
+
+// rowMessage returns a row error's reason in the page's language.
+func (p *page) rowMessage(e history.RowError) string {
+	for _, r := range rowReasons {
+		if m := r.re.FindStringSubmatch(e.Reason); m != nil {
+			args := make([]any, len(m)-1)
+			for i, v := range m[1:] {
+				args[i] = v
+			}
+			return p.T(r.key, args...)
+		}
+	}
+	if e.Row == 0 && e.Column == "" && e.Field == "" {
+		return p.T("rowerr.unreadable")
+	}
+	return p.T("rowerr.invalid")
+}
+
+// rowErrors returns the bad rows of a refused import in the page's language, or
+// nil when err is not about the rows of a file.
+func (p *page) rowErrors(err error) []rowErrorView {
+	var rows history.RowErrors
+	if domain.KindOf(err) != domain.KindInvalid || !errors.As(err, &rows) {
+		return nil
+	}
+	out := make([]rowErrorView, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, rowErrorView{Sheet: r.Sheet, Row: r.Row, Column: r.Column, Message: p.rowMessage(r)})
+	}
+	return out
+}
+
+// errNoFile is the form error of an import sent without a file.
+var errNoFile = domain.Invalid("no file", domain.FieldError{Field: "file", Message: "required"})
+
+// uploadedSheet reads a file part of a multipart form as a spreadsheet: XLSX
+// when it is a zip, CSV otherwise (as the API decides). An upload over the API's
+// body limit gets the "file too large" page and ok is false; a form without a
+// file, or an empty one, is errNoFile.
+func (s *Server) uploadedSheet(c *gin.Context, field string) (data []byte, format importer.Format, name string, ok bool, err error) {
+	fh, err := c.FormFile(field)
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			s.renderError(c, http.StatusRequestEntityTooLarge, "error.toolarge.title", "error.toolarge")
+			return nil, "", "", false, nil
+		}
+		return nil, "", "", true, errNoFile
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return nil, "", fh.Filename, true, fmt.Errorf("web: open uploaded file: %w", err)
+	}
+	defer f.Close()
+	data, err = io.ReadAll(f)
+	if err != nil {
+		return nil, "", fh.Filename, true, fmt.Errorf("web: read uploaded file: %w", err)
+	}
+	if len(data) == 0 {
+		return nil, "", fh.Filename, true, errNoFile
+	}
+	return data, importer.DetectFormat(data), fh.Filename, true, nil
+}
+
+// importNominees replaces the nominees of a dossier still with its unit by the
+// list of an uploaded XLSX or CSV file (app.Service.ImportNominees: the API's
+// checks), all or nothing. A refused file shows the edit form again, unchanged,
+// with a table of its bad rows; an accepted one goes to the dossier with the
+// number of nominees imported.
+func (s *Server) importNominees(c *gin.Context) {
+	n, ok := s.editable(c)
+	if !ok {
+		return
+	}
+	data, format, name, ok, err := s.uploadedSheet(c, "file")
+	if !ok {
+		return
+	}
+	if err == nil {
+		var saved domain.Nomination
+		saved, err = s.cfg.App.ImportNominees(ctx(c), userID(c), n.ID, data, format)
+		if err == nil {
+			c.Redirect(http.StatusSeeOther, "/dossiers/"+n.ID+"?ok=nominees_imported&n="+strconv.Itoa(len(saved.Nominees))+"#nominees-h")
+			return
+		}
+	}
+	d, ferr := s.formOptions(c, &n)
+	if ferr != nil {
+		s.fail(c, ferr)
+		return
+	}
+	d.Title = n.Title
+	d.Rows = nomineeInputs(n)
+	p := s.page(c, "dossiers", d)
+	d.Import = &importView{FileName: name}
+	if d.Import.Rows = p.rowErrors(err); d.Import.Rows != nil {
+		p.Error = "import.refused"
+		s.render(c, http.StatusUnprocessableEntity, "dossier_form", p)
+		return
+	}
+	status, ok := p.formError(err)
+	if !ok {
+		s.fail(c, err)
+		return
+	}
+	if p.Fields["file"] != "" {
+		p.Fields = map[string]string{"import_file": p.Fields["file"]}
+	}
+	s.render(c, status, "dossier_form", p)
+}
+
+// nomineeInputs returns a dossier's nominees as the edit form's rows, with the
+// subjects they name.
+func nomineeInputs(n domain.Nomination) []app.NomineeInput {
+	rows := make([]app.NomineeInput, 0, len(n.Nominees))
+	for _, nm := range n.Nominees {
+		rows = append(rows, app.NomineeInput{Kind: string(nm.Kind), Name: nm.Name, JobTitle: nm.JobTitle,
+			Organisation: nm.Organisation, Achievements: nm.Achievements, SubjectID: nm.SubjectID})
+	}
+	return rows
+}
+
+// rowErrorsView is the data of the "row-errors" partial.
+type rowErrorsView struct {
+	P *page
+	*importView
+}
+
+// RowErrors builds the data of the "row-errors" partial.
+func (p *page) RowErrors(v *importView) rowErrorsView { return rowErrorsView{P: p, importView: v} }
+
+// createFromFile creates the dossier of the create form with the nominee list of
+// the file attached to it (app.Service.CreateNominationFromFile), all or nothing:
+// a refused file shows the form again with its bad rows, and no dossier exists.
+// It reports whether the request was answered; false when no file was attached,
+// for the rows typed into the form.
+func (s *Server) createFromFile(c *gin.Context, d *formData, p *page) bool {
+	data, format, name, ok, err := s.uploadedSheet(c, "nominee_file")
+	if !ok {
+		return true
+	}
+	if errors.Is(err, errNoFile) {
+		return false
+	}
+	if err != nil {
+		s.fail(c, err)
+		return true
+	}
+	n, err := s.cfg.App.CreateNominationFromFile(ctx(c), userID(c), app.CreateNominationInput{UnitID: d.UnitID,
+		AwardCode: d.AwardCode, Year: d.Year, Title: d.Title}, data, format)
+	if err == nil {
+		c.Redirect(http.StatusSeeOther, "/dossiers/"+n.ID+"?ok=created_from_file&n="+strconv.Itoa(len(n.Nominees)))
+		return true
+	}
+	if len(d.Rows) == 0 {
+		d.Rows = []app.NomineeInput{{Kind: string(domain.NomineeIndividual)}}
+	}
+	d.Import = &importView{FileName: name}
+	if d.Import.Rows = p.rowErrors(err); d.Import.Rows != nil {
+		p.Error = "import.refused"
+		s.render(c, http.StatusUnprocessableEntity, "dossier_form", p)
+		return true
+	}
+	status, ok := p.formError(err)
+	if !ok {
+		s.fail(c, err)
+		return true
+	}
+	s.render(c, status, "dossier_form", p)
+	return true
+}
