@@ -66,7 +66,9 @@
 // and per-nominee outcomes; attachments (multipart upload under the API's body
 // limit, download through the API) with the checklist of required documents.
 //
-// Pages of features that have not landed (the admin area and spreadsheet import)
+// The admin area (admin.go) manages the units, users and role assignments of the
+// administrator's subtree; its menu entry is shown only to holders of the admin
+// role (navShown). Pages of features that have not landed (spreadsheet import)
 // are left out, not faked.
 package web
 
@@ -230,6 +232,7 @@ func (s *Server) routes(g *gin.RouterGroup) {
 	a.GET("/notifications", s.notifications)
 	a.POST("/notifications/read", s.markRead)
 	a.GET("/fragments/nominee-row", s.nomineeRow)
+	s.adminRoutes(a)
 	// Notifications link dossiers as /nominations/<id>.
 	a.GET("/nominations/:id", func(c *gin.Context) { c.Redirect(http.StatusSeeOther, "/dossiers/"+c.Param("id")) })
 }
@@ -244,6 +247,7 @@ var navItems = []struct{ Key, Path string }{
 	{"units", "/units"},
 	{"calendar", "/calendar"},
 	{"notifications", "/notifications"},
+	{"admin", "/admin"}, // only for holders of the admin role: see navShown
 }
 
 // secureHeaders sets the security headers of every page.
