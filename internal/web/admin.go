@@ -413,6 +413,9 @@ func (s *Server) renderUserPage(c *gin.Context, status int, p *page, form map[st
 	if _, ok := form["full_name"]; !ok {
 		form["full_name"], form["unit_id"] = u.FullName, u.UnitID
 	}
+	if _, ok := form["grant_unit_id"]; !ok {
+		form["grant_unit_id"] = u.UnitID // a role is most often held where one works
+	}
 	p.Data = adminUserData{U: u, Units: unitOptions(units), Roles: roles, Self: u.ID == userID(c), Form: form}
 	s.render(c, status, "admin_user", p)
 }
