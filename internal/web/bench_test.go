@@ -128,7 +128,7 @@ func BenchmarkPages(b *testing.B) {
 		}
 		return &http.Cookie{Name: httpapi.SessionCookie, Value: sess.Token}
 	}
-	district, province := login("huyen.appraiser"), login("tinh.appraiser")
+	district, province, admin := login("huyen.appraiser"), login("tinh.appraiser"), login("tinh.admin")
 	for _, pg := range []struct {
 		name, path string
 		who        *http.Cookie
@@ -142,6 +142,7 @@ func BenchmarkPages(b *testing.B) {
 		{"decisions", "/decisions", province, `/QĐ-UBND`},
 		{"units", "/units", province, `UBND xã Bảo Lâm`},
 		{"calendar", "/calendar", province, `id="holidays"`},
+		{"admin-users", "/admin/users", admin, `id="admin-users"`},
 	} {
 		b.Run(pg.name, func(b *testing.B) {
 			get := func() *httptest.ResponseRecorder {

@@ -24,7 +24,8 @@ func TestBrowserAdminCreatesAUserAndGrantsARole(t *testing.T) {
 
 	tb.open("/admin/users?unit=LS-09-003")
 	tb.expectText("#admin-users", "xa.clerk")
-	tb.do(chromedp.SendKeys(chromedp.ID("n-username"), "xa.clerk2"),
+	tb.do(chromedp.Click(chromedp.CSS("#user-create-box summary"), chromedp.NodeVisible),
+		chromedp.SendKeys(chromedp.ID("n-username"), "xa.clerk2"),
 		chromedp.SendKeys(chromedp.ID("n-full_name"), "Lý Thị Hồng"),
 		chromedp.SetValue(chromedp.ID("n-unit"), "LS-09-003"),
 		chromedp.SendKeys(chromedp.ID("n-password"), "mat-khau-xa-clerk2"))
