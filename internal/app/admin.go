@@ -75,9 +75,13 @@ type AdminUnit struct {
 // AdminUnits returns the units in force that the user may manage, parents first
 // and each followed by its subtree. KindForbidden for a user who manages none.
 func (s *Service) AdminUnits(ctx context.Context, userID int64) ([]AdminUnit, error) {
-	managed := s.Authz.VisibleUnits(userID, authz.ObjectUnit, authz.ActionManage)
-	if len(managed) == 0 {
+	visible := s.Authz.VisibleUnits(userID, authz.ObjectUnit, authz.ActionManage)
+	if len(visible) == 0 {
 		return nil, domain.Errorf(domain.KindForbidden, "you do not administer any unit")
+	}
+	managed := make(map[string]bool, len(visible))
+	for _, id := range visible {
+		managed[id] = true
 	}
 	all, err := s.Store.Units(ctx, s.now())
 	if err != nil {
@@ -86,19 +90,19 @@ func (s *Service) AdminUnits(ctx context.Context, userID int64) ([]AdminUnit, er
 	children := map[string][]domain.Unit{}
 	var roots []domain.Unit
 	for _, u := range all {
-		if !slices.Contains(managed, u.ID) {
+		if !managed[u.ID] {
 			continue
 		}
-		if slices.Contains(managed, u.ParentID) {
+		if managed[u.ParentID] {
 			children[u.ParentID] = append(children[u.ParentID], u)
 		} else {
 			roots = append(roots, u)
 		}
 	}
-	out := make([]AdminUnit, 0, len(managed))
+	out := make([]AdminUnit, 0, len(visible))
 	var walk func(u domain.Unit, depth int)
 	walk = func(u domain.Unit, depth int) {
-		out = append(out, AdminUnit{Unit: u, Depth: depth, CanEnd: u.ParentID != "" && slices.Contains(managed, u.ParentID)})
+		out = append(out, AdminUnit{Unit: u, Depth: depth, CanEnd: managed[u.ParentID]})
 		for _, c := range children[u.ID] {
 			walk(c, depth+1)
 		}
@@ -227,7 +231,8 @@ func (s *Service) UpdateUnit(ctx context.Context, userID int64, id string, in Up
 // the day before), as the 2025 reform dissolved the districts. Ending a unit is a
 // change of its parent's structure: the user needs "unit manage" on the parent, so
 // nobody ends the top of their own subtree. KindConflict while a unit below stays
-// in force after that date or when the unit has already ended.
+// in force after that date or active users still work there, or when the unit
+// has already ended.
 func (s *Service) EndUnit(ctx context.Context, userID int64, id, validTo string) (domain.Unit, error) {
 	u, err := s.Store.Unit(ctx, id)
 	if err != nil {

@@ -99,8 +99,15 @@ func TestProvincialAdminCreatesCommuneAndClerkWhoCreatesADossierAtOnce(t *testin
 	b.loginAs("xa99.clerk", "mat-khau-moi-2026")
 	b.must(http.StatusOK, "xa99.clerk", "GET", "/api/v1/nominations/"+idOf(t, n.body), nil)
 
-	// Ending a unit: not while a unit below is in force; the empty commune may end.
+	// Ending a unit: not while a unit below is in force, nor while active users
+	// work there (nobody could manage them after); the commune may end once its
+	// only user is deactivated.
 	b.must(http.StatusConflict, "tinh.admin", "POST", "/api/v1/admin/units/"+seed.DemoDistrict+"/end", map[string]any{"valid_to": "2025-07-01"})
+	c := b.must(http.StatusConflict, "tinh.admin", "POST", "/api/v1/admin/units/LS-09-099/end", map[string]any{"valid_to": "2025-07-01"})
+	if !strings.Contains(fmt.Sprint(c.body["detail"]), "1 active users work in this unit") {
+		t.Fatalf("refusal does not say why: %s", c.raw)
+	}
+	b.must(http.StatusOK, "tinh.admin", "POST", "/api/v1/admin/users/"+id+"/deactivate", nil)
 	e := b.must(http.StatusOK, "tinh.admin", "POST", "/api/v1/admin/units/LS-09-099/end", map[string]any{"valid_to": "2025-07-01"})
 	if e.body["valid_to"] == nil {
 		t.Fatalf("ended unit has no end: %s", e.raw)
@@ -111,7 +118,7 @@ func TestProvincialAdminCreatesCommuneAndClerkWhoCreatesADossierAtOnce(t *testin
 		t.Fatalf("the ended unit is not kept with its end date: %d %v", kept, err)
 	}
 
-	want := []string{"admin.unit.create", "admin.user.create", "admin.role.grant", "admin.unit.end"}
+	want := []string{"admin.unit.create", "admin.user.create", "admin.role.grant", "admin.user.deactivate", "admin.unit.end"}
 	if got := b.adminEvents(); !slices.Equal(got, want) {
 		t.Fatalf("audit events %v, want %v", got, want)
 	}

@@ -149,7 +149,8 @@ func (s *Store) UpdateUnit(ctx context.Context, id, name, kind, subkind string, 
 
 // EndUnit ends a unit: it is in force until validTo (exclusive) and never deleted,
 // so dossiers and history that refer to it keep their meaning. KindConflict when
-// the unit has already ended or a unit below it stays in force after validTo;
+// the unit has already ended, a unit below it stays in force after validTo, or
+// active users still work there (once it ends, nobody could manage them);
 // KindInvalid when validTo is not after the unit's start.
 func (s *Store) EndUnit(ctx context.Context, id string, validTo time.Time, ch AdminChange) error {
 	const op = "store.EndUnit"
@@ -174,6 +175,13 @@ func (s *Store) EndUnit(ctx context.Context, id string, validTo time.Time, ch Ad
 		}
 		if err != pgx.ErrNoRows {
 			return err
+		}
+		var working int
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM users WHERE unit_id = $1 AND active`, id).Scan(&working); err != nil {
+			return err
+		}
+		if working > 0 {
+			return domain.Errorf(domain.KindConflict, "%d active users work in this unit: move them to another unit or deactivate them first", working)
 		}
 		if _, err := tx.Exec(ctx, `UPDATE units SET valid_to = $2 WHERE id = $1`, id, validTo); err != nil {
 			return err

@@ -109,12 +109,14 @@ var adminFieldMessages = []struct{ prefix, key string }{
 	{"must be between", "admin.field.password"},
 }
 
-// adminConflicts maps the conflicts the administration reports to message keys.
+// adminConflicts maps the conflicts the administration reports to message keys,
+// by prefix (or, but for the generic "unit ", by a part of the message).
 var adminConflicts = []struct{ prefix, key string }{
 	{"the user already holds", "admin.err.role_held"},
 	{"you cannot remove your own last admin", "admin.err.last_admin"},
 	{"the unit already ended", "admin.err.ended"},
 	{"unit ", "admin.err.children"},
+	{"active users work in this unit", "admin.err.users_left"},
 	{"a unit with this code", "admin.err.code_taken"},
 	{"this username is taken", "admin.err.username_taken"},
 }
@@ -150,7 +152,7 @@ func (p *page) adminFormError(err error, rename map[string]string) (int, bool) {
 	}
 	if de.Kind == domain.KindConflict {
 		for _, m := range adminConflicts {
-			if strings.HasPrefix(de.Message, m.prefix) {
+			if strings.HasPrefix(de.Message, m.prefix) || strings.Contains(de.Message, m.prefix) && m.prefix != "unit " {
 				p.Error = m.key
 				break
 			}

@@ -32,7 +32,8 @@ var adminUserURLRe = regexp.MustCompile(`/admin/users/(\d+)`)
 // created there (a taken username is refused), given the clerk role (shown in
 // Vietnamese), and creates a dossier at once; then the user is edited, the
 // password reset, the account deactivated (the open session is refused) and
-// reactivated, the role revoked and the commune ended.
+// reactivated, the role revoked and the commune ended (refused while the user
+// is active there).
 func TestAdminAreaCreatesAUnitAUserAndGrantsARoleThroughTheForms(t *testing.T) {
 	b := setup(t)
 	admin := b.login("tinh.admin")
@@ -106,6 +107,9 @@ func TestAdminAreaCreatesAUnitAUserAndGrantsARoleThroughTheForms(t *testing.T) {
 	admin.get("/admin/users?unit=LS-09-099&q=M%E1%BB%9Bi").must(t, http.StatusOK).has(t, "xa99.clerk", "1 người dùng")
 	admin.get("/admin/users?q=khong-ai-ten-the-nay").must(t, http.StatusOK).has(t, "Không có người dùng nào phù hợp.")
 
+	admin.post("/admin/units/LS-09-099/end", url.Values{"valid_to": {"2025-07-01"}}).
+		must(t, http.StatusConflict).has(t, "Còn người dùng đang hoạt động thuộc đơn vị này")
+	admin.post(userPage+"/deactivate", url.Values{}).must(t, http.StatusOK)
 	admin.post("/admin/units/LS-09-099/end", url.Values{"valid_to": {"2025-01-01"}}).
 		must(t, http.StatusUnprocessableEntity).has(t, "Ngày thôi hoạt động phải sau ngày bắt đầu hoạt động.")
 	admin.post("/admin/units/LS-09-099/end", url.Values{"valid_to": {"2025-07-01"}}).must(t, http.StatusOK).
@@ -116,9 +120,9 @@ func TestAdminAreaCreatesAUnitAUserAndGrantsARoleThroughTheForms(t *testing.T) {
 		t.Fatal(err)
 	}
 	// unit create and update, user create, grant, user update, deactivate,
-	// activate, password, revoke, unit end.
-	if events != 10 {
-		t.Fatalf("%d administrative audit events, want 10", events)
+	// activate, password, revoke, deactivate, unit end.
+	if events != 11 {
+		t.Fatalf("%d administrative audit events, want 11", events)
 	}
 
 	admin.lang = "en"
