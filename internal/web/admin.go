@@ -153,7 +153,7 @@ func (p *page) adminFormError(err error, rename map[string]string) (int, bool) {
 	if de.Kind == domain.KindConflict {
 		for _, m := range adminConflicts {
 			if strings.HasPrefix(de.Message, m.prefix) || strings.Contains(de.Message, m.prefix) && m.prefix != "unit " {
-				p.Error = m.key
+				p.Error, p.Detail = m.key, "" // the key says it in both languages
 				break
 			}
 		}
