@@ -213,6 +213,11 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, pool *pgxpo
 	}()
 	svc := &app.Service{Store: store.New(pool), Authz: enf, Temporal: tc, TaskQueue: cfg.TaskQueue, SessionTTL: cfg.SessionTTL,
 		Passwords: &password.Hasher{Cost: cfg.BcryptCost}}
+	svc.ReloadAuthz = func(ctx context.Context) {
+		if err := enf.Reload(ctx, pool, time.Now()); err != nil {
+			log.Error("authorization reload after an administrative change failed", "err", err)
+		}
+	}
 	api := &httpapi.Server{App: svc, Log: log, MaxBodyBytes: cfg.MaxBodyBytes, SecureCookies: cfg.SecureCookies,
 		RequireIfMatch: cfg.RequireIfMatch, TrustedProxies: splitList(cfg.TrustedProxies)}
 	ui, err := web.New(web.Config{App: svc, Log: log, SecureCookies: cfg.SecureCookies, Calendar: svc.Store.LoadCalendar})

@@ -36,6 +36,12 @@ type Service struct {
 	// Passwords, when set, replaces on login a stored hash it would not write
 	// (bcrypt, or argon2id with other parameters) with its own.
 	Passwords *password.Hasher
+	// ReloadAuthz, when set, reloads the authorization data (unit tree, role
+	// assignments, active users) in this process; the administration calls it
+	// after each such change so that it applies from the very next request. It
+	// reports its own failures (the change is committed either way, and the
+	// periodic reload catches up).
+	ReloadAuthz func(context.Context)
 }
 
 func (s *Service) now() time.Time {

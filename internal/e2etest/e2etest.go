@@ -165,6 +165,12 @@ func Start(t testing.TB, opts ...Option) *Env {
 	st := store.New(c.apiPool)
 	e := &Env{Pool: c.pool, Store: st, Enforcer: enf, Temporal: c.tc, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Service: &app.Service{Store: st, Authz: enf, Temporal: c.tc, TaskQueue: workflows.TaskQueue, Now: c.now}}
+	// As `tdkt serve` does: an administrative change applies from the next request.
+	e.Service.ReloadAuthz = func(ctx context.Context) {
+		if err := enf.Reload(ctx, c.pool, time.Now()); err != nil {
+			t.Errorf("authorization reload: %v", err)
+		}
+	}
 	api := &httpapi.Server{App: e.Service, Log: e.Log, MaxBodyBytes: 64 << 10}
 	for _, mount := range c.mounts {
 		m, err := mount(e)

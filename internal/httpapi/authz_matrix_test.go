@@ -109,6 +109,8 @@ var (
 	taskRelease      = grant(here, "clerk", "unit_head", "decider")
 	taskAssign       = grant(here, "unit_head", "decider")
 	userManage       = grant(below, "admin")
+	unitManage       = grant(below, "admin")
+	unitEnd          = grant([]string{relChild}, "admin") // "unit manage" on the unit's parent
 	historyRecord    = grant(here, "clerk").and(grant(below, "admin"))
 	movementRead     = grant(aboveAndBelow, allRoles...)
 	movementLaunch   = grant(here, "appraiser", "decider")
@@ -124,6 +126,9 @@ type fixture struct {
 	dossier, task, document       string
 	subject, movement, delegation string
 	clerk                         string // the username of the unit's clerk
+	// spare is the id of a user of the unit whom the admin routes may change
+	// (deactivate) without touching the accounts the other routes use.
+	spare string
 }
 
 // matrixRequest is one request of the matrix.
@@ -297,6 +302,47 @@ func matrixRoutes() map[string]matrixRoute {
 			return matrixRequest{path: "/api/v1/tasks/" + f.task + "/assign", body: map[string]any{"user_id": 1}}
 		}},
 
+		// The administration of units, users and roles: every request that passes
+		// the permission check stops at validation, except deactivate and activate,
+		// which change only the relation's spare user.
+		"GET /api/v1/admin/units":  {allow: anyAdmin, build: p("/api/v1/admin/units")},
+		"GET /api/v1/admin/levels": {allow: anyAdmin, build: p("/api/v1/admin/levels")},
+		"GET /api/v1/admin/roles":  {allow: anyAdmin, build: p("/api/v1/admin/roles")},
+		"GET /api/v1/admin/users":  {allow: anyAdmin, build: p("/api/v1/admin/users")},
+		"POST /api/v1/admin/units": {allow: unitManage, build: func(f fixture) matrixRequest {
+			return matrixRequest{path: "/api/v1/admin/units", body: map[string]any{"parent_id": f.unit, "id": "not a code!",
+				"name": "Đơn vị ma trận", "level": "commune", "kind": "people_committee"}}
+		}},
+		"PATCH /api/v1/admin/units/:id": {allow: unitManage, build: func(f fixture) matrixRequest {
+			return matrixRequest{path: "/api/v1/admin/units/" + f.unit, body: map[string]any{"name": ""}}
+		}},
+		"POST /api/v1/admin/units/:id/end": {allow: unitEnd, build: func(f fixture) matrixRequest {
+			return matrixRequest{path: "/api/v1/admin/units/" + f.unit + "/end", body: map[string]any{"valid_to": "not a date"}}
+		}},
+		"POST /api/v1/admin/users": {allow: userManage, build: func(f fixture) matrixRequest {
+			return matrixRequest{path: "/api/v1/admin/users", body: map[string]any{"unit_id": f.unit, "username": "", "full_name": "Ma Trận",
+				"password": "mat-khau-ma-tran"}}
+		}},
+		"GET /api/v1/admin/users/:id": {allow: userManage, build: func(f fixture) matrixRequest { return matrixRequest{path: "/api/v1/admin/users/" + f.spare} }},
+		"PATCH /api/v1/admin/users/:id": {allow: userManage, build: func(f fixture) matrixRequest {
+			return matrixRequest{path: "/api/v1/admin/users/" + f.spare, body: map[string]any{"full_name": ""}}
+		}},
+		"POST /api/v1/admin/users/:id/deactivate": {allow: userManage, build: func(f fixture) matrixRequest {
+			return matrixRequest{path: "/api/v1/admin/users/" + f.spare + "/deactivate"}
+		}},
+		"POST /api/v1/admin/users/:id/activate": {allow: userManage, build: func(f fixture) matrixRequest {
+			return matrixRequest{path: "/api/v1/admin/users/" + f.spare + "/activate"}
+		}},
+		"POST /api/v1/admin/users/:id/password": {allow: userManage, build: func(f fixture) matrixRequest {
+			return matrixRequest{path: "/api/v1/admin/users/" + f.spare + "/password", body: map[string]any{"password": "short"}}
+		}},
+		"POST /api/v1/admin/users/:id/roles": {allow: userManage, build: func(f fixture) matrixRequest {
+			return matrixRequest{path: "/api/v1/admin/users/" + f.spare + "/roles", body: map[string]any{"role": "no_such_role", "unit_id": f.unit}}
+		}},
+		"DELETE /api/v1/admin/users/:id/roles": {allow: userManage, build: func(f fixture) matrixRequest {
+			return matrixRequest{path: "/api/v1/admin/users/" + f.spare + "/roles?role=clerk&unit_id=" + f.unit}
+		}},
+
 		// Other objects of the relation's unit.
 		"DELETE /api/v1/admin/lockouts/:username": {allow: userManage, build: func(f fixture) matrixRequest { return matrixRequest{path: "/api/v1/admin/lockouts/" + f.clerk} }},
 		"GET /api/v1/subjects/:id":                {allow: everySubtree, build: func(f fixture) matrixRequest { return matrixRequest{path: "/api/v1/subjects/" + f.subject} }},
@@ -432,11 +478,17 @@ func matrixFixtures(b *bundle) map[string]fixture {
 	for _, rel := range matrixRelations {
 		b.addUser("fx."+rel+".clerk", "Văn thư "+rel, "clerk", relationUnit[rel])
 		b.addUser("fx."+rel+".appraiser", "Thẩm định "+rel, "appraiser", relationUnit[rel])
+		b.addUser("fx."+rel+".spare", "Dự phòng "+rel, "auditor", relationUnit[rel])
 	}
 	b.reloadAuthz()
 	out := map[string]fixture{}
 	for _, rel := range matrixRelations {
 		f := fixture{rel: rel, unit: relationUnit[rel], clerk: "fx." + rel + ".clerk"}
+		var spare int64
+		if err := b.pool.QueryRow(ctx, `SELECT id FROM users WHERE username = $1`, "fx."+rel+".spare").Scan(&spare); err != nil {
+			t.Fatal(err)
+		}
+		f.spare = fmt.Sprint(spare)
 		award := "BK_TTG"
 		n := b.must(http.StatusCreated, f.clerk, "POST", "/api/v1/nominations", map[string]any{"unit_id": f.unit, "award_code": award,
 			"year": 2025, "nominees": []map[string]any{{"kind": "individual", "name": "Đối tượng " + rel}}})

@@ -89,6 +89,7 @@ func (s *Server) Handler() http.Handler {
 	s.emailRoutes(auth)
 	s.historyRoutes(auth)
 	s.securityRoutes(auth)
+	s.adminRoutes(auth)
 	for _, m := range s.Mount {
 		m(r)
 	}

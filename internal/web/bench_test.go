@@ -135,7 +135,7 @@ func BenchmarkPages(b *testing.B) {
 		}
 		return &http.Cookie{Name: httpapi.SessionCookie, Value: sess.Token}
 	}
-	district, province := login("huyen.appraiser"), login("tinh.appraiser")
+	district, province, admin := login("huyen.appraiser"), login("tinh.appraiser"), login("tinh.admin")
 	for _, pg := range []struct {
 		name, path string
 		who        *http.Cookie
@@ -154,6 +154,7 @@ func BenchmarkPages(b *testing.B) {
 		{"history", "/history", province, `class="subject"`},
 		{"history-search", "/history?q=nguyen+van", province, `Nguyễn Văn`},
 		{"subject-eligibility", fmt.Sprintf("/history/subjects/%d?award=BK_TINH&year=2024", subject), province, `id="elig-result"`},
+		{"admin-users", "/admin/users", admin, `id="admin-users"`},
 	} {
 		b.Run(pg.name, func(b *testing.B) {
 			get := func() *httptest.ResponseRecorder {

@@ -124,9 +124,12 @@ func (p *page) T(key string, args ...any) string { return translate(p.Lang, key,
 
 // NavItems returns the menu with the current entry marked.
 func (p *page) NavItems() []navItem {
-	out := make([]navItem, len(navItems))
-	for i, n := range navItems {
-		out[i] = navItem{Key: n.Key, Path: n.Path, Label: p.T("nav." + n.Key), Current: n.Key == p.Nav}
+	out := make([]navItem, 0, len(navItems))
+	for _, n := range navItems {
+		if show, ok := navShown[n.Key]; ok && !show(p.User) {
+			continue
+		}
+		out = append(out, navItem{Key: n.Key, Path: n.Path, Label: p.T("nav." + n.Key), Current: n.Key == p.Nav})
 	}
 	return out
 }

@@ -71,7 +71,13 @@
 // nothing, a refused file coming back as a table of its bad rows; the blank
 // templates and the exports are the API's downloads, opened with the session.
 //
-// Pages of features that have not landed (the admin area) are left out, not faked.
+// The admin area (admin.go) manages the units, users and role assignments of the
+// administrator's subtree; its menu entry is shown only to holders of the admin
+// role (navShown).
+//
+// Movements and review campaigns (movements.go, reviews.go, review_reports.go):
+// launching a movement, registering a unit, recurring review schedules, launching
+// a campaign, and each unit's report, filled in, submitted, returned or accepted.
 package web
 
 import (
@@ -257,6 +263,7 @@ func (s *Server) routes(g *gin.RouterGroup) {
 	a.POST("/history/subjects/:id/record", s.recordEntry)
 	a.GET("/history/import", s.historyImportForm)
 	a.POST("/history/import", s.importHistory)
+	s.adminRoutes(a)
 	// Notifications link dossiers as /nominations/<id>.
 	a.GET("/nominations/:id", func(c *gin.Context) { c.Redirect(http.StatusSeeOther, "/dossiers/"+c.Param("id")) })
 }
@@ -273,6 +280,7 @@ var navItems = []struct{ Key, Path string }{
 	{"units", "/units"},
 	{"calendar", "/calendar"},
 	{"notifications", "/notifications"},
+	{"admin", "/admin"}, // only for holders of the admin role: see navShown
 }
 
 // secureHeaders sets the security headers of every page.
