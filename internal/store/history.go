@@ -725,6 +725,10 @@ func RevokeDecisionHistoryTx(ctx context.Context, tx pgx.Tx, nominationID string
 	return nil
 }
 
+// MaxSameNameDossiers is how many other dossiers NominationConflicts names for one
+// nominee name (the newest); when there are more, each message says so.
+const MaxSameNameDossiers = 5
+
 // NominationConflicts flags the nominees of a dossier against the rest of the
 // system: the same subject with the same award for the same year already recorded
 // (already_awarded) or in another open dossier (in_flight); another commendation
@@ -833,26 +837,51 @@ func (s *Store) NominationConflicts(ctx context.Context, n domain.Nomination) (m
 		}
 	}
 	if len(nameList) > 0 {
-		rows, err := s.pool.Query(ctx, `SELECT lower(nm.name), n.id::text, n.status
-			FROM nominations n JOIN nominees nm ON nm.nomination_id = n.id
-			WHERE n.award_code = $1 AND n.year = $2 AND n.id <> $3::uuid AND n.status NOT IN ('rejected', 'withdrawn')
-				AND nm.status NOT IN ('rejected', 'withdrawn') AND lower(nm.name) = ANY($4)
-			ORDER BY n.created_at`, n.AwardCode, n.Year, n.ID, nameList)
+		// The newest few dossiers per name, and whether there are more: a common
+		// name can stand in thousands of dossiers of a province's year, and the
+		// appraiser needs a few to open, not every one of them (nor a count that
+		// would make the database read them all).
+		rows, err := s.pool.Query(ctx, `SELECT q.name, d.id::text, d.status
+			FROM unnest($4::text[]) AS q(name)
+			CROSS JOIN LATERAL (
+				SELECT n.id, n.status, n.created_at
+				FROM nominees nm JOIN nominations n ON n.id = nm.nomination_id
+				WHERE nm.name_key = q.name AND n.award_code = $1 AND n.year = $2 AND n.id <> $3::uuid
+					AND n.status NOT IN ('rejected', 'withdrawn') AND nm.status NOT IN ('rejected', 'withdrawn')
+				ORDER BY n.created_at DESC, n.id
+				LIMIT $5) d
+			ORDER BY q.name, d.created_at DESC, d.id`, n.AwardCode, n.Year, n.ID, nameList, MaxSameNameDossiers+1)
 		if err != nil {
 			return nil, translate(op, err)
 		}
+		type sameName struct{ id, status string }
+		found := map[string][]sameName{}
 		err = forEach(rows, func(r pgx.Rows) error {
-			var name, status string
-			c := history.Conflict{Kind: history.ConflictPossibleDuplicate, AwardCode: n.AwardCode, Year: n.Year}
-			if err := r.Scan(&name, &c.NominationID, &status); err != nil {
+			var name string
+			var d sameName
+			if err := r.Scan(&name, &d.id, &d.status); err != nil {
 				return err
 			}
-			c.Message = fmt.Sprintf("Cùng tên được đề nghị %s năm %d trong hồ sơ khác (%s); gắn mã đối tượng để kiểm tra chắc chắn", n.AwardCode, n.Year, status)
-			flag(names[name], c)
+			found[name] = append(found[name], d)
 			return nil
 		})
 		if err != nil {
 			return nil, translate(op, err)
+		}
+		for _, name := range nameList {
+			ds := found[name]
+			more := len(ds) > MaxSameNameDossiers
+			if more {
+				ds = ds[:MaxSameNameDossiers]
+			}
+			for _, d := range ds {
+				c := history.Conflict{Kind: history.ConflictPossibleDuplicate, AwardCode: n.AwardCode, Year: n.Year, NominationID: d.id}
+				c.Message = fmt.Sprintf("Cùng tên được đề nghị %s năm %d trong hồ sơ khác (%s); gắn mã đối tượng để kiểm tra chắc chắn", n.AwardCode, n.Year, d.status)
+				if more {
+					c.Message = fmt.Sprintf("Cùng tên được đề nghị %s năm %d trong hơn %d hồ sơ khác (hồ sơ này: %s); gắn mã đối tượng để kiểm tra chắc chắn", n.AwardCode, n.Year, MaxSameNameDossiers, d.status)
+				}
+				flag(names[name], c)
+			}
 		}
 	}
 	return out, nil

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/metrics"
+	"strings"
 	"testing"
 	"time"
 
@@ -431,4 +432,65 @@ func peakHeapOf(fn func()) float64 {
 	fn()
 	close(done)
 	return <-peak - base
+}
+
+// TestSameNameFlagsIgnoreCaseAndNameTheNewestFew: a name written in capitals
+// ("ĐỖ VĂN AN") is the same name as "Đỗ Văn An" whatever the database's ctype, a
+// name with other diacritics ("Đỗ Văn Ân") is not, and when the name stands in
+// more dossiers than MaxSameNameDossiers the newest are named and the message says
+// there are more.
+func TestSameNameFlagsIgnoreCaseAndNameTheNewestFew(t *testing.T) {
+	f := newHistoryFixture(t)
+	ctx := context.Background()
+	rename := func(id, name string, open bool) {
+		t.Helper()
+		if _, err := f.pool.Exec(ctx, `UPDATE nominees SET name = $2 WHERE nomination_id = $1`, id, name); err != nil {
+			t.Fatal(err)
+		}
+		if open {
+			if _, err := f.pool.Exec(ctx, `UPDATE nominations SET status = 'appraising' WHERE id = $1`, id); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	const others = store.MaxSameNameDossiers + 2
+	var newest []string
+	for i := 0; i < others; i++ {
+		id, _ := f.decidedDossier("BK_TINH", 2025)
+		if _, err := f.pool.Exec(ctx, `UPDATE nominations SET created_at = now() - make_interval(mins => $2) WHERE id = $1`, id, others-i); err != nil {
+			t.Fatal(err)
+		}
+		rename(id, "ĐỖ VĂN AN", i%2 == 0)
+		if i >= others-store.MaxSameNameDossiers {
+			newest = append(newest, id)
+		}
+	}
+	notSame, _ := f.decidedDossier("BK_TINH", 2025)
+	rename(notSame, "Đỗ Văn Ân", true)
+	this, _ := f.decidedDossier("BK_TINH", 2025)
+	rename(this, "Đỗ Văn An", true)
+	n, err := f.st.Nomination(ctx, this)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conflicts, err := f.st.NominationConflicts(ctx, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := conflicts[n.Nominees[0].ID]
+	if len(got) != store.MaxSameNameDossiers {
+		t.Fatalf("%d flags, want the newest %d: %+v", len(got), store.MaxSameNameDossiers, got)
+	}
+	want := map[string]bool{}
+	for _, id := range newest {
+		want[id] = true
+	}
+	for _, c := range got {
+		if c.Kind != history.ConflictPossibleDuplicate || !want[c.NominationID] {
+			t.Errorf("flag %+v is not one of the newest same-name dossiers", c)
+		}
+		if !strings.Contains(c.Message, fmt.Sprintf("trong hơn %d hồ sơ khác", store.MaxSameNameDossiers)) {
+			t.Errorf("message %q does not say there are more than %d", c.Message, store.MaxSameNameDossiers)
+		}
+	}
 }
