@@ -82,7 +82,12 @@ func setupProvince(t *testing.T) *bundle {
 			}
 		}
 	}
-	return wrap(t, e2etest.Start(t, e2etest.WithDatabase(pool), withAPI(func(s *httpapi.Server) { s.MaxBodyBytes = 256 << 10 })))
+	// The test polls the dashboard while the workflows move: it must not be slowed
+	// down by the per-user limit on expensive reads (2/s), as setup's tests are not.
+	return wrap(t, e2etest.Start(t, e2etest.WithDatabase(pool), withAPI(func(s *httpapi.Server) {
+		s.MaxBodyBytes = 256 << 10
+		s.ExpensiveRate = httpapi.RateLimit{Rate: 1000, Burst: 1000}
+	})))
 }
 
 // communeFigures are what commune (d, c) reports; the test sums them itself.
