@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -292,15 +293,23 @@ func dev(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			return err
 		}
 		printLogins(logins)
-		fmt.Printf("tdkt dev is running: web UI at http://localhost%[1]s/, API at http://localhost%[1]s/api/v1 (Ctrl-C to stop)\n\n",
-			listenHint(cfg.HTTPAddr))
+		base := browseURL(cfg.HTTPAddr)
+		fmt.Printf("tdkt dev is running: web UI at %[1]s/, API at %[1]s/api/v1 (Ctrl-C to stop)\n\n", base)
 		return serve(ctx, cfg, log, pool, tc)
 	})
 }
 
-func listenHint(addr string) string {
-	if len(addr) > 0 && addr[0] == ':' {
-		return addr
+// browseURL is the address a person on this machine opens for the listen address
+// addr: ":8080" and "0.0.0.0:8080" are http://localhost:8080, "127.0.0.1:18080"
+// keeps its host.
+func browseURL(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "http://localhost"
 	}
-	return ""
+	switch host {
+	case "", "0.0.0.0", "::":
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }
