@@ -192,7 +192,8 @@ func runWorker(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, tc cl
 }
 
 // serve runs the API until ctx ends, then shuts down gracefully. The authorization
-// data (unit tree, role assignments) is reloaded every minute.
+// data (unit tree, role assignments) is reloaded when the database announces a
+// change (authz.Enforcer.Follow) and every minute, for the change of date.
 func serve(ctx context.Context, cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, tc client.Client) error {
 	enf, err := authz.Load(ctx, pool, time.Now())
 	if err != nil {
@@ -212,6 +213,8 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, pool *pgxpo
 			}
 		}
 	}()
+	// Changes committed through any replica (or by hand) arrive as notifications.
+	go enf.Follow(ctx, pool, time.Now, 5*time.Second, func(err error) { log.Warn("authorization follower", "err", err) })
 	svc := &app.Service{Store: store.New(pool), Authz: enf, Temporal: tc, TaskQueue: cfg.TaskQueue, SessionTTL: cfg.SessionTTL,
 		Passwords: &password.Hasher{Cost: cfg.BcryptCost}}
 	svc.ReloadAuthz = func(ctx context.Context) {

@@ -90,3 +90,56 @@ func readTreeAndAssignments(ctx context.Context, db *pgxpool.Pool, on time.Time)
 	}
 	return units, assignments, nil
 }
+
+// ChangeChannel is the PostgreSQL notification channel on which the database
+// announces a committed change of units, role assignments or users (migration
+// 0010's triggers).
+const ChangeChannel = "tdkt_authz"
+
+// Follow keeps the enforcer in step with the database until ctx ends: it listens
+// on ChangeChannel over a connection of its own and reloads (on the date now
+// gives) after every notification, so that a role granted through any replica
+// applies on every replica at once. It also reloads after each (re)connection,
+// since notifications sent while it was not listening are lost; a lost connection
+// is retried every retry. Errors (connection, reload) go to onErr, and the
+// enforcer keeps answering from its last snapshot meanwhile. The caller's periodic
+// reload stays useful for the change of date, which no notification announces.
+func (e *Enforcer) Follow(ctx context.Context, db *pgxpool.Pool, now func() time.Time, retry time.Duration, onErr func(error)) {
+	for ctx.Err() == nil {
+		err := e.follow(ctx, db, now)
+		if ctx.Err() != nil {
+			return
+		}
+		onErr(fmt.Errorf("following authorization changes: %w", err))
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(retry):
+		}
+	}
+}
+
+// follow listens on one connection until it fails or ctx ends.
+func (e *Enforcer) follow(ctx context.Context, db *pgxpool.Pool, now func() time.Time) error {
+	conn, err := db.Acquire(ctx)
+	if err != nil {
+		return err
+	}
+	// The connection leaves the pool: LISTEN state must not be handed to others.
+	pc := conn.Hijack()
+	defer pc.Close(context.WithoutCancel(ctx))
+	if _, err := pc.Exec(ctx, "LISTEN "+ChangeChannel); err != nil {
+		return err
+	}
+	if err := e.Reload(ctx, db, now()); err != nil {
+		return err
+	}
+	for {
+		if _, err := pc.WaitForNotification(ctx); err != nil {
+			return err
+		}
+		if err := e.Reload(ctx, db, now()); err != nil {
+			return err
+		}
+	}
+}

@@ -245,3 +245,60 @@ func TestAllowDuringReloadIsConsistent(t *testing.T) {
 		t.Errorf("the readers saw granted=%v revoked=%v; want both, or Reload did not swap while they ran", sawGranted.Load(), sawRevoked.Load())
 	}
 }
+
+// TestFollowAppliesAChangeCommittedElsewhere: a replica that follows the database
+// sees a role granted (and a user deactivated) through another connection without
+// waiting for its periodic reload.
+func TestFollowAppliesAChangeCommittedElsewhere(t *testing.T) {
+	db := pgtest.NewPool(t)
+	seedTree(t, db)
+	clerk := addUser(t, db, "clerk.ls", "clerk", "LS")
+	replica, err := authz.Load(context.Background(), db, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		replica.Follow(ctx, db, time.Now, 50*time.Millisecond, func(err error) { t.Logf("follow: %v", err) })
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+
+	allowed := func() bool {
+		ok, err := replica.Allow(clerk, "LS-X01", "nomination", "create")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	waitFor := func(what string, want bool) {
+		t.Helper()
+		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+			if allowed() == want {
+				return
+			}
+		}
+		t.Fatalf("the following replica never saw %s", what)
+	}
+	if allowed() {
+		t.Fatal("the clerk of LS may create a dossier in LS-X01 before any grant")
+	}
+	exec(t, db, `INSERT INTO role_assignments (user_id, role, unit_id) VALUES ($1, 'clerk', 'LS-X01')`, clerk)
+	waitFor("the grant", true)
+	exec(t, db, `UPDATE users SET active = false WHERE id = $1`, clerk)
+	waitFor("the deactivation", false)
+}
+
+// TestUsernamesAreUniqueInAnyLetterCase: the database itself refuses a second
+// account whose username differs only in case (logins compare lower case).
+func TestUsernamesAreUniqueInAnyLetterCase(t *testing.T) {
+	db := pgtest.NewPool(t)
+	seedTree(t, db)
+	addUser(t, db, "xa.clerk", "clerk", "LS")
+	_, err := db.Exec(context.Background(), `INSERT INTO users (username, full_name, password_hash, unit_id)
+		VALUES ('Xa.Clerk', 'x', 'x', 'LS')`)
+	if err == nil {
+		t.Fatal("a second xa.clerk in other letter case was accepted")
+	}
+}
