@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/tdkt/tdkt/internal/domain"
+	"github.com/tdkt/tdkt/internal/history"
 )
 
 // The administration of units, users and role assignments (quản trị đơn vị, người
@@ -227,9 +228,11 @@ func (s *Store) AdminUsers(ctx context.Context, f UserFilter) ([]AdminUser, int,
 		args = append(args, f.UnitID)
 		where = append(where, fmt.Sprintf("u.unit_id = $%d", len(args)))
 	}
-	for _, w := range strings.Fields(f.Query) {
+	// Each word matches the username or the name, with or without diacritics
+	// (users.name_folded, migration 0011).
+	for _, w := range strings.Fields(history.Fold(f.Query)) {
 		args = append(args, "%"+likeEscape(w)+"%")
-		where = append(where, fmt.Sprintf("(u.username ILIKE $%d OR u.full_name ILIKE $%d)", len(args), len(args)))
+		where = append(where, fmt.Sprintf("(u.username ILIKE $%d OR u.name_folded LIKE $%d)", len(args), len(args)))
 	}
 	if f.Active != nil {
 		args = append(args, *f.Active)

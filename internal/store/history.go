@@ -89,7 +89,7 @@ func (s *Store) Subjects(ctx context.Context, f SubjectFilter) ([]history.Subjec
 		add("kind = $%d", f.Kind)
 	}
 	if f.Query != "" {
-		args = append(args, f.Query, "%"+strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(history.Fold(f.Query))+"%")
+		args = append(args, f.Query, "%"+likeEscape(history.Fold(f.Query))+"%")
 		q += fmt.Sprintf(" AND (code = $%d OR name_folded LIKE $%d)", len(args)-1, len(args))
 	}
 	if f.Limit <= 0 || f.Limit > 500 {

@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"context"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -42,22 +44,28 @@ func TestSubjectSearchIgnoresDiacriticsAndCase(t *testing.T) {
 	}
 }
 
-// TestFoldedNameColumnUsesHistoryFold: the generated column the search reads is
-// written with exactly history.Fold's map, so that the query and the names are
-// folded alike.
-func TestFoldedNameColumnUsesHistoryFold(t *testing.T) {
+// TestFoldedNameColumnsUseHistoryFold: the generated columns the searches read
+// (subjects.name_folded, users.name_folded) are written with exactly
+// history.Fold's map, so that the query and the names are folded alike.
+func TestFoldedNameColumnsUseHistoryFold(t *testing.T) {
 	ms, err := store.Migrations()
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "lower(translate(name, '" + history.FoldFrom + "', '" + history.FoldTo + "'))"
+	folded := regexp.MustCompile(`ADD COLUMN name_folded text\s+GENERATED ALWAYS AS \(lower\(translate\((\w+), '([^']*)', '([^']*)'\)\)\) STORED`)
+	var columns []string
 	for _, m := range ms {
-		if strings.Contains(m.Up, "name_folded") {
-			if !strings.Contains(m.Up, want) {
-				t.Fatalf("migration %s does not fold with history.FoldFrom/FoldTo", m.Name)
+		for _, g := range folded.FindAllStringSubmatch(m.Up, -1) {
+			if g[2] != history.FoldFrom || g[3] != history.FoldTo {
+				t.Errorf("migration %s folds %s with another map than history.FoldFrom/FoldTo", m.Name, g[1])
 			}
-			return
+			columns = append(columns, g[1])
+		}
+		if n := strings.Count(m.Up, "name_folded text"); n != len(folded.FindAllString(m.Up, -1)) {
+			t.Errorf("migration %s adds a name_folded column this test cannot read", m.Name)
 		}
 	}
-	t.Fatal("no migration adds subjects.name_folded")
+	if !slices.Equal(columns, []string{"name", "full_name"}) {
+		t.Fatalf("folded columns %v, want subjects' name and users' full_name", columns)
+	}
 }

@@ -105,6 +105,9 @@ func TestAdminAreaCreatesAUnitAUserAndGrantsARoleThroughTheForms(t *testing.T) {
 
 	// The list finds the user by a word of the name, within the unit.
 	admin.get("/admin/users?unit=LS-09-099&q=M%E1%BB%9Bi").must(t, http.StatusOK).has(t, "xa99.clerk", "1 người dùng")
+	// … typed without diacritics, or in capitals, as often on an office PC.
+	admin.get("/admin/users?unit=LS-09-099&q=moi").must(t, http.StatusOK).has(t, "xa99.clerk", "1 người dùng")
+	admin.get("/admin/users?unit=LS-09-099&q=M%E1%BB%9AI").must(t, http.StatusOK).has(t, "xa99.clerk", "1 người dùng")
 	admin.get("/admin/users?q=khong-ai-ten-the-nay").must(t, http.StatusOK).has(t, "Không có người dùng nào phù hợp.")
 
 	admin.post("/admin/units/LS-09-099/end", url.Values{"valid_to": {"2025-07-01"}}).
