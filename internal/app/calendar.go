@@ -100,7 +100,7 @@ func (s *Service) PutCalendarOverrides(ctx context.Context, userID int64, year i
 	if err := checkYear(year); err != nil {
 		return CalendarYear{}, err
 	}
-	if err := s.Store.PutCalendarOverrides(ctx, year, list, s.now()); err != nil {
+	if err := s.Store.PutCalendarOverrides(ctx, year, list, s.change(userID)); err != nil {
 		return CalendarYear{}, err
 	}
 	return s.CalendarYear(ctx, year)
@@ -112,7 +112,7 @@ func (s *Service) DeleteCalendarOverride(ctx context.Context, userID int64, day 
 	if err := s.Allow(userID, CentralUnitID, "calendar", "manage"); err != nil {
 		return err
 	}
-	return s.Store.DeleteCalendarOverride(ctx, day)
+	return s.Store.DeleteCalendarOverride(ctx, day, s.change(userID))
 }
 
 // DueDateFrom computes the due date n working days after from (the day itself
@@ -158,7 +158,7 @@ func (s *Service) PutTimeLimits(ctx context.Context, userID int64, limits []stor
 	if err := s.Allow(userID, CentralUnitID, "authority", "manage"); err != nil {
 		return nil, err
 	}
-	if err := s.Store.PutStepTimeLimits(ctx, limits); err != nil {
+	if err := s.Store.PutStepTimeLimits(ctx, limits, s.change(userID)); err != nil {
 		return nil, err
 	}
 	return s.Store.ListStepTimeLimits(ctx)
@@ -179,7 +179,7 @@ func (s *Service) PutBaseSalaries(ctx context.Context, userID int64, table []sto
 	if err := s.Allow(userID, CentralUnitID, "authority", "manage"); err != nil {
 		return nil, err
 	}
-	if err := s.Store.PutBaseSalaries(ctx, table); err != nil {
+	if err := s.Store.PutBaseSalaries(ctx, table, s.change(userID)); err != nil {
 		return nil, err
 	}
 	return s.Store.ListBaseSalaries(ctx)

@@ -140,7 +140,7 @@ func (s *Service) ClearLockout(ctx context.Context, adminID int64, username stri
 	if err := s.Allow(adminID, unit, "user", "manage"); err != nil {
 		return err
 	}
-	_, err = s.Store.ClearLockouts(ctx, store.LockAccount, loginSubject(username), adminID, s.now())
+	_, err = s.Store.ClearLockouts(ctx, store.LockAccount, loginSubject(username), s.change(adminID))
 	return err
 }
 

@@ -373,16 +373,22 @@ func (s *Store) SetUserActive(ctx context.Context, id int64, active bool, ch Adm
 	})
 }
 
-// ResetPassword replaces a user's password hash and revokes their sessions, with
-// its audit event (which never holds the password or its hash).
+// ResetPassword replaces a user's password hash, revokes their sessions and ends
+// a lockout of the account, with its audit event (which never holds the password
+// or its hash).
 func (s *Store) ResetPassword(ctx context.Context, id int64, hash string, ch AdminChange) error {
 	const op = "store.ResetPassword"
 	return s.inTx(ctx, op, func(tx pgx.Tx) error {
-		var unit string
-		if err := tx.QueryRow(ctx, `UPDATE users SET password_hash = $2 WHERE id = $1 RETURNING unit_id`, id, hash).Scan(&unit); err != nil {
+		var unit, username string
+		if err := tx.QueryRow(ctx, `UPDATE users SET password_hash = $2 WHERE id = $1 RETURNING unit_id, username`, id, hash).Scan(&unit, &username); err != nil {
 			return err
 		}
 		if err := revokeCredentials(ctx, tx, id, ch.At, false); err != nil {
+			return err
+		}
+		// The new password is for logging in now: a lockout of the account (after
+		// failed attempts with the old one) ends with it.
+		if _, err := clearLockoutsTx(ctx, tx, LockAccount, strings.ToLower(username), ch); err != nil {
 			return err
 		}
 		return adminAudit(ctx, tx, ch, "admin.user.password", unit, map[string]any{"user_id": id})

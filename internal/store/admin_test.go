@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tdkt/tdkt/internal/calendar"
 	"github.com/tdkt/tdkt/internal/domain"
 	"github.com/tdkt/tdkt/internal/seed"
 	"github.com/tdkt/tdkt/internal/store"
@@ -92,5 +93,112 @@ func TestConcurrentRevocationsKeepTheAdministratorsLastAdminRole(t *testing.T) {
 	}
 	if ok != 1 || refused != 1 || left != 1 {
 		t.Fatalf("%d revoked, %d refused, %d admin roles left; want 1, 1, 1", ok, refused, left)
+	}
+}
+
+// TestReferenceDataAndCredentialChangesAreAudited: every change an administrator
+// or a user makes outside dossiers — the holiday calendar, time limits, base
+// salaries, a lockout cleared, an API token issued or revoked — leaves its audit
+// event with the actor, and a refused change leaves none. A password reset also
+// ends the account's lockout.
+func TestReferenceDataAndCredentialChangesAreAudited(t *testing.T) {
+	st := demoStore(t)
+	ctx := context.Background()
+	var admin, clerk int64
+	if err := st.Pool().QueryRow(ctx, `SELECT (SELECT id FROM users WHERE username = 'tw.admin'), (SELECT id FROM users WHERE username = 'xa.clerk')`).Scan(&admin, &clerk); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 12, 7, 3, 0, 0, 0, time.UTC)
+	ch := store.AdminChange{ActorID: admin, At: at}
+	actions := func() map[string]int64 {
+		rows, err := st.Pool().Query(ctx, `SELECT action, actor_id FROM audit_events WHERE nomination_id IS NULL ORDER BY id`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		out := map[string]int64{}
+		for rows.Next() {
+			var a string
+			var actor int64
+			if err := rows.Scan(&a, &actor); err != nil {
+				t.Fatal(err)
+			}
+			out[a] = actor
+		}
+		return out
+	}
+	before := len(actions())
+
+	day := calendar.Date{Year: 2027, Month: 1, Day: 4}
+	if err := st.PutCalendarOverrides(ctx, 2027, []calendar.Override{{Date: day, Kind: calendar.OverrideOff, Name: "Nghỉ bù"}}, ch); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.DeleteCalendarOverride(ctx, day, ch); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.DeleteCalendarOverride(ctx, day, ch); domain.KindOf(err) != domain.KindNotFound {
+		t.Fatalf("deleting a missing override: %v", err)
+	}
+	limits, err := st.ListStepTimeLimits(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.PutStepTimeLimits(ctx, limits[:1], ch); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.PutStepTimeLimits(ctx, []store.StepTimeLimit{{Step: "no-such-step", WorkingDays: 5}}, ch); domain.KindOf(err) != domain.KindInvalid {
+		t.Fatalf("an unknown step: %v", err)
+	}
+	salaries, err := st.ListBaseSalaries(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.PutBaseSalaries(ctx, salaries, ch); err != nil {
+		t.Fatal(err)
+	}
+	tok, err := st.CreateAPIToken(ctx, clerk, "báo cáo", []byte("hash-of-a-token-0123456789abcdef"), at, at.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.RevokeAPIToken(ctx, clerk, tok.ID, at); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.RevokeAPIToken(ctx, admin, tok.ID, at); domain.KindOf(err) != domain.KindNotFound {
+		t.Fatalf("revoking another user's token: %v", err)
+	}
+	if err := st.Lock(ctx, store.LockAccount, "xa.clerk", at, at.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.ClearLockouts(ctx, store.LockAccount, "xa.clerk", ch); err != nil {
+		t.Fatal(err)
+	}
+
+	got := actions()
+	want := map[string]int64{
+		"admin.calendar.put": admin, "admin.calendar.delete": admin, "admin.time_limits.put": admin,
+		"admin.base_salaries.put": admin, "security.token.create": clerk, "security.token.revoke": clerk,
+		"admin.lockout.clear": admin,
+	}
+	for a, actor := range want {
+		if got[a] != actor {
+			t.Errorf("audit event %s by %d, want by %d (have %v)", a, got[a], actor, got)
+		}
+	}
+	if n := len(got) - before; n != len(want) {
+		t.Errorf("%d audit events, want %d: refused changes must leave none", n, len(want))
+	}
+
+	// A lockout ends with a password reset.
+	if err := st.Lock(ctx, store.LockAccount, "xa.clerk", at.Add(time.Minute), at.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if _, locked, err := st.ActiveLockout(ctx, store.LockAccount, "xa.clerk", at.Add(2*time.Minute)); err != nil || !locked {
+		t.Fatalf("locked before the reset: %v, %v", locked, err)
+	}
+	if err := st.ResetPassword(ctx, clerk, "new-hash", store.AdminChange{ActorID: admin, At: at.Add(2 * time.Minute)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, locked, err := st.ActiveLockout(ctx, store.LockAccount, "xa.clerk", at.Add(3*time.Minute)); err != nil || locked {
+		t.Fatalf("still locked after the password reset: %v, %v", locked, err)
 	}
 }

@@ -124,7 +124,8 @@ func ValidateOverrides(year int, list []calendar.Override) ([]calendar.Override,
 // PutCalendarOverrides replaces the recorded overrides of one year with list, in one
 // transaction, after ValidateOverrides; an empty list clears the year. It returns
 // KindInvalid (see ValidateOverrides) and leaves the year unchanged on any error.
-func (s *Store) PutCalendarOverrides(ctx context.Context, year int, list []calendar.Override, at time.Time) error {
+// The new list is recorded in the audit log (admin.calendar.put).
+func (s *Store) PutCalendarOverrides(ctx context.Context, year int, list []calendar.Override, ch AdminChange) error {
 	const op = "store.PutCalendarOverrides"
 	list, err := ValidateOverrides(year, list)
 	if err != nil {
@@ -135,29 +136,37 @@ func (s *Store) PutCalendarOverrides(ctx context.Context, year int, list []calen
 			WHERE day >= make_date($1, 1, 1) AND day < make_date($1 + 1, 1, 1)`, year); err != nil {
 			return err
 		}
+		audit := func() error {
+			return adminAudit(ctx, tx, ch, "admin.calendar.put", "", map[string]any{"year": year, "overrides": list})
+		}
 		if len(list) == 0 {
-			return nil
+			return audit()
 		}
 		rows := make([][]any, len(list))
 		for i, o := range list {
-			rows[i] = []any{o.Date.Time(time.UTC), string(o.Kind), o.Name, at}
+			rows[i] = []any{o.Date.Time(time.UTC), string(o.Kind), o.Name, ch.At}
 		}
-		_, err := tx.CopyFrom(ctx, pgx.Identifier{"calendar_overrides"}, []string{"day", "kind", "name", "updated_at"},
-			pgx.CopyFromRows(rows))
-		return err
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"calendar_overrides"}, []string{"day", "kind", "name", "updated_at"},
+			pgx.CopyFromRows(rows)); err != nil {
+			return err
+		}
+		return audit()
 	})
 }
 
 // DeleteCalendarOverride removes the recorded override of one day, so the published
-// decision or the statutory rule applies again; KindNotFound if there is none.
-func (s *Store) DeleteCalendarOverride(ctx context.Context, day calendar.Date) error {
+// decision or the statutory rule applies again, with its audit event
+// (admin.calendar.delete); KindNotFound if there is none.
+func (s *Store) DeleteCalendarOverride(ctx context.Context, day calendar.Date, ch AdminChange) error {
 	const op = "store.DeleteCalendarOverride"
-	tag, err := s.pool.Exec(ctx, `DELETE FROM calendar_overrides WHERE day = $1`, day.Time(time.UTC))
-	if err != nil {
-		return translate(op, err)
-	}
-	if tag.RowsAffected() == 0 {
-		return &domain.Error{Op: op, Kind: domain.KindNotFound, Message: "no override recorded for " + day.String()}
-	}
-	return nil
+	return s.inTx(ctx, op, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `DELETE FROM calendar_overrides WHERE day = $1`, day.Time(time.UTC))
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return &domain.Error{Op: op, Kind: domain.KindNotFound, Message: "no override recorded for " + day.String()}
+		}
+		return adminAudit(ctx, tx, ch, "admin.calendar.delete", "", map[string]any{"day": day.String()})
+	})
 }

@@ -44,7 +44,8 @@ func (s *Store) ListStepTimeLimits(ctx context.Context) ([]StepTimeLimit, error)
 // steps not listed keep theirs. The steps are those of the procedure (the rows
 // the migration created): an unknown step, a limit outside 1–260 working days, or
 // a reminder not strictly before the limit is KindInvalid, and nothing changes.
-func (s *Store) PutStepTimeLimits(ctx context.Context, limits []StepTimeLimit) error {
+// The change is recorded in the audit log (admin.time_limits.put).
+func (s *Store) PutStepTimeLimits(ctx context.Context, limits []StepTimeLimit, ch AdminChange) error {
 	const op = "store.PutStepTimeLimits"
 	var fields []domain.FieldError
 	seen := map[string]bool{}
@@ -85,7 +86,7 @@ func (s *Store) PutStepTimeLimits(ctx context.Context, limits []StepTimeLimit) e
 		if len(unknown) > 0 {
 			return domain.Invalid("unknown steps", unknown...)
 		}
-		return nil
+		return adminAudit(ctx, tx, ch, "admin.time_limits.put", "", map[string]any{"time_limits": limits})
 	})
 }
 
@@ -117,8 +118,9 @@ func (s *Store) ListBaseSalaries(ctx context.Context) ([]BaseSalaryEntry, error)
 // PutBaseSalaries replaces the base salary table in one transaction. Decisions
 // already issued keep the amounts they recorded. Every entry needs a date, a
 // positive amount and its source (the decree); dates are unique; at least one
-// entry is required. It returns KindInvalid listing every offending entry.
-func (s *Store) PutBaseSalaries(ctx context.Context, table []BaseSalaryEntry) error {
+// entry is required. It returns KindInvalid listing every offending entry. The
+// new table is recorded in the audit log (admin.base_salaries.put).
+func (s *Store) PutBaseSalaries(ctx context.Context, table []BaseSalaryEntry, ch AdminChange) error {
 	const op = "store.PutBaseSalaries"
 	table = slices.Clone(table)
 	var fields []domain.FieldError
@@ -160,7 +162,9 @@ func (s *Store) PutBaseSalaries(ctx context.Context, table []BaseSalaryEntry) er
 		for i, b := range table {
 			rows[i] = []any{b.ValidFrom.Time(time.UTC), b.Amount, b.Source}
 		}
-		_, err := tx.CopyFrom(ctx, pgx.Identifier{"base_salaries"}, []string{"valid_from", "amount", "source"}, pgx.CopyFromRows(rows))
-		return err
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"base_salaries"}, []string{"valid_from", "amount", "source"}, pgx.CopyFromRows(rows)); err != nil {
+			return err
+		}
+		return adminAudit(ctx, tx, ch, "admin.base_salaries.put", "", map[string]any{"base_salaries": table})
 	})
 }

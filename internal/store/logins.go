@@ -61,20 +61,35 @@ func (s *Store) Lock(ctx context.Context, kind LockoutKind, subject string, at, 
 	return translate("store.Lock", err)
 }
 
-// ClearLockouts ends the lockouts of subject in force at `at`; it reports whether
-// there was one.
-func (s *Store) ClearLockouts(ctx context.Context, kind LockoutKind, subject string, by int64, at time.Time) (bool, error) {
-	tag, err := s.pool.Exec(ctx, `UPDATE login_lockouts SET cleared_at = $3, cleared_by = $4
-		WHERE kind = $1 AND subject = $2 AND cleared_at IS NULL AND locked_until > $3`, string(kind), subject, at, by)
+// ClearLockouts ends the lockouts of subject in force at ch.At, with the audit
+// event of the administrator who cleared them; it reports whether there was one.
+func (s *Store) ClearLockouts(ctx context.Context, kind LockoutKind, subject string, ch AdminChange) (bool, error) {
+	var was bool
+	err := s.inTx(ctx, "store.ClearLockouts", func(tx pgx.Tx) error {
+		var err error
+		if was, err = clearLockoutsTx(ctx, tx, kind, subject, ch); err != nil {
+			return err
+		}
+		return adminAudit(ctx, tx, ch, "admin.lockout.clear", "", map[string]any{"kind": string(kind), "subject": subject,
+			"was_locked": was})
+	})
+	return was, err
+}
+
+// clearLockoutsTx ends the lockouts of subject in force at ch.At inside tx and
+// reports whether there was one. Failures before the clearing no longer count,
+// even without a lockout in force.
+func clearLockoutsTx(ctx context.Context, tx pgx.Tx, kind LockoutKind, subject string, ch AdminChange) (bool, error) {
+	tag, err := tx.Exec(ctx, `UPDATE login_lockouts SET cleared_at = $3, cleared_by = $4
+		WHERE kind = $1 AND subject = $2 AND cleared_at IS NULL AND locked_until > $3`, string(kind), subject, ch.At, ch.ActorID)
 	if err != nil {
-		return false, translate("store.ClearLockouts", err)
+		return false, err
 	}
-	// Failures before the clearing no longer count, even without a lockout in force.
 	if tag.RowsAffected() == 0 {
-		_, err = s.pool.Exec(ctx, `INSERT INTO login_lockouts (kind, subject, locked_at, locked_until, cleared_at, cleared_by)
-			VALUES ($1, $2, $3, $3, $3, $4)`, string(kind), subject, at, by)
+		_, err = tx.Exec(ctx, `INSERT INTO login_lockouts (kind, subject, locked_at, locked_until, cleared_at, cleared_by)
+			VALUES ($1, $2, $3, $3, $3, $4)`, string(kind), subject, ch.At, ch.ActorID)
 	}
-	return tag.RowsAffected() > 0, translate("store.ClearLockouts", err)
+	return tag.RowsAffected() > 0, err
 }
 
 // PruneLoginAttempts removes the attempts of a username older than `before`.
@@ -107,12 +122,19 @@ type APIToken struct {
 	RevokedAt  *time.Time `json:"revoked_at,omitempty"`
 }
 
-// CreateAPIToken stores the hash of a new token.
+// CreateAPIToken stores the hash of a new token with the audit event of its
+// issue (security.token.create; the user is the actor).
 func (s *Store) CreateAPIToken(ctx context.Context, userID int64, name string, hash []byte, at, expires time.Time) (APIToken, error) {
 	t := APIToken{Name: name, CreatedAt: at, ExpiresAt: expires}
-	err := s.pool.QueryRow(ctx, `INSERT INTO api_tokens (user_id, name, token_hash, created_at, expires_at)
-		VALUES ($1, $2, $3, $4, $5) RETURNING id`, userID, name, hash, at, expires).Scan(&t.ID)
-	return t, translate("store.CreateAPIToken", err)
+	err := s.inTx(ctx, "store.CreateAPIToken", func(tx pgx.Tx) error {
+		if err := tx.QueryRow(ctx, `INSERT INTO api_tokens (user_id, name, token_hash, created_at, expires_at)
+			VALUES ($1, $2, $3, $4, $5) RETURNING id`, userID, name, hash, at, expires).Scan(&t.ID); err != nil {
+			return err
+		}
+		return adminAudit(ctx, tx, AdminChange{ActorID: userID, At: at}, "security.token.create", "",
+			map[string]any{"token_id": t.ID, "name": name, "expires_at": expires})
+	})
+	return t, err
 }
 
 // CountLiveAPITokens counts a user's tokens neither revoked nor expired.
@@ -141,10 +163,20 @@ func (s *Store) APITokens(ctx context.Context, userID int64) ([]APIToken, error)
 // RevokeAPIToken revokes one of the user's tokens; KindNotFound if the user has no
 // such token.
 func (s *Store) RevokeAPIToken(ctx context.Context, userID, id int64, at time.Time) error {
-	var revoked *time.Time
-	err := s.pool.QueryRow(ctx, `UPDATE api_tokens SET revoked_at = coalesce(revoked_at, $3) WHERE id = $1 AND user_id = $2
-		RETURNING revoked_at`, id, userID, at).Scan(&revoked)
-	return translate("store.RevokeAPIToken", err)
+	return s.inTx(ctx, "store.RevokeAPIToken", func(tx pgx.Tx) error {
+		var exists bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM api_tokens WHERE id = $1 AND user_id = $2)`, id, userID).Scan(&exists); err != nil {
+			return err
+		}
+		if !exists {
+			return pgx.ErrNoRows
+		}
+		tag, err := tx.Exec(ctx, `UPDATE api_tokens SET revoked_at = $3 WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL`, id, userID, at)
+		if err != nil || tag.RowsAffected() == 0 {
+			return err // revoked before: nothing changed, nothing to record
+		}
+		return adminAudit(ctx, tx, AdminChange{ActorID: userID, At: at}, "security.token.revoke", "", map[string]any{"token_id": id})
+	})
 }
 
 // APITokenUser returns the user of a live token (not expired, not revoked, user
