@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"slices"
@@ -242,10 +243,28 @@ func (d movementData) Registered(unitID string) *store.Registration {
 	return nil
 }
 
-// scheduleView is a recurring review with when it fires, read from its spec.
+// scheduleView is a recurring review with when it fires, read from its spec, and
+// what Temporal says of it (app.Service.DescribeReviewSchedule).
 type scheduleView struct {
 	S    store.ReviewSchedule
 	Spec scheduleSpecView
+	// Next are the next times it fires (at most nextRuns); Paused is Temporal's
+	// state. Unknown is set when the description could not be read.
+	Next    []time.Time
+	Paused  bool
+	Unknown bool
+}
+
+// nextRuns is how many of a schedule's next fire times the movement page shows.
+const nextRuns = 3
+
+// NextRuns are the next fire times as dd/mm/yyyy HH:mm in Vietnam.
+func (v scheduleView) NextRuns() []string {
+	out := make([]string, 0, len(v.Next))
+	for _, t := range v.Next {
+		out = append(out, formatDateHourMinute(t))
+	}
+	return out
 }
 
 // scheduleSpecView is the schedule's spec as app.Service stores it.
@@ -301,6 +320,18 @@ func (s *Server) movementView(c *gin.Context, id string) (movementData, error) {
 		v := scheduleView{S: rs}
 		if err := json.Unmarshal(rs.Spec, &v.Spec); err != nil {
 			return d, err
+		}
+		// The same use case as the API's description, with its authorization; a
+		// schedule Temporal cannot describe shows "—" and the page still opens.
+		desc, err := s.cfg.App.DescribeReviewSchedule(ctx(c), uid, m.ID, string(rs.Kind))
+		if err != nil {
+			s.cfg.Log.Error("describe review schedule", slog.String("movement", m.ID), slog.String("kind", string(rs.Kind)), slog.Any("err", err))
+			v.Unknown = true
+		} else {
+			v.Paused = desc.Schedule.State != nil && desc.Schedule.State.Paused
+			if !v.Paused {
+				v.Next = desc.Info.NextActionTimes[:min(nextRuns, len(desc.Info.NextActionTimes))]
+			}
 		}
 		d.Schedules = append(d.Schedules, v)
 	}

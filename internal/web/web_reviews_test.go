@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -350,4 +351,37 @@ func TestCampaignFormChoosesTheReportingUnits(t *testing.T) {
 		lacks(t, `href="/reviews/`+id+`/reports/`+other+`"`)
 	tinh.get("/reviews/"+id+"/reports/"+seed.OtherDistrict).must(t, 200)
 	tinh.get("/reviews/"+id+"/reports/"+other).must(t, http.StatusNotFound)
+}
+
+// TestMovementPageShowsTheNextRunsOfASchedule: an annual schedule created through
+// the form shows its next three runs (dd/mm/yyyy HH:mm in Vietnam, as Temporal
+// computes them), "paused" once paused, and "—" when Temporal cannot describe it,
+// the page still opening.
+func TestMovementPageShowsTheNextRunsOfASchedule(t *testing.T) {
+	b := setup(t)
+	movement := b.provinceMovement()
+	path := "/movements/" + movement
+	tinh := b.login("tinh.appraiser")
+	tinh.post(path+"/schedules", url.Values{"kind": {"annual"}, "day": {"15"}, "month": {"11"}, "hour": {"9"}, "max_depth": {"1"}}).
+		must(t, 200).has(t, `id="schedule-annual"`, "Lần mở đợt tới")
+
+	now := time.Now().In(calendar.Zone)
+	y := now.Year()
+	if !time.Date(y, 11, 15, 9, 0, 0, 0, calendar.Zone).After(now) {
+		y++
+	}
+	next := fmt.Sprintf(`<td data-label="Lần mở đợt tới" id="schedule-annual-next">15/11/%d 09:00<br>15/11/%d 09:00<br>15/11/%d 09:00</td>`, y, y+1, y+2)
+	tinh.get(path).must(t, 200).has(t, next)
+	// A reader of the movement sees them too, through the same authorization.
+	b.login("xa.clerk").get(path).must(t, 200).has(t, fmt.Sprintf("15/11/%d 09:00", y))
+
+	tinh.post(path+"/schedules/annual/pause", url.Values{}).must(t, 200).
+		has(t, `id="schedule-annual-next">tạm dừng</td>`).lacks(t, fmt.Sprintf("15/11/%d 09:00", y))
+
+	// The schedule gone from Temporal: "—" for it, and the page still opens.
+	ctx := context.Background()
+	if err := b.svc.Temporal.ScheduleClient().GetHandle(ctx, review.ScheduleID(movement, review.KindAnnual)).Delete(ctx); err != nil {
+		t.Fatal(err)
+	}
+	tinh.get(path).must(t, 200).has(t, `id="schedule-annual-next">—</td>`, `id="schedule-annual"`)
 }
