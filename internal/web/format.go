@@ -28,6 +28,14 @@ func formatDateTime(t time.Time) string {
 	return t.In(calendar.Zone).Format("15:04 02/01/2006")
 }
 
+// formatDateHourMinute returns t in Vietnam as "dd/mm/yyyy HH:mm".
+func formatDateHourMinute(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return formatDate(t) + " " + t.In(calendar.Zone).Format("15:04")
+}
+
 // formatISODate turns a yyyy-mm-dd date (as decisions carry it) into dd/mm/yyyy;
 // text that is not such a date is returned as it is.
 func formatISODate(s string) string {

@@ -43,10 +43,13 @@ func TestDatesAreDayMonthYearInVietnam(t *testing.T) {
 	if got := formatDateTime(at); got != "03:30 01/01/2026" {
 		t.Errorf("formatDateTime = %q", got)
 	}
+	if got := formatDateHourMinute(at); got != "01/01/2026 03:30" {
+		t.Errorf("formatDateHourMinute = %q", got)
+	}
 	if got := formatISODate("2026-11-26"); got != "26/11/2026" {
 		t.Errorf("formatISODate = %q", got)
 	}
-	if formatDate(time.Time{}) != "" || formatISODate("soon") != "soon" {
+	if formatDate(time.Time{}) != "" || formatDateHourMinute(time.Time{}) != "" || formatISODate("soon") != "soon" {
 		t.Error("zero and malformed dates")
 	}
 }

@@ -2,8 +2,10 @@ package web
 
 import (
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -241,10 +243,28 @@ func (d movementData) Registered(unitID string) *store.Registration {
 	return nil
 }
 
-// scheduleView is a recurring review with when it fires, read from its spec.
+// scheduleView is a recurring review with when it fires, read from its spec, and
+// what Temporal says of it (app.Service.DescribeReviewSchedule).
 type scheduleView struct {
 	S    store.ReviewSchedule
 	Spec scheduleSpecView
+	// Next are the next times it fires (at most nextRuns); Paused is Temporal's
+	// state. Unknown is set when the description could not be read.
+	Next    []time.Time
+	Paused  bool
+	Unknown bool
+}
+
+// nextRuns is how many of a schedule's next fire times the movement page shows.
+const nextRuns = 3
+
+// NextRuns are the next fire times as dd/mm/yyyy HH:mm in Vietnam.
+func (v scheduleView) NextRuns() []string {
+	out := make([]string, 0, len(v.Next))
+	for _, t := range v.Next {
+		out = append(out, formatDateHourMinute(t))
+	}
+	return out
 }
 
 // scheduleSpecView is the schedule's spec as app.Service stores it.
@@ -300,6 +320,18 @@ func (s *Server) movementView(c *gin.Context, id string) (movementData, error) {
 		v := scheduleView{S: rs}
 		if err := json.Unmarshal(rs.Spec, &v.Spec); err != nil {
 			return d, err
+		}
+		// The same use case as the API's description, with its authorization; a
+		// schedule Temporal cannot describe shows "—" and the page still opens.
+		desc, err := s.cfg.App.DescribeReviewSchedule(ctx(c), uid, m.ID, string(rs.Kind))
+		if err != nil {
+			s.cfg.Log.Error("describe review schedule", slog.String("movement", m.ID), slog.String("kind", string(rs.Kind)), slog.Any("err", err))
+			v.Unknown = true
+		} else {
+			v.Paused = desc.Schedule.State != nil && desc.Schedule.State.Paused
+			if !v.Paused {
+				v.Next = desc.Info.NextActionTimes[:min(nextRuns, len(desc.Info.NextActionTimes))]
+			}
 		}
 		d.Schedules = append(d.Schedules, v)
 	}
@@ -463,10 +495,27 @@ func (s *Server) scheduleAction(c *gin.Context, formID, flash string, run func(*
 type campaignFormData struct {
 	Movements []store.Movement
 	Units     []unitOption
-	Form      url.Values
+	// Targets are, per requesting unit the user may launch for, the units that
+	// report to it by default: its administrative units directly below.
+	Targets []targetGroup
+	Form    url.Values
 	// Movement is the movement asked for (?movement=), preselected.
 	Movement string
 }
+
+// targetGroup is the reporting units offered for one requesting unit. Their
+// checkboxes are named targetsField(Unit.ID), so that the form works without
+// JavaScript whichever requesting unit is chosen: only the chosen unit's are read.
+type targetGroup struct {
+	Unit     unitOption
+	Children []unitOption
+}
+
+// Field is the name of the group's checkboxes.
+func (g targetGroup) Field() string { return targetsField(g.Unit.ID) }
+
+// targetsField names the checkboxes of the units reporting to a requesting unit.
+func targetsField(unitID string) string { return "targets." + unitID }
 
 // Val returns a posted value of the form, or def before anything was posted.
 func (d campaignFormData) Val(name, def string) string {
@@ -474,6 +523,46 @@ func (d campaignFormData) Val(name, def string) string {
 		return def
 	}
 	return d.Form.Get(name)
+}
+
+// Checked tells whether a reporting unit's checkbox is checked: all are before
+// anything was posted, then those the user checked.
+func (d campaignFormData) Checked(g targetGroup, unitID string) bool {
+	if d.Form == nil {
+		return true
+	}
+	return slices.Contains(d.Form[g.Field()], unitID)
+}
+
+// targetGroups lists, for each requesting unit, its administrative units directly
+// below in force today, read from the unit tree the user may see (app.Service.Units).
+func (s *Server) targetGroups(c *gin.Context, units []unitOption) ([]targetGroup, error) {
+	forest, err := s.cfg.App.Units(ctx(c), userID(c))
+	if err != nil {
+		return nil, err
+	}
+	nodes := map[string]*app.UnitNode{}
+	var walk func([]*app.UnitNode)
+	walk = func(ns []*app.UnitNode) {
+		for _, n := range ns {
+			nodes[n.ID] = n
+			walk(n.Children)
+		}
+	}
+	walk(forest)
+	out := make([]targetGroup, 0, len(units))
+	for _, u := range units {
+		g := targetGroup{Unit: u}
+		if n := nodes[u.ID]; n != nil {
+			for _, ch := range n.Children {
+				if ch.Kind == store.AdministrativeKind {
+					g.Children = append(g.Children, unitOption{ID: ch.ID, Name: ch.Name})
+				}
+			}
+		}
+		out = append(out, g)
+	}
+	return out, nil
 }
 
 // newCampaign shows the form that requests a review (công văn yêu cầu báo cáo sơ
@@ -497,7 +586,11 @@ func (s *Server) campaignForm(c *gin.Context, form url.Values) (campaignFormData
 	if err != nil {
 		return campaignFormData{}, err
 	}
-	return campaignFormData{Movements: ms, Units: units, Form: form, Movement: form.Get("movement_id")}, nil
+	targets, err := s.targetGroups(c, units)
+	if err != nil {
+		return campaignFormData{}, err
+	}
+	return campaignFormData{Movements: ms, Units: units, Targets: targets, Form: form, Movement: form.Get("movement_id")}, nil
 }
 
 // launchCampaign launches a review campaign through app.Service.LaunchCampaign: the
@@ -521,6 +614,12 @@ func (s *Server) launchCampaign(c *gin.Context) {
 		in.MaxDepth = *md
 	}
 	in.LevelDeadlines = levelDeadlines(in.FinalDeadline, l2, l3)
+	// The units checked for the chosen requesting unit report to it; the
+	// application refuses any that is not below it.
+	in.TargetUnitIDs = form[targetsField(in.UnitID)]
+	if len(in.TargetUnitIDs) == 0 {
+		errs["target_unit_ids"] = p.T("campaign.targets_required")
+	}
 	var cp store.Campaign
 	var err error
 	if len(errs) > 0 {
@@ -533,6 +632,14 @@ func (s *Server) launchCampaign(c *gin.Context) {
 		if _, ok := p.reviewFormError(err); !ok {
 			s.fail(c, err)
 			return
+		}
+		// A unit refused by its position (target_unit_ids[i]) is reported beside the
+		// fieldset of the reporting units.
+		for k := range p.Fields {
+			if strings.HasPrefix(k, "target_unit_ids[") {
+				delete(p.Fields, k)
+				p.Fields["target_unit_ids"] = p.T("campaign.targets_outside")
+			}
 		}
 	}
 	if p.Error != "" {

@@ -76,8 +76,10 @@
 // role (navShown).
 //
 // Movements and review campaigns (movements.go, reviews.go, review_reports.go):
-// launching a movement, registering a unit, recurring review schedules, launching
-// a campaign, and each unit's report, filled in, submitted, returned or accepted.
+// launching a movement, registering a unit, recurring review schedules (with their
+// next runs, as Temporal describes them), launching a campaign to the reporting
+// units checked among those directly below the requesting unit, and each unit's
+// report, filled in, submitted, returned or accepted.
 package web
 
 import (

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -216,11 +217,16 @@ func TestMovementScheduleAndCampaignThroughTheForms(t *testing.T) {
 	})
 
 	// A final review requested through the form: a past deadline is refused.
-	tinh.get("/reviews/new?movement="+strings.TrimPrefix(movementPath, "/movements/")).must(t, 200).has(t, `id="campaign-form"`)
+	cf := tinh.get("/reviews/new?movement="+strings.TrimPrefix(movementPath, "/movements/")).must(t, 200).has(t, `id="campaign-form"`)
 	campaigns := b.count("review_campaigns")
 	launch := url.Values{"movement_id": {strings.TrimPrefix(movementPath, "/movements/")}, "unit_id": {seed.Province}, "kind": {"final"},
 		"letter_number": {"88/UBND-NV"}, "letter_date": {"20/11/2026"}, "final_deadline": {"01/01/2020"}, "gap_working_days": {"5"},
 		"reminder_working_days": {"2"}, "max_depth": {"1"}}
+	for _, m := range targetBoxRe.FindAllStringSubmatch(cf.body, -1) { // every district, checked by default
+		if m[3] != "" {
+			launch.Add("targets."+seed.Province, m[2])
+		}
+	}
 	tinh.post("/reviews/new", launch).must(t, http.StatusUnprocessableEntity).has(t, "Thời hạn phải sau hôm nay", `value="01/01/2020"`)
 	if b.count("review_campaigns") != campaigns {
 		t.Fatal("a refused campaign was stored")
@@ -243,4 +249,139 @@ func TestMovementScheduleAndCampaignThroughTheForms(t *testing.T) {
 		must(t, 200).has(t, "Đã điều chỉnh thời hạn báo cáo", later)
 	tinh.post(campaignPath+"/close", url.Values{"note": {"Kết thúc đợt"}}).must(t, 200).has(t, "Đã kết thúc đợt sơ kết, tổng kết", "Đã kết thúc").
 		lacks(t, `id="campaign-manage"`)
+}
+
+// provinceMovement launches, through the application as the province's standing
+// body, a movement of the province running to 2035.
+func (b *bundle) provinceMovement() string {
+	b.t.Helper()
+	m, err := b.svc.LaunchMovement(context.Background(), b.userID("tinh.appraiser"), app.LaunchMovementInput{UnitID: seed.Province,
+		Name: "Lạng Sơn thi đua chuyển đổi số", PeriodStart: "2026-01-01", PeriodEnd: "2035-12-31", TemplateCode: review.TemplateGeneral})
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	return m.ID
+}
+
+// campaignReportUnits lists the units that report in a campaign, by depth then id.
+func (b *bundle) campaignReportUnits(campaignID string) []string {
+	b.t.Helper()
+	rows, err := b.pool.Query(context.Background(), `SELECT unit_id FROM review_reports WHERE campaign_id = $1 ORDER BY depth, unit_id`, campaignID)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var u string
+		if err := rows.Scan(&u); err != nil {
+			b.t.Fatal(err)
+		}
+		out = append(out, u)
+	}
+	if err := rows.Err(); err != nil {
+		b.t.Fatal(err)
+	}
+	return out
+}
+
+var targetBoxRe = regexp.MustCompile(`<input type="checkbox" id="target-` + seed.Province + `-([^"]+)" name="targets\.` + seed.Province + `" value="([^"]+)"( checked)?>`)
+
+// TestCampaignFormChoosesTheReportingUnits: the campaign form lists the districts
+// directly below the province, all checked; with none checked it comes back with
+// the error beside the fieldset and nothing is written; a unit outside the
+// province (forged) is refused by the application with nothing written; with two
+// districts checked only those two report to the province.
+func TestCampaignFormChoosesTheReportingUnits(t *testing.T) {
+	b := setup(t)
+	movement := b.provinceMovement()
+	tinh := b.login("tinh.appraiser")
+	f := tinh.get("/reviews/new?movement="+movement).must(t, 200).
+		has(t, `id="targets-`+seed.Province+`"`, "Đơn vị báo cáo cho UBND tỉnh Lạng Sơn", `value="`+seed.DemoDistrict+`"`, `value="`+seed.OtherDistrict+`"`).
+		lacks(t, `value="`+seed.DemoCommune+`"`) // only the units directly below
+	boxes := targetBoxRe.FindAllStringSubmatch(f.body, -1)
+	if len(boxes) < 3 {
+		t.Fatalf("want the province's districts as checkboxes, got %d:\n%s", len(boxes), f.body)
+	}
+	var other string // a district left unchecked
+	for _, m := range boxes {
+		if m[3] == "" {
+			t.Fatalf("district %s is not checked by default", m[2])
+		}
+		if m[2] != seed.DemoDistrict && m[2] != seed.OtherDistrict && other == "" {
+			other = m[2]
+		}
+	}
+
+	final := time.Now().In(calendar.Zone).AddDate(0, 0, 30).Format("02/01/2006")
+	launch := url.Values{"movement_id": {movement}, "unit_id": {seed.Province}, "kind": {"annual"}, "letter_number": {"21/UBND-NV"},
+		"final_deadline": {final}, "gap_working_days": {"5"}, "reminder_working_days": {"2"}, "max_depth": {"1"}}
+	campaigns, reports := b.count("review_campaigns"), b.count("review_reports")
+	nothingWritten := func(what string) {
+		t.Helper()
+		if b.count("review_campaigns") != campaigns || b.count("review_reports") != reports {
+			t.Fatalf("%s wrote a campaign", what)
+		}
+	}
+
+	// None checked: the error beside the fieldset, the boxes as they were posted.
+	empty := tinh.post("/reviews/new", launch).must(t, http.StatusUnprocessableEntity).
+		has(t, `id="err-targets-`+seed.Province+`"`, "Chọn ít nhất một đơn vị báo cáo", `aria-describedby="err-targets-`+seed.Province+`"`, "21/UBND-NV")
+	for _, m := range targetBoxRe.FindAllStringSubmatch(empty.body, -1) {
+		if m[3] != "" {
+			t.Fatalf("district %s is checked again after an empty choice", m[2])
+		}
+	}
+	nothingWritten("an empty choice")
+
+	// A unit outside the province, forged into the form: the application refuses it.
+	launch["targets."+seed.Province] = []string{seed.DemoDistrict, seed.Central}
+	tinh.post("/reviews/new", launch).must(t, http.StatusUnprocessableEntity).
+		has(t, `id="err-targets-`+seed.Province+`"`, "Có đơn vị được chọn không trực thuộc đơn vị yêu cầu báo cáo")
+	nothingWritten("a forged unit")
+
+	// Two districts: only they report to the province.
+	launch["targets."+seed.Province] = []string{seed.DemoDistrict, seed.OtherDistrict}
+	cp := tinh.post("/reviews/new", launch).must(t, 200).has(t, "Đã gửi yêu cầu báo cáo đến các đơn vị", "21/UBND-NV")
+	id := strings.TrimPrefix(strings.SplitN(cp.url, "?", 2)[0], b.url+"/reviews/")
+	if got, want := strings.Join(b.campaignReportUnits(id), " "), strings.Join([]string{seed.Province, seed.DemoDistrict, seed.OtherDistrict}, " "); got != want {
+		t.Fatalf("reports of %s: %s, want %s", id, got, want)
+	}
+	tinh.get("/reviews/"+id).must(t, 200).has(t, `href="/reviews/`+id+`/reports/`+seed.DemoDistrict+`"`, `href="/reviews/`+id+`/reports/`+seed.OtherDistrict+`"`).
+		lacks(t, `href="/reviews/`+id+`/reports/`+other+`"`)
+	tinh.get("/reviews/"+id+"/reports/"+seed.OtherDistrict).must(t, 200)
+	tinh.get("/reviews/"+id+"/reports/"+other).must(t, http.StatusNotFound)
+}
+
+// TestMovementPageShowsTheNextRunsOfASchedule: an annual schedule created through
+// the form shows its next three runs (dd/mm/yyyy HH:mm in Vietnam, as Temporal
+// computes them), "paused" once paused, and "—" when Temporal cannot describe it,
+// the page still opening.
+func TestMovementPageShowsTheNextRunsOfASchedule(t *testing.T) {
+	b := setup(t)
+	movement := b.provinceMovement()
+	path := "/movements/" + movement
+	tinh := b.login("tinh.appraiser")
+	tinh.post(path+"/schedules", url.Values{"kind": {"annual"}, "day": {"15"}, "month": {"11"}, "hour": {"9"}, "max_depth": {"1"}}).
+		must(t, 200).has(t, `id="schedule-annual"`, "Lần mở đợt tới")
+
+	now := time.Now().In(calendar.Zone)
+	y := now.Year()
+	if !time.Date(y, 11, 15, 9, 0, 0, 0, calendar.Zone).After(now) {
+		y++
+	}
+	next := fmt.Sprintf(`<td data-label="Lần mở đợt tới" id="schedule-annual-next">15/11/%d 09:00<br>15/11/%d 09:00<br>15/11/%d 09:00</td>`, y, y+1, y+2)
+	tinh.get(path).must(t, 200).has(t, next)
+	// A reader of the movement sees them too, through the same authorization.
+	b.login("xa.clerk").get(path).must(t, 200).has(t, fmt.Sprintf("15/11/%d 09:00", y))
+
+	tinh.post(path+"/schedules/annual/pause", url.Values{}).must(t, 200).
+		has(t, `id="schedule-annual-next">tạm dừng</td>`).lacks(t, fmt.Sprintf("15/11/%d 09:00", y))
+
+	// The schedule gone from Temporal: "—" for it, and the page still opens.
+	ctx := context.Background()
+	if err := b.svc.Temporal.ScheduleClient().GetHandle(ctx, review.ScheduleID(movement, review.KindAnnual)).Delete(ctx); err != nil {
+		t.Fatal(err)
+	}
+	tinh.get(path).must(t, 200).has(t, `id="schedule-annual-next">—</td>`, `id="schedule-annual"`)
 }
