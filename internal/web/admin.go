@@ -208,13 +208,7 @@ func (s *Server) adminCreateUnit(c *gin.Context) {
 			s.fail(c, err)
 			return
 		}
-		d, derr := s.adminUnitsData(c, form)
-		if derr != nil {
-			s.fail(c, derr)
-			return
-		}
-		p.Data = d
-		s.render(c, status, "admin_units", p)
+		s.renderWith(c, status, "admin_units", p, func() (any, error) { return s.adminUnitsData(c, form) })
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/admin/units/"+url.PathEscape(u.ID)+"?ok=unit_created")
@@ -358,13 +352,7 @@ func (s *Server) adminCreateUser(c *gin.Context) {
 			s.fail(c, err)
 			return
 		}
-		d, derr := s.adminUsersData(c, form)
-		if derr != nil {
-			s.fail(c, derr)
-			return
-		}
-		p.Data = d
-		s.render(c, status, "admin_users", p)
+		s.renderWith(c, status, "admin_users", p, func() (any, error) { return s.adminUsersData(c, form) })
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/admin/users/"+strconv.FormatInt(u.ID, 10)+"?ok=user_created")

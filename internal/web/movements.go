@@ -192,17 +192,7 @@ func (s *Server) launchMovement(c *gin.Context) {
 		}
 	}
 	if p.Error != "" {
-		d, ferr := s.movementForm(c, form)
-		if ferr != nil {
-			s.fail(c, ferr)
-			return
-		}
-		p.Data = d
-		status := http.StatusUnprocessableEntity
-		if p.Error == "error.conflict" {
-			status = http.StatusConflict
-		}
-		s.render(c, status, "movement_form", p)
+		s.renderWith(c, refusedStatus(p), "movement_form", p, func() (any, error) { return s.movementForm(c, form) })
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/movements/"+url.PathEscape(m.ID)+"?ok=movement_launched")
@@ -341,6 +331,15 @@ func (s *Server) movementView(c *gin.Context, id string) (movementData, error) {
 		d.CanLaunchReview = len(s.inScope(c, m.UnitID, s.roleUnits(c, "review", "launch"))) > 0
 	}
 	return d, nil
+}
+
+// refusedStatus is the status of a form shown again with p's error: 409 when
+// what it changes changed meanwhile, 422 otherwise.
+func refusedStatus(p *page) int {
+	if p.Error == "error.conflict" {
+		return http.StatusConflict
+	}
+	return http.StatusUnprocessableEntity
 }
 
 // movementFormFailed shows the movement's page again with a form's errors, or fails
@@ -643,17 +642,7 @@ func (s *Server) launchCampaign(c *gin.Context) {
 		}
 	}
 	if p.Error != "" {
-		d, ferr := s.campaignForm(c, form)
-		if ferr != nil {
-			s.fail(c, ferr)
-			return
-		}
-		p.Data = d
-		status := http.StatusUnprocessableEntity
-		if p.Error == "error.conflict" {
-			status = http.StatusConflict
-		}
-		s.render(c, status, "campaign_form", p)
+		s.renderWith(c, refusedStatus(p), "campaign_form", p, func() (any, error) { return s.campaignForm(c, form) })
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/reviews/"+url.PathEscape(cp.ID)+"?ok=campaign_launched")

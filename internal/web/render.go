@@ -199,6 +199,18 @@ func (p *page) NomineeStatus(v any) string { return p.T(fmt.Sprint("nstatus.", v
 // Level labels an administrative level.
 func (p *page) Level(v any) string { return p.T(fmt.Sprint("level.", v)) }
 
+// renderWith renders a page whose content data builds, typically a form shown
+// again with the errors p carries; a failure to build it fails the request instead.
+func (s *Server) renderWith(c *gin.Context, status int, name string, p *page, data func() (any, error)) {
+	d, err := data()
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	p.Data = d
+	s.render(c, status, name, p)
+}
+
 // render executes a page template into a buffer first, so that a template error
 // becomes a clean error page rather than half a page.
 func (s *Server) render(c *gin.Context, status int, name string, p *page) {
