@@ -407,12 +407,7 @@ func (s *Server) importHistory(c *gin.Context) {
 	d.UnitID, d.Sheet = unit, sheet
 	p := s.page(c, "history", d)
 	d.Import = &importView{FileName: name}
-	if d.Import.Rows = p.rowErrors(err); d.Import.Rows != nil {
-		p.Error = "import.refused"
-		s.render(c, http.StatusUnprocessableEntity, "history_import", p)
-		return
-	}
-	status, ok := p.formError(err)
+	status, ok := p.importRefused(d.Import, err)
 	if !ok {
 		s.fail(c, err)
 		return

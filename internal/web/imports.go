@@ -112,6 +112,18 @@ func (p *page) rowErrors(err error) []rowErrorView {
 	return out
 }
 
+// importRefused shows what was wrong with a refused file on v: its bad rows (with
+// the page's "file refused" message) or, for any other invalid input, the form's
+// field errors. It returns the status to show the form again with; ok is false
+// when err is not the user's to correct.
+func (p *page) importRefused(v *importView, err error) (status int, ok bool) {
+	if v.Rows = p.rowErrors(err); v.Rows != nil {
+		p.Error = "import.refused"
+		return http.StatusUnprocessableEntity, true
+	}
+	return p.formError(err)
+}
+
 // errNoFile is the form error of an import sent without a file.
 var errNoFile = domain.Invalid("no file", domain.FieldError{Field: "file", Message: "required"})
 
@@ -175,12 +187,7 @@ func (s *Server) importNominees(c *gin.Context) {
 	d.Rows = nomineeInputs(n)
 	p := s.page(c, "dossiers", d)
 	d.Import = &importView{FileName: name}
-	if d.Import.Rows = p.rowErrors(err); d.Import.Rows != nil {
-		p.Error = "import.refused"
-		s.render(c, http.StatusUnprocessableEntity, "dossier_form", p)
-		return
-	}
-	status, ok := p.formError(err)
+	status, ok := p.importRefused(d.Import, err)
 	if !ok {
 		s.fail(c, err)
 		return
@@ -238,12 +245,7 @@ func (s *Server) createFromFile(c *gin.Context, d *formData, p *page) bool {
 		d.Rows = []app.NomineeInput{{Kind: string(domain.NomineeIndividual)}}
 	}
 	d.Import = &importView{FileName: name}
-	if d.Import.Rows = p.rowErrors(err); d.Import.Rows != nil {
-		p.Error = "import.refused"
-		s.render(c, http.StatusUnprocessableEntity, "dossier_form", p)
-		return true
-	}
-	status, ok := p.formError(err)
+	status, ok := p.importRefused(d.Import, err)
 	if !ok {
 		s.fail(c, err)
 		return true
