@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -360,34 +359,11 @@ func TestBangKhenIsForwardedFromTheDistrictToTheProvince(t *testing.T) {
 	province.act(id, p, "accept", all).must(t, 200).has(t, "Đã tiếp nhận hồ sơ", "Đang thẩm định")
 }
 
-// upload posts a multipart form with one file, as a browser's file input sends it,
-// with the CSRF token of the last page.
+// upload posts a multipart form with one file in the part "file", as a browser's
+// file input sends it, with the CSRF token of the last page (see uploadAs).
 func (br *browser) upload(path string, fields url.Values, fileName string, content []byte) page {
 	br.b.t.Helper()
-	var body bytes.Buffer
-	w := multipart.NewWriter(&body)
-	fields.Set("csrf", br.csrf)
-	for k, vs := range fields {
-		for _, v := range vs {
-			if err := w.WriteField(k, v); err != nil {
-				br.b.t.Fatal(err)
-			}
-		}
-	}
-	fw, err := w.CreateFormFile("file", fileName)
-	if err != nil {
-		br.b.t.Fatal(err)
-	}
-	fw.Write(content)
-	if err := w.Close(); err != nil {
-		br.b.t.Fatal(err)
-	}
-	req, err := http.NewRequest(http.MethodPost, br.b.url+path, &body)
-	if err != nil {
-		br.b.t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", w.FormDataContentType())
-	return br.do(req)
+	return br.uploadAs(path, fields, "file", fileName, content)
 }
 
 // actAs takes an action through the application as a demo user, to bring a
