@@ -76,6 +76,8 @@ type eventView struct {
 	Letter   string
 	NextStep string
 	NextUnit string
+	// Result is a council's result (passed, failed, no_quorum).
+	Result string
 }
 
 // webActions are the actions the dossier page has a form for. A feature that adds
@@ -114,6 +116,8 @@ type actForm struct {
 	Have         []string
 	// DocKind is the kind chosen on the upload form.
 	DocKind string
+	// Outcomes are the per-nominee choices of a forwarding or a decision.
+	Outcomes map[int64]outcomeChoice
 	// Nominee, Criterion, Met and OverrideReason are what was typed into the
 	// eligibility override form.
 	Nominee, Criterion, Met, OverrideReason string
@@ -172,7 +176,7 @@ func (s *Server) showDossier(c *gin.Context, id string, p *page, form actForm, s
 		if e.Action == string(domain.ActionReturn) {
 			d.Returned++
 		}
-		d.Events = append(d.Events, newEventView(e, names))
+		d.Events = append(d.Events, councilResult(newEventView(e, names)))
 	}
 	d.Stops = routeStops(n)
 	d.Decisions = decisionsOf(n)
@@ -182,7 +186,7 @@ func (s *Server) showDossier(c *gin.Context, id string, p *page, form actForm, s
 		return
 	}
 	for _, k := range checklistKeys {
-		checked := form.Action == "" || contains(form.Have, k.key)
+		checked := contains(form.Have, k.key) // nothing is ticked until the appraiser checks it
 		d.Checklist = append(d.Checklist, checkItem{Key: k.key, Required: k.required, Checked: checked})
 	}
 	if p == nil {
@@ -290,6 +294,12 @@ func (s *Server) actOnDossier(c *gin.Context) {
 		UnitID: c.PostForm("unit_id"), Answer: c.PostForm("answer")}
 	if n, err := s.cfg.App.Nomination(ctx(c), userID(c), id); err == nil {
 		in.Units, in.Outcomes, in.NomineeID = procedureInput(c, n, &form)
+		if s.checkOutcomes(c, n, form, in.Outcomes) {
+			return
+		}
+	}
+	if s.refuseIncomplete(c, id, form) {
+		return
 	}
 	if c.PostForm("checklist") == "1" {
 		p := s.page(c, "dossiers", nil)

@@ -2,9 +2,12 @@
 // - forms with data-confirm ask before an irreversible action;
 // - buttons with data-print print the page;
 // - nominee rows get a "remove" button (without JavaScript, an empty row is dropped);
-// - buttons are disabled while their form is being sent, so a double click sends once.
+// - buttons are disabled while their form is being sent, so a double click sends once;
+// - on a narrow screen the main menu folds behind a "Menu" button (without
+//   JavaScript it stays unfolded, wrapping onto several rows).
 (function () {
   "use strict";
+  document.documentElement.classList.add("js");
 
   document.addEventListener("submit", function (e) {
     var form = e.target;
@@ -27,6 +30,13 @@
     if (!t) return;
     if (t.closest("[data-print]")) {
       window.print();
+      return;
+    }
+    var toggle = t.closest(".nav-toggle");
+    if (toggle) {
+      var nav = toggle.closest(".main-nav");
+      var open = nav.classList.toggle("open");
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
       return;
     }
     var remove = t.closest("[data-remove-row]");

@@ -1,0 +1,40 @@
+package web
+
+// uiMessages are the messages of the daily-work pages (issue 15: narrow screens,
+// per-nominee outcomes, the deadline page, the inbox's columns). They are added to
+// the catalogue at init, in both languages; TestCatalogue checks them with the
+// rest. At the move of the catalogue to JSON files they belong in those files.
+var uiMessages = map[string]map[string]string{
+	"vi": {
+		"nav.menu":                   "Trình đơn",
+		"act.outcomes.err.award":     "%s: chọn hình thức khen thấp hơn mà cấp này được quyết định.",
+		"act.outcomes.err.required":  "%s: chưa chọn hình thức khen thấp hơn.",
+		"act.outcomes.none_lower":    "Cấp này không có hình thức khen nào thấp hơn để chọn.",
+		"act.outcomes.for":           "Đối tượng",
+		"act.go_outcomes":            "Đến phần trình / quyết định",
+		"act.submit.missing":         "Hồ sơ còn thiếu thành phần bắt buộc:",
+		"act.submit.confirm_missing": "Tôi vẫn gửi hồ sơ khi còn thiếu các thành phần trên",
+		"field.submit_missing":       "Hồ sơ còn thiếu thành phần bắt buộc: hãy bổ sung tài liệu, hoặc xác nhận vẫn gửi.",
+		"detail.tl.result":           "Kết quả",
+	},
+	"en": {
+		"nav.menu":                   "Menu",
+		"act.outcomes.err.award":     "%s: choose a lower award this level may grant.",
+		"act.outcomes.err.required":  "%s: no lower award chosen.",
+		"act.outcomes.none_lower":    "This level has no lower award to choose.",
+		"act.outcomes.for":           "Nominee",
+		"act.go_outcomes":            "Go to forwarding / decision",
+		"act.submit.missing":         "Required parts of the dossier are missing:",
+		"act.submit.confirm_missing": "Send the dossier anyway, with the parts above missing",
+		"field.submit_missing":       "Required parts of the dossier are missing: upload them, or confirm that you send it anyway.",
+		"detail.tl.result":           "Result",
+	},
+}
+
+func init() {
+	for lang, msgs := range uiMessages {
+		for k, v := range msgs {
+			catalogue[lang][k] = v
+		}
+	}
+}

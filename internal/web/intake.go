@@ -1,0 +1,44 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/tdkt/tdkt/internal/domain"
+	"github.com/tdkt/tdkt/internal/store"
+)
+
+// Missing lists the required documents not yet attached, which the submit form
+// warns about.
+func (d *procedureData) Missing() []store.RequiredDocument {
+	var out []store.RequiredDocument
+	for _, r := range d.Required {
+		if !r.Present {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// refuseIncomplete stops the submission of a dossier that lacks required documents
+// unless the clerk confirmed sending it anyway (submit_anyway): the page comes back
+// with the list of what is missing. It reports whether it refused.
+func (s *Server) refuseIncomplete(c *gin.Context, id string, form actForm) bool {
+	if form.Action != string(domain.ActionSubmit) || c.PostForm("submit_anyway") == "1" {
+		return false
+	}
+	required, err := s.cfg.App.Checklist(ctx(c), userID(c), id)
+	if err != nil {
+		return false // the action itself reports what is wrong
+	}
+	for _, r := range required {
+		if !r.Present {
+			p := s.page(c, "dossiers", nil)
+			p.Error, p.Fields = "error.invalid", map[string]string{"submit_missing": p.T("field.submit_missing")}
+			s.showDossier(c, id, p, form, http.StatusUnprocessableEntity)
+			return true
+		}
+	}
+	return false
+}

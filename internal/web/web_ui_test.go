@@ -1,0 +1,68 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/tdkt/tdkt/internal/app"
+)
+
+// TestForwardFormOffersOnlyLowerAwardsAndKeepsTheChoices: the district's leader
+// forwards a commune's Bằng khen tỉnh with two nominees. The per-nominee outcomes
+// sit in the main column and offer, as a lower award, only the Giấy khen that the
+// district may grant (not a Huân chương, not the Prime Minister's Bằng khen, not
+// the proposed award itself). A downgrade without an award, or to an award the
+// district may not grant, is refused with the nominee named and every choice
+// kept; a valid downgrade forwards the other nominee and gives this one the lower
+// award.
+func TestForwardFormOffersOnlyLowerAwardsAndKeepsTheChoices(t *testing.T) {
+	b := setup(t)
+	n := b.newDossier("BK_TINH", "individual", "Hoàng Văn Tùng", "Lý Thị Hoa")
+	id := n.ID
+	b.actAs("huyen.appraiser", id, app.ActInput{Action: "accept"})
+	b.actAs("huyen.appraiser", id, app.ActInput{Action: "approve"})
+	ids := b.nomineeIDs(id)
+
+	head := b.login("huyen.decider")
+	p := head.get("/dossiers/"+id).must(t, 200).has(t, `id="pass-on"`, `id="forward-form"`, `id="go-outcomes"`,
+		`<select id="award_`+ids[0]+`" name="award_`+ids[0]+`"><option value=""></option><option value="GK" >Giấy khen</option></select>`)
+	main := p.body[:strings.Index(p.body, `<aside class="col-side"`)]
+	if !strings.Contains(main, `id="forward-form"`) {
+		t.Fatal("the forwarding form is not in the main column")
+	}
+	for _, higher := range []string{`value="HCLD_1"`, `value="BK_TTG"`, `value="BK_TINH"`, `value="CSTD_TINH"`} {
+		if strings.Contains(p.body, higher) {
+			t.Fatalf("the lower awards include %s", higher)
+		}
+	}
+
+	refused := head.act(id, p, "forward", url.Values{"outcome_" + ids[0]: {"downgrade"}, "award_" + ids[0]: {"HCLD_1"},
+		"oreason_" + ids[0]: {"Thành tích ở mức cơ sở"}, "outcome_" + ids[1]: {"reject"}, "oreason_" + ids[1]: {"Chưa đủ năm công tác"}})
+	refused.must(t, http.StatusUnprocessableEntity).
+		has(t, "Hoàng Văn Tùng: chọn hình thức khen thấp hơn mà cấp này được quyết định.",
+			`<details class="outcomes" id="outcomes" open>`, `<option value="downgrade" selected>`, `<option value="reject" selected>`,
+			`value="Thành tích ở mức cơ sở"`, `value="Chưa đủ năm công tác"`).
+		lacks(t, "Lý Thị Hoa: chọn")
+	head.act(id, p, "forward", url.Values{"outcome_" + ids[1]: {"downgrade"}}).must(t, http.StatusUnprocessableEntity).
+		has(t, "Lý Thị Hoa: chưa chọn hình thức khen thấp hơn.")
+	if got, _ := b.svc.Nomination(context.Background(), b.userID("huyen.decider"), id); got.Version != n.Version+2 {
+		t.Fatalf("a refused form changed the dossier: version %d", got.Version)
+	}
+
+	head.act(id, p, "forward", url.Values{"outcome_" + ids[0]: {"downgrade"}, "award_" + ids[0]: {"GK"},
+		"oreason_" + ids[0]: {"Thành tích ở mức cơ sở"}}).must(t, 200).has(t, "Đã trình hồ sơ lên cấp trên")
+	got, err := b.svc.Nomination(context.Background(), b.userID("huyen.decider"), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	status := map[string]string{}
+	for _, nm := range got.Nominees {
+		status[nm.Name] = string(nm.Status) + "/" + nm.AwardCode
+	}
+	if status["Hoàng Văn Tùng"] != "downgraded/GK" || !strings.HasPrefix(status["Lý Thị Hoa"], "pending") {
+		t.Fatalf("after the forwarding: %v", status)
+	}
+}
