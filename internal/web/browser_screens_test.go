@@ -52,6 +52,7 @@ func TestBrowserEveryPageFitsAPhoneAndADesk(t *testing.T) {
 		{"dashboard", "huyen.appraiser", "/"},
 		{"inbox", "huyen.appraiser", "/inbox"},
 		{"dossiers", "huyen.appraiser", "/dossiers"},
+		{"deadlines", "huyen.appraiser", "/deadlines"},
 		{"dossier-forward", "huyen.decider", "/dossiers/" + fwd.ID},
 		{"dossier-returned", "xa.clerk", "/dossiers/" + draft.ID},
 		{"dossier-edit", "xa.clerk", "/dossiers/" + draft.ID + "/edit"},

@@ -252,6 +252,7 @@ func (s *Server) routes(g *gin.RouterGroup) {
 	a.POST("/movements/:id/schedules/:kind/pause", s.pauseSchedule(true))
 	a.POST("/movements/:id/schedules/:kind/unpause", s.pauseSchedule(false))
 	a.POST("/movements/:id/schedules/:kind/trigger", s.triggerSchedule)
+	a.GET("/deadlines", s.deadlinesPage)
 	a.GET("/calendar", s.calendarPage)
 	a.POST("/calendar", s.saveCalendar)
 	a.GET("/units", s.unitTree)

@@ -4,10 +4,12 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/tdkt/tdkt/internal/app"
+	"github.com/tdkt/tdkt/internal/seed"
 )
 
 // TestForwardFormOffersOnlyLowerAwardsAndKeepsTheChoices: the district's leader
@@ -65,4 +67,33 @@ func TestForwardFormOffersOnlyLowerAwardsAndKeepsTheChoices(t *testing.T) {
 	if status["Hoàng Văn Tùng"] != "downgraded/GK" || !strings.HasPrefix(status["Lý Thị Hoa"], "pending") {
 		t.Fatalf("after the forwarding: %v", status)
 	}
+}
+
+// TestDeadlinePageCountsPerUnitAndListsTheOverdueTasks: with six dossiers of the
+// demo commune and one district task two days overdue, the district's appraiser
+// sees on /deadlines the open and overdue counts per unit (the district's own
+// tasks and the commune's) and the overdue task with its working days late; the
+// commune's clerk sees no overdue task; a horizon out of range is refused.
+func TestDeadlinePageCountsPerUnitAndListsTheOverdueTasks(t *testing.T) {
+	b := setup(t)
+	b.moreDossiers(6)
+	district := b.login("huyen.appraiser")
+	district.get("/").must(t, 200).has(t, `href="/deadlines"`)
+	p := district.get("/deadlines").must(t, 200).has(t, "Theo dõi thời hạn xử lý", `id="deadline-units"`, `id="overdue-tasks"`,
+		"UBND huyện Cao Lộc", "Đề nghị tặng Giấy khen hộ gia đình tiêu biểu")
+	if !regexp.MustCompile(`id="total-overdue"><span class="badge due-overdue">1</span>`).MatchString(p.body) {
+		t.Fatalf("the district's total shows no overdue task:\n%s", p.body)
+	}
+	// Five submitted dossiers wait at the district, one of them overdue; the draft
+	// waits at the commune.
+	if !regexp.MustCompile(`id="total-open">6<`).MatchString(p.body) ||
+		!regexp.MustCompile(`(?s)data-unit="`+seed.DemoDistrict+`">.*?data-label="Đang mở">5</td>.*?data-label="Quá hạn"><span class="badge due-overdue">1<`).MatchString(p.body) ||
+		!regexp.MustCompile(`(?s)data-unit="`+seed.DemoCommune+`">.*?data-label="Đang mở">1</td>.*?data-label="Quá hạn">0<`).MatchString(p.body) {
+		t.Fatalf("the counts per unit are not 5 (1 overdue) at the district and 1 at the commune:\n%s", p.body)
+	}
+	if n := strings.Count(p.body, `<tr class="overdue" data-dossier=`); n != 1 {
+		t.Fatalf("%d overdue tasks listed, want 1", n)
+	}
+	b.login("xa.clerk").get("/deadlines").must(t, 200).lacks(t, `id="overdue-tasks"`)
+	district.get("/deadlines?soon=99").must(t, http.StatusBadRequest).has(t, "Thông tin chưa hợp lệ")
 }
