@@ -30,6 +30,9 @@ var uiMessages = map[string]map[string]string{
 		"deadlines.assignee":         "Người xử lý",
 		"deadlines.unassigned":       "Chưa phân công",
 		"dash.deadlines":             "Theo dõi thời hạn",
+		"review.laggards":            "Đơn vị chưa báo cáo hoặc báo cáo chậm",
+		"review.laggard.missing":     "Quá hạn, chưa gửi",
+		"review.laggard.late":        "Gửi chậm",
 	},
 	"en": {
 		"nav.menu":                   "Menu",
@@ -56,6 +59,9 @@ var uiMessages = map[string]map[string]string{
 		"deadlines.assignee":         "Assignee",
 		"deadlines.unassigned":       "Unassigned",
 		"dash.deadlines":             "Deadlines",
+		"review.laggards":            "Units that have not reported or reported late",
+		"review.laggard.missing":     "Overdue, not sent",
+		"review.laggard.late":        "Sent late",
 	},
 }
 
