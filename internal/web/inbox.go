@@ -9,16 +9,21 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/tdkt/tdkt/internal/domain"
+	"github.com/tdkt/tdkt/internal/store"
 )
 
-// inboxData is the inbox's content: the user's open tasks after the filters.
+// inboxData is the inbox's content: the user's open tasks after the filters, each
+// with who handles it and whether the user acts in it under a delegation.
 type inboxData struct {
-	Tasks   []domain.Task
-	Total   int
-	Steps   []domain.Step
-	Step    string
-	Overdue bool
-	Q       string
+	Tasks  []store.InboxEntry
+	UserID int64
+	// AwardNames names the award of each task's dossier.
+	AwardNames map[string]string
+	Total      int
+	Steps      []domain.Step
+	Step       string
+	Overdue    bool
+	Q          string
 }
 
 // allSteps lists the steps in the order of the procedure.
@@ -29,12 +34,21 @@ var allSteps = []domain.Step{domain.StepSubmit, domain.StepSupplement, domain.St
 // filtered by step, by overdue and by words of the title (with or without
 // Vietnamese diacritics).
 func (s *Server) inbox(c *gin.Context) {
-	tasks, err := s.cfg.App.Inbox(ctx(c), userID(c))
+	tasks, err := s.cfg.App.InboxWithAssignees(ctx(c), userID(c))
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	d := inboxData{Total: len(tasks), Steps: allSteps, Step: c.Query("step"), Overdue: c.Query("overdue") == "1",
+	awards, err := s.cfg.App.Awards(ctx(c))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	names := map[string]string{}
+	for _, a := range awards {
+		names[a.Code] = a.Name
+	}
+	d := inboxData{Total: len(tasks), Steps: allSteps, UserID: userID(c), AwardNames: names, Step: c.Query("step"), Overdue: c.Query("overdue") == "1",
 		Q: strings.TrimSpace(c.Query("q"))}
 	words := strings.Fields(fold(d.Q))
 	for _, t := range tasks {
@@ -44,7 +58,7 @@ func (s *Server) inbox(c *gin.Context) {
 		if d.Overdue && !t.Overdue {
 			continue
 		}
-		if !matchesAll(fold(t.NominationTitle), words) {
+		if !matchesAll(fold(t.NominationTitle+" "+names[t.AwardCode]+" "+t.UnitName+" "+t.AssigneeName), words) {
 			continue
 		}
 		d.Tasks = append(d.Tasks, t)

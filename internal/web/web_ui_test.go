@@ -97,3 +97,33 @@ func TestDeadlinePageCountsPerUnitAndListsTheOverdueTasks(t *testing.T) {
 	b.login("xa.clerk").get("/deadlines").must(t, 200).lacks(t, `id="overdue-tasks"`)
 	district.get("/deadlines?soon=99").must(t, http.StatusBadRequest).has(t, "Thông tin chưa hợp lệ")
 }
+
+// TestInboxShowsAwardAssigneeAndDelegationAndClaimsFromThePage: the district's
+// appraiser sees each task's award and that nobody handles it yet, claims one from
+// the inbox (it then shows her name and a release button), and releases it. The
+// district's head, who receives the appraiser's roles by delegation, sees the same
+// task marked as delegated; a task id that does not exist is not found.
+func TestInboxShowsAwardAssigneeAndDelegationAndClaimsFromThePage(t *testing.T) {
+	b := setup(t)
+	n := b.newDossier("GK", "household", "Hộ ông Lý Văn Páo")
+	appraiser := b.login("huyen.appraiser")
+	p := appraiser.get("/inbox").must(t, 200).has(t, `data-label="Hình thức khen thưởng">Giấy khen</td>`, "Chưa phân công")
+	m := regexp.MustCompile(`action="/inbox/tasks/(\d+)/claim"`).FindStringSubmatch(p.body)
+	if m == nil {
+		t.Fatalf("no claim button:\n%s", p.body)
+	}
+	task := m[1]
+	p = appraiser.post("/inbox/tasks/"+task+"/claim", url.Values{}).must(t, 200).
+		has(t, "Bạn đã nhận xử lý việc này.", "Mã Thị Thu", `action="/inbox/tasks/`+task+`/release"`).
+		lacks(t, `action="/inbox/tasks/`+task+`/claim"`)
+	appraiser.post("/inbox/tasks/"+task+"/release", url.Values{}).must(t, 200).
+		has(t, "Đã trả lại việc cho những người cùng vai trò.", `action="/inbox/tasks/`+task+`/claim"`)
+	appraiser.post("/inbox/tasks/999999/claim", url.Values{}).must(t, http.StatusNotFound)
+
+	if _, err := b.svc.CreateDelegation(context.Background(), b.userID("huyen.appraiser"), app.DelegationInput{
+		ToUserID: b.userID("huyen.head"), ValidFrom: "2025-06-16", ValidTo: "2025-06-30", Reason: "Đi công tác"}); err != nil {
+		t.Fatal(err)
+	}
+	b.login("huyen.head").get("/inbox").must(t, 200).has(t, n.ID, `<span class="tag delegated"`)
+	appraiser.get("/inbox").must(t, 200).lacks(t, `<span class="tag delegated"`)
+}
