@@ -7,9 +7,14 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/tdkt/tdkt/internal/app"
+	"github.com/tdkt/tdkt/internal/domain"
 	"github.com/tdkt/tdkt/internal/seed"
+	"github.com/tdkt/tdkt/internal/store"
 )
 
 // TestForwardFormOffersOnlyLowerAwardsAndKeepsTheChoices: the district's leader
@@ -126,4 +131,43 @@ func TestInboxShowsAwardAssigneeAndDelegationAndClaimsFromThePage(t *testing.T) 
 	}
 	b.login("huyen.head").get("/inbox").must(t, 200).has(t, n.ID, `<span class="tag delegated"`)
 	appraiser.get("/inbox").must(t, 200).lacks(t, `<span class="tag delegated"`)
+}
+
+// TestOutcomeNotificationNamesTheDossierForTheClerk: the notification the Record
+// activity writes at a return (store.NotifyOutcomeTx) reaches the commune's clerk
+// with the dossier's title, the unit, a Vietnamese date and time, the reason and
+// the missing items; writing it twice (a retried activity) leaves one; an action
+// that is not an outcome (a comment) writes nothing.
+func TestOutcomeNotificationNamesTheDossierForTheClerk(t *testing.T) {
+	b := setup(t)
+	n := b.newDossier("GK", "household", "Hộ ông Lý Văn Páo")
+	at := time.Date(2025, 6, 17, 2, 30, 0, 0, time.UTC)
+	tr := domain.Transition{NominationID: n.ID, Seq: 99, At: at, Action: domain.ActionReturn, UnitID: seed.DemoDistrict,
+		Reason: "Thiếu biên bản", MissingItems: []string{"Biên bản họp Hội đồng"}}
+	ctx := context.Background()
+	for range 2 {
+		if err := pgx.BeginFunc(ctx, b.pool, func(tx pgx.Tx) error {
+			_, err := store.NotifyOutcomeTx(ctx, tx, tr)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tr.Action, tr.Seq = domain.ActionComment, 100
+	if err := pgx.BeginFunc(ctx, b.pool, func(tx pgx.Tx) error {
+		got, err := store.NotifyOutcomeTx(ctx, tx, tr)
+		if got != 0 {
+			t.Errorf("a comment told %d users", got)
+		}
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	p := b.login("xa.clerk").get("/notifications").must(t, 200).
+		has(t, "Hồ sơ bị trả lại, yêu cầu bổ sung: "+n.Title, "UBND huyện Cao Lộc, lúc 09:30 ngày 17/06/2025.",
+			"Lý do: Thiếu biên bản.", "Biên bản họp Hội đồng")
+	if c := strings.Count(p.body, "Hồ sơ bị trả lại, yêu cầu bổ sung: "); c != 1 {
+		t.Fatalf("the notification is shown %d times, want once", c)
+	}
+	b.login("huyen.appraiser").get("/notifications").must(t, 200).lacks(t, "Hồ sơ bị trả lại, yêu cầu bổ sung")
 }
