@@ -171,3 +171,42 @@ func TestOutcomeNotificationNamesTheDossierForTheClerk(t *testing.T) {
 	}
 	b.login("huyen.appraiser").get("/notifications").must(t, 200).lacks(t, "Hồ sơ bị trả lại, yêu cầu bổ sung")
 }
+
+// TestBulkActionFromTheInboxReportsEachDossier: the district's appraiser checks
+// three submitted dossiers and a draft the district cannot act on, and accepts them
+// with one comment: the page reports the three accepted and the draft refused, each
+// by its title, and each accepted dossier went through its own action (its status
+// and history). A return without a comment, or nothing checked, is refused before
+// anything is done.
+func TestBulkActionFromTheInboxReportsEachDossier(t *testing.T) {
+	b := setup(t)
+	var ids []string
+	for _, name := range []string{"Hộ ông A", "Hộ ông B", "Hộ ông C"} {
+		ids = append(ids, b.newDossier("GK", "household", name).ID)
+	}
+	draft, err := b.svc.CreateNomination(context.Background(), b.userID("xa.clerk"), app.CreateNominationInput{UnitID: seed.DemoCommune,
+		AwardCode: "GK", Year: 2025, Title: "Hồ sơ còn đang soạn", Nominees: []app.NomineeInput{{Kind: "household", Name: "Hộ ông D"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	appraiser := b.login("huyen.appraiser")
+	appraiser.get("/inbox").must(t, 200).has(t, `id="bulk-form"`, `form="bulk-form"`, `value="`+ids[0]+`"`)
+	appraiser.post("/inbox/bulk", url.Values{"bulk_action": {"return"}, "dossier": ids}).must(t, http.StatusUnprocessableEntity)
+	appraiser.post("/inbox/bulk", url.Values{"bulk_action": {"accept"}}).must(t, http.StatusUnprocessableEntity)
+
+	p := appraiser.post("/inbox/bulk", url.Values{"bulk_action": {"accept"}, "bulk_note": {"Đã kiểm tra thành phần"},
+		"dossier": append(append([]string{}, ids...), draft.ID)}).must(t, 200).
+		has(t, "Đã xử lý 3 trên 4 hồ sơ đã chọn.", "Hồ sơ còn đang soạn")
+	if ok := strings.Count(p.body, `class="bulk-ok"`); ok != 3 {
+		t.Fatalf("%d dossiers reported done, want 3:\n%s", ok, p.body)
+	}
+	if !regexp.MustCompile(`(?s)class="bulk-refused" data-dossier="` + draft.ID + `">.*?✗ `).MatchString(p.body) {
+		t.Fatalf("the draft is not reported refused:\n%s", p.body)
+	}
+	for _, id := range ids {
+		appraiser.get("/dossiers/"+id).must(t, 200).has(t, "Đang thẩm định", "Đã kiểm tra thành phần")
+	}
+	if got, _ := b.svc.Nomination(context.Background(), b.userID("xa.clerk"), draft.ID); got.Status != domain.StatusDraft {
+		t.Fatalf("the draft became %s", got.Status)
+	}
+}
