@@ -294,12 +294,9 @@ func (s *Server) actOnDossier(c *gin.Context) {
 		UnitID: c.PostForm("unit_id"), Answer: c.PostForm("answer")}
 	if n, err := s.cfg.App.Nomination(ctx(c), userID(c), id); err == nil {
 		in.Units, in.Outcomes, in.NomineeID = procedureInput(c, n, &form)
-		if s.checkOutcomes(c, n, form, in.Outcomes) {
+		if s.checkOutcomes(c, n, form, in.Outcomes) || s.refuseIncomplete(c, n, form) {
 			return
 		}
-	}
-	if s.refuseIncomplete(c, id, form) {
-		return
 	}
 	if c.PostForm("checklist") == "1" {
 		p := s.page(c, "dossiers", nil)

@@ -31,25 +31,33 @@ var allSteps = []domain.Step{domain.StepSubmit, domain.StepSupplement, domain.St
 	domain.StepConcur, domain.StepVote, domain.StepForward, domain.StepDecide}
 
 // inbox lists the tasks waiting for the user (việc cần xử lý), soonest due first,
-// filtered by step, by overdue and by words of the title (with or without
-// Vietnamese diacritics).
+// filtered by step, by overdue and by words of the title, award, unit or assignee
+// (with or without Vietnamese diacritics).
 func (s *Server) inbox(c *gin.Context) {
-	tasks, err := s.cfg.App.InboxWithAssignees(ctx(c), userID(c))
+	d, err := s.inboxTasks(c)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
+	s.render(c, http.StatusOK, "inbox", s.page(c, "inbox", d))
+}
+
+// inboxTasks reads the user's open tasks and applies the filters of the query.
+func (s *Server) inboxTasks(c *gin.Context) (inboxData, error) {
+	tasks, err := s.cfg.App.InboxWithAssignees(ctx(c), userID(c))
+	if err != nil {
+		return inboxData{}, err
+	}
 	awards, err := s.cfg.App.Awards(ctx(c))
 	if err != nil {
-		s.fail(c, err)
-		return
+		return inboxData{}, err
 	}
 	names := map[string]string{}
 	for _, a := range awards {
 		names[a.Code] = a.Name
 	}
-	d := inboxData{Total: len(tasks), Steps: allSteps, UserID: userID(c), AwardNames: names, Step: c.Query("step"), Overdue: c.Query("overdue") == "1",
-		Q: strings.TrimSpace(c.Query("q"))}
+	d := inboxData{Total: len(tasks), Steps: allSteps, UserID: userID(c), AwardNames: names, Step: c.Query("step"),
+		Overdue: c.Query("overdue") == "1", Q: strings.TrimSpace(c.Query("q"))}
 	words := strings.Fields(fold(d.Q))
 	for _, t := range tasks {
 		if d.Step != "" && string(t.Step) != d.Step {
@@ -63,7 +71,7 @@ func (s *Server) inbox(c *gin.Context) {
 		}
 		d.Tasks = append(d.Tasks, t)
 	}
-	s.render(c, http.StatusOK, "inbox", s.page(c, "inbox", d))
+	return d, nil
 }
 
 func matchesAll(text string, words []string) bool {

@@ -23,11 +23,20 @@ func (d *procedureData) Missing() []store.RequiredDocument {
 
 // refuseIncomplete stops the submission of a dossier that lacks required documents
 // unless the clerk confirmed sending it anyway (submit_anyway): the page comes back
-// with the list of what is missing. It reports whether it refused.
-func (s *Server) refuseIncomplete(c *gin.Context, id string, form actForm) bool {
+// with the list of what is missing. A user who may not submit is left to the
+// action's own refusal. It reports whether it refused.
+func (s *Server) refuseIncomplete(c *gin.Context, n domain.Nomination, form actForm) bool {
 	if form.Action != string(domain.ActionSubmit) || c.PostForm("submit_anyway") == "1" {
 		return false
 	}
+	may := false
+	for _, a := range s.cfg.App.AvailableActions(userID(c), n) {
+		may = may || a == domain.ActionSubmit
+	}
+	if !may {
+		return false // the action itself is refused as it would be without the check
+	}
+	id := n.ID
 	required, err := s.cfg.App.Checklist(ctx(c), userID(c), id)
 	if err != nil {
 		return false // the action itself reports what is wrong

@@ -222,6 +222,7 @@ func (s *Server) routes(g *gin.RouterGroup) {
 	a.POST("/logout", s.logout)
 	a.GET("/", s.dashboard)
 	a.GET("/inbox", s.inbox)
+	a.GET("/inbox/export.xlsx", s.inboxExport)
 	a.POST("/inbox/bulk", s.bulkAct)
 	a.POST("/inbox/tasks/:task/claim", s.claimTask)
 	a.POST("/inbox/tasks/:task/release", s.releaseTask)

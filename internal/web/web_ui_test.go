@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/xuri/excelize/v2"
 
 	"github.com/tdkt/tdkt/internal/app"
 	"github.com/tdkt/tdkt/internal/domain"
@@ -208,5 +209,38 @@ func TestBulkActionFromTheInboxReportsEachDossier(t *testing.T) {
 	}
 	if got, _ := b.svc.Nomination(context.Background(), b.userID("xa.clerk"), draft.ID); got.Status != domain.StatusDraft {
 		t.Fatalf("the draft became %s", got.Status)
+	}
+}
+
+// TestInboxExportsTheFilteredListToXLSX: the district's appraiser exports the inbox
+// filtered by words without diacritics; the workbook holds the header and exactly
+// the matching dossier, with its award and unit.
+func TestInboxExportsTheFilteredListToXLSX(t *testing.T) {
+	b := setup(t)
+	b.newDossier("GK", "household", "Hộ ông Lý Văn Páo")
+	in := app.CreateNominationInput{UnitID: seed.DemoCommune, AwardCode: "GK", Year: 2025, Title: "Đề nghị khen hộ Bản Loỏng",
+		Nominees: []app.NomineeInput{{Kind: "household", Name: "Hộ bà Vi Thị Năm"}}}
+	n, err := b.svc.CreateNomination(context.Background(), b.userID("xa.clerk"), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.actAs("xa.clerk", n.ID, app.ActInput{Action: "submit"})
+	br := b.login("huyen.appraiser")
+	br.get("/inbox?q=ban+loong").must(t, 200).has(t, `href="/inbox/export.xlsx?q=ban`)
+	p := br.get("/inbox/export.xlsx?q=ban+loong").must(t, 200)
+	if ct := p.header.Get("Content-Type"); !strings.Contains(ct, "spreadsheetml") {
+		t.Fatalf("content type %q", ct)
+	}
+	f, err := excelize.OpenReader(strings.NewReader(p.body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := f.GetRows(f.GetSheetName(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 2 || rows[0][0] != "Hồ sơ" || rows[1][0] != "Đề nghị khen hộ Bản Loỏng" || rows[1][1] != "Giấy khen" ||
+		rows[1][3] != "UBND huyện Cao Lộc" {
+		t.Fatalf("the workbook's rows: %q", rows)
 	}
 }
