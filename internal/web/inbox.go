@@ -19,11 +19,13 @@ type inboxData struct {
 	UserID int64
 	// AwardNames names the award of each task's dossier.
 	AwardNames map[string]string
-	Total      int
-	Steps      []domain.Step
-	Step       string
-	Overdue    bool
-	Q          string
+	// Views are the user's saved filter sets of the inbox.
+	Views   []store.SavedView
+	Total   int
+	Steps   []domain.Step
+	Step    string
+	Overdue bool
+	Q       string
 }
 
 // allSteps lists the steps in the order of the procedure.
@@ -58,6 +60,9 @@ func (s *Server) inboxTasks(c *gin.Context) (inboxData, error) {
 	}
 	d := inboxData{Total: len(tasks), Steps: allSteps, UserID: userID(c), AwardNames: names, Step: c.Query("step"),
 		Overdue: c.Query("overdue") == "1", Q: strings.TrimSpace(c.Query("q"))}
+	if d.Views, err = s.cfg.App.SavedViews(ctx(c), userID(c), "inbox"); err != nil {
+		return inboxData{}, err
+	}
 	words := strings.Fields(fold(d.Q))
 	for _, t := range tasks {
 		if d.Step != "" && string(t.Step) != d.Step {

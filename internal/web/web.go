@@ -224,6 +224,8 @@ func (s *Server) routes(g *gin.RouterGroup) {
 	a.GET("/inbox", s.inbox)
 	a.GET("/inbox/export.xlsx", s.inboxExport)
 	a.POST("/inbox/bulk", s.bulkAct)
+	a.POST("/inbox/views", s.saveView)
+	a.POST("/inbox/views/:view/delete", s.deleteView)
 	a.POST("/inbox/tasks/:task/claim", s.claimTask)
 	a.POST("/inbox/tasks/:task/release", s.releaseTask)
 	a.GET("/dossiers", s.dossierList)

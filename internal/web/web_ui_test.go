@@ -244,3 +244,29 @@ func TestInboxExportsTheFilteredListToXLSX(t *testing.T) {
 		t.Fatalf("the workbook's rows: %q", rows)
 	}
 }
+
+// TestSavedViewsArePerUser: the district's appraiser saves the inbox filtered to
+// overdue tasks matching "ban loong" as "Quá hạn Bản Loỏng"; the inbox then lists
+// the view, whose link applies the filters; saving the same name again replaces it;
+// a nameless view is refused; another user does not see it, cannot delete it, and
+// its owner deletes it.
+func TestSavedViewsArePerUser(t *testing.T) {
+	b := setup(t)
+	b.newDossier("GK", "household", "Hộ ông Lý Văn Páo")
+	br := b.login("huyen.appraiser")
+	br.get("/inbox?overdue=1&q=ban+loong").must(t, 200).has(t, `name="query" value="overdue=1&amp;q=ban&#43;loong"`)
+	br.post("/inbox/views", url.Values{"name": {"Quá hạn Bản Loỏng"}, "query": {"overdue=1&q=ban+loong"}}).must(t, 200).
+		has(t, "Đã lưu bộ lọc.", `class="view-link">Quá hạn Bản Loỏng</a>`, `id="f-overdue" name="overdue" value="1" checked`)
+	br.post("/inbox/views", url.Values{"name": {"Quá hạn Bản Loỏng"}, "query": {"step=intake"}}).must(t, 200)
+	p := br.get("/inbox").must(t, 200).has(t, `href="/inbox?step=intake" class="view-link">Quá hạn Bản Loỏng</a>`)
+	if n := b.count("saved_views"); n != 1 {
+		t.Fatalf("%d saved views, want 1 (a name saved again replaces its view)", n)
+	}
+	br.post("/inbox/views", url.Values{"name": {"  "}, "query": {"step=intake"}}).must(t, http.StatusBadRequest)
+	id := regexp.MustCompile(`action="/inbox/views/(\d+)/delete"`).FindStringSubmatch(p.body)[1]
+
+	other := b.login("huyen.head")
+	other.get("/inbox").must(t, 200).lacks(t, "Quá hạn Bản Loỏng")
+	other.post("/inbox/views/"+id+"/delete", url.Values{}).must(t, http.StatusNotFound)
+	br.post("/inbox/views/"+id+"/delete", url.Values{}).must(t, 200).has(t, "Đã xóa bộ lọc.").lacks(t, "Quá hạn Bản Loỏng")
+}
