@@ -311,3 +311,43 @@ func TestNotFoundIsAPageForBrowsers(t *testing.T) {
 		}
 	}
 }
+
+// TestNomineesAreLinkedToSubjectsFromTheForm: on the create form the clerk types
+// the code of a subject of the commune for one nominee and a new code for another,
+// and leaves a blank row: the first is linked to the existing subject, the second
+// to a subject created from its row, and the edit form shows both codes; clearing
+// a code on the edit form unlinks that nominee.
+func TestNomineesAreLinkedToSubjectsFromTheForm(t *testing.T) {
+	b := setup(t)
+	ctx := context.Background()
+	lan, err := b.svc.CreateSubject(ctx, b.userID("xa.clerk"), app.SubjectInput{UnitID: seed.DemoCommune, Code: "HGD-001",
+		Kind: "household", Name: "Hộ ông Lý Văn Páo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clerk := b.login("xa.clerk")
+	clerk.get("/dossiers/new").must(t, 200).has(t, `name="nominee_subject_code"`, "Mã đối tượng (lịch sử thi đua)")
+	f := gkForm("Hộ ông Lý Văn Páo", "Hộ bà Vi Thị Năm", "")
+	f["nominee_subject_code"] = []string{" HGD-001 ", "HGD-077", ""}
+	p := clerk.post("/dossiers/new", f).must(t, 200).has(t, "Đã tạo hồ sơ")
+	id := p.dossierID(t)
+	n, err := b.svc.Nomination(ctx, b.userID("xa.clerk"), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(n.Nominees) != 2 || n.Nominees[0].SubjectID == nil || *n.Nominees[0].SubjectID != lan.ID || n.Nominees[1].SubjectID == nil {
+		t.Fatalf("nominees after the form: %+v", n.Nominees)
+	}
+	rec, err := b.svc.SubjectHistory(ctx, b.userID("xa.clerk"), *n.Nominees[1].SubjectID)
+	if err != nil || rec.Subject.Code != "HGD-077" || rec.Subject.Name != "Hộ bà Vi Thị Năm" || rec.Subject.UnitID != seed.DemoCommune {
+		t.Fatalf("the subject created inline: %+v, %v", rec, err)
+	}
+	edit := clerk.get("/dossiers/"+id+"/edit").must(t, 200).has(t, `name="nominee_subject_code" value="HGD-001"`, `value="HGD-077"`)
+	save := gkForm("Hộ ông Lý Văn Páo", "Hộ bà Vi Thị Năm")
+	save["nominee_subject_code"] = []string{"HGD-001", ""}
+	save.Set("csrf", regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(edit.body)[1])
+	clerk.post("/dossiers/"+id+"/edit", save).must(t, 200)
+	if n, _ = b.svc.Nomination(ctx, b.userID("xa.clerk"), id); n.Nominees[0].SubjectID == nil || n.Nominees[1].SubjectID != nil {
+		t.Fatalf("after clearing the second code: %+v", n.Nominees)
+	}
+}
