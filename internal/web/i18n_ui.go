@@ -30,6 +30,11 @@ var uiMessages = map[string]map[string]string{
 		"deadlines.assignee":         "Người xử lý",
 		"deadlines.unassigned":       "Chưa phân công",
 		"dash.deadlines":             "Theo dõi thời hạn",
+		"elig.warnings.one":          "1 lưu ý",
+		"form.nominee.added":         "Đối tượng",
+		"act.confirm.forward":        "Ký tờ trình và trình hồ sơ này lên cấp trên?",
+		"act.confirm.return":         "Trả lại hồ sơ cho đơn vị đề nghị để bổ sung? Mỗi cấp chỉ được trả lại một lần.",
+		"bulk.confirm":               "Thực hiện thao tác đã chọn với tất cả hồ sơ đã đánh dấu?",
 		"form.subject.code":          "Mã đối tượng (lịch sử thi đua)",
 		"form.subject.hint":          "Mã của đối tượng trong lịch sử thi đua, khen thưởng của đơn vị; mã chưa có sẽ được tạo mới từ dòng này. Để trống nếu chưa gắn.",
 		"form.subject.find":          "Tìm mã theo tên",
@@ -87,6 +92,11 @@ var uiMessages = map[string]map[string]string{
 		"deadlines.assignee":         "Assignee",
 		"deadlines.unassigned":       "Unassigned",
 		"dash.deadlines":             "Deadlines",
+		"elig.warnings.one":          "1 warning",
+		"form.nominee.added":         "Nominee",
+		"act.confirm.forward":        "Sign the submission letter and forward this dossier to the level above?",
+		"act.confirm.return":         "Return the dossier to the proposing unit for supplementation? Each level may return it once.",
+		"bulk.confirm":               "Apply the chosen action to every checked dossier?",
 		"form.subject.code":          "Subject code (award history)",
 		"form.subject.hint":          "The code of the subject in the unit's award history; a new code creates the subject from this row. Leave empty to leave it unlinked.",
 		"form.subject.find":          "Find a code by name",
@@ -121,7 +131,20 @@ var uiMessages = map[string]map[string]string{
 	},
 }
 
+// uiOverrides replace messages of i18n.go (issue 15, item 10): the step of a
+// concurrence read "Cho ý kiến hiệp y" beside the status "Chờ ý kiến hiệp y". At the
+// move to JSON files these values replace the old ones there.
+var uiOverrides = map[string]map[string]string{
+	"vi": {"step.concur": "Trả lời hiệp y"},
+	"en": {"step.concur": "Answer the concurrence request"},
+}
+
 func init() {
+	for lang, msgs := range uiOverrides {
+		for k, v := range msgs {
+			catalogue[lang][k] = v
+		}
+	}
 	for lang, msgs := range uiMessages {
 		for k, v := range msgs {
 			catalogue[lang][k] = v

@@ -38,7 +38,7 @@ func TestForwardFormOffersOnlyLowerAwardsAndKeepsTheChoices(t *testing.T) {
 	ids := b.nomineeIDs(id)
 
 	head := b.login("huyen.decider")
-	p := head.get("/dossiers/"+id).must(t, 200).has(t, `id="pass-on"`, `id="forward-form"`, `id="go-outcomes"`,
+	p := head.get("/dossiers/"+id).must(t, 200).has(t, `id="pass-on"`, `id="forward-form" data-confirm="Ký tờ trình`, `id="go-outcomes"`,
 		`<select id="award_`+ids[0]+`" name="award_`+ids[0]+`"><option value=""></option><option value="GK" >Giấy khen</option></select>`)
 	main := p.body[:strings.Index(p.body, `<aside class="col-side"`)]
 	if !strings.Contains(main, `id="forward-form"`) {

@@ -1,5 +1,5 @@
 // tdkt web UI: small enhancements on top of pages that work without JavaScript.
-// - forms with data-confirm ask before an irreversible action;
+// - forms (or their submit buttons) with data-confirm ask before an irreversible action;
 // - buttons with data-print print the page;
 // - nominee rows get a "remove" button (without JavaScript, an empty row is dropped);
 // - buttons are disabled while their form is being sent, so a double click sends once;
@@ -12,7 +12,8 @@
   document.addEventListener("submit", function (e) {
     var form = e.target;
     if (!(form instanceof HTMLFormElement)) return;
-    var msg = form.getAttribute("data-confirm");
+    var by = e.submitter instanceof Element ? e.submitter : null;
+    var msg = (by && by.getAttribute("data-confirm")) || form.getAttribute("data-confirm");
     if (msg && !window.confirm(msg)) {
       e.preventDefault();
       e.stopImmediatePropagation();
