@@ -11,6 +11,7 @@ import (
 
 	"github.com/tdkt/tdkt/internal/app"
 	"github.com/tdkt/tdkt/internal/domain"
+	"github.com/tdkt/tdkt/internal/nomination"
 	"github.com/tdkt/tdkt/internal/store"
 )
 
@@ -24,7 +25,10 @@ type dossierData struct {
 	Actions map[domain.Action]bool
 	// CanEdit shows the edit link: the user may edit and the dossier is with its unit.
 	CanEdit bool
-	// Returned counts the returns so far; the law allows one.
+	// ProposedSimplified: the submitter proposed the simplified procedure, which an
+	// appraiser confirms at intake.
+	ProposedSimplified bool
+	// Returned counts the returns by the current level; the law allows one per level.
 	Returned  int
 	Checklist []checkItem
 	Form      actForm
@@ -168,10 +172,9 @@ func (s *Server) showDossier(c *gin.Context, id string, p *page, form actForm, s
 	for _, st := range n.Route {
 		names[st.UnitID] = st.UnitName
 	}
+	d.Returned = nomination.ReturnsAt(events, n.CurrentUnitID)
+	d.ProposedSimplified = domain.NominationKind(n.Kind) == domain.KindExtraordinary && n.Procedure == string(domain.ProcedureStandard)
 	for _, e := range events {
-		if e.Action == string(domain.ActionReturn) {
-			d.Returned++
-		}
 		d.Events = append(d.Events, newEventView(e, names))
 	}
 	d.Stops = routeStops(n)
@@ -287,7 +290,7 @@ func (s *Server) actOnDossier(c *gin.Context) {
 		return
 	}
 	in := app.ActInput{Action: form.Action, Version: &version, Note: form.Note, Reason: form.Reason,
-		UnitID: c.PostForm("unit_id"), Answer: c.PostForm("answer")}
+		UnitID: c.PostForm("unit_id"), Answer: c.PostForm("answer"), ConfirmSimplified: c.PostForm("confirm_simplified") == "1"}
 	if n, err := s.cfg.App.Nomination(ctx(c), userID(c), id); err == nil {
 		in.Units, in.Outcomes, in.NomineeID = procedureInput(c, n, &form)
 	}
