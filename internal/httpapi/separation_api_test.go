@@ -187,7 +187,7 @@ func TestNoAdministratorObtainsARoleThroughAnAccountTheyMade(t *testing.T) {
 	}
 	// tinh.admin2 makes an account administering the district (from above: allowed)…
 	u := b.must(http.StatusCreated, "tinh.admin2", "POST", "/api/v1/admin/users", map[string]any{
-		"username": "huyen.admin9", "full_name": "Bế Văn Chín", "unit_id": seed.DemoDistrict, "password": "mat-khau-du-dai-2026"}).body
+		"username": "huyen.admin9", "full_name": "Bế Văn Chín", "unit_id": seed.DemoDistrict, "password": seed.DemoPassword}).body
 	made := int64(u["id"].(float64))
 	g := b.must(http.StatusCreated, "tinh.admin2", "POST", fmt.Sprintf("/api/v1/admin/users/%d/roles", made),
 		map[string]any{"role": "admin", "unit_id": seed.DemoDistrict}).body
