@@ -97,7 +97,7 @@ func (s *Server) checkCSRF(c *gin.Context) {
 		// rather than report a missing token.
 		var tooLarge *http.MaxBytesError
 		if err := c.Request.ParseMultipartForm(httpx.MultipartMemory); errors.As(err, &tooLarge) {
-			s.renderError(c, http.StatusRequestEntityTooLarge, "error.toolarge.title", "error.toolarge")
+			s.fail(c, &domain.Error{Kind: httpx.KindTooLarge, Message: "file too large"})
 			return
 		}
 	}
