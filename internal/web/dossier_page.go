@@ -12,6 +12,7 @@ import (
 	"github.com/tdkt/tdkt/internal/app"
 	"github.com/tdkt/tdkt/internal/domain"
 	"github.com/tdkt/tdkt/internal/nomination"
+	"github.com/tdkt/tdkt/internal/httpx"
 	"github.com/tdkt/tdkt/internal/store"
 )
 
@@ -284,12 +285,15 @@ func (s *Server) actOnDossier(c *gin.Context) {
 	id := c.Param("id")
 	form := actForm{Action: c.PostForm("action"), Note: c.PostForm("note"), Reason: c.PostForm("reason"),
 		MissingOther: c.PostForm("missing_other"), Have: c.PostFormArray("have")}
-	version, err := strconv.Atoi(c.PostForm("version"))
+	version, err := httpx.Version(c.PostForm("version"), "version", "dossier")
+	if err == nil && version == nil {
+		err = domain.Invalid("the form has no dossier version")
+	}
 	if err != nil {
-		s.fail(c, domain.Invalid("the form has no dossier version"))
+		s.fail(c, err)
 		return
 	}
-	in := app.ActInput{Action: form.Action, Version: &version, Note: form.Note, Reason: form.Reason,
+	in := app.ActInput{Action: form.Action, Version: version, Note: form.Note, Reason: form.Reason,
 		UnitID: c.PostForm("unit_id"), Answer: c.PostForm("answer"), ConfirmSimplified: c.PostForm("confirm_simplified") == "1"}
 	if n, err := s.cfg.App.Nomination(ctx(c), userID(c), id); err == nil {
 		in.Units, in.Outcomes, in.NomineeID = procedureInput(c, n, &form)
