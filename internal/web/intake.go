@@ -30,7 +30,7 @@ func (s *Server) refuseIncomplete(c *gin.Context, n domain.Nomination, form actF
 		return false
 	}
 	may := false
-	for _, a := range s.cfg.App.AvailableActions(userID(c), n) {
+	for _, a := range s.cfg.App.AvailableActions(ctx(c), userID(c), n) {
 		may = may || a == domain.ActionSubmit
 	}
 	if !may {

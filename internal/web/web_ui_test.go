@@ -3,14 +3,12 @@ package web_test
 import (
 	"context"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/gin-gonic/gin"
 	"github.com/jackc/pgx/v5"
 	"github.com/xuri/excelize/v2"
 
@@ -18,7 +16,6 @@ import (
 	"github.com/tdkt/tdkt/internal/domain"
 	"github.com/tdkt/tdkt/internal/seed"
 	"github.com/tdkt/tdkt/internal/store"
-	"github.com/tdkt/tdkt/internal/web"
 )
 
 // TestForwardFormOffersOnlyLowerAwardsAndKeepsTheChoices: the district's leader
@@ -272,44 +269,6 @@ func TestSavedViewsArePerUser(t *testing.T) {
 	other.get("/inbox").must(t, 200).lacks(t, "Quá hạn Bản Loỏng")
 	other.post("/inbox/views/"+id+"/delete", url.Values{}).must(t, http.StatusNotFound)
 	br.post("/inbox/views/"+id+"/delete", url.Values{}).must(t, 200).has(t, "Đã xóa bộ lọc.").lacks(t, "Quá hạn Bản Loỏng")
-}
-
-// TestNotFoundIsAPageForBrowsers: wired as the API server's NoRoute handler is
-// told to, an unknown URL asked by a browser gets the Vietnamese "not found" page
-// with the security headers, in English on request; /api/ paths and non-HTML
-// clients are left to the API's JSON.
-func TestNotFoundIsAPageForBrowsers(t *testing.T) {
-	b := setup(t)
-	ui, err := web.New(web.Config{App: b.svc})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := gin.New()
-	r.NoRoute(func(c *gin.Context) {
-		if !ui.NotFound(c) {
-			c.JSON(http.StatusNotFound, gin.H{"error": "no such endpoint"})
-		}
-	})
-	get := func(path, accept string) *httptest.ResponseRecorder {
-		w := httptest.NewRecorder()
-		req := httptest.NewRequest(http.MethodGet, path, nil)
-		req.Header.Set("Accept", accept)
-		r.ServeHTTP(w, req)
-		return w
-	}
-	w := get("/khong-co-trang-nay", "text/html,application/xhtml+xml")
-	if w.Code != http.StatusNotFound || !strings.Contains(w.Body.String(), "Không tìm thấy trang hoặc hồ sơ bạn yêu cầu.") ||
-		w.Header().Get("Content-Security-Policy") == "" {
-		t.Fatalf("browser: %d %s\n%s", w.Code, w.Header(), w.Body)
-	}
-	if w = get("/khong-co-trang-nay?lang=en", "text/html"); !strings.Contains(w.Body.String(), "does not exist") {
-		t.Fatalf("English: %s", w.Body)
-	}
-	for _, c := range [][2]string{{"/api/v1/khong-co", "text/html"}, {"/khong-co", "application/json"}} {
-		if w = get(c[0], c[1]); w.Code != http.StatusNotFound || !strings.Contains(w.Body.String(), `"no such endpoint"`) {
-			t.Fatalf("%s (%s): %d %s", c[0], c[1], w.Code, w.Body)
-		}
-	}
 }
 
 // TestNomineesAreLinkedToSubjectsFromTheForm: on the create form the clerk types
