@@ -92,6 +92,21 @@ func TestBrowserEveryPageFitsAPhoneAndADesk(t *testing.T) {
 		}
 		problems = append(problems, tb.shotAt(out, pg.name, pg.path)...)
 	}
+	// The per-nominee outcomes, opened, on the phone: the selects have the width.
+	tb.do(chromedp.EmulateViewport(1280, 900))
+	tb.open("/")
+	tb.logout()
+	tb.login("huyen.decider")
+	tb.do(chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
+	tb.open("/dossiers/" + fwd.ID)
+	js[bool](tb, "(document.getElementById('outcomes').open = true)")
+	if w := js[int](tb, "Math.round(document.querySelector('#outcomes select[name^=award_]').getBoundingClientRect().width)"); w < 250 {
+		problems = append(problems, fmt.Sprintf("the lower-award select is %d px wide at 390 px", w))
+	}
+	if js[bool](tb, "document.documentElement.scrollWidth > innerWidth") {
+		problems = append(problems, "the opened outcomes scroll horizontally at 390 px")
+	}
+	tb.elementShot(out, "dossier-outcomes-390.png", "#pass-on")
 	if len(problems) > 0 {
 		t.Errorf("pages that do not fit:\n%s", strings.Join(problems, "\n"))
 	}
@@ -140,6 +155,20 @@ func (tb *tab) screenshotTo(dir, name string) {
 	ctx, cancel := tb.step()
 	defer cancel()
 	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		tb.t.Fatalf("screenshot %s: %v", name, err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name), png, 0o644); err != nil {
+		tb.t.Fatal(err)
+	}
+}
+
+// elementShot saves one element of the page as a PNG into dir.
+func (tb *tab) elementShot(dir, name, sel string) {
+	tb.t.Helper()
+	ctx, cancel := tb.step()
+	defer cancel()
+	png, err := chromedp.Run(ctx, chromedp.Screenshot(chromedp.CSS(sel)))
 	if err != nil {
 		tb.t.Fatalf("screenshot %s: %v", name, err)
 	}
