@@ -329,13 +329,13 @@ type Seal struct {
 }
 
 // sealH is the height of the space for the seal and the signature, in millimetres.
-const sealH = 26.0
+const sealH = 24.0
 
 // closing writes Nơi nhận on the left and the signature block on the right, keeping
 // them on one page, and returns where the seal space is.
 func (w *writer) closing(recipients []string, sig Signature) Seal {
 	lines := sig.Lines()
-	need := float64(len(lines))*6.5 + sealH + 8
+	need := float64(len(lines))*6.4 + sealH + 6
 	if n := float64(len(recipients))*5.2 + 8; n > need {
 		need = n
 	}
