@@ -213,3 +213,13 @@ func serial() *big.Int {
 	n, _ := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 96))
 	return n.Add(n, big.NewInt(1))
 }
+
+// UnitKey is Unit, for the web's Signing interface.
+func (p *DevPKI) UnitKey(id, name string) (*Key, error) { return p.Unit(id, name) }
+
+// Roots is a pool holding the development CA.
+func (p *DevPKI) Roots() *x509.CertPool {
+	pool := x509.NewCertPool()
+	pool.AddCert(p.ca.Chain[0])
+	return pool
+}

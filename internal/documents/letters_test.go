@@ -9,9 +9,9 @@ import (
 func sampleCertificate() Certificate {
 	d := sampleDecision()
 	return Certificate{Kind: "Giấy khen", Authority: d.Authority, Awardee: "Nguyễn Thị Hường",
-		Position: "Chi hội trưởng Chi hội Phụ nữ thôn Nà Lốc",
+		Position:    "Chi hội trưởng Chi hội Phụ nữ thôn Nà Lốc",
 		Achievement: "Đã có thành tích xuất sắc trong phong trào thi đua xây dựng nông thôn mới năm 2026.",
-		Decision: d.Header.Number, Header: d.Header, Register: "Sổ khen thưởng số: 12.1", Code: "K7QD-4M2X-1",
+		Decision:    d.Header.Number, Header: d.Header, Register: "Sổ khen thưởng số: 12.1", Code: "K7QD-4M2X-1",
 		VerifyURL: "https://tdkt.example.vn/verify/K7QD-4M2X-1", Signature: d.Signature}
 }
 
@@ -46,11 +46,11 @@ func TestEveryDocumentCheckedByTools(t *testing.T) {
 			Place: "Hoàng Văn Thụ", Date: time.Date(2026, 12, 3, 0, 0, 0, 0, vn)},
 		Award: "Giấy khen", Held: "Vào hồi 14 giờ 00 ngày 03 tháng 12 năm 2026, tại trụ sở Ủy ban nhân dân xã",
 		Chair: "ông Lộc Văn Thành, Phó Chủ tịch UBND xã", Secretary: "bà Vi Thị Lan",
-		Members: []string{"Lộc Văn Thành", "Vi Thị Lan", "Hoàng Văn Bình", "Nông Thị Mai", "Lăng Văn Tú"},
-		Present: []string{"Lộc Văn Thành", "Vi Thị Lan", "Hoàng Văn Bình", "Nông Thị Mai"},
-		Votes: []Vote{{Name: "Nguyễn Thị Hường", For: 4, Passed: true}, {Name: "Hoàng Văn Đức", For: 1, Against: 3}},
+		Members:    []string{"Lộc Văn Thành", "Vi Thị Lan", "Hoàng Văn Bình", "Nông Thị Mai", "Lăng Văn Tú"},
+		Present:    []string{"Lộc Văn Thành", "Vi Thị Lan", "Hoàng Văn Bình", "Nông Thị Mai"},
+		Votes:      []Vote{{Name: "Nguyễn Thị Hường", For: 4, Passed: true}, {Name: "Hoàng Văn Đức", For: 1, Against: 3}},
 		Conclusion: "Hội đồng thống nhất đề nghị Chủ tịch UBND xã tặng Giấy khen cho 01 cá nhân đạt trên 50% số phiếu đồng ý.",
-		ChairSign: Signature{Title: "Chủ tịch Hội đồng", Name: "Lộc Văn Thành"}, SecretarySign: Signature{Title: "Thư ký", Name: "Vi Thị Lan"},
+		ChairSign:  Signature{Title: "Chủ tịch Hội đồng", Name: "Lộc Văn Thành"}, SecretarySign: Signature{Title: "Thư ký", Name: "Vi Thị Lan"},
 	})
 	if err != nil {
 		t.Fatal(err)

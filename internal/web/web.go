@@ -123,6 +123,9 @@ type Config struct {
 	SecureCookies bool
 	// Now is the clock; tests replace it.
 	Now func() time.Time
+	// Signing signs the documents tdkt issues and verifies signed copies; nil
+	// issues them unsigned (documents.go).
+	Signing Signing
 }
 
 // Server is the web UI: its dependencies, parsed templates and static assets.
@@ -217,6 +220,8 @@ func (s *Server) Mount(r *gin.Engine) {
 func (s *Server) routes(g *gin.RouterGroup) {
 	g.GET("/login", s.loginForm)
 	g.POST("/login", s.login)
+	g.GET("/verify/:code", s.publicVerify)
+	g.POST("/api/v1/documents/verify", s.verifyUpload)
 
 	a := g.Group("", s.authenticate, s.checkCSRF)
 	a.POST("/logout", s.logout)
@@ -233,6 +238,8 @@ func (s *Server) routes(g *gin.RouterGroup) {
 	a.POST("/dossiers/:id/conflict", s.declareConflict)
 	a.POST("/dossiers/:id/documents", s.uploadDocument)
 	a.GET("/dossiers/:id/decision", s.decisionPrint)
+	a.GET("/dossiers/:id/decision.pdf", s.decisionPDF)
+	a.GET("/dossiers/:id/certificate.pdf", s.certificatePDF)
 	a.GET("/decisions", s.decisionList)
 	a.GET("/reviews", s.campaignList)
 	a.GET("/reviews/new", s.newCampaign)
