@@ -133,23 +133,30 @@ func (d Decision) bonusArticle() string {
 	return b.String()
 }
 
-// subjects names who a list awards: "cá nhân", "tập thể" or "tập thể, cá nhân".
+// subjects names who a list awards: "tập thể", "hộ gia đình", "cá nhân" or a
+// combination such as "tập thể, cá nhân".
 func subjects(as []Awardee) string {
-	var people, groups bool
+	has := map[string]bool{}
 	for _, a := range as {
-		if a.Kind == "Tập thể" {
-			groups = true
-		} else {
-			people = true
+		switch a.Kind {
+		case "Tập thể":
+			has["tập thể"] = true
+		case "Hộ gia đình":
+			has["hộ gia đình"] = true
+		default:
+			has["cá nhân"] = true
 		}
 	}
-	switch {
-	case people && groups:
-		return "tập thể, cá nhân"
-	case groups:
-		return "tập thể"
+	var out []string
+	for _, k := range []string{"tập thể", "hộ gia đình", "cá nhân"} {
+		if has[k] {
+			out = append(out, k)
+		}
 	}
-	return "cá nhân"
+	if len(out) == 0 {
+		return "cá nhân"
+	}
+	return strings.Join(out, ", ")
 }
 
 // verification prints the QR code and the verification code under the recipients.

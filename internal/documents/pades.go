@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf16"
 
 	"golang.org/x/image/font/sfnt"
 	"golang.org/x/image/math/fixed"
@@ -204,6 +205,7 @@ func appearance(r Rect, name, org string, at time.Time, fontRef string, fontObj 
 	var buf sfnt.Buffer
 	upem := float64(apFont.UnitsPerEm())
 	widths := map[sfnt.GlyphIndex]int{}
+	runes := map[sfnt.GlyphIndex]rune{}
 	encode := func(s string) (string, float64, error) {
 		var hexs strings.Builder
 		total := 0.0
@@ -218,6 +220,9 @@ func appearance(r Rect, name, org string, at time.Time, fontRef string, fontObj 
 			}
 			wd := int(math.Round(float64(adv>>6) * 1000 / upem))
 			widths[g] = wd
+			if _, ok := runes[g]; !ok {
+				runes[g] = c
+			}
 			total += float64(wd)
 			fmt.Fprintf(&hexs, "%04X", uint16(g))
 		}
@@ -253,15 +258,29 @@ func appearance(r Rect, name, org string, at time.Time, fontRef string, fontObj 
 	for g, wd := range sortedWidths(widths) {
 		fmt.Fprintf(&wArr, "%d [%d] ", g, wd)
 	}
+	// ToUnicode lets text extraction read the block (pdftotext reads appearances).
+	var cmap strings.Builder
+	cmap.WriteString("/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def /CMapName /Adobe-Identity-UCS def /CMapType 2 def 1 begincodespacerange <0000> <FFFF> endcodespacerange\n")
+	fmt.Fprintf(&cmap, "%d beginbfchar\n", len(runes))
+	for g := range sortedWidths(widths) {
+		u := utf16.Encode([]rune{runes[g]})
+		fmt.Fprintf(&cmap, "<%04X> <", uint16(g))
+		for _, x := range u {
+			fmt.Fprintf(&cmap, "%04X", x)
+		}
+		cmap.WriteString(">\n")
+	}
+	cmap.WriteString("endbfchar endcmap CMapName currentdict /CMap defineresource pop end end")
 	ref := func(o int) string { return fmt.Sprintf("%d 0 R", o) }
 	objs := []struct {
 		num  int
 		body string
 	}{
-		{fontObj, fmt.Sprintf("<< /Type /Font /Subtype /Type0 /BaseFont /LiberationSerif /Encoding /Identity-H /DescendantFonts [%s] >>", ref(fontObj+1))},
+		{fontObj, fmt.Sprintf("<< /Type /Font /Subtype /Type0 /BaseFont /LiberationSerif /Encoding /Identity-H /DescendantFonts [%s] /ToUnicode %s >>", ref(fontObj+1), ref(fontObj+4))},
 		{fontObj + 1, fmt.Sprintf("<< /Type /Font /Subtype /CIDFontType2 /BaseFont /LiberationSerif /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor %s /CIDToGIDMap /Identity /DW 500 /W [%s] >>", ref(fontObj+2), wArr.String())},
 		{fontObj + 2, fmt.Sprintf("<< /Type /FontDescriptor /FontName /LiberationSerif /Flags 34 /FontBBox [-543 -303 1278 982] /ItalicAngle 0 /Ascent 891 /Descent -216 /CapHeight 662 /StemV 80 /FontFile2 %s >>", ref(fontObj+3))},
 		{fontObj + 3, fmt.Sprintf("<< /Length %d /Length1 %d /Filter /FlateDecode >>\nstream\n%s\nendstream", z.Len(), len(apFontRaw), z.String())},
+		{fontObj + 4, fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", cmap.Len(), cmap.String())},
 	}
 	return stream, objs, nil
 }
