@@ -100,8 +100,7 @@ func RenderDecision(d Decision) (Rendered, error) {
 	w.article("Điều 2.", d.bonusArticle())
 	w.article("Điều 3.", "Quyết định này có hiệu lực kể từ ngày ký. "+strings.TrimSuffix(d.Executors, " ")+
 		" và các "+subjects(d.Awardees)+" có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này./.")
-	seal := w.closing(d.Recipients, d.Signature)
-	w.verification(d.Code, d.VerifyURL)
+	seal := w.closing(d.Recipients, d.Signature, d.Code, d.VerifyURL)
 	d.annex(w)
 	b, err := w.bytes()
 	return Rendered{PDF: b, Seal: seal}, err
@@ -165,22 +164,21 @@ func (w *writer) verification(code, url string) {
 		return
 	}
 	y := w.GetY() + 2
-	_, ph := w.GetPageSize()
-	if y+22 > ph-marginBottom {
-		w.AddPage()
-		y = w.GetY()
-	}
 	if url != "" {
-		w.qr(marginLeft, y, 20, url)
+		w.qr(marginLeft, y, 17, url)
 	}
 	w.SetFont(family, "I", 10)
-	w.SetXY(marginLeft+22, y+6)
-	w.CellFormat(100, 4.5, "Mã tra cứu: "+code, "", 2, "L", false, 0, "")
-	if url != "" {
-		w.SetX(marginLeft + 22)
-		w.CellFormat(100, 4.5, url, "", 2, "L", false, 0, "")
+	x, cw := marginLeft+19, 58.0
+	if url == "" {
+		x = marginLeft
 	}
-	w.SetY(y + 22)
+	w.SetXY(x, y+5)
+	w.CellFormat(cw, 4.5, "Mã tra cứu: "+code, "", 2, "L", false, 0, "")
+	for _, l := range w.SplitText(url, cw) {
+		w.SetX(x)
+		w.CellFormat(cw, 4.5, l, "", 2, "L", false, 0, "")
+	}
+	w.SetY(y + 18)
 }
 
 // annex writes the list of awardees on its own pages.

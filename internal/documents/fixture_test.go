@@ -21,7 +21,7 @@ func sampleDecision() Decision {
 			"Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025",
 			"Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022",
 			"Nghị định số 98/2023/NĐ-CP ngày 31 tháng 12 năm 2023 của Chính phủ quy định chi tiết thi hành một số điều của Luật Thi đua, khen thưởng",
-			"Nghị định số 152/2025/NĐ-CP ngày 14 tháng 6 năm 2025 của Chính phủ quy định về phân cấp, phân quyền trong lĩnh vực nội vụ",
+			"Nghị định số 129/2025/NĐ-CP ngày 11 tháng 6 năm 2025 của Chính phủ quy định việc phân định thẩm quyền của chính quyền địa phương 02 cấp trong lĩnh vực quản lý nhà nước của Bộ Nội vụ",
 		},
 		Proposal:    "đề nghị của Trưởng thôn Nà Lốc tại Tờ trình số 3/TTr-TNL ngày 01 tháng 12 năm 2026 và kết quả xét của Hội đồng Thi đua - Khen thưởng xã tại Biên bản số 2/BB-HĐTĐKT ngày 03 tháng 12 năm 2026",
 		Award:       "Giấy khen của Chủ tịch Ủy ban nhân dân xã",

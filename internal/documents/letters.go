@@ -128,8 +128,7 @@ func RenderSubmission(s Submission) (Rendered, error) {
 		w.para("", 14, "Hồ sơ kèm theo gồm: "+strings.Join(s.Attached, "; ")+".")
 	}
 	w.para("", 14, "Kính trình "+s.To+" xem xét, quyết định./.")
-	seal := w.closing(s.Recipients, s.Signature)
-	w.verification(s.Code, s.VerifyURL)
+	seal := w.closing(s.Recipients, s.Signature, s.Code, s.VerifyURL)
 	if len(s.Awardees) > 0 {
 		w.AddPage()
 		y := w.centred(marginLeft, w.GetY(), w.width(), "B", 14, "DANH SÁCH ĐỀ NGHỊ TẶNG "+strings.ToUpper(s.Award))
@@ -270,7 +269,7 @@ func RenderReturnLetter(r ReturnLetter) (Rendered, error) {
 		ask += " " + r.Deadline
 	}
 	w.para("", 14, ask+"./.")
-	seal := w.closing(r.Recipients, r.Signature)
+	seal := w.closing(r.Recipients, r.Signature, r.Code, "")
 	b, err := w.bytes()
 	return Rendered{PDF: b, Seal: seal}, err
 }

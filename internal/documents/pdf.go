@@ -274,7 +274,7 @@ func (w *writer) paraAt(x, cw, indent float64, style string, size float64, text 
 		lineW += add
 	}
 	flush(true)
-	w.SetY(w.GetY() + 1.2)
+	w.SetY(w.GetY() + 0.9)
 }
 
 // article writes an article: its bold label ("Điều 1.") then its text, justified.
@@ -332,11 +332,16 @@ type Seal struct {
 const sealH = 24.0
 
 // closing writes Nơi nhận on the left and the signature block on the right, keeping
-// them on one page, and returns where the seal space is.
-func (w *writer) closing(recipients []string, sig Signature) Seal {
+// them on one page, with the verification code and its QR code (when code is set)
+// under the recipients, and returns where the seal space is.
+func (w *writer) closing(recipients []string, sig Signature, code, url string) Seal {
 	lines := sig.Lines()
 	need := float64(len(lines))*6.4 + sealH + 6
-	if n := float64(len(recipients))*5.2 + 8; n > need {
+	qrH := 0.0
+	if code != "" {
+		qrH = 19
+	}
+	if n := float64(len(recipients))*5.2 + 8 + qrH; n > need {
 		need = n
 	}
 	y := w.GetY() + 4
@@ -366,6 +371,11 @@ func (w *writer) closing(recipients []string, sig Signature) Seal {
 	seal := sy + 1
 	name := seal + sealH
 	w.centred(sx, name, sw, "B", 13.5, sig.Name)
+	if code != "" {
+		w.SetY(ry + 2)
+		w.verification(code, url)
+		ry = w.GetY()
+	}
 	w.SetY(max(ry, name+7))
 	_, ph := w.GetPageSize()
 	return Seal{Page: w.PageNo(), Rect: Rect{X1: mmToPt(sx + 5), Y1: mmToPt(ph - seal - sealH), X2: mmToPt(sx + sw - 5), Y2: mmToPt(ph - seal)}}

@@ -85,7 +85,7 @@ func TestDecisionTextAndFontsCheckedByPoppler(t *testing.T) {
 	for _, want := range []string{
 		"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "Số: 12/QĐ-UBND",
 		"Hoàng Văn Thụ, ngày 05 tháng 12 năm 2026", "QUYẾT ĐỊNH", "Về việc tặng Giấy khen",
-		"Căn cứ Luật Tổ chức chính quyền địa phương", "Căn cứ Nghị định số 152/2025/NĐ-CP",
+		"Căn cứ Luật Tổ chức chính quyền địa phương", "Căn cứ Nghị định số 129/2025/NĐ-CP",
 		"Điều 1.", "Điều 2.", "Điều 3.", "Nơi nhận:", "Lưu: VT, VHXH.", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Lộc Văn Thành",
 		"Tổng số tiền thưởng là 3.861.000 đồng (Bằng chữ: Ba triệu tám trăm sáu mươi mốt nghìn đồng)",
 		"DANH SÁCH", "Nguyễn Thị Hường", "1.053.000", "Mã tra cứu: K7QD-4M2X",
