@@ -369,3 +369,63 @@ func (s *Server) lookupIssued(c *gin.Context) documents.Lookup {
 		return out, nil
 	}
 }
+
+// uploadSigned accepts the decision signed on the signer's own computer (for
+// example with a VGCA token): the file must be the PDF tdkt issued plus one
+// signature, valid, and by a certificate that chains to a trust anchor at the
+// signing time. It is then kept as the original.
+func (s *Server) uploadSigned(c *gin.Context) {
+	d, ok := s.decisionContent(c)
+	if !ok {
+		return
+	}
+	st := s.cfg.App.Store
+	decID, err := st.DecisionID(ctx(c), d.N.ID, d.D.Code)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	doc, err := st.FindIssuedDocument(ctx(c), "decision", decID, nil)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if doc == nil {
+		s.fail(c, domain.Errorf(domain.KindConflict, "download the decision's PDF, sign it, then upload the signed copy"))
+		return
+	}
+	fh, err := c.FormFile("file")
+	if err != nil {
+		s.fail(c, domain.Invalid("choose the signed PDF", domain.FieldError{Field: "file", Message: "required"}))
+		return
+	}
+	f, err := fh.Open()
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	defer f.Close()
+	pdf, err := io.ReadAll(io.LimitReader(f, 20<<20))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	v := documents.Verifier{Lookup: s.lookupIssued(c)}
+	if s.cfg.Signing != nil {
+		v.Roots = s.cfg.Signing.Roots()
+	}
+	res, err := v.Verify(pdf)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if !res.Valid || !res.IssuedRevision || res.Code != doc.Code || res.SigningTime == nil {
+		s.fail(c, domain.Errorf(domain.KindInvalid, "the signed copy is refused: %s", strings.Join(res.Problems, "; ")))
+		return
+	}
+	if err := st.SaveSigned(ctx(c), doc.Code, pdf, res.Signer, *res.SigningTime, true); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/dossiers/"+d.N.ID+"?ok=signed_copy")
+}

@@ -127,6 +127,17 @@ func TestDecisionPDFIssuedSignedAndVerified(t *testing.T) {
 		t.Errorf("a tampered decision is valid: %+v", v)
 	}
 
+	// The decision page links the PDF and each certificate, and offers the upload
+	// of a copy signed elsewhere; a tampered copy is refused, and an original
+	// already signed is not replaced.
+	clerk.get("/dossiers/"+id+"/decision").must(t, 200).has(t, `id="decision-pdf"`, "/certificate.pdf?code=")
+	decider := b.login("huyen.decider")
+	decider.get("/dossiers/"+id+"/decision").must(t, 200)
+	decider.upload("/dossiers/"+id+"/decision.pdf?code="+url.QueryEscape("1/QĐ-UBND"), url.Values{}, "qd.pdf", tampered).
+		must(t, http.StatusBadRequest)
+	decider.upload("/dossiers/"+id+"/decision.pdf?code="+url.QueryEscape("1/QĐ-UBND"), url.Values{}, "qd.pdf", []byte(first.body)).
+		must(t, http.StatusConflict)
+
 	// The certificate of the first awardee.
 	clerk.get("/dossiers/"+id+"/certificate.pdf?nominee=0").must(t, http.StatusNotFound)
 	var nominee int64

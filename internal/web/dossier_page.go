@@ -354,6 +354,7 @@ type decisionData struct {
 // awardeeRow is one line of the decision's list of awardees.
 type awardeeRow struct {
 	No                   int
+	NomineeID            int64 // 0 for a row without an awardee record
 	Name, Position, Kind string
 	Award                string
 	Bonus                string
@@ -490,6 +491,7 @@ func awardeeRows(n domain.Nomination, dec domain.Decision, awardNames map[string
 			nm = domain.Nominee{ID: a.NomineeID, Name: a.Name, Kind: domain.NomineeKind(a.Kind)}
 		}
 		r := row(nm, a.AwardCode)
+		r.NomineeID = a.NomineeID
 		if a.BonusVND != nil {
 			r.Bonus = formatMoney(*a.BonusVND)
 			total += *a.BonusVND

@@ -239,6 +239,7 @@ func (s *Server) routes(g *gin.RouterGroup) {
 	a.POST("/dossiers/:id/documents", s.uploadDocument)
 	a.GET("/dossiers/:id/decision", s.decisionPrint)
 	a.GET("/dossiers/:id/decision.pdf", s.decisionPDF)
+	a.POST("/dossiers/:id/decision.pdf", s.uploadSigned)
 	a.GET("/dossiers/:id/certificate.pdf", s.certificatePDF)
 	a.GET("/decisions", s.decisionList)
 	a.GET("/reviews", s.campaignList)
