@@ -226,7 +226,13 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, pool *pgxpo
 	api := &httpapi.Server{App: svc, Log: log, MaxBodyBytes: cfg.MaxBodyBytes, SecureCookies: cfg.SecureCookies,
 		RequireIfMatch: cfg.RequireIfMatch, TrustedProxies: splitList(cfg.TrustedProxies)}
 	var signing web.Signing
-	if cfg.DevPKIDir != "" {
+	if cfg.SigningKeysDir != "" {
+		keys, err := documents.OpenKeyDir(cfg.SigningKeysDir, cfg.SigningKeysPassword, cfg.TrustAnchors)
+		if err != nil {
+			return err
+		}
+		signing = keys
+	} else if cfg.DevPKIDir != "" {
 		pki, err := documents.OpenDevPKI(cfg.DevPKIDir)
 		if err != nil {
 			return err

@@ -223,3 +223,48 @@ func (p *DevPKI) Roots() *x509.CertPool {
 	pool.AddCert(p.ca.Chain[0])
 	return pool
 }
+
+// KeyDir is the production signing configuration: one PKCS#12 file per issuing
+// unit, named <unit id>.p12 in a directory, all under one password, and the trust
+// anchors (the government CA's roots, e.g. VGCA's) as a PEM file that signed
+// copies uploaded from elsewhere must chain to.
+type KeyDir struct {
+	dir, password string
+	roots         *x509.CertPool
+	mu            sync.Mutex
+	keys          map[string]*Key
+}
+
+// OpenKeyDir checks the directory and reads the trust anchors.
+func OpenKeyDir(dir, password, anchorsPEM string) (*KeyDir, error) {
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return nil, fmt.Errorf("documents: signing keys folder %q: not a folder", dir)
+	}
+	pemBytes, err := os.ReadFile(anchorsPEM)
+	if err != nil {
+		return nil, fmt.Errorf("documents: trust anchors: %w", err)
+	}
+	roots := x509.NewCertPool()
+	if !roots.AppendCertsFromPEM(pemBytes) {
+		return nil, fmt.Errorf("documents: trust anchors %s: no PEM certificate", anchorsPEM)
+	}
+	return &KeyDir{dir: dir, password: password, roots: roots, keys: map[string]*Key{}}, nil
+}
+
+// UnitKey loads the unit's PKCS#12 file on first use.
+func (k *KeyDir) UnitKey(id, _ string) (*Key, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if key, ok := k.keys[id]; ok {
+		return key, nil
+	}
+	key, err := LoadPKCS12(filepath.Join(k.dir, unitFile.ReplaceAllString(id, "_")+".p12"), k.password)
+	if err != nil {
+		return nil, err
+	}
+	k.keys[id] = key
+	return key, nil
+}
+
+// Roots returns the trust anchors.
+func (k *KeyDir) Roots() *x509.CertPool { return k.roots }

@@ -242,6 +242,25 @@ func TestPKCS12LoadsAndSigns(t *testing.T) {
 	if got, _ := (Verifier{Roots: roots}).Verify(s); !got.Valid {
 		t.Errorf("signed with the PKCS#12 key: %+v", got)
 	}
+
+	// The production configuration: a folder of <unit id>.p12 and the anchors' PEM.
+	if _, err := OpenKeyDir(filepath.Dir(p12), "mật-khẩu", filepath.Join(pki.dir, "unit-LS.key")); err == nil {
+		t.Error("a key file is accepted as trust anchors")
+	}
+	os.Rename(p12, filepath.Join(filepath.Dir(p12), "LS.p12"))
+	kd, err := OpenKeyDir(filepath.Dir(p12), "mật-khẩu", filepath.Join(pki.dir, "ca.pem"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k, err := kd.UnitKey("LS", ""); err != nil || k.Chain[0].Subject.CommonName != "Ủy ban nhân dân tỉnh Lạng Sơn" {
+		t.Fatalf("UnitKey: %v", err)
+	}
+	if _, err := kd.UnitKey("LS-H01", ""); err == nil {
+		t.Error("a unit without a key file has a key")
+	}
+	if got, _ := (Verifier{Roots: kd.Roots()}).Verify(s); !got.Valid {
+		t.Errorf("verified against the configured anchors: %+v", got)
+	}
 }
 
 func TestAmountWords(t *testing.T) {
