@@ -134,7 +134,8 @@ func (s *Server) issue(c *gin.Context, d decisionData, kind string, nomineeID *i
 	if err != nil {
 		return nil, err
 	}
-	if err := st.SaveSigned(ctx(c), doc.Code, signed, key.Chain[0].Subject.CommonName, at, false); err != nil {
+	// A concurrent first download may have signed it meanwhile: its original stands.
+	if err := st.SaveSigned(ctx(c), doc.Code, signed, key.Chain[0].Subject.CommonName, at, false); err != nil && !domain.IsKind(err, domain.KindConflict) {
 		return nil, err
 	}
 	return st.IssuedDocumentByCode(ctx(c), doc.Code)
