@@ -170,6 +170,17 @@ func TestDecisionPDFIssuedSignedAndVerified(t *testing.T) {
 	if st1 != st2 || unknown != malformed || st1 != http.StatusNotFound {
 		t.Errorf("unknown %d %q, malformed %d %q", st1, unknown, st2, malformed)
 	}
+	// Rate limited: 30 requests a minute per address, then 429.
+	limited := false
+	for range 40 {
+		if st, _ := get("/verify/ZZZZ-ZZZZ"); st == http.StatusTooManyRequests {
+			limited = true
+			break
+		}
+	}
+	if !limited {
+		t.Error("the public page is not rate limited")
+	}
 }
 
 // getPublic fetches a page without a session.
