@@ -20,6 +20,7 @@ type IssuedDocument struct {
 	Code             string          `json:"code"`
 	Kind             string          `json:"kind"`
 	DecisionID       *int64          `json:"decision_id,omitempty"`
+	LetterID         *int64          `json:"letter_id,omitempty"`
 	NomineeID        *int64          `json:"nominee_id,omitempty"`
 	NominationID     string          `json:"nomination_id"`
 	UnitID           string          `json:"unit_id"`
@@ -73,11 +74,11 @@ func (s *Store) DecisionID(ctx context.Context, nominationID, code string) (int6
 	return id, translate("store.DecisionID", err)
 }
 
-const issuedColumns = `id, code, kind, decision_id, nominee_id, nomination_id, unit_id, title, pdf, seal, signed_pdf, signer, signed_at, signed_externally`
+const issuedColumns = `id, code, kind, decision_id, letter_id, nominee_id, nomination_id, unit_id, title, pdf, seal, signed_pdf, signer, signed_at, signed_externally`
 
 func scanIssued(row pgx.Row) (*IssuedDocument, error) {
 	var d IssuedDocument
-	err := row.Scan(&d.ID, &d.Code, &d.Kind, &d.DecisionID, &d.NomineeID, &d.NominationID, &d.UnitID, &d.Title, &d.PDF, &d.Seal,
+	err := row.Scan(&d.ID, &d.Code, &d.Kind, &d.DecisionID, &d.LetterID, &d.NomineeID, &d.NominationID, &d.UnitID, &d.Title, &d.PDF, &d.Seal,
 		&d.SignedPDF, &d.Signer, &d.SignedAt, &d.SignedExternally)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, nil
@@ -89,10 +90,11 @@ func scanIssued(row pgx.Row) (*IssuedDocument, error) {
 }
 
 // FindIssuedDocument returns the document of a kind already issued for a decision
-// (and an awardee, for a certificate), or nil.
-func (s *Store) FindIssuedDocument(ctx context.Context, kind string, decisionID int64, nomineeID *int64) (*IssuedDocument, error) {
+// (and an awardee, for a certificate) or a submission letter, or nil.
+func (s *Store) FindIssuedDocument(ctx context.Context, kind string, decisionID, letterID, nomineeID *int64) (*IssuedDocument, error) {
 	d, err := scanIssued(s.pool.QueryRow(ctx, `SELECT `+issuedColumns+` FROM issued_documents
-		WHERE kind = $1 AND decision_id = $2 AND COALESCE(nominee_id, 0) = COALESCE($3, 0)`, kind, decisionID, nomineeID))
+		WHERE kind = $1 AND COALESCE(decision_id, 0) = COALESCE($2, 0) AND COALESCE(letter_id, 0) = COALESCE($3, 0)
+			AND COALESCE(nominee_id, 0) = COALESCE($4, 0)`, kind, decisionID, letterID, nomineeID))
 	return d, translate("store.FindIssuedDocument", err)
 }
 
@@ -104,16 +106,34 @@ func (s *Store) IssueDocument(ctx context.Context, d IssuedDocument) (*IssuedDoc
 	if len(d.PDF) == 0 || d.Code == "" || d.Title == "" {
 		return nil, domain.Invalid("an issued document needs its bytes, its code and its title")
 	}
-	_, err := s.pool.Exec(ctx, `INSERT INTO issued_documents (code, kind, decision_id, nominee_id, nomination_id, unit_id, title, pdf, seal)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
-		d.Code, d.Kind, d.DecisionID, d.NomineeID, d.NominationID, d.UnitID, d.Title, d.PDF, d.Seal)
+	_, err := s.pool.Exec(ctx, `INSERT INTO issued_documents (code, kind, decision_id, letter_id, nominee_id, nomination_id, unit_id, title, pdf, seal)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING`,
+		d.Code, d.Kind, d.DecisionID, d.LetterID, d.NomineeID, d.NominationID, d.UnitID, d.Title, d.PDF, d.Seal)
 	if err != nil {
 		return nil, translate(op, err)
 	}
-	if d.DecisionID == nil {
-		return s.IssuedDocumentByCode(ctx, d.Code)
+	return s.FindIssuedDocument(ctx, d.Kind, d.DecisionID, d.LetterID, d.NomineeID)
+}
+
+// SubmissionLetter is a numbered submission letter (tờ trình) of a dossier.
+type SubmissionLetter struct {
+	ID               int64
+	Code             string
+	UnitID, ToUnitID string
+	SignedOn         time.Time
+	SignerName       string
+}
+
+// SubmissionLetterByCode returns a dossier's submission letter by its number.
+func (s *Store) SubmissionLetterByCode(ctx context.Context, nominationID, code string) (SubmissionLetter, error) {
+	var l SubmissionLetter
+	err := s.pool.QueryRow(ctx, `SELECT l.id, l.code, l.unit_id, l.to_unit_id, l.signed_on, u.full_name
+		FROM submission_letters l JOIN users u ON u.id = l.signed_by WHERE l.nomination_id = $1 AND l.code = $2`,
+		nominationID, code).Scan(&l.ID, &l.Code, &l.UnitID, &l.ToUnitID, &l.SignedOn, &l.SignerName)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return l, domain.Errorf(domain.KindNotFound, "the dossier has no submission letter %s", code)
 	}
-	return s.FindIssuedDocument(ctx, d.Kind, *d.DecisionID, d.NomineeID)
+	return l, translate("store.SubmissionLetterByCode", err)
 }
 
 // IssuedDocumentByCode returns the document with a verification code, or nil.

@@ -38,7 +38,12 @@ func (s *Server) decisionPDF(c *gin.Context) {
 	if !ok {
 		return
 	}
-	doc, err := s.issue(c, d, "decision", nil, func(code, url string) (documents.Rendered, string, error) {
+	k, err := s.decisionIssued(c, d, "decision", nil)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	doc, err := s.issue(c, k, func(code, url string) (documents.Rendered, string, error) {
 		content, err := s.decisionDocument(c, d)
 		if err != nil {
 			return documents.Rendered{}, "", err
@@ -77,7 +82,12 @@ func (s *Server) certificatePDF(c *gin.Context) {
 			row = d.Rows[i]
 		}
 	}
-	doc, err := s.issue(c, d, "certificate", &nid, func(code, url string) (documents.Rendered, string, error) {
+	k, err := s.decisionIssued(c, d, "certificate", &nid)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	doc, err := s.issue(c, k, func(code, url string) (documents.Rendered, string, error) {
 		kind := "Giấy chứng nhận"
 		achievement := fmt.Sprintf("Đã đạt danh hiệu %s năm %d.", row.Award, d.N.Year)
 		for _, k := range []string{"Bằng khen", "Giấy khen"} {
@@ -98,15 +108,28 @@ func (s *Server) certificatePDF(c *gin.Context) {
 	servePDF(c, doc, "giay-khen-"+strconv.FormatInt(nid, 10))
 }
 
-// issue returns the document already issued, or renders, records and signs it.
-func (s *Server) issue(c *gin.Context, d decisionData, kind string, nomineeID *int64,
-	render func(code, url string) (documents.Rendered, string, error)) (*store.IssuedDocument, error) {
-	st := s.cfg.App.Store
-	decID, err := st.DecisionID(ctx(c), d.N.ID, d.D.Code)
+// issued names a document: its kind, what it belongs to, and who issues it.
+type issued struct {
+	kind                            string
+	decisionID, letterID, nomineeID *int64
+	nominationID                    string
+	unitID, unitName, place         string
+}
+
+// decisionIssued names a decision's document (a certificate with a nominee).
+func (s *Server) decisionIssued(c *gin.Context, d decisionData, kind string, nomineeID *int64) (issued, error) {
+	decID, err := s.cfg.App.Store.DecisionID(ctx(c), d.N.ID, d.D.Code)
 	if err != nil {
-		return nil, err
+		return issued{}, err
 	}
-	if doc, err := st.FindIssuedDocument(ctx(c), kind, decID, nomineeID); err != nil || doc != nil {
+	return issued{kind: kind, decisionID: &decID, nomineeID: nomineeID, nominationID: d.N.ID, unitID: d.D.UnitID,
+		unitName: expandCommittee(d.IssuerName), place: d.Place()}, nil
+}
+
+// issue returns the document already issued, or renders, records and signs it.
+func (s *Server) issue(c *gin.Context, k issued, render func(code, url string) (documents.Rendered, string, error)) (*store.IssuedDocument, error) {
+	st := s.cfg.App.Store
+	if doc, err := st.FindIssuedDocument(ctx(c), k.kind, k.decisionID, k.letterID, k.nomineeID); err != nil || doc != nil {
 		return doc, err
 	}
 	code := store.NewVerificationCode()
@@ -115,12 +138,12 @@ func (s *Server) issue(c *gin.Context, d decisionData, kind string, nomineeID *i
 		return nil, domain.Errorf(domain.KindInvalid, "the document cannot be produced: %v", err)
 	}
 	seal, _ := json.Marshal(r.Seal)
-	doc, err := st.IssueDocument(ctx(c), store.IssuedDocument{Code: code, Kind: kind, DecisionID: &decID, NomineeID: nomineeID,
-		NominationID: d.N.ID, UnitID: d.D.UnitID, Title: title, PDF: r.PDF, Seal: seal})
+	doc, err := st.IssueDocument(ctx(c), store.IssuedDocument{Code: code, Kind: k.kind, DecisionID: k.decisionID, LetterID: k.letterID,
+		NomineeID: k.nomineeID, NominationID: k.nominationID, UnitID: k.unitID, Title: title, PDF: r.PDF, Seal: seal})
 	if err != nil || doc.SignedPDF != nil || s.cfg.Signing == nil {
 		return doc, err
 	}
-	key, err := s.cfg.Signing.UnitKey(d.D.UnitID, expandCommittee(d.IssuerName))
+	key, err := s.cfg.Signing.UnitKey(k.unitID, k.unitName)
 	if err != nil {
 		return nil, err
 	}
@@ -130,7 +153,7 @@ func (s *Server) issue(c *gin.Context, d decisionData, kind string, nomineeID *i
 	}
 	at := s.now()
 	signed, err := documents.Sign(doc.PDF, rs, key.Signer, key.Chain, documents.SignInfo{Time: at.In(vietnam),
-		Reason: "Ban hành " + doc.Title, Location: s.header(d).Place})
+		Reason: "Ban hành " + doc.Title, Location: k.place})
 	if err != nil {
 		return nil, err
 	}
@@ -386,7 +409,7 @@ func (s *Server) uploadSigned(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	doc, err := st.FindIssuedDocument(ctx(c), "decision", decID, nil)
+	doc, err := st.FindIssuedDocument(ctx(c), "decision", &decID, nil, nil)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/tdkt/tdkt/internal/app"
 	"github.com/tdkt/tdkt/internal/documents"
 )
 
@@ -194,4 +195,43 @@ func getPublic(t *testing.T, u string) (int, string) {
 	var buf bytes.Buffer
 	buf.ReadFrom(r.Body)
 	return r.StatusCode, buf.String()
+}
+
+// TestSubmissionLetterPDF: the district's forwarding of a Bằng khen tỉnh has a
+// numbered tờ trình; its PDF is issued once, linked from the dossier's history, and
+// addressed to the province's chair with the nominees.
+func TestSubmissionLetterPDF(t *testing.T) {
+	pdftotext, err := exec.LookPath("pdftotext")
+	if err != nil {
+		t.Skip("pdftotext is not installed: apt-get install poppler-utils (make test does it when root)")
+	}
+	b := setup(t)
+	n := b.newDossier("BK_TINH", "individual", "Hoàng Văn Tùng")
+	id := n.ID
+	b.actAs("huyen.appraiser", id, app.ActInput{Action: "accept"})
+	b.actAs("huyen.appraiser", id, app.ActInput{Action: "approve"})
+	b.actAs("huyen.decider", id, app.ActInput{Action: "forward"})
+	clerk := b.login("huyen.decider")
+	var letter string
+	if err := b.pool.QueryRow(context.Background(), `SELECT code FROM submission_letters WHERE nomination_id = $1 ORDER BY seq LIMIT 1`, id).
+		Scan(&letter); err != nil {
+		t.Fatalf("no submission letter: %v", err)
+	}
+	clerk.get("/dossiers/"+id).must(t, 200).has(t, "/submission.pdf?letter="+url.QueryEscape(letter))
+	tt := clerk.get("/dossiers/"+id+"/submission.pdf?letter="+url.QueryEscape(letter)).must(t, 200)
+	if again := clerk.get("/dossiers/"+id+"/submission.pdf?letter="+url.QueryEscape(letter)).must(t, 200); again.body != tt.body {
+		t.Error("the submission letter was issued twice")
+	}
+	path := filepath.Join(t.TempDir(), "tt.pdf")
+	os.WriteFile(path, []byte(tt.body), 0o644)
+	out, _ := exec.Command(pdftotext, "-layout", path, "-").CombinedOutput()
+	flat := strings.Join(strings.Fields(string(out)), " ")
+	for _, want := range []string{"TỜ TRÌNH", "Số: " + letter, "Ủy ban nhân dân huyện Cao Lộc kính trình", "Kính gửi: Chủ tịch Ủy ban nhân dân tỉnh Lạng Sơn",
+		"Căn cứ Luật Thi đua, khen thưởng", "Hoàng Văn Tùng", "Nơi nhận:"} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("the submission letter lacks %q:\n%s", want, out)
+		}
+	}
+	clerk.get("/dossiers/"+id+"/submission.pdf?letter=99/TTr-UBND").must(t, http.StatusNotFound)
+
 }

@@ -252,6 +252,7 @@ func (s *Server) routes(g *gin.RouterGroup) {
 	a.GET("/dossiers/:id/decision.pdf", s.decisionPDF)
 	a.POST("/dossiers/:id/decision.pdf", s.uploadSigned)
 	a.GET("/dossiers/:id/certificate.pdf", s.certificatePDF)
+	a.GET("/dossiers/:id/submission.pdf", s.submissionPDF)
 	a.GET("/decisions", s.decisionList)
 	a.GET("/reviews", s.campaignList)
 	a.GET("/reviews/new", s.newCampaign)

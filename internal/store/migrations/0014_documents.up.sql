@@ -31,6 +31,7 @@ CREATE TABLE issued_documents (
     code          text NOT NULL UNIQUE,      -- verification code, e.g. K7QD-4M2X
     kind          text NOT NULL CHECK (kind IN ('decision', 'certificate', 'submission', 'minutes', 'return_letter')),
     decision_id   bigint REFERENCES decisions (id),
+    letter_id     bigint REFERENCES submission_letters (id),
     nominee_id    bigint REFERENCES nominees (id),
     nomination_id uuid NOT NULL REFERENCES nominations (id),
     unit_id       text NOT NULL REFERENCES units (id),
@@ -43,5 +44,7 @@ CREATE TABLE issued_documents (
     signed_externally boolean NOT NULL DEFAULT false,
     created_at    timestamptz NOT NULL DEFAULT now()
 );
--- One decision document per decision, one certificate per awardee of a decision.
-CREATE UNIQUE INDEX issued_documents_once_idx ON issued_documents (kind, decision_id, COALESCE(nominee_id, 0));
+-- One decision document per decision, one certificate per awardee of a decision,
+-- one PDF per submission letter.
+CREATE UNIQUE INDEX issued_documents_once_idx ON issued_documents
+    (kind, COALESCE(decision_id, 0), COALESCE(letter_id, 0), COALESCE(nominee_id, 0));
