@@ -174,7 +174,14 @@ func (w *writer) verification(code, url string) {
 	}
 	w.SetXY(x, y+5)
 	w.CellFormat(cw, 4.5, "Mã tra cứu: "+code, "", 2, "L", false, 0, "")
-	for _, l := range w.SplitText(url, cw) {
+	lines := []string{url}
+	if i := strings.LastIndex(url, "/"); w.GetStringWidth(url) > cw && i > 0 {
+		lines = []string{url[:i+1], url[i+1:]} // the code stays whole on its own line
+	}
+	for _, l := range lines {
+		if l == "" {
+			continue
+		}
 		w.SetX(x)
 		w.CellFormat(cw, 4.5, l, "", 2, "L", false, 0, "")
 	}
