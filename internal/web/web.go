@@ -126,6 +126,9 @@ type Config struct {
 	SecureCookies bool
 	// Now is the clock; tests replace it.
 	Now func() time.Time
+	// Signing signs the documents tdkt issues and verifies signed copies; nil
+	// issues them unsigned (documents.go).
+	Signing Signing
 }
 
 // Server is the web UI: its dependencies, parsed templates and static assets.
@@ -228,6 +231,8 @@ func (s *Server) Mount(r *gin.Engine) {
 func (s *Server) routes(g *gin.RouterGroup) {
 	g.GET("/login", s.loginForm)
 	g.POST("/login", s.login)
+	g.GET("/verify/:code", s.publicVerify)
+	g.POST("/api/v1/documents/verify", s.verifyUpload)
 
 	a := g.Group("", s.authenticate, s.checkCSRF)
 	a.POST("/logout", s.logout)
@@ -250,6 +255,10 @@ func (s *Server) routes(g *gin.RouterGroup) {
 	a.POST("/dossiers/:id/conflict", s.declareConflict)
 	a.POST("/dossiers/:id/documents", s.uploadDocument)
 	a.GET("/dossiers/:id/decision", s.decisionPrint)
+	a.GET("/dossiers/:id/decision.pdf", s.decisionPDF)
+	a.POST("/dossiers/:id/decision.pdf", s.uploadSigned)
+	a.GET("/dossiers/:id/certificate.pdf", s.certificatePDF)
+	a.GET("/dossiers/:id/submission.pdf", s.submissionPDF)
 	a.GET("/decisions", s.decisionList)
 	a.GET("/reviews", s.campaignList)
 	a.GET("/reviews/new", s.newCampaign)
