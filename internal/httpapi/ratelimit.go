@@ -37,6 +37,9 @@ var expensiveRoutes = map[string]bool{
 	"GET /api/v1/reviews":                          true,
 	"GET /api/v1/reviews/:id/dashboard":            true,
 	"GET /api/v1/reviews/:id/reports/:unit/export": true,
+	"GET /api/v1/nominations/:id/nominees/export":  true,
+	"POST /api/v1/nominations/:id/nominees/import": true,
+	"GET /api/v1/admin/users":                      true,
 }
 
 // secure applies the engine settings of this file's concern: the reverse proxies
