@@ -1,9 +1,11 @@
 package httpapi_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tdkt/tdkt/internal/seed"
 )
@@ -140,4 +142,30 @@ func TestCookieOnlyPostsNeedJSONAndSameOrigin(t *testing.T) {
 	b.mustWith(http.StatusCreated, "", "POST", "/api/v1/nominations", body, map[string]string{"Authorization": "Bearer " + tok, "Content-Type": "text/plain"})
 	// A cookie GET is never refused by this rule.
 	b.mustWith(http.StatusOK, "", "GET", "/api/v1/me", nil, cookie(map[string]string{}))
+}
+
+// TestDelegationOnlyToWhoCouldHoldTheRoleAndNamesNobody: the province's decider
+// may delegate to the province's head, not to a commune clerk; the refusal is
+// the same for that clerk, an unknown id and a deactivated user, and holds no
+// name.
+func TestDelegationOnlyToWhoCouldHoldTheRoleAndNamesNobody(t *testing.T) {
+	b := setup(t)
+	today := time.Now().In(time.FixedZone("ICT", 7*3600)).Format("2006-01-02")
+	to := func(id any) map[string]any {
+		return map[string]any{"to_user_id": id, "valid_from": today, "valid_to": today, "reason": "Đi công tác"}
+	}
+	b.must(http.StatusOK, "tinh.admin", "POST", "/api/v1/admin/users/"+b.userIDOf("tinh.auditor")+"/deactivate", nil)
+	var first string
+	for name, id := range map[string]any{"commune clerk": meID(b, "xa.clerk"), "unknown": 987654, "deactivated": json.Number(b.userIDOf("tinh.auditor"))} {
+		r := b.must(http.StatusBadRequest, "tinh.decider", "POST", "/api/v1/delegations", to(id))
+		if strings.Contains(string(r.raw), "Hoàng Thị Lan") || strings.Contains(string(r.raw), "Phan Thị Yến") {
+			t.Fatalf("%s: the refusal names the user: %s", name, r.raw)
+		}
+		if first == "" {
+			first = string(r.raw)
+		} else if string(r.raw) != first {
+			t.Fatalf("%s: refusal %s differs from %s", name, r.raw, first)
+		}
+	}
+	b.must(http.StatusCreated, "tinh.decider", "POST", "/api/v1/delegations", to(meID(b, "tinh.head")))
 }
