@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -168,4 +169,17 @@ func TestDelegationOnlyToWhoCouldHoldTheRoleAndNamesNobody(t *testing.T) {
 		}
 	}
 	b.must(http.StatusCreated, "tinh.decider", "POST", "/api/v1/delegations", to(meID(b, "tinh.head")))
+}
+
+// TestSubjectOfAnotherUnitAnswersAsAnUnknownOne: subject IDs are sequential,
+// so a subject the caller may not see answers exactly as an ID nobody has.
+func TestSubjectOfAnotherUnitAnswersAsAnUnknownOne(t *testing.T) {
+	b := setup(t)
+	id := b.subjectID("079123456789", "individual", "Hoàng Văn Tùng")
+	b.must(http.StatusOK, "xa.clerk", "GET", "/api/v1/subjects/"+strconv.FormatFloat(id, 'f', 0, 64), nil)
+	hidden := b.must(http.StatusNotFound, "xa2.clerk", "GET", "/api/v1/subjects/"+strconv.FormatFloat(id, 'f', 0, 64), nil)
+	unknown := b.must(http.StatusNotFound, "xa2.clerk", "GET", "/api/v1/subjects/99999999", nil)
+	if string(hidden.raw) != string(unknown.raw) {
+		t.Fatalf("a hidden subject answers %s, an unknown one %s", hidden.raw, unknown.raw)
+	}
 }
