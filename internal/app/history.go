@@ -84,7 +84,7 @@ func (s *Service) SubjectHistory(ctx context.Context, userID, id int64) (*histor
 		return nil, err
 	}
 	if err := s.Allow(userID, rec.Subject.UnitID, objHistory, actRead); err != nil {
-		return nil, hideUnseen(err)
+		return nil, hideUnseen(err, "no such subject")
 	}
 	return rec, nil
 }
