@@ -416,7 +416,7 @@ func TestHistoryRegisterImportSubjectPageAndEligibility(t *testing.T) {
 	other.get(lan+"?award=BK_TINH&year=2024").must(t, http.StatusNotFound)
 	before = b.count("subjects") + b.count("task_ratings") + b.count("initiatives")
 	other.upload("/history/import", url.Values{"unit": {seed.DemoCommune}}, "lich-su.xlsx", mohaBook(t, "")).must(t, http.StatusForbidden)
-	other.post(thang+"/record", url.Values{"section": {"ratings"}, "year": {"2022"}, "rating": {"htt"}}).must(t, http.StatusForbidden)
+	other.post(thang+"/record", url.Values{"section": {"ratings"}, "year": {"2022"}, "rating": {"htt"}}).must(t, http.StatusNotFound)
 	if after := b.count("subjects") + b.count("task_ratings") + b.count("initiatives"); after != before {
 		t.Fatal("refused requests changed the history")
 	}
