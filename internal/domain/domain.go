@@ -341,15 +341,18 @@ type Task struct {
 
 // AuditEvent is one row of the append-only history of a dossier.
 type AuditEvent struct {
-	Seq        int            `json:"seq"`
-	At         time.Time      `json:"at"`
-	ActorID    int64          `json:"actor_id,omitempty"`
-	ActorName  string         `json:"actor_name,omitempty"`
-	Action     string         `json:"action"`
-	FromStatus string         `json:"from_status,omitempty"`
-	ToStatus   string         `json:"to_status,omitempty"`
-	UnitID     string         `json:"unit_id,omitempty"`
-	Details    map[string]any `json:"details,omitempty"`
+	Seq       int       `json:"seq"`
+	At        time.Time `json:"at"`
+	ActorID   int64     `json:"actor_id,omitempty"`
+	ActorName string    `json:"actor_name,omitempty"`
+	// OnBehalfOf is the user whose authority the actor used under a delegation.
+	OnBehalfOf     int64          `json:"on_behalf_of,omitempty"`
+	OnBehalfOfName string         `json:"on_behalf_of_name,omitempty"`
+	Action         string         `json:"action"`
+	FromStatus     string         `json:"from_status,omitempty"`
+	ToStatus       string         `json:"to_status,omitempty"`
+	UnitID         string         `json:"unit_id,omitempty"`
+	Details        map[string]any `json:"details,omitempty"`
 }
 
 // User is an account; Roles lists where it holds which role.

@@ -10,6 +10,7 @@ import (
 	"github.com/tdkt/tdkt/internal/app"
 	"github.com/tdkt/tdkt/internal/domain"
 	"github.com/tdkt/tdkt/internal/review"
+	"github.com/tdkt/tdkt/internal/store"
 )
 
 // reviewRoutes registers movements (phong trào thi đua), their registrations and
@@ -40,9 +41,16 @@ func (s *Server) reviewRoutes(g *gin.RouterGroup) {
 	g.PUT("/reviews/:id/deadlines", s.setCampaignDeadlines)
 	g.POST("/reviews/:id/close", s.closeCampaign)
 	g.GET("/reviews/:id/reports/:unit", s.getReport)
-	g.POST("/reviews/:id/reports/:unit/actions", s.actOnReport)
+	g.POST("/reviews/:id/reports/:unit/actions", s.idempotent(rerunReportAction), s.actOnReport)
 	g.GET("/reviews/:id/reports/:unit/history", s.reportHistory)
 	g.GET("/reviews/:id/reports/:unit/export", s.exportReport)
+}
+
+// rerunReportAction answers a report action whose API died by sending it again: its
+// update id comes from the Idempotency-Key, so the report's workflow applies it once
+// and answers the retry with the first outcome.
+func rerunReportAction(*gin.Context, string, store.IdempotencyRecord) (int, any, string, bool, error) {
+	return 0, nil, "", false, nil
 }
 
 // reviewReply answers v with status, or the error as a problem document.

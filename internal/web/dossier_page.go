@@ -157,7 +157,7 @@ func (s *Server) showDossier(c *gin.Context, id string, p *page, form actForm, s
 			d.Award = a
 		}
 	}
-	for _, a := range s.cfg.App.AvailableActions(uid, n) {
+	for _, a := range s.cfg.App.AvailableActions(ctx(c), uid, n) {
 		if webActions[a] {
 			d.Actions[a] = true
 		}

@@ -140,9 +140,6 @@ func (s *Server) fillReport(c *gin.Context, p *page, campaignID string, v app.Re
 	return nil
 }
 
-// reportActions are the actions the report form posts.
-var reportActions = map[string]bool{"save": true, "submit": true, "return": true, "accept": true}
-
 // actOnReport takes the posted action through app.Service.ActOnReport: save or
 // submit with the figures and sections, or the parent's return (with a reason) or
 // acceptance. A form whose numbers cannot be read, or that the application finds
@@ -156,7 +153,7 @@ func (s *Server) actOnReport(c *gin.Context) {
 		return
 	}
 	action := c.PostForm("action")
-	if !reportActions[action] {
+	if _, ok := review.ParseUserAction(action); !ok {
 		s.fail(c, domain.Invalid("unknown action", domain.FieldError{Field: "action", Message: "one of save, submit, return, accept"}))
 		return
 	}
