@@ -65,3 +65,17 @@ func TestClaimedTaskIsActedOnOnlyByItsAssigneeOrTheHead(t *testing.T) {
 		t.Fatalf("step without a task: %v", err)
 	}
 }
+
+// TestHideUnseen: a refusal to read and a missing parent both answer as an
+// unknown object; other errors pass.
+func TestHideUnseen(t *testing.T) {
+	for _, err := range []error{domain.Errorf(domain.KindForbidden, "you may not read this history"), domain.Errorf(domain.KindNotFound, "no such dossier")} {
+		got := hideUnseen(err, "not found")
+		if !domain.IsKind(got, domain.KindNotFound) || got.Error() != (&domain.Error{Kind: domain.KindNotFound, Message: "not found"}).Error() {
+			t.Errorf("%v became %v", err, got)
+		}
+	}
+	if err := domain.Invalid("bad"); hideUnseen(err, "x") != err {
+		t.Error("an invalid request was hidden")
+	}
+}
