@@ -224,7 +224,8 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, pool *pgxpo
 	}
 	api := &httpapi.Server{App: svc, Log: log, MaxBodyBytes: cfg.MaxBodyBytes, SecureCookies: cfg.SecureCookies,
 		RequireIfMatch: cfg.RequireIfMatch, TrustedProxies: splitList(cfg.TrustedProxies)}
-	ui, err := web.New(web.Config{App: svc, Log: log, SecureCookies: cfg.SecureCookies, Calendar: svc.Store.LoadCalendar})
+	ui, err := web.New(web.Config{App: svc, Log: log, SecureCookies: cfg.SecureCookies, Calendar: svc.Store.LoadCalendar,
+		Limit: api.AllowExpensive})
 	if err != nil {
 		return err
 	}

@@ -124,3 +124,14 @@ func (l *rateLimiter) allow(user int64) (bool, time.Duration) {
 	}
 	return false, time.Duration((1 - b.tokens) / l.rate * float64(time.Second))
 }
+
+// AllowExpensive takes a token from the user's bucket of expensive requests, or
+// says how long until there is one; the web UI's searches, exports and imports
+// share the bucket with the API's. Before Handler has built the limiter it
+// allows everything.
+func (s *Server) AllowExpensive(userID int64) (bool, time.Duration) {
+	if s.limiter == nil {
+		return true, 0
+	}
+	return s.limiter.allow(userID)
+}

@@ -137,6 +137,8 @@ var catalogue = map[string]map[string]string{
 		"error.internal":        "Đã có lỗi hệ thống. Vui lòng thử lại sau ít phút.",
 		"error.csrf.title":      "Biểu mẫu đã hết hạn",
 		"error.csrf":            "Biểu mẫu đã hết hạn hoặc không hợp lệ. Hãy tải lại trang rồi gửi lại.",
+		"error.toomany.title":   "Quá nhiều yêu cầu",
+		"error.toomany":         "Bạn đã gửi quá nhiều yêu cầu tìm kiếm hoặc nhập tệp trong thời gian ngắn. Hãy chờ vài giây rồi thử lại.",
 
 		"field.required":           "Bắt buộc nhập.",
 		"field.nominees_required":  "Cần ít nhất một đối tượng đề nghị.",
@@ -1035,6 +1037,8 @@ var catalogue = map[string]map[string]string{
 		"error.internal":        "Something went wrong on our side. Please try again in a few minutes.",
 		"error.csrf.title":      "The form has expired",
 		"error.csrf":            "The form has expired or is not valid. Reload the page and send it again.",
+		"error.toomany.title":   "Too many requests",
+		"error.toomany":         "You sent too many searches or imports in a short time. Wait a few seconds and try again.",
 
 		"field.required":           "Required.",
 		"field.nominees_required":  "At least one nominee is required.",

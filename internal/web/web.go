@@ -123,6 +123,10 @@ type Config struct {
 	SecureCookies bool
 	// Now is the clock; tests replace it.
 	Now func() time.Time
+	// Limit, when set, takes a token from the user's bucket of expensive
+	// requests (httpapi.Server.AllowExpensive): searches, lists of many rows and
+	// imports answer 429 when it says no (see ratelimit.go).
+	Limit func(userID int64) (ok bool, retryAfter time.Duration)
 }
 
 // Server is the web UI: its dependencies, parsed templates and static assets.
@@ -218,7 +222,7 @@ func (s *Server) routes(g *gin.RouterGroup) {
 	g.GET("/login", s.loginForm)
 	g.POST("/login", s.login)
 
-	a := g.Group("", s.authenticate, s.checkCSRF)
+	a := g.Group("", s.authenticate, s.checkCSRF, s.limitExpensive)
 	a.POST("/logout", s.logout)
 	a.GET("/", s.dashboard)
 	a.GET("/inbox", s.inbox)
