@@ -37,11 +37,13 @@ func (s *Service) AvailableActions(ctx context.Context, userID int64, n domain.N
 	if err != nil {
 		return nil
 	}
-	duties, err := s.duties(ctx, n.ID)
+	events, err := s.Store.History(ctx, n.ID)
 	if err != nil {
 		return nil
 	}
-	return nomination.Available(coreDossier(n), who, duties, func(unit, perm string) (int64, *nomination.Person, bool) {
+	d := coreDossier(n)
+	d.State.Returned = nomination.ReturnsAt(events, n.CurrentUnitID)
+	return nomination.Available(d, who, nomination.DutiesOf(events), func(unit, perm string) (int64, *nomination.Person, bool) {
 		behalf, err := s.AllowActing(ctx, userID, unit, "nomination", perm)
 		if err != nil {
 			return 0, nil, false

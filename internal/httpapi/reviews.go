@@ -9,6 +9,7 @@ import (
 
 	"github.com/tdkt/tdkt/internal/app"
 	"github.com/tdkt/tdkt/internal/domain"
+	"github.com/tdkt/tdkt/internal/httpx"
 	"github.com/tdkt/tdkt/internal/review"
 	"github.com/tdkt/tdkt/internal/store"
 )
@@ -295,26 +296,16 @@ func (s *Server) actOnReport(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if im := c.GetHeader("If-Match"); im != "" {
-		v, err := strconv.Atoi(reviewTrimETag(im))
-		if err != nil {
-			s.fail(c, domain.Invalid("If-Match must be the report version"))
-			return
-		}
-		in.Version = &v
+	v, err := httpx.IfMatch(c, "report")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if v != nil {
+		in.Version = v
 	}
 	r, err := s.App.ActOnReport(ctx(c), userID(c), c.Param("id"), c.Param("unit"), in)
 	s.reviewReply(c, http.StatusOK, r, err)
-}
-
-func reviewTrimETag(s string) string {
-	for len(s) > 0 && (s[0] == 'W' || s[0] == '/' || s[0] == '"') {
-		s = s[1:]
-	}
-	for len(s) > 0 && s[len(s)-1] == '"' {
-		s = s[:len(s)-1]
-	}
-	return s
 }
 
 func (s *Server) reportHistory(c *gin.Context) {

@@ -107,7 +107,7 @@ func CheckFields(a Act) *Error {
 		}
 	case domain.ActionHold:
 		if a.Reason == "" {
-			add("reason", "a hold needs a reason (discipline, investigation, inspection, complaint)")
+			add("reason", "a written reason is required for a hold (discipline, investigation, inspection, complaint)")
 		}
 		if a.NomineeID == 0 {
 			add("nominee_id", "required")
@@ -118,15 +118,15 @@ func CheckFields(a Act) *Error {
 		}
 	case domain.ActionRequestConcurrence:
 		if len(a.Units) == 0 {
-			add("units", "name the units asked for concurrence, at least one")
+			add("units", "name at least one unit asked for concurrence")
 		}
 	case domain.ActionConcur:
 		if a.Answer != "agree" && a.Answer != "object" {
-			add("answer", "a concurrence answer is agree or object")
+			add("answer", "agree or object")
 		}
 	case domain.ActionComment:
 		if a.Note == "" {
-			add("note", "a comment needs a text")
+			add("note", "the comment's text is required")
 		}
 	case domain.ActionDecide, domain.ActionForward:
 		pass := "award"
@@ -167,7 +167,8 @@ type Grant func(unit, perm string) (onBehalfOf int64, principal *Person, ok bool
 // shows them: those of the open step that who holds, directly or by delegation
 // (can), in the unit where the check is made and that separation of duties allows
 // (duties are those already held), then withdraw, which the submitting unit may take
-// until the dossier closes. Concurrence answers name their unit and are offered
+// until the dossier closes. State.Returned must hold the returns made by the current
+// level. Concurrence answers name their unit and are offered
 // where the consulted units are listed.
 func Available(d Dossier, who Person, duties []Duty, can Grant) []domain.Action {
 	if d.State.Status.Terminal() {
@@ -178,6 +179,9 @@ func Available(d Dossier, who Person, duties []Duty, can Grant) []domain.Action 
 		perm, where, ok := Permission(a)
 		if !ok || where == InNamedUnit || slices.Contains(out, a) {
 			return
+		}
+		if a == domain.ActionReturn && d.State.Returned > 0 {
+			return // each level returns a dossier once
 		}
 		unit := d.Unit(a, "")
 		behalf, principal, ok := can(unit, perm)

@@ -182,3 +182,15 @@ func dutiesAfter(held []Duty, a Act, unit string) []Duty {
 	}
 	return out
 }
+
+// ReturnsAt counts the times the dossier was returned for supplementation by the
+// level at unit, as its audit trail records them: each level may return it once.
+func ReturnsAt(events []domain.AuditEvent, unit string) int {
+	n := 0
+	for _, e := range events {
+		if e.Action == string(domain.ActionReturn) && e.UnitID == unit {
+			n++
+		}
+	}
+	return n
+}

@@ -53,7 +53,7 @@ func CheckFields(a Action, reason string) *Refusal {
 		return &Refusal{Reason: "InvalidAction", Field: "action", Message: "one of save, submit, return, accept"}
 	}
 	if a == ActionReturn && strings.TrimSpace(reason) == "" {
-		return &Refusal{Reason: "InvalidAction", Field: "reason", Message: "a return needs a reason: say what must be corrected"}
+		return &Refusal{Reason: "InvalidAction", Field: "reason", Message: "say what must be corrected: a return needs a reason"}
 	}
 	return nil
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/tdkt/tdkt/internal/app"
 	"github.com/tdkt/tdkt/internal/domain"
+	"github.com/tdkt/tdkt/internal/httpx"
 	"github.com/tdkt/tdkt/internal/review"
 	"github.com/tdkt/tdkt/internal/store"
 )
@@ -158,8 +159,9 @@ func (s *Server) actOnReport(c *gin.Context) {
 		return
 	}
 	in := app.ReportActInput{Action: action, Reason: c.PostForm("reason"), Note: c.PostForm("note")}
-	if n, err := strconv.Atoi(c.PostForm("version")); err == nil {
-		in.Version = &n
+	if in.Version, err = httpx.Version(c.PostForm("version"), "version", "report"); err != nil {
+		s.fail(c, err)
+		return
 	}
 	if err := c.Request.ParseForm(); err != nil {
 		s.fail(c, domain.Invalid("unreadable form"))
