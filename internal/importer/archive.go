@@ -3,8 +3,13 @@ package importer
 import (
 	"archive/zip"
 	"bytes"
+	"errors"
 	"fmt"
 )
+
+// ErrNotArchive is CheckArchive's answer for data that is no readable ZIP
+// container at all.
+var ErrNotArchive = errors.New("not a readable ZIP container")
 
 // ArchiveLimits bound what an uploaded ZIP container (XLSX, DOCX) may unpack
 // to. They are checked from the central directory alone, before any entry is
@@ -29,12 +34,12 @@ type ArchiveLimits struct {
 var DefaultArchiveLimits = ArchiveLimits{MaxEntries: 2000, MaxTotal: 128 << 20, MaxRatio: 100, RatioFloor: 1 << 20}
 
 // CheckArchive reads the central directory of a ZIP container and refuses it
-// (an error whose message is safe to show) when it is not a ZIP file or
-// exceeds lim.
+// (an error whose message is safe to show) when it is not a ZIP file
+// (ErrNotArchive) or exceeds lim.
 func CheckArchive(data []byte, lim ArchiveLimits) error {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		return fmt.Errorf("not a readable ZIP container")
+		return ErrNotArchive
 	}
 	if len(zr.File) > lim.MaxEntries {
 		return fmt.Errorf("the file holds %d parts, more than %d", len(zr.File), lim.MaxEntries)
