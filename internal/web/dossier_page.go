@@ -11,8 +11,8 @@ import (
 
 	"github.com/tdkt/tdkt/internal/app"
 	"github.com/tdkt/tdkt/internal/domain"
-	"github.com/tdkt/tdkt/internal/nomination"
 	"github.com/tdkt/tdkt/internal/httpx"
+	"github.com/tdkt/tdkt/internal/nomination"
 	"github.com/tdkt/tdkt/internal/store"
 )
 
