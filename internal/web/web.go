@@ -126,6 +126,10 @@ type Config struct {
 	SecureCookies bool
 	// Now is the clock; tests replace it.
 	Now func() time.Time
+	// Limit, when set, takes a token from the user's bucket of expensive
+	// requests (httpapi.Server.AllowExpensive): searches, lists of many rows and
+	// imports answer 429 when it says no (see ratelimit.go).
+	Limit func(userID int64) (ok bool, retryAfter time.Duration)
 	// Signing signs the documents tdkt issues and verifies signed copies; nil
 	// issues them unsigned (documents.go).
 	Signing Signing
@@ -234,7 +238,7 @@ func (s *Server) routes(g *gin.RouterGroup) {
 	g.GET("/verify/:code", s.publicVerify)
 	g.POST("/api/v1/documents/verify", s.verifyUpload)
 
-	a := g.Group("", s.authenticate, s.checkCSRF)
+	a := g.Group("", s.authenticate, s.checkCSRF, s.limitExpensive)
 	a.POST("/logout", s.logout)
 	a.GET("/", s.dashboard)
 	a.GET("/inbox", s.inbox)
