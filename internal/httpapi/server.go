@@ -24,6 +24,8 @@ type Server struct {
 	MaxBodyBytes int64
 	// SecureCookies marks the session cookie Secure (behind TLS).
 	SecureCookies bool
+	// Middleware runs before every route (metrics, tracing), after recovery.
+	Middleware []gin.HandlerFunc
 	// Mount adds routes of other packages (the web UI) to the same engine.
 	Mount []func(r *gin.Engine)
 	// RequireIfMatch makes If-Match (the dossier version) mandatory on PATCH
@@ -53,6 +55,7 @@ func (s *Server) Handler() http.Handler {
 	r := gin.New()
 	s.secure(r)
 	r.Use(gin.Recovery(), s.limitBody)
+	r.Use(s.Middleware...)
 	r.HandleMethodNotAllowed = true
 	r.NoRoute(func(c *gin.Context) { s.fail(c, domain.Errorf(domain.KindNotFound, "no such endpoint")) })
 	r.NoMethod(func(c *gin.Context) {
