@@ -159,7 +159,15 @@ func TestMetricsScrape(t *testing.T) {
 	call(t, env.URL, tok, "GET", "/api/v1/nominations/"+created.ID, "")
 	call(t, env.URL, tok, "GET", "/api/v1/nominations/"+created.ID, "")
 
-	text := call(t, env.URL, "", "GET", "/metrics", "")
+	var text string
+	deadline := time.Now().Add(10 * time.Second)
+	for { // the SDK reports some series after the request that caused them returns
+		text = call(t, env.URL, "", "GET", "/metrics", "")
+		if strings.Contains(text, "temporal_workflow_task_execution_latency_seconds_bucket{") || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 	for _, want := range []string{
 		`tdkt_http_requests_total{method="GET",route="/api/v1/nominations/:id",status="200"} 2`,
 		`tdkt_http_request_duration_seconds_bucket{method="POST",route="/api/v1/nominations",le="+Inf"} 1`,
@@ -167,7 +175,9 @@ func TestMetricsScrape(t *testing.T) {
 		`tdkt_db_pool_acquires_total `,
 		`temporal_request_total{`,
 		`temporal_workflow_task_execution_latency_seconds_bucket{`,
-		`temporal_activity_execution_latency_seconds_bucket{`,
+		`temporal_workflow_task_schedule_to_start_latency_seconds_bucket{`,
+		`temporal_sticky_cache_size{`,
+		`temporal_worker_task_slots_available{`,
 		`tdkt_nominations_open{status="draft"} 1`,
 		`tdkt_dossier_actions{action="create"} `,
 		`tdkt_review_reports_overdue `,
@@ -176,6 +186,13 @@ func TestMetricsScrape(t *testing.T) {
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("/metrics lacks %q", want)
+		}
+	}
+	if t.Failed() {
+		for _, l := range strings.Split(text, "\n") {
+			if strings.HasPrefix(l, "temporal_") {
+				t.Log(l)
+			}
 		}
 	}
 	if strings.Contains(text, created.ID) {
