@@ -176,12 +176,21 @@ func printLogins(logins []seed.Login) {
 }
 
 func dialTemporal(cfg config.Config, log *slog.Logger, m *opsMetrics) (client.Client, error) {
-	c, err := client.Dial(client.Options{HostPort: cfg.TemporalAddress, Namespace: cfg.TemporalNamespace,
-		Logger: slogAdapter{log.With("component", "temporal-client")}, MetricsHandler: m.temporal.Handler()})
-	if err != nil {
-		return nil, fmt.Errorf("temporal %s: %w", cfg.TemporalAddress, err)
+	// A replica may start before the Temporal frontend answers (a cluster starting,
+	// a server restarting): it keeps trying for a minute before giving up.
+	deadline := time.Now().Add(time.Minute)
+	for {
+		c, err := client.Dial(client.Options{HostPort: cfg.TemporalAddress, Namespace: cfg.TemporalNamespace,
+			Logger: slogAdapter{log.With("component", "temporal-client")}, MetricsHandler: m.temporal.Handler()})
+		if err == nil {
+			return c, nil
+		}
+		if time.Now().After(deadline) {
+			return nil, fmt.Errorf("temporal %s: %w", cfg.TemporalAddress, err)
+		}
+		log.Warn("Temporal not reachable yet; retrying", "address", cfg.TemporalAddress, "err", err)
+		time.Sleep(time.Second)
 	}
-	return c, nil
 }
 
 // newWorker builds the Temporal worker with the workflows and activities registered.

@@ -217,8 +217,10 @@ func (o Options) serverConfig() (*config.Config, error) {
 		return nil, fmt.Errorf("TEMPORAL_ADDRESS must be host:port, got %q", o.Address)
 	}
 	port, err := strconv.Atoi(portStr)
-	if err != nil || port < 400 || port > 65532 {
-		return nil, fmt.Errorf("TEMPORAL_ADDRESS port must be in 400..65532, got %q", portStr)
+	// Ring membership listens on port-300..port-297, and Temporal's PostgreSQL schema
+	// stores membership ports as smallint.
+	if err != nil || port < 400 || port > 32767+300-3 {
+		return nil, fmt.Errorf("TEMPORAL_ADDRESS port must be in 400..33064 (membership ports, port-300 onwards, must fit PostgreSQL's smallint), got %q", portStr)
 	}
 	bind, broadcast := host, host
 	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
