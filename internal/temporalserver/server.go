@@ -40,7 +40,12 @@ import (
 	"github.com/tdkt/tdkt/internal/devenv/devtemporal"
 )
 
-const clusterName = "active"
+const (
+	clusterName = "active"
+	// maxConns bounds each service's pool per store: 4 services × 2 stores × 5 =
+	// at most 40 PostgreSQL connections for the server.
+	maxConns = 5
+)
 
 // Options configures the server.
 type Options struct {
@@ -119,7 +124,7 @@ func (o Options) sqlConfigs() (store, visibility *config.SQL, err error) {
 	}
 	mk := func(name string) *config.SQL {
 		return &config.SQL{PluginName: postgresql.PluginNamePGX, User: u.User.Username(), Password: pw, DatabaseName: name,
-			ConnectAddr: host, ConnectProtocol: "tcp", ConnectAttributes: attrs, MaxConns: 20, MaxIdleConns: 20,
+			ConnectAddr: host, ConnectProtocol: "tcp", ConnectAttributes: attrs, MaxConns: maxConns, MaxIdleConns: maxConns,
 			MaxConnLifetime: time.Hour}
 	}
 	return mk(db), mk(o.VisibilityDatabase), nil
