@@ -365,6 +365,10 @@ func TestCluster(t *testing.T) {
 		strings.TrimSpace(strings.SplitN(string(out), "\n", 2)[0]))
 }
 
+// httpClient gives up on a request after 30 s: one whose replica or Temporal
+// update was lost mid-fault is then retried with the same Idempotency-Key.
+var httpClient = &http.Client{Timeout: 30 * time.Second}
+
 // driver moves dossiers along over HTTP, alternating between the live replicas.
 type driver struct {
 	c       *cluster
@@ -410,7 +414,7 @@ func (d *driver) send(ctx context.Context, user, method, path string, body any, 
 		if key != "" {
 			req.Header.Set("Idempotency-Key", key)
 		}
-		res, err := http.DefaultClient.Do(req)
+		res, err := httpClient.Do(req)
 		if err == nil {
 			raw, _ := io.ReadAll(res.Body)
 			res.Body.Close()
@@ -438,7 +442,7 @@ func (d *driver) token(ctx context.Context, user string) (string, error) {
 	}
 	js, _ := json.Marshal(map[string]string{"username": user, "password": seed.DemoPassword})
 	for attempt := 0; attempt < 100; attempt++ {
-		res, err := http.Post(d.base()+"/api/v1/login", "application/json", bytes.NewReader(js))
+		res, err := httpClient.Post(d.base()+"/api/v1/login", "application/json", bytes.NewReader(js))
 		if err == nil {
 			var out struct{ Token string }
 			_ = json.NewDecoder(res.Body).Decode(&out)
