@@ -3,12 +3,12 @@ package httpapi
 import (
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/tdkt/tdkt/internal/app"
 	"github.com/tdkt/tdkt/internal/domain"
+	"github.com/tdkt/tdkt/internal/httpx"
 )
 
 func (s *Server) createNomination(c *gin.Context) {
@@ -32,7 +32,7 @@ func (s *Server) getNomination(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	c.Header("ETag", ETag(n.Version))
+	c.Header("ETag", httpx.ETag(n.Version))
 	c.JSON(http.StatusOK, s.withEligibility(c, n))
 }
 
@@ -61,22 +61,17 @@ func (s *Server) editNomination(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	c.Header("ETag", ETag(n.Version))
+	c.Header("ETag", httpx.ETag(n.Version))
 	c.JSON(http.StatusOK, s.withEligibility(c, n))
 }
 
 // ifMatch applies an If-Match header (the dossier version) over the body's version.
 func ifMatch(c *gin.Context, req *app.ActInput) error {
-	im := c.GetHeader("If-Match")
-	if im == "" {
-		return nil
+	v, err := httpx.IfMatch(c, "dossier")
+	if v != nil {
+		req.Version = v
 	}
-	v, err := strconv.Atoi(strings.Trim(im, `"W/`))
-	if err != nil {
-		return domain.Invalid("If-Match must be the dossier version")
-	}
-	req.Version = &v
-	return nil
+	return err
 }
 
 func (s *Server) submitNomination(c *gin.Context) {
@@ -130,7 +125,7 @@ func (s *Server) act(c *gin.Context, do func(app.ActInput) (domain.Nomination, e
 		s.fail(c, err)
 		return
 	}
-	c.Header("ETag", ETag(n.Version))
+	c.Header("ETag", httpx.ETag(n.Version))
 	c.JSON(http.StatusOK, n)
 }
 

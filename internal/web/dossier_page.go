@@ -11,6 +11,8 @@ import (
 
 	"github.com/tdkt/tdkt/internal/app"
 	"github.com/tdkt/tdkt/internal/domain"
+	"github.com/tdkt/tdkt/internal/nomination"
+	"github.com/tdkt/tdkt/internal/httpx"
 	"github.com/tdkt/tdkt/internal/store"
 )
 
@@ -24,7 +26,10 @@ type dossierData struct {
 	Actions map[domain.Action]bool
 	// CanEdit shows the edit link: the user may edit and the dossier is with its unit.
 	CanEdit bool
-	// Returned counts the returns so far; the law allows one.
+	// ProposedSimplified: the submitter proposed the simplified procedure, which an
+	// appraiser confirms at intake.
+	ProposedSimplified bool
+	// Returned counts the returns by the current level; the law allows one per level.
 	Returned  int
 	Checklist []checkItem
 	Form      actForm
@@ -157,7 +162,7 @@ func (s *Server) showDossier(c *gin.Context, id string, p *page, form actForm, s
 			d.Award = a
 		}
 	}
-	for _, a := range s.cfg.App.AvailableActions(uid, n) {
+	for _, a := range s.cfg.App.AvailableActions(ctx(c), uid, n) {
 		if webActions[a] {
 			d.Actions[a] = true
 		}
@@ -168,10 +173,9 @@ func (s *Server) showDossier(c *gin.Context, id string, p *page, form actForm, s
 	for _, st := range n.Route {
 		names[st.UnitID] = st.UnitName
 	}
+	d.Returned = nomination.ReturnsAt(events, n.CurrentUnitID)
+	d.ProposedSimplified = domain.NominationKind(n.Kind) == domain.KindExtraordinary && n.Procedure == string(domain.ProcedureStandard)
 	for _, e := range events {
-		if e.Action == string(domain.ActionReturn) {
-			d.Returned++
-		}
 		d.Events = append(d.Events, newEventView(e, names))
 	}
 	d.Stops = routeStops(n)
@@ -281,13 +285,16 @@ func (s *Server) actOnDossier(c *gin.Context) {
 	id := c.Param("id")
 	form := actForm{Action: c.PostForm("action"), Note: c.PostForm("note"), Reason: c.PostForm("reason"),
 		MissingOther: c.PostForm("missing_other"), Have: c.PostFormArray("have")}
-	version, err := strconv.Atoi(c.PostForm("version"))
+	version, err := httpx.Version(c.PostForm("version"), "version", "dossier")
+	if err == nil && version == nil {
+		err = domain.Invalid("the form has no dossier version")
+	}
 	if err != nil {
-		s.fail(c, domain.Invalid("the form has no dossier version"))
+		s.fail(c, err)
 		return
 	}
-	in := app.ActInput{Action: form.Action, Version: &version, Note: form.Note, Reason: form.Reason,
-		UnitID: c.PostForm("unit_id"), Answer: c.PostForm("answer")}
+	in := app.ActInput{Action: form.Action, Version: version, Note: form.Note, Reason: form.Reason,
+		UnitID: c.PostForm("unit_id"), Answer: c.PostForm("answer"), ConfirmSimplified: c.PostForm("confirm_simplified") == "1"}
 	if n, err := s.cfg.App.Nomination(ctx(c), userID(c), id); err == nil {
 		in.Units, in.Outcomes, in.NomineeID = procedureInput(c, n, &form)
 	}
