@@ -2,7 +2,7 @@
 GO ?= go
 PKGS := ./...
 
-.PHONY: run test vet fmt-check bench build workflowcheck chromium pdf-tools
+.PHONY: run test vet fmt-check bench build workflowcheck chromium pdf-tools cluster
 
 ## run: the whole product in one process (embedded Temporal, local PostgreSQL, demo data) on :8080
 run:
@@ -29,6 +29,11 @@ pdf-tools:
 
 build:
 	$(GO) build -o bin/tdkt ./cmd/tdkt
+
+## cluster: the production topology as processes on this machine: tdkt temporal-server on
+## PostgreSQL (4 history shards), 2 x tdkt serve (:8081, :8082), 2 x tdkt worker (ops :9091, :9092)
+cluster: build
+	./deploy/cluster/run.sh
 
 vet:
 	$(GO) vet $(PKGS)

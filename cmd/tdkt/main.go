@@ -16,6 +16,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/gin-gonic/gin"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
@@ -28,6 +29,7 @@ import (
 	"github.com/tdkt/tdkt/internal/devenv/devtemporal"
 	"github.com/tdkt/tdkt/internal/documents"
 	"github.com/tdkt/tdkt/internal/httpapi"
+	"github.com/tdkt/tdkt/internal/ops"
 	"github.com/tdkt/tdkt/internal/password"
 	"github.com/tdkt/tdkt/internal/seed"
 	"github.com/tdkt/tdkt/internal/store"
@@ -46,6 +48,9 @@ commands:
   migrate  apply the database migrations and the reference data (levels, awards, authority rules)
   seed     migrate, then load the demo data (Lạng Sơn province and one account per role)
   audit    verify: walk the audit log's hash chain and name the first altered row
+  temporal-server
+           run a Temporal server on PostgreSQL (TDKT_TEMPORAL_DATABASE_URL; schemas set up
+           by the server's own tooling) listening on TEMPORAL_ADDRESS, the production shape
 
 Run "tdkt <command> -h" for the flags; every flag has an environment variable.
 `
@@ -87,16 +92,18 @@ func run(ctx context.Context, cmd string, args []string, getenv func(string) str
 		})
 	case "serve":
 		return withPool(ctx, cfg, func(pool *pgxpool.Pool) error {
-			tc, err := dialTemporal(cfg, log)
+			m := newOps("serve", pool)
+			tc, err := dialTemporal(cfg, log, m)
 			if err != nil {
 				return err
 			}
 			defer tc.Close()
-			return serve(ctx, cfg, log, pool, tc)
+			return serve(ctx, cfg, log, pool, tc, m)
 		})
 	case "worker":
 		return withPool(ctx, cfg, func(pool *pgxpool.Pool) error {
-			tc, err := dialTemporal(cfg, log)
+			m := newOps("worker", pool)
+			tc, err := dialTemporal(cfg, log, m)
 			if err != nil {
 				return err
 			}
@@ -104,8 +111,15 @@ func run(ctx context.Context, cmd string, args []string, getenv func(string) str
 			if err := startMailer(ctx, cfg, log, pool); err != nil {
 				return err
 			}
+			stopOps, err := serveOps(ctx, cfg.OpsAddr, log, m, &ops.Health{Pool: pool, Temporal: tc})
+			if err != nil {
+				return err
+			}
+			defer stopOps()
 			return runWorker(ctx, cfg, pool, tc)
 		})
+	case "temporal-server":
+		return temporalServer(ctx, cfg, log)
 	case "dev":
 		return dev(ctx, cfg, log)
 	case "audit":
@@ -162,13 +176,22 @@ func printLogins(logins []seed.Login) {
 	fmt.Println()
 }
 
-func dialTemporal(cfg config.Config, log *slog.Logger) (client.Client, error) {
-	c, err := client.Dial(client.Options{HostPort: cfg.TemporalAddress, Namespace: cfg.TemporalNamespace,
-		Logger: slogAdapter{log.With("component", "temporal-client")}})
-	if err != nil {
-		return nil, fmt.Errorf("temporal %s: %w", cfg.TemporalAddress, err)
+func dialTemporal(cfg config.Config, log *slog.Logger, m *opsMetrics) (client.Client, error) {
+	// A replica may start before the Temporal frontend answers (a cluster starting,
+	// a server restarting): it keeps trying for a minute before giving up.
+	deadline := time.Now().Add(time.Minute)
+	for {
+		c, err := client.Dial(client.Options{HostPort: cfg.TemporalAddress, Namespace: cfg.TemporalNamespace,
+			Logger: slogAdapter{log.With("component", "temporal-client")}, MetricsHandler: m.temporal.Handler()})
+		if err == nil {
+			return c, nil
+		}
+		if time.Now().After(deadline) {
+			return nil, fmt.Errorf("temporal %s: %w", cfg.TemporalAddress, err)
+		}
+		log.Warn("Temporal not reachable yet; retrying", "address", cfg.TemporalAddress, "err", err)
+		time.Sleep(time.Second)
 	}
-	return c, nil
 }
 
 // newWorker builds the Temporal worker with the workflows and activities registered.
@@ -195,7 +218,7 @@ func runWorker(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, tc cl
 // serve runs the API until ctx ends, then shuts down gracefully. The authorization
 // data (unit tree, role assignments) is reloaded when the database announces a
 // change (authz.Enforcer.Follow) and every minute, for the change of date.
-func serve(ctx context.Context, cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, tc client.Client) error {
+func serve(ctx context.Context, cfg config.Config, log *slog.Logger, pool *pgxpool.Pool, tc client.Client, m *opsMetrics) error {
 	enf, err := authz.Load(ctx, pool, time.Now())
 	if err != nil {
 		return fmt.Errorf("authorization: %w", err)
@@ -224,7 +247,10 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, pool *pgxpo
 		}
 	}
 	api := &httpapi.Server{App: svc, Log: log, MaxBodyBytes: cfg.MaxBodyBytes, SecureCookies: cfg.SecureCookies,
-		RequireIfMatch: cfg.RequireIfMatch, TrustedProxies: splitList(cfg.TrustedProxies)}
+		RequireIfMatch: cfg.RequireIfMatch, TrustedProxies: splitList(cfg.TrustedProxies),
+		Middleware: []gin.HandlerFunc{m.Middleware}}
+	m.Registry.MustRegister(&ops.Business{Store: svc.Store})
+	api.Mount = append(api.Mount, m.Mount(&ops.Health{Pool: pool, Temporal: tc}))
 	var signing web.Signing
 	if cfg.SigningKeysDir != "" {
 		keys, err := documents.OpenKeyDir(cfg.SigningKeysDir, cfg.SigningKeysPassword, cfg.TrustAnchors)
@@ -298,7 +324,8 @@ func dev(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 				return err
 			}
 		}
-		tc, err := dialTemporal(cfg, log)
+		m := newOps("dev", pool)
+		tc, err := dialTemporal(cfg, log, m)
 		if err != nil {
 			return err
 		}
@@ -317,7 +344,7 @@ func dev(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		printLogins(logins)
 		base := browseURL(cfg.HTTPAddr)
 		fmt.Printf("tdkt dev is running: web UI at %[1]s/, API at %[1]s/api/v1 (Ctrl-C to stop)\n\n", base)
-		return serve(ctx, cfg, log, pool, tc)
+		return serve(ctx, cfg, log, pool, tc, m)
 	})
 }
 

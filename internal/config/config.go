@@ -18,6 +18,9 @@ import (
 type Config struct {
 	// HTTPAddr is where `serve` and `dev` listen (TDKT_HTTP_ADDR).
 	HTTPAddr string
+	// OpsAddr is where `tdkt worker` serves /livez, /readyz and /metrics
+	// (TDKT_OPS_ADDR); `serve` answers them on HTTPAddr.
+	OpsAddr string
 	// DatabaseURL is the PostgreSQL URL (DATABASE_URL). Empty in dev mode starts a
 	// throwaway cluster under DataDir.
 	DatabaseURL string
@@ -68,12 +71,22 @@ type Config struct {
 	TrustedProxies string
 	// RequireIfMatch makes If-Match mandatory on dossier changes (TDKT_REQUIRE_IF_MATCH).
 	RequireIfMatch bool
+	// TemporalDatabaseURL is the PostgreSQL URL of the persistence database of
+	// `tdkt temporal-server` (TDKT_TEMPORAL_DATABASE_URL); it listens on TemporalAddress.
+	TemporalDatabaseURL string
+	// TemporalVisibilityDatabase is the visibility database of `tdkt temporal-server`
+	// on the same PostgreSQL server (TDKT_TEMPORAL_VISIBILITY_DATABASE).
+	TemporalVisibilityDatabase string
+	// TemporalHistoryShards is the history shard count of a new `tdkt
+	// temporal-server` cluster (TDKT_TEMPORAL_HISTORY_SHARDS); fixed once created.
+	TemporalHistoryShards int
 }
 
 // Default returns the configuration with every default filled in.
 func Default() Config {
 	return Config{
 		HTTPAddr:          ":8080",
+		OpsAddr:           ":9090",
 		TemporalAddress:   "127.0.0.1:7233",
 		TemporalNamespace: "default",
 		TaskQueue:         "tdkt",
@@ -83,6 +96,9 @@ func Default() Config {
 		BcryptCost:        10,
 		LogLevel:          "info",
 		SeedDemo:          true,
+
+		TemporalVisibilityDatabase: "temporal_visibility",
+		TemporalHistoryShards:      4,
 	}
 }
 
@@ -132,6 +148,7 @@ func Load(getenv func(string) string, args []string) (Config, error) {
 		fs.BoolVar(p, name, *p, usage+" ("+env+")")
 	}
 	str(&c.HTTPAddr, "http-addr", "TDKT_HTTP_ADDR", "HTTP listen address")
+	str(&c.OpsAddr, "ops-addr", "TDKT_OPS_ADDR", "worker's listen address for /livez, /readyz and /metrics")
 	str(&c.DatabaseURL, "database-url", "DATABASE_URL", "PostgreSQL URL")
 	str(&c.TemporalAddress, "temporal-address", "TEMPORAL_ADDRESS", "Temporal frontend host:port")
 	str(&c.TemporalNamespace, "temporal-namespace", "TEMPORAL_NAMESPACE", "Temporal namespace")
@@ -154,6 +171,9 @@ func Load(getenv func(string) string, args []string) (Config, error) {
 	str(&c.SMTPPassword, "smtp-password", "TDKT_SMTP_PASSWORD", "SMTP password")
 	str(&c.TrustedProxies, "trusted-proxies", "TDKT_TRUSTED_PROXIES", "comma-separated reverse proxies whose X-Forwarded-For is believed")
 	boolean(&c.RequireIfMatch, "require-if-match", "TDKT_REQUIRE_IF_MATCH", "require If-Match on dossier changes")
+	str(&c.TemporalDatabaseURL, "temporal-database-url", "TDKT_TEMPORAL_DATABASE_URL", "temporal-server: PostgreSQL URL of Temporal's persistence database")
+	str(&c.TemporalVisibilityDatabase, "temporal-visibility-database", "TDKT_TEMPORAL_VISIBILITY_DATABASE", "temporal-server: visibility database name")
+	integer(&c.TemporalHistoryShards, "temporal-history-shards", "TDKT_TEMPORAL_HISTORY_SHARDS", "temporal-server: history shards of a new cluster")
 	if len(errs) > 0 {
 		return c, errs[0]
 	}
@@ -203,6 +223,7 @@ func (c Config) Level() (slog.Level, error) {
 func (c Config) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.String("http_addr", c.HTTPAddr),
+		slog.String("ops_addr", c.OpsAddr),
 		slog.String("database_url", MaskURL(c.DatabaseURL)),
 		slog.String("temporal_address", c.TemporalAddress),
 		slog.String("temporal_namespace", c.TemporalNamespace),
@@ -220,6 +241,9 @@ func (c Config) LogValue() slog.Value {
 		slog.String("smtp_password", maskSecret(c.SMTPPassword)),
 		slog.String("trusted_proxies", c.TrustedProxies),
 		slog.Bool("require_if_match", c.RequireIfMatch),
+		slog.String("temporal_database_url", MaskURL(c.TemporalDatabaseURL)),
+		slog.String("temporal_visibility_database", c.TemporalVisibilityDatabase),
+		slog.Int("temporal_history_shards", c.TemporalHistoryShards),
 	)
 }
 

@@ -24,6 +24,8 @@ type Server struct {
 	MaxBodyBytes int64
 	// SecureCookies marks the session cookie Secure (behind TLS).
 	SecureCookies bool
+	// Middleware runs before every route (metrics, tracing), after recovery.
+	Middleware []gin.HandlerFunc
 	// Mount adds routes of other packages (the web UI) to the same engine. A
 	// mounted package may answer unknown URLs outside /api/ with its own pages
 	// (NoRoute and NoMethod starting with httpx.APINotFound and
@@ -57,6 +59,7 @@ func (s *Server) Handler() http.Handler {
 	r := gin.New()
 	s.secure(r)
 	r.Use(gin.Recovery(), s.limitBody, s.checkText)
+	r.Use(s.Middleware...)
 	r.HandleMethodNotAllowed = true
 	r.NoRoute(func(c *gin.Context) { s.fail(c, domain.Errorf(domain.KindNotFound, "no such endpoint")) })
 	r.NoMethod(httpx.MethodNotAllowed)

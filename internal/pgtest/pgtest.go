@@ -196,3 +196,10 @@ func withDatabase(connString, name string) (string, error) {
 	// In keyword/value strings a later keyword overrides an earlier one.
 	return connString + " dbname=" + name, nil
 }
+
+// Available reports whether a PostgreSQL server can be had (see chooseServer), for
+// tests that skip, rather than fail, without one.
+func Available() error {
+	_, err := chooseServer()
+	return err
+}

@@ -81,3 +81,10 @@ func attrs(tags []tag.Tag) []any {
 	}
 	return out
 }
+
+// NewServerLogger adapts the Temporal server's logging to logger, keeping warnings
+// and errors (see serverLogger); for a server run outside this package, such as
+// `tdkt temporal-server`.
+func NewServerLogger(logger *slog.Logger) log.Logger {
+	return newServerLogger(logger, new(atomic.Bool))
+}
