@@ -65,6 +65,7 @@ func TestValidateRefusesWithTheRightReason(t *testing.T) {
 	}{
 		{"accept at intake", intake, act(domain.ActionAccept, appraiser, "P"), ""},
 		{"stale version", intake, withVersion(act(domain.ActionAccept, appraiser, "P"), 2), StaleVersion},
+		{"no version named", intake, Act{Action: domain.ActionAccept, ActorID: appraiser, UnitID: "P", Version: 2, AnyVersion: true}, ""},
 		{"terminal", decided, act(domain.ActionAccept, appraiser, "P"), WrongState},
 		{"no actor", intake, act(domain.ActionAccept, 0, "P"), Invalid},
 		{"approve at intake", intake, act(domain.ActionApprove, appraiser, "P"), WrongState},

@@ -66,7 +66,13 @@ type Act struct {
 	// concur).
 	UnitID string `json:"unit_id"`
 	// Version is the dossier version the actor saw; a different one is stale.
-	Version      int      `json:"version"`
+	Version int `json:"version"`
+	// AnyVersion: the actor named no version, and the action applies to the dossier
+	// as it is when its turn comes (the state still decides whether it may). A retry
+	// of an action whose update was lost after its record committed then finds the
+	// workflow one version behind the read model and heals it: the same action plans
+	// the same event, which the Record step recognises and answers again.
+	AnyVersion   bool     `json:"any_version,omitempty"`
 	Note         string   `json:"note,omitempty"`
 	MissingItems []string `json:"missing_items,omitempty"`
 	Reason       string   `json:"reason,omitempty"`

@@ -13,7 +13,7 @@ import (
 // lock, and the use cases run it before sending the update.
 func Validate(d Dossier, a Act) *Error {
 	s := d.State
-	if a.Version != s.Version {
+	if !a.AnyVersion && a.Version != s.Version {
 		return refuse(StaleVersion, "dossier is at version %d, not %d", s.Version, a.Version)
 	}
 	if s.Status.Terminal() {

@@ -205,7 +205,7 @@ func TestNomineeImportOnTheEditPageIsAllOrNothing(t *testing.T) {
 
 	other := b.login("xa2.clerk")
 	other.get("/dossiers")
-	other.upload("/dossiers/"+id+"/nominees/import", url.Values{}, "danh-sach.xlsx", three).must(t, http.StatusForbidden)
+	other.upload("/dossiers/"+id+"/nominees/import", url.Values{}, "danh-sach.xlsx", three).must(t, http.StatusNotFound)
 	if n := b.count("nominees WHERE nomination_id = '" + id + "'"); n != 2 {
 		t.Fatalf("another commune's clerk changed the list: %d nominees", n)
 	}

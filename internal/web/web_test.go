@@ -137,16 +137,17 @@ func TestPagesAndActionsAreAuthorisedLikeTheAPI(t *testing.T) {
 	id := p.dossierID(t)
 	version := p.version(t)
 
+	// Another commune's dossier answers exactly as an unknown one.
 	other := b.login("xa2.clerk")
 	for _, path := range []string{"/dossiers/" + id, "/dossiers/" + id + "/edit", "/dossiers/" + id + "/decision"} {
-		other.get(path).must(t, http.StatusForbidden).has(t, "Không có quyền truy cập")
+		other.get(path).must(t, http.StatusNotFound).has(t, "Không tìm thấy")
 	}
 	other.get("/dossiers").must(t, 200).lacks(t, id)
 	other.get("/inbox").must(t, 200).lacks(t, id)
 	for _, action := range []string{"submit", "withdraw", "approve", "decide"} {
-		other.post("/dossiers/"+id+"/act", url.Values{"action": {action}, "version": {version}}).must(t, http.StatusForbidden)
+		other.post("/dossiers/"+id+"/act", url.Values{"action": {action}, "version": {version}}).must(t, http.StatusNotFound)
 	}
-	other.post("/dossiers/"+id+"/edit", gkForm("Người lạ")).must(t, http.StatusForbidden)
+	other.post("/dossiers/"+id+"/edit", gkForm("Người lạ")).must(t, http.StatusNotFound)
 	// A district appraiser may read it but not edit or submit it.
 	appraiser := b.login("huyen.appraiser")
 	appraiser.get("/dossiers/"+id).must(t, 200).lacks(t, `id="act-submit"`, `id="edit-link"`)
@@ -499,7 +500,7 @@ func TestConcurrenceHoldOutcomesAndAttachmentsThroughTheForms(t *testing.T) {
 	if res.StatusCode != http.StatusOK || !bytes.Equal(got, pdf) {
 		t.Fatalf("download with the session cookie: %d, %d bytes", res.StatusCode, len(got))
 	}
-	b.login("xa2.clerk").get(link[1]).must(t, http.StatusForbidden)
+	b.login("xa2.clerk").get(link[1]).must(t, http.StatusNotFound)
 	b.actAs("xa.clerk", id, app.ActInput{Action: "submit"})
 	b.actAs("huyen.appraiser", id, app.ActInput{Action: "accept"})
 
@@ -575,7 +576,7 @@ func TestPublicConsultationCommentThroughTheForm(t *testing.T) {
 	head.act(n.ID, p, "comment", url.Values{"note": {"  "}}).must(t, http.StatusUnprocessableEntity).has(t, "Nhập nội dung góp ý.")
 	head.act(n.ID, p, "comment", url.Values{"note": {"Gia đình gương mẫu, đồng ý đề nghị"}}).must(t, 200).
 		has(t, "Đã ghi nhận góp ý", "Nông Văn Thắng", "Gia đình gương mẫu, đồng ý đề nghị")
-	b.login("xa2.clerk").get("/dossiers/"+n.ID).must(t, http.StatusForbidden)
+	b.login("xa2.clerk").get("/dossiers/"+n.ID).must(t, http.StatusNotFound)
 }
 
 // TestReviewCampaignProgressAndAggregate: the demo's mid-term review of movement
