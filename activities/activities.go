@@ -11,6 +11,7 @@ import (
 
 	"github.com/tdkt/tdkt/internal/calendar"
 	"github.com/tdkt/tdkt/internal/domain"
+	"github.com/tdkt/tdkt/internal/nomination"
 	"github.com/tdkt/tdkt/internal/store"
 )
 
@@ -102,4 +103,16 @@ func (a *Activities) Remind(ctx context.Context, in DeadlineInput) error {
 // per stage.
 func (a *Activities) Escalate(ctx context.Context, in DeadlineInput) error {
 	return a.Store.EscalateOpenTasks(ctx, in.NominationID, in.Seq, time.Now())
+}
+
+// RecordedActsInput names a dossier and the last event its workflow holds.
+type RecordedActsInput struct {
+	NominationID string `json:"nomination_id"`
+	AfterSeq     int    `json:"after_seq"`
+}
+
+// RecordedActs reads the acts recorded after the workflow's version, for a workflow
+// that lost the update of a committed record (nomination.Behind) to apply again.
+func (a *Activities) RecordedActs(ctx context.Context, in RecordedActsInput) ([]nomination.Recorded, error) {
+	return a.Store.RecordedActs(ctx, in.NominationID, in.AfterSeq)
 }

@@ -113,13 +113,26 @@ func NominationWorkflow(ctx workflow.Context, in NominationInput) (NominationSta
 				return n.state, err
 			}
 			defer mu.Unlock()
+			if nomination.Behind(n.dossier(), a) {
+				// The actor saw a version this workflow lost (see catchUp). Old code
+				// refused such updates in the validator, so no recorded history takes
+				// this branch.
+				if err := n.catchUp(ctx); err != nil {
+					return n.state, err
+				}
+			}
 			// Another update or a timer may have run while this one waited for the lock.
 			if err := n.validate(a); err != nil {
 				return n.state, err
 			}
 			return n.apply(ctx, a)
 		},
-		workflow.UpdateHandlerOptions{Validator: func(a ActInput) error { return n.validate(a) }},
+		workflow.UpdateHandlerOptions{Validator: func(a ActInput) error {
+			if nomination.Behind(n.dossier(), a) {
+				return nil // the handler catches up first, then validates
+			}
+			return n.validate(a)
+		}},
 	); err != nil {
 		return n.state, err
 	}
@@ -212,6 +225,35 @@ func (n *dossierRun) deadlineInput() activities.DeadlineInput {
 func (n *dossierRun) validate(a ActInput) error {
 	if err := nomination.Validate(n.dossier(), a); err != nil {
 		return temporal.NewNonRetryableApplicationError(err.Message, string(err.Reason), nil)
+	}
+	return nil
+}
+
+// catchUp applies again the acts recorded after this workflow's version. They exist
+// when an update's Record committed but the update itself was lost (the Temporal
+// server restarted before the workflow task that carried it was durable): the read
+// model is then ahead of the workflow, and every later action would be refused as
+// stale. Each act plans the same event it planned before, which Record recognises
+// (same sequence, same action) and answers as it did.
+func (n *dossierRun) catchUp(ctx workflow.Context) error {
+	var recorded []nomination.Recorded
+	lctx := workflow.WithLocalActivityOptions(ctx, recordOptions)
+	var acts *activities.Activities
+	if err := workflow.ExecuteLocalActivity(lctx, acts.RecordedActs, activities.RecordedActsInput{
+		NominationID: n.in.NominationID, AfterSeq: n.state.Version}).Get(ctx, &recorded); err != nil {
+		return fmt.Errorf("read recorded acts: %w", err)
+	}
+	for _, r := range recorded {
+		if r.Seq <= n.state.Version {
+			continue // applied with the act before it (a council result after its close_vote)
+		}
+		if r.Seq != n.state.Version+1 {
+			return fmt.Errorf("recorded event %d does not follow version %d", r.Seq, n.state.Version)
+		}
+		workflow.GetLogger(ctx).Warn("applying a recorded act the workflow lost", "seq", r.Seq, "action", r.Act.Action)
+		if _, err := n.apply(ctx, r.Act); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -48,6 +48,10 @@ type Transition struct {
 	CurrentUnitID string    `json:"current_unit_id"` // where the dossier now sits; "" when closed
 	RouteIndex    int       `json:"route_index"`
 	MissingItems  []string  `json:"missing_items,omitempty"`
+	// Act is the action as the workflow applied it (JSON of nomination.Act), kept with
+	// the audit event so that a workflow which lost the update of a committed record
+	// can apply it again (nomination.Behind).
+	Act any `json:"act,omitempty"`
 	// Procedure, when set, is the procedure the dossier follows from now on (the
 	// simplified one, confirmed at intake).
 	Procedure Procedure `json:"procedure,omitempty"`

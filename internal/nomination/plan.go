@@ -32,6 +32,7 @@ func Plan(d Dossier, a Act, now time.Time) (State, domain.Transition) {
 	if s.Rules >= RulesIdentity {
 		to.Duties = dutiesAfter(s.Duties, a, s.CurrentUnitID)
 	}
+	t.Act = a
 	p := &planner{d: d, to: &to, t: &t, day: now.In(vietnam).Format("2006-01-02")}
 	p.action(a)
 	t.ToStatus, t.Step, t.CurrentUnitID, t.RouteIndex = to.Status, to.Step, to.CurrentUnitID, to.RouteIndex

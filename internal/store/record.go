@@ -125,6 +125,9 @@ func (s *Store) Record(ctx context.Context, t domain.Transition, tm Timing) (dom
 		if t.Procedure != "" {
 			details["procedure"] = t.Procedure
 		}
+		if t.Act != nil {
+			details["act"] = t.Act
+		}
 		if t.Step != "" {
 			details["next_step"] = t.Step
 			details["next_unit_id"] = t.CurrentUnitID
@@ -519,4 +522,37 @@ func (s *Store) PendingConcurrences(ctx context.Context, nominationID string) ([
 	}
 	out, err := pgx.CollectRows(rows, pgx.RowTo[string])
 	return out, translate("store.PendingConcurrences", err)
+}
+
+// RecordedActs returns the acts recorded for a dossier after event afterSeq, in
+// order, as the workflow applied them: a workflow that lost the update of a
+// committed record applies them again (nomination.Behind). It stops at the first
+// event recorded without its act (before acts were kept).
+func (s *Store) RecordedActs(ctx context.Context, nominationID string, afterSeq int) ([]nomination.Recorded, error) {
+	const op = "store.RecordedActs"
+	rows, err := s.pool.Query(ctx, `SELECT seq, details->'act' FROM audit_events
+		WHERE nomination_id = $1 AND seq > $2 ORDER BY seq`, nominationID, afterSeq)
+	if err != nil {
+		return nil, translate(op, err)
+	}
+	type row struct {
+		Seq int
+		Act []byte
+	}
+	all, err := pgx.CollectRows(rows, pgx.RowToStructByPos[row])
+	if err != nil {
+		return nil, translate(op, err)
+	}
+	var out []nomination.Recorded
+	for _, r := range all {
+		if len(r.Act) == 0 || string(r.Act) == "null" {
+			break
+		}
+		var a nomination.Act
+		if err := json.Unmarshal(r.Act, &a); err != nil {
+			return nil, fmt.Errorf("%s: event %d: %w", op, r.Seq, err)
+		}
+		out = append(out, nomination.Recorded{Seq: r.Seq, Act: a})
+	}
+	return out, nil
 }
