@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/casbin/casbin/v2"
@@ -87,18 +88,35 @@ type Assignment struct {
 
 // Enforcer answers authorization questions against one snapshot of the unit tree and the
 // role assignments. It is safe for concurrent use: Reload builds a new snapshot and swaps
-// it in atomically, so a concurrent Allow sees either the old or the new one, never a mix.
+// it in atomically, so a concurrent Allow sees either the old or the new one, never a mix;
+// Grant, Revoke and SyncUsers change the assignments of the current snapshot in place,
+// under its write lock, so a concurrent Allow sees a user's change entirely or not at all.
 type Enforcer struct {
 	snap atomic.Pointer[snapshot]
+	// reloads and syncs count full reloads and incremental applications of followed
+	// notifications, so tests and the benchmark can tell which path a change took.
+	reloads, syncs atomic.Int64
 }
 
-// snapshot is immutable once built; every answer of one call comes from one snapshot.
+// snapshot holds one unit tree; its assignments change only under mu (see incremental.go).
 type snapshot struct {
+	mu sync.RWMutex
+	// casbin holds the whole model: every policy line and every assignment as g and g2
+	// lines. Incremental changes go through it, which keeps its role managers current.
 	casbin *casbin.Enforcer
-	tree   unitTree
-	roles  map[int64][]Assignment // effective assignments per user, sorted
-	grants map[string][]grant     // role → permissions, as loaded into casbin
+	// byRequest holds, per (object, action) of the policy, an enforcer of the same model
+	// loaded with only that pair's policy lines and sharing casbin's role managers. The
+	// matcher requires r.obj == p.obj && r.act == p.act, so a line of another pair never
+	// matches; casbin evaluates the matcher once per policy line, so asking the enforcer
+	// of the request's pair evaluates a handful of lines instead of every one.
+	byRequest map[request]*casbin.Enforcer
+	tree      unitTree
+	roles     map[int64][]Assignment // effective assignments per user, sorted
+	grants    map[string][]grant     // role → permissions, as loaded into casbin
 }
+
+// request is the (object, action) pair of a question, the key of a policy partition.
+type request struct{ obj, act string }
 
 // grant is one policy line of a role.
 type grant struct {
@@ -163,6 +181,7 @@ func newSnapshot(units []UnitNode, assignments []Assignment) (*snapshot, error) 
 		return nil, fmt.Errorf("authz: read loaded policy: %w", err)
 	}
 	grants := make(map[string][]grant)
+	parts := make(map[request][][]string)
 	for _, l := range lines {
 		if len(l) != 4 {
 			return nil, fmt.Errorf("authz: policy line %q: want role, scope, object, action", strings.Join(l, ", "))
@@ -172,8 +191,48 @@ func newSnapshot(units []UnitNode, assignments []Assignment) (*snapshot, error) 
 			return nil, fmt.Errorf("authz: policy line %q: scope must be %q or %q", strings.Join(l, ", "), scopeUnit, scopeSubtree)
 		}
 		grants[l[0]] = append(grants[l[0]], g)
+		parts[request{g.obj, g.act}] = append(parts[request{g.obj, g.act}], l)
 	}
-	return &snapshot{casbin: ce, tree: tree, roles: roles, grants: grants}, nil
+	byRequest := make(map[request]*casbin.Enforcer, len(parts))
+	for r, ls := range parts {
+		pe, err := partition(ce, ls)
+		if err != nil {
+			return nil, fmt.Errorf("authz: policy of %s %s: %w", r.obj, r.act, err)
+		}
+		byRequest[r] = pe
+	}
+	// Incremental changes go to the model only, never to the read-only adapter.
+	ce.EnableAutoSave(false)
+	return &snapshot{casbin: ce, byRequest: byRequest, tree: tree, roles: roles, grants: grants}, nil
+}
+
+// partition returns an enforcer of the embedded model holding the given policy lines and
+// answering g and g2 from full's role managers, so that an assignment added to or
+// removed from full is seen by every partition at once.
+func partition(full *casbin.Enforcer, lines [][]string) (*casbin.Enforcer, error) {
+	m, err := model.NewModelFromString(policies.Model)
+	if err != nil {
+		return nil, err
+	}
+	if err := m.AddPolicies("p", "p", lines); err != nil {
+		return nil, err
+	}
+	pe, err := casbin.NewEnforcer(m)
+	if err != nil {
+		return nil, err
+	}
+	pe.EnableAutoSave(false)
+	pe.EnableAutoBuildRoleLinks(false)
+	// NewEnforcer gives the model role managers of its own; replace them by full's.
+	for _, ptype := range []string{"g", "g2"} {
+		src, ok := full.GetModel()["g"][ptype]
+		if !ok || src.RM == nil {
+			return nil, fmt.Errorf("the model has no role definition %s", ptype)
+		}
+		pe.SetNamedRoleManager(ptype, src.RM)
+		pe.GetModel()["g"][ptype].RM = src.RM
+	}
+	return pe, nil
 }
 
 // subject is the casbin subject of a user; role names never take this form.
@@ -189,7 +248,14 @@ func (e *Enforcer) Allow(userID int64, unitID, obj, act string) (bool, error) {
 	if !s.tree.has(unitID) {
 		return false, nil
 	}
-	ok, err := s.casbin.Enforce(subject(userID), unitID, obj, act)
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	pe := s.byRequest[request{obj, act}]
+	if pe == nil {
+		// No policy line grants this object and action to anyone.
+		return false, nil
+	}
+	ok, err := pe.Enforce(subject(userID), unitID, obj, act)
 	if err != nil {
 		return false, fmt.Errorf("authz: enforce user %d, unit %s, %s %s: %w", userID, unitID, obj, act, err)
 	}
@@ -199,7 +265,10 @@ func (e *Enforcer) Allow(userID int64, unitID, obj, act string) (bool, error) {
 // Roles returns the user's assignments in units in force, sorted by unit then role; nil
 // if there are none. The slice is the caller's to keep.
 func (e *Enforcer) Roles(userID int64) []Assignment {
-	return slices.Clone(e.snap.Load().roles[userID])
+	s := e.snap.Load()
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return slices.Clone(s.roles[userID])
 }
 
 // InSubtree reports whether unitID is rootID or lies below it in the tree in force; false
@@ -213,6 +282,8 @@ func (e *Enforcer) InSubtree(unitID, rootID string) bool {
 // asking Allow row by row. It agrees with Allow for every unit.
 func (e *Enforcer) VisibleUnits(userID int64, obj, act string) []string {
 	s := e.snap.Load()
+	s.mu.RLock()
+	defer s.mu.RUnlock()
 	var units []string
 	for _, a := range s.roles[userID] {
 		for _, g := range s.grants[a.Role] {
