@@ -104,19 +104,21 @@ type snapshot struct {
 	// casbin holds the whole model: every policy line and every assignment as g and g2
 	// lines. Incremental changes go through it, which keeps its role managers current.
 	casbin *casbin.Enforcer
-	// byRequest holds, per (object, action) of the policy, an enforcer of the same model
-	// loaded with only that pair's policy lines and sharing casbin's role managers. The
-	// matcher requires r.obj == p.obj && r.act == p.act, so a line of another pair never
-	// matches; casbin evaluates the matcher once per policy line, so asking the enforcer
-	// of the request's pair evaluates a handful of lines instead of every one.
-	byRequest map[request]*casbin.Enforcer
+	// parts holds, per (role, object, action) of the policy, an enforcer of the same
+	// model loaded with only that triple's policy lines (one or two: unit and subtree
+	// scope) and sharing casbin's role managers. Casbin evaluates the matcher once per
+	// policy line; a line of another object or action never matches (the matcher requires
+	// r.obj == p.obj && r.act == p.act), nor does a line of a role the user holds nowhere
+	// (g and g2 link users to roles only), so asking the partitions of the user's roles
+	// evaluates one or two lines per role instead of the whole policy.
+	parts map[partKey]*casbin.Enforcer
 	tree      unitTree
 	roles     map[int64][]Assignment // effective assignments per user, sorted
 	grants    map[string][]grant     // role → permissions, as loaded into casbin
 }
 
-// request is the (object, action) pair of a question, the key of a policy partition.
-type request struct{ obj, act string }
+// partKey is the (role, object, action) of a policy partition.
+type partKey struct{ role, obj, act string }
 
 // grant is one policy line of a role.
 type grant struct {
@@ -181,7 +183,7 @@ func newSnapshot(units []UnitNode, assignments []Assignment) (*snapshot, error) 
 		return nil, fmt.Errorf("authz: read loaded policy: %w", err)
 	}
 	grants := make(map[string][]grant)
-	parts := make(map[request][][]string)
+	lineParts := make(map[partKey][][]string)
 	for _, l := range lines {
 		if len(l) != 4 {
 			return nil, fmt.Errorf("authz: policy line %q: want role, scope, object, action", strings.Join(l, ", "))
@@ -191,19 +193,20 @@ func newSnapshot(units []UnitNode, assignments []Assignment) (*snapshot, error) 
 			return nil, fmt.Errorf("authz: policy line %q: scope must be %q or %q", strings.Join(l, ", "), scopeUnit, scopeSubtree)
 		}
 		grants[l[0]] = append(grants[l[0]], g)
-		parts[request{g.obj, g.act}] = append(parts[request{g.obj, g.act}], l)
+		k := partKey{l[0], g.obj, g.act}
+		lineParts[k] = append(lineParts[k], l)
 	}
-	byRequest := make(map[request]*casbin.Enforcer, len(parts))
-	for r, ls := range parts {
+	parts := make(map[partKey]*casbin.Enforcer, len(lineParts))
+	for k, ls := range lineParts {
 		pe, err := partition(ce, ls)
 		if err != nil {
-			return nil, fmt.Errorf("authz: policy of %s %s: %w", r.obj, r.act, err)
+			return nil, fmt.Errorf("authz: policy of %s on %s %s: %w", k.role, k.obj, k.act, err)
 		}
-		byRequest[r] = pe
+		parts[k] = pe
 	}
 	// Incremental changes go to the model only, never to the read-only adapter.
 	ce.EnableAutoSave(false)
-	return &snapshot{casbin: ce, byRequest: byRequest, tree: tree, roles: roles, grants: grants}, nil
+	return &snapshot{casbin: ce, parts: parts, tree: tree, roles: roles, grants: grants}, nil
 }
 
 // partition returns an enforcer of the embedded model holding the given policy lines and
@@ -250,16 +253,29 @@ func (e *Enforcer) Allow(userID int64, unitID, obj, act string) (bool, error) {
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	pe := s.byRequest[request{obj, act}]
-	if pe == nil {
-		// No policy line grants this object and action to anyone.
-		return false, nil
+	var asked [8]string // roles already asked; a user holds few
+	n := 0
+	for _, a := range s.roles[userID] {
+		if slices.Contains(asked[:min(n, len(asked))], a.Role) {
+			continue
+		}
+		if n < len(asked) {
+			asked[n] = a.Role
+		}
+		n++
+		pe := s.parts[partKey{a.Role, obj, act}]
+		if pe == nil {
+			continue // the policy grants this role nothing on obj with act
+		}
+		ok, err := pe.Enforce(subject(userID), unitID, obj, act)
+		if err != nil {
+			return false, fmt.Errorf("authz: enforce user %d, unit %s, %s %s: %w", userID, unitID, obj, act, err)
+		}
+		if ok {
+			return true, nil
+		}
 	}
-	ok, err := pe.Enforce(subject(userID), unitID, obj, act)
-	if err != nil {
-		return false, fmt.Errorf("authz: enforce user %d, unit %s, %s %s: %w", userID, unitID, obj, act, err)
-	}
-	return ok, nil
+	return false, nil
 }
 
 // Roles returns the user's assignments in units in force, sorted by unit then role; nil

@@ -22,8 +22,10 @@ func PolicyRequests() [][2]string {
 		panic(err)
 	}
 	var out [][2]string
-	for r := range e.snap.Load().byRequest {
-		out = append(out, [2]string{r.obj, r.act})
+	for k := range e.snap.Load().parts {
+		if !slices.Contains(out, [2]string{k.obj, k.act}) {
+			out = append(out, [2]string{k.obj, k.act})
+		}
 	}
 	slices.SortFunc(out, func(a, b [2]string) int {
 		if a[0] != b[0] {

@@ -132,7 +132,7 @@ func (s *snapshot) covered(assignments []Assignment, role, unit string) bool {
 // shared role managers, so they must be told. Setting the role manager again is casbin's
 // way to make an enforcer recompile its matcher.
 func (s *snapshot) forgetAnswers() {
-	for _, pe := range s.byRequest {
+	for _, pe := range s.parts {
 		for _, ptype := range []string{"g", "g2"} {
 			pe.SetNamedRoleManager(ptype, s.casbin.GetModel()["g"][ptype].RM)
 		}
