@@ -111,10 +111,10 @@ type snapshot struct {
 	// r.obj == p.obj && r.act == p.act), nor does a line of a role the user holds nowhere
 	// (g and g2 link users to roles only), so asking the partitions of the user's roles
 	// evaluates one or two lines per role instead of the whole policy.
-	parts map[partKey]*casbin.Enforcer
-	tree      unitTree
-	roles     map[int64][]Assignment // effective assignments per user, sorted
-	grants    map[string][]grant     // role → permissions, as loaded into casbin
+	parts  map[partKey]*casbin.Enforcer
+	tree   unitTree
+	roles  map[int64][]Assignment // effective assignments per user, sorted
+	grants map[string][]grant     // role → permissions, as loaded into casbin
 }
 
 // partKey is the (role, object, action) of a policy partition.
