@@ -173,6 +173,10 @@ func newSnapshot(units []UnitNode, assignments []Assignment) (*snapshot, error) 
 	if err != nil {
 		return nil, fmt.Errorf("authz: create casbin enforcer: %w", err)
 	}
+	// Both role definitions hold plain links; see linkManager. LoadPolicy clears and
+	// fills these instead of creating casbin's default managers.
+	ce.SetNamedRoleManager("g", newLinkManager())
+	ce.SetNamedRoleManager("g2", newLinkManager())
 	ce.SetAdapter(snapshotAdapter{policy: policies.Policy, tree: tree, assignments: effective})
 	if err := ce.LoadPolicy(); err != nil {
 		return nil, fmt.Errorf("authz: load policy and assignments: %w", err)
