@@ -76,14 +76,15 @@ func (s *Service) Subjects(ctx context.Context, userID int64, f SubjectFilter) (
 }
 
 // SubjectHistory returns a subject with its whole history and the dossiers that
-// name it. KindNotFound for an unknown subject, KindForbidden outside the user's units.
+// name it. KindNotFound for an unknown subject and, alike, for one outside the
+// user's units (subject IDs are sequential; see hideUnseen).
 func (s *Service) SubjectHistory(ctx context.Context, userID, id int64) (*history.Record, error) {
 	rec, err := s.Store.SubjectRecord(ctx, id)
 	if err != nil {
 		return nil, err
 	}
 	if err := s.Allow(userID, rec.Subject.UnitID, objHistory, actRead); err != nil {
-		return nil, err
+		return nil, hideUnseen(err, "no such subject")
 	}
 	return rec, nil
 }

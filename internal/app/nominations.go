@@ -55,10 +55,15 @@ type CreateNominationInput struct {
 }
 
 // EditNominationInput changes a draft or returned dossier; nil Nominees keeps them.
+// Version, when set (from If-Match), is the dossier version the user saw.
 type EditNominationInput struct {
 	Title    string         `json:"title"`
 	Nominees []NomineeInput `json:"nominees"`
+	Version  *int           `json:"-"`
 }
+
+// errStale marks a refusal because the version the user saw is no longer the dossier's.
+var errStale = errors.New("stale dossier version")
 
 // ActInput is one action as a user requests it. Version, when set, is the dossier
 // version the user saw; a different current version is a conflict.
@@ -259,6 +264,9 @@ func (s *Service) EditNomination(ctx context.Context, userID int64, id string, r
 	}
 	if err := s.Allow(userID, n.UnitID, "nomination", "edit"); err != nil {
 		return n, err
+	}
+	if req.Version != nil && *req.Version != n.Version {
+		return n, &domain.Error{Kind: domain.KindConflict, Message: fmt.Sprintf("the dossier is at version %d, not %d", n.Version, *req.Version), Err: errStale}
 	}
 	var fields []domain.FieldError
 	var nominees []domain.Nominee
@@ -487,6 +495,14 @@ func (s *Service) checkDowngrade(ctx context.Context, n domain.Nomination, award
 	}
 	return domain.Invalid("this level cannot grant that award", domain.FieldError{Field: "outcomes.award_code",
 		Message: fmt.Sprintf("%s is not decided at the %s level", award, cur.Level)})
+}
+
+// IsStale reports whether an action or an edit was refused because the version the
+// user saw is no longer the dossier's: the workflow's validator decides it for
+// actions, EditNomination for edits.
+func IsStale(err error) bool {
+	var appErr *temporal.ApplicationError
+	return errors.Is(err, errStale) || errors.As(err, &appErr) && appErr.Type() == workflows.ErrTypeStaleVersion
 }
 
 // updateError maps a rejected or failed update to an application error: the

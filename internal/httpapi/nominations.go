@@ -56,9 +56,15 @@ func (s *Server) editNomination(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	n, err := s.App.EditNomination(ctx(c), userID(c), c.Param("id"), req)
+	v, err := httpx.IfMatch(c, "dossier")
 	if err != nil {
 		s.fail(c, err)
+		return
+	}
+	req.Version = v
+	n, err := s.App.EditNomination(ctx(c), userID(c), c.Param("id"), req)
+	if err != nil {
+		s.failStale(c, err, n, v)
 		return
 	}
 	c.Header("ETag", httpx.ETag(n.Version))
@@ -122,11 +128,26 @@ func (s *Server) act(c *gin.Context, do func(app.ActInput) (domain.Nomination, e
 	}
 	n, err := do(req)
 	if err != nil {
-		s.fail(c, err)
+		var seen *int
+		if c.GetHeader("If-Match") != "" {
+			seen = req.Version
+		}
+		s.failStale(c, err, n, seen)
 		return
 	}
 	c.Header("ETag", httpx.ETag(n.Version))
 	c.JSON(http.StatusOK, n)
+}
+
+// failStale answers err; a refusal for staleness when the user sent If-Match (the
+// version seen) is 412 Precondition Failed with the dossier's current ETag.
+func (s *Server) failStale(c *gin.Context, err error, n domain.Nomination, seen *int) {
+	if seen != nil && app.IsStale(err) {
+		c.Header("ETag", httpx.ETag(n.Version))
+		s.fail(c, domain.Errorf(kindPreconditionFailed, "the dossier is at version %d, not %d: reload it", n.Version, *seen))
+		return
+	}
+	s.fail(c, err)
 }
 
 func (s *Server) listNominations(c *gin.Context) {

@@ -11,8 +11,8 @@ import (
 
 	"github.com/tdkt/tdkt/internal/app"
 	"github.com/tdkt/tdkt/internal/domain"
-	"github.com/tdkt/tdkt/internal/nomination"
 	"github.com/tdkt/tdkt/internal/httpx"
+	"github.com/tdkt/tdkt/internal/nomination"
 	"github.com/tdkt/tdkt/internal/store"
 )
 
@@ -353,11 +353,15 @@ type decisionData struct {
 	Rows       []awardeeRow
 	// Total is the sum of the bonuses, "" when no amount is set.
 	Total string
+	// Events is the dossier's history, where the documents find the submission
+	// letters and the council's result.
+	Events []domain.AuditEvent
 }
 
 // awardeeRow is one line of the decision's list of awardees.
 type awardeeRow struct {
 	No                   int
+	NomineeID            int64 // 0 for a row without an awardee record
 	Name, Position, Kind string
 	Award                string
 	Bonus                string
@@ -408,11 +412,21 @@ func expandCommittee(name string) string {
 // decisionPrint renders one decision of a dossier (?code=, else the latest) as a
 // printable administrative document with its list of awardees and bonuses.
 func (s *Server) decisionPrint(c *gin.Context) {
+	d, ok := s.decisionContent(c)
+	if !ok {
+		return
+	}
+	s.render(c, http.StatusOK, "decision", s.page(c, "decisions", d))
+}
+
+// decisionContent reads one decision of a dossier (?code=, else the latest) with
+// what its documents show; on an error it has answered and returns false.
+func (s *Server) decisionContent(c *gin.Context) (decisionData, bool) {
 	uid := userID(c)
 	n, err := s.cfg.App.Nomination(ctx(c), uid, c.Param("id"))
 	if err != nil {
 		s.fail(c, err)
-		return
+		return decisionData{}, false
 	}
 	decisions := decisionsOf(n)
 	var dec *domain.Decision
@@ -423,17 +437,17 @@ func (s *Server) decisionPrint(c *gin.Context) {
 	}
 	if dec == nil {
 		s.fail(c, domain.Errorf(domain.KindNotFound, "the dossier has no such decision"))
-		return
+		return decisionData{}, false
 	}
 	events, err := s.cfg.App.History(ctx(c), uid, n.ID)
 	if err != nil {
 		s.fail(c, err)
-		return
+		return decisionData{}, false
 	}
 	awards, err := s.cfg.App.Awards(ctx(c))
 	if err != nil {
 		s.fail(c, err)
-		return
+		return decisionData{}, false
 	}
 	awardNames := map[string]string{}
 	d := decisionData{N: n, D: *dec}
@@ -456,7 +470,8 @@ func (s *Server) decisionPrint(c *gin.Context) {
 		}
 	}
 	d.Rows, d.Total = awardeeRows(n, *dec, awardNames)
-	s.render(c, http.StatusOK, "decision", s.page(c, "decisions", d))
+	d.Events = events
+	return d, true
 }
 
 // awardeeRows lists who a decision awards: its awardees with their bonuses, or, for
@@ -483,6 +498,7 @@ func awardeeRows(n domain.Nomination, dec domain.Decision, awardNames map[string
 			nm = domain.Nominee{ID: a.NomineeID, Name: a.Name, Kind: domain.NomineeKind(a.Kind)}
 		}
 		r := row(nm, a.AwardCode)
+		r.NomineeID = a.NomineeID
 		if a.BonusVND != nil {
 			r.Bonus = formatMoney(*a.BonusVND)
 			total += *a.BonusVND

@@ -126,6 +126,13 @@ type Config struct {
 	SecureCookies bool
 	// Now is the clock; tests replace it.
 	Now func() time.Time
+	// Limit, when set, takes a token from the user's bucket of expensive
+	// requests (httpapi.Server.AllowExpensive): searches, lists of many rows and
+	// imports answer 429 when it says no (see ratelimit.go).
+	Limit func(userID int64) (ok bool, retryAfter time.Duration)
+	// Signing signs the documents tdkt issues and verifies signed copies; nil
+	// issues them unsigned (documents.go).
+	Signing Signing
 }
 
 // Server is the web UI: its dependencies, parsed templates and static assets.
@@ -228,8 +235,10 @@ func (s *Server) Mount(r *gin.Engine) {
 func (s *Server) routes(g *gin.RouterGroup) {
 	g.GET("/login", s.loginForm)
 	g.POST("/login", s.login)
+	g.GET("/verify/:code", s.publicVerify)
+	g.POST("/api/v1/documents/verify", s.verifyUpload)
 
-	a := g.Group("", s.authenticate, s.checkCSRF)
+	a := g.Group("", s.authenticate, s.checkCSRF, s.limitExpensive)
 	a.POST("/logout", s.logout)
 	a.GET("/", s.dashboard)
 	a.GET("/inbox", s.inbox)
@@ -244,6 +253,10 @@ func (s *Server) routes(g *gin.RouterGroup) {
 	a.POST("/dossiers/:id/conflict", s.declareConflict)
 	a.POST("/dossiers/:id/documents", s.uploadDocument)
 	a.GET("/dossiers/:id/decision", s.decisionPrint)
+	a.GET("/dossiers/:id/decision.pdf", s.decisionPDF)
+	a.POST("/dossiers/:id/decision.pdf", s.uploadSigned)
+	a.GET("/dossiers/:id/certificate.pdf", s.certificatePDF)
+	a.GET("/dossiers/:id/submission.pdf", s.submissionPDF)
 	a.GET("/decisions", s.decisionList)
 	a.GET("/reviews", s.campaignList)
 	a.GET("/reviews/new", s.newCampaign)
