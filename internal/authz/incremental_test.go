@@ -1,6 +1,7 @@
 package authz_test
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -231,5 +232,67 @@ func TestPartitionsMatchWholePolicy(t *testing.T) {
 	}
 	if allowed == 0 || allowed == 20_000 {
 		t.Fatalf("%d of 20,000 questions allowed: the sample does not tell allow from deny", allowed)
+	}
+}
+
+// TestAllowDuringGrantsIsConsistent asks questions from several goroutines while roles
+// are granted and revoked (run it with -race): a user granted the clerk and unit_head
+// roles in one SyncUsers is never seen holding one without the other.
+func TestAllowDuringGrantsIsConsistent(t *testing.T) {
+	tree, err := national.Generate(5_000, 13)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := authz.New(tree.Units, tree.Assignments)
+	if err != nil {
+		t.Fatal(err)
+	}
+	user, unit := tree.NextUser, tree.CommuneIDs[17]
+	both := []authz.Assignment{{UserID: user, Role: authz.RoleClerk, UnitID: unit}, {UserID: user, Role: authz.RoleUnitHead, UnitID: unit}}
+	stop := make(chan struct{})
+	errs := make(chan error, 4)
+	for range 3 {
+		go func() {
+			for {
+				select {
+				case <-stop:
+					errs <- nil
+					return
+				default:
+				}
+				// edit needs the clerk role, withdraw is unit_head's too; read by Roles in one go.
+				rs := e.Roles(user)
+				if len(rs) == 1 {
+					errs <- fmt.Errorf("saw %v: half of a change", rs)
+					return
+				}
+				if _, err := e.Allow(user, unit, authz.ObjectNomination, authz.ActionEdit); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	for i := range 200 {
+		var rows []authz.Assignment
+		if i%2 == 0 {
+			rows = both
+		}
+		if err := e.SyncUsers([]int64{user}, rows); err != nil {
+			t.Fatal(err)
+		}
+		if i%2 == 0 {
+			if err := e.Grant(authz.Assignment{UserID: user + 1, Role: authz.RoleAppraiser, UnitID: tree.ProvinceIDs[2]}); err != nil {
+				t.Fatal(err)
+			}
+		} else if err := e.Revoke(authz.Assignment{UserID: user + 1, Role: authz.RoleAppraiser, UnitID: tree.ProvinceIDs[2]}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(stop)
+	for range 3 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
 	}
 }
