@@ -145,7 +145,7 @@ func (e *Enforcer) follow(ctx context.Context, db *pgxpool.Pool, now func() time
 			return err
 		}
 		if users, ok := notifiedUsers(n.Payload); ok {
-			if err := e.syncFromDB(ctx, db, users); err != nil {
+			if err := e.SyncUsersFrom(ctx, db, users); err != nil {
 				return err
 			}
 			continue
@@ -173,11 +173,11 @@ func notifiedUsers(payload string) (users []int64, ok bool) {
 	return users, true
 }
 
-// syncFromDB reads the current assignments of the given users (none for a deactivated
-// user) and applies them with SyncUsers: a grant or revocation costs a read of one
-// user's rows and the change of that user's casbin lines, whatever the number of
-// assignments in the country.
-func (e *Enforcer) syncFromDB(ctx context.Context, db *pgxpool.Pool, users []int64) error {
+// SyncUsersFrom reads the current assignments of the given users (none for a
+// deactivated user) and applies them with SyncUsers: a grant or revocation costs a read
+// of one user's rows and the change of that user's casbin lines, whatever the number of
+// assignments in the country. On error the snapshot keeps what it had.
+func (e *Enforcer) SyncUsersFrom(ctx context.Context, db *pgxpool.Pool, users []int64) error {
 	rows, err := db.Query(ctx, `
 		SELECT ra.user_id, ra.role, ra.unit_id
 		FROM role_assignments ra
