@@ -96,6 +96,10 @@ type Enforcer struct {
 	// reloads and syncs count full reloads and incremental applications of followed
 	// notifications, so tests and the benchmark can tell which path a change took.
 	reloads, syncs atomic.Int64
+	// update orders Reload and SyncUsersFrom, each of which reads the database and
+	// then changes what Allow sees: without it a reload that read before a grant
+	// committed could replace a snapshot the grant was just applied to.
+	update sync.Mutex
 }
 
 // snapshot holds one unit tree; its assignments change only under mu (see incremental.go).

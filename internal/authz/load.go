@@ -31,6 +31,8 @@ func Load(ctx context.Context, db *pgxpool.Pool, on time.Time) (*Enforcer, error
 // calls to Allow running meanwhile answer from the previous snapshot. On error the
 // enforcer keeps its previous snapshot.
 func (e *Enforcer) Reload(ctx context.Context, db *pgxpool.Pool, on time.Time) error {
+	e.update.Lock()
+	defer e.update.Unlock()
 	s, err := loadSnapshot(ctx, db, on)
 	if err != nil {
 		return err
@@ -176,8 +178,11 @@ func notifiedUsers(payload string) (users []int64, ok bool) {
 // SyncUsersFrom reads the current assignments of the given users (none for a
 // deactivated user) and applies them with SyncUsers: a grant or revocation costs a read
 // of one user's rows and the change of that user's casbin lines, whatever the number of
-// assignments in the country. On error the snapshot keeps what it had.
+// assignments in the country. If the rows cannot be read, nothing changes. It waits for
+// a Reload under way (and a Reload for it), so the two apply in the order they read.
 func (e *Enforcer) SyncUsersFrom(ctx context.Context, db *pgxpool.Pool, users []int64) error {
+	e.update.Lock()
+	defer e.update.Unlock()
 	rows, err := db.Query(ctx, `
 		SELECT ra.user_id, ra.role, ra.unit_id
 		FROM role_assignments ra
