@@ -84,6 +84,7 @@ type authzReport struct {
 		Users       int `json:"users"`
 		Decisions   int `json:"decisions"`
 		Changes     int `json:"changes"`
+		Replicas    int `json:"replicas"`
 	} `json:"params"`
 	BuildSeconds       float64                `json:"build_seconds"`         // authz.New from memory
 	LoadSeconds        float64                `json:"load_seconds"`          // authz.Load from PostgreSQL
@@ -108,6 +109,7 @@ func runAuthz(ctx context.Context, cfg config) error {
 	users := int(tree.NextUser - 1)
 	rep.Params.Provinces, rep.Params.Communes, rep.Params.Units = national.Provinces, national.Communes, len(tree.Units)
 	rep.Params.Assignments, rep.Params.Users, rep.Params.Decisions, rep.Params.Changes = len(tree.Assignments), users, cfg.decisions, cfg.changes
+	rep.Params.Replicas = max(1, cfg.replicas)
 	fmt.Printf("national tree: %d units (1 ministry, %d provinces, %d communes), %d role assignments of %d users\n",
 		len(tree.Units), national.Provinces, national.Communes, len(tree.Assignments), users)
 
@@ -179,29 +181,46 @@ func runAuthz(ctx context.Context, cfg config) error {
 	slices.Sort(reloads)
 	rep.FullReloadMs = float64(reloads[1].Microseconds()) / 1e3
 
-	fctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		f.Follow(fctx, pool, time.Now, 100*time.Millisecond, func(err error) { fmt.Fprintln(os.Stderr, "follow:", err) })
-	}()
-	defer func() { cancel(); <-done }()
-	r0, _ := f.FollowCounts()
-	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(time.Millisecond) {
-		if r, _ := f.FollowCounts(); r > r0 {
-			break
+	// Every replica follows the database on its own connection; the first one is f.
+	followers := []*authz.Enforcer{f}
+	for len(followers) < rep.Params.Replicas {
+		g, err := authz.Load(ctx, pool, time.Now())
+		if err != nil {
+			return err
 		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("the follower never loaded")
-		}
+		followers = append(followers, g)
 	}
-	r0, _ = f.FollowCounts()
-	rep.CommitToDecisionMs, err = measureChanges(ctx, pool, f, tree, users, cfg.changes)
+	fctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	defer func() { cancel(); wg.Wait() }()
+	var r0 int64
+	for _, g := range followers {
+		before, _ := g.FollowCounts()
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			g.Follow(fctx, pool, time.Now, 100*time.Millisecond, func(err error) { fmt.Fprintln(os.Stderr, "follow:", err) })
+		}()
+		for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(time.Millisecond) {
+			if r, _ := g.FollowCounts(); r > before {
+				break
+			}
+			if time.Now().After(deadline) {
+				return fmt.Errorf("a follower never loaded")
+			}
+		}
+		r, _ := g.FollowCounts()
+		r0 += r
+	}
+	rep.CommitToDecisionMs, err = measureChanges(ctx, pool, followers, tree, users, cfg.changes)
 	if err != nil {
 		return err
 	}
-	r1, _ := f.FollowCounts()
-	rep.FullReloads = r1 - r0
+	for _, g := range followers {
+		r, _ := g.FollowCounts()
+		rep.FullReloads += r
+	}
+	rep.FullReloads -= r0
 	rep.Machine.LoadEnd = loadavg()
 	printAuthz(rep)
 	if cfg.jsonOut != "" {
@@ -278,23 +297,32 @@ func insertNational(ctx context.Context, pool *pgxpool.Pool, t national.Tree, ex
 
 // measureChanges grants the decider role to users holding nothing, in a commune, a
 // province or the ministry in turn, each by an INSERT committed on its own, and waits
-// until the follower allows the decision there; then revokes it and waits until it
-// is denied. It returns the commit-to-decision times per kind of change, in ms.
-func measureChanges(ctx context.Context, pool *pgxpool.Pool, f *authz.Enforcer, t national.Tree, users, n int) (map[string]latencyJSON, error) {
+// until every follower (replica) allows the decision there; then revokes it and waits
+// until every one denies it. It returns the commit-to-decision times of the last
+// replica per kind of change, in ms.
+func measureChanges(ctx context.Context, pool *pgxpool.Pool, followers []*authz.Enforcer, t national.Tree, users, n int) (map[string]latencyJSON, error) {
 	kinds := []string{"grant_commune", "grant_province", "grant_ministry", "revoke_commune", "revoke_province", "revoke_ministry"}
 	samples := map[string][]time.Duration{}
 	wait := func(user int64, unit string, want bool) (time.Duration, error) {
 		start := time.Now()
+		pending := slices.Clone(followers)
 		for deadline := start.Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Microsecond) {
-			ok, err := f.Allow(user, unit, authz.ObjectNomination, authz.ActionDecide)
-			if err != nil {
-				return 0, err
+			for i := 0; i < len(pending); {
+				ok, err := pending[i].Allow(user, unit, authz.ObjectNomination, authz.ActionDecide)
+				if err != nil {
+					return 0, err
+				}
+				if ok == want {
+					pending = slices.Delete(pending, i, i+1)
+					continue
+				}
+				i++
 			}
-			if ok == want {
+			if len(pending) == 0 {
 				return time.Since(start), nil
 			}
 		}
-		return 0, fmt.Errorf("user %d in %s: the follower never saw the change", user, unit)
+		return 0, fmt.Errorf("user %d in %s: %d of %d followers never saw the change", user, unit, len(pending), len(followers))
 	}
 	for i := range n {
 		user := int64(users + 1 + i)
@@ -306,7 +334,7 @@ func measureChanges(ctx context.Context, pool *pgxpool.Pool, f *authz.Enforcer, 
 		case "province":
 			unit = t.ProvinceIDs[i%len(t.ProvinceIDs)]
 		}
-		if ok, _ := f.Allow(user, unit, authz.ObjectNomination, authz.ActionDecide); ok {
+		if ok, _ := followers[0].Allow(user, unit, authz.ObjectNomination, authz.ActionDecide); ok {
 			return nil, fmt.Errorf("user %d decides in %s before any grant", user, unit)
 		}
 		if _, err := pool.Exec(ctx, `INSERT INTO role_assignments (user_id, role, unit_id) VALUES ($1, 'decider', $2)`, user, unit); err != nil {
@@ -339,15 +367,15 @@ func measureChanges(ctx context.Context, pool *pgxpool.Pool, f *authz.Enforcer, 
 func printAuthz(r authzReport) {
 	fmt.Printf("\nauthorization at national scale — %s, %d CPUs (%s), load average %s → %s, %s\n",
 		r.Machine.Host, r.Machine.CPUs, r.Machine.CPU, r.Machine.LoadStart, r.Machine.LoadEnd, r.Machine.Date.Format(time.RFC3339))
-	fmt.Printf("  %-44s %10s %10s %10s %10s %12s\n", "", "p50", "p95", "p99", "max", "per second")
+	fmt.Printf("  %-52s %10s %10s %10s %10s %12s\n", "", "p50", "p95", "p99", "max", "per second")
 	row := func(name string, l latencyJSON, unit string) {
-		fmt.Printf("  %-44s %8.1f%s %8.1f%s %8.1f%s %8.1f%s %12.0f\n", name, l.P50us, unit, l.P95us, unit, l.P99us, unit, l.MaxUs, unit, l.PerSecond)
+		fmt.Printf("  %-52s %8.1f%s %8.1f%s %8.1f%s %8.1f%s %12.0f\n", name, l.P50us, unit, l.P95us, unit, l.P99us, unit, l.MaxUs, unit, l.PerSecond)
 	}
 	row(fmt.Sprintf("decision, first pass (%d questions)", r.DecisionsCold.N), r.DecisionsCold, "µs")
 	row("decision, same questions again", r.DecisionsWarm, "µs")
-	fmt.Printf("  %-44s %54.0f\n", fmt.Sprintf("decisions/s from %d goroutines", runtime.GOMAXPROCS(0)), r.ParallelPerSecond)
+	fmt.Printf("  %-52s %54.0f\n", fmt.Sprintf("decisions/s from %d goroutines", runtime.GOMAXPROCS(0)), r.ParallelPerSecond)
 	for _, k := range []string{"grant_commune", "grant_province", "grant_ministry", "revoke_commune", "revoke_province", "revoke_ministry"} {
-		row("commit → decision, "+strings.ReplaceAll(k, "_", " "), r.CommitToDecisionMs[k], "ms")
+		row(fmt.Sprintf("commit → all %d replicas decide, %s", r.Params.Replicas, strings.ReplaceAll(k, "_", " ")), r.CommitToDecisionMs[k], "ms")
 	}
 	fmt.Printf("  build from memory %.2f s; load from PostgreSQL %.2f s; heap of one enforcer %.0f MiB\n", r.BuildSeconds, r.LoadSeconds, r.HeapMiB)
 	fmt.Printf("  a full reload (what every notification cost before incremental changes): %.0f ms; full reloads during the %d changes: %d\n",

@@ -9,7 +9,7 @@
 // Usage:
 //
 //	go run ./cmd/tdkt-bench [-provinces 34] [-communes 3321] [-clients 16]
-//	go run ./cmd/tdkt-bench -scenario authz [-assignments 100000] [-decisions 200000] [-changes 30] [-json out.json]
+//	go run ./cmd/tdkt-bench -scenario authz [-assignments 100000] [-decisions 200000] [-changes 30] [-replicas 2] [-json out.json]
 //
 // The authz scenario (authz.go) measures authorization over a generated national tree
 // instead: building the enforcer, its heap, decision latencies, and the time from a
@@ -68,7 +68,7 @@ type config struct {
 	// scenario picks the benchmark: review (the default) or authz; see authz.go.
 	scenario               string
 	assignments, decisions int
-	changes                int
+	changes, replicas      int
 	jsonOut                string
 }
 
@@ -91,6 +91,7 @@ func main() {
 	flag.IntVar(&cfg.assignments, "assignments", 100_000, "authz: role assignments over the national tree")
 	flag.IntVar(&cfg.decisions, "decisions", 200_000, "authz: timed decisions")
 	flag.IntVar(&cfg.changes, "changes", 30, "authz: role grants (each then revoked) committed in PostgreSQL and timed to the follower's decision")
+	flag.IntVar(&cfg.replicas, "replicas", 2, "authz: following enforcers (as tdkt serve replicas), each on its own connection")
 	flag.StringVar(&cfg.jsonOut, "json", "", "write the results as JSON to this file (authz)")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
