@@ -234,14 +234,15 @@ func (s *Service) CreateNomination(ctx context.Context, userID int64, req Create
 }
 
 // Nomination loads a dossier the user may read: KindNotFound for an unknown
-// dossier, KindForbidden for one outside the user's units.
+// dossier and, exactly alike, for one outside the user's units, so that answers
+// do not tell which dossiers exist elsewhere.
 func (s *Service) Nomination(ctx context.Context, userID int64, id string) (domain.Nomination, error) {
 	n, err := s.Store.Nomination(ctx, id)
 	if err != nil {
-		return n, err
+		return domain.Nomination{}, hideUnseen(err, "no such dossier")
 	}
 	if err := s.Allow(userID, n.UnitID, "nomination", "read"); err != nil {
-		return domain.Nomination{}, err
+		return domain.Nomination{}, hideUnseen(err, "no such dossier")
 	}
 	return n, nil
 }
@@ -364,12 +365,15 @@ func (s *Service) Act(ctx context.Context, userID int64, nominationID string, re
 	if err := nomination.CheckSeparation(d, act, duties); err != nil {
 		return n, err.AsDomain()
 	}
-	for _, o := range act.Outcomes {
-		if o.Outcome == "downgrade" {
-			if err := s.checkDowngrade(ctx, n, o.AwardCode); err != nil {
-				return n, err
-			}
-		}
+	taskStep := step
+	if taskStep == "" {
+		taskStep = n.CurrentStep
+	}
+	if err := s.checkClaim(ctx, userID, n.ID, taskStep); err != nil {
+		return n, err
+	}
+	if err := s.checkDowngrades(ctx, n, act.Outcomes); err != nil {
+		return n, err
 	}
 	for _, u := range act.Units {
 		if _, err := s.Store.Unit(ctx, u); err != nil {
@@ -473,28 +477,31 @@ func (s *Service) concurringUnit(ctx context.Context, userID int64, nominationID
 	return mine[0], nil
 }
 
-// checkDowngrade verifies that the current level may grant the lower award: an
-// authority rule in force lets the dossier's level decide it.
-func (s *Service) checkDowngrade(ctx context.Context, n domain.Nomination, award string) error {
-	if _, err := s.Store.Award(ctx, award); err != nil {
-		return domain.Invalid("unknown award", domain.FieldError{Field: "outcomes.award_code", Message: "no award " + award})
-	}
-	cur, err := s.Store.Unit(ctx, n.CurrentUnitID)
-	if err != nil {
-		return err
-	}
-	rules, err := s.Store.AuthorityRules(ctx, award)
-	if err != nil {
-		return err
-	}
-	day := s.now().In(store.Vietnam).Format("2006-01-02")
-	for _, r := range rules {
-		if r.DecisionLevel == cur.Level && r.InForce(day) {
-			return nil
+// checkDowngrades verifies each downgrade: an award lower than the one proposed that
+// the current level may grant to that nominee (LowerAwards, CheckLowerAward).
+func (s *Service) checkDowngrades(ctx context.Context, n domain.Nomination, outcomes []nomination.Outcome) error {
+	var lower []domain.Award
+	loaded := false
+	for _, o := range outcomes {
+		if o.Outcome != "downgrade" {
+			continue
+		}
+		if !loaded {
+			var err error
+			if lower, err = s.LowerAwards(ctx, n); err != nil {
+				return err
+			}
+			loaded = true
+		}
+		for _, nm := range n.Nominees {
+			if nm.ID == o.NomineeID {
+				if err := CheckLowerAward(lower, nm, o.AwardCode); err != nil {
+					return err
+				}
+			}
 		}
 	}
-	return domain.Invalid("this level cannot grant that award", domain.FieldError{Field: "outcomes.award_code",
-		Message: fmt.Sprintf("%s is not decided at the %s level", award, cur.Level)})
+	return nil
 }
 
 // IsStale reports whether an action or an edit was refused because the version the

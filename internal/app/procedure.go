@@ -21,12 +21,16 @@ import (
 // user who is not an eligible member (recused, the preparer, a nominee);
 // KindConflict when no vote is open or the member already voted.
 func (s *Service) Vote(ctx context.Context, userID int64, nominationID, choice string) (store.CouncilSession, error) {
-	if choice != "yes" && choice != "no" && choice != "abstain" {
-		return store.CouncilSession{}, domain.Invalid("invalid vote", domain.FieldError{Field: "choice", Message: "yes, no or abstain"})
-	}
 	n, err := s.Nomination(ctx, userID, nominationID)
 	if err != nil {
 		return store.CouncilSession{}, err
+	}
+	// Authorisation before validation: who may not vote here learns nothing of the vote.
+	if err := s.Allow(userID, n.CurrentUnitID, "nomination", "vote"); err != nil {
+		return store.CouncilSession{}, err
+	}
+	if choice != "yes" && choice != "no" && choice != "abstain" {
+		return store.CouncilSession{}, domain.Invalid("invalid vote", domain.FieldError{Field: "choice", Message: "yes, no or abstain"})
 	}
 	session, unit, secret, err := s.Store.OpenCouncilSession(ctx, n.ID)
 	if err != nil {
@@ -245,10 +249,10 @@ func (s *Service) Documents(ctx context.Context, userID int64, nominationID stri
 func (s *Service) Document(ctx context.Context, userID, id int64) (store.Document, []byte, error) {
 	nominationID, d, content, err := s.Store.DocumentContent(ctx, id)
 	if err != nil {
-		return d, nil, err
+		return store.Document{}, nil, hideUnseen(err, "not found")
 	}
 	if _, err := s.Nomination(ctx, userID, nominationID); err != nil {
-		return d, nil, err
+		return store.Document{}, nil, hideUnseen(err, "not found")
 	}
 	return d, content, nil
 }

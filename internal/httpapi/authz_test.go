@@ -30,13 +30,19 @@ func TestAnotherDistrictsClerkIsForbiddenEverything(t *testing.T) {
 		{"POST", "/api/v1/nominations", bkTinhDossier(seed.DemoCommune)},
 	} {
 		r := b.do("xa2.clerk", tc.method, tc.path, tc.body)
-		if r.status != http.StatusForbidden || r.body["type"] != "/problems/forbidden" {
+		// A dossier outside the user's units answers exactly as an unknown one; creating in
+		// a unit that is not theirs is forbidden.
+		want, typ := http.StatusNotFound, "/problems/not-found"
+		if tc.path == "/api/v1/nominations" {
+			want, typ = http.StatusForbidden, "/problems/forbidden"
+		}
+		if r.status != want || r.body["type"] != typ {
 			t.Errorf("%s %s as another district's clerk: %d %s", tc.method, tc.path, r.status, r.raw)
 		}
 	}
 	// The submit task of that task id is equally out of reach.
 	task := b.taskFor("xa.clerk", id)
-	if r := b.do("xa2.clerk", "POST", "/api/v1/tasks/"+jsonNumber(task["id"])+"/actions", map[string]any{"action": "submit"}); r.status != http.StatusForbidden {
+	if r := b.do("xa2.clerk", "POST", "/api/v1/tasks/"+jsonNumber(task["id"])+"/actions", map[string]any{"action": "submit"}); r.status != http.StatusNotFound {
 		t.Errorf("task action as another district's clerk: %d %s", r.status, r.raw)
 	}
 	var status string
@@ -55,7 +61,7 @@ func TestRolesAreLimitedToTheirOwnSteps(t *testing.T) {
 	b.must(http.StatusOK, "xa.clerk", "POST", path+"/submit", nil)
 	// A clerk cannot approve; a decider cannot appraise; the province cannot act at the district.
 	b.must(http.StatusForbidden, "xa.clerk", "POST", path+"/actions", map[string]any{"action": "approve"})
-	b.must(http.StatusForbidden, "huyen.clerk", "POST", path+"/actions", map[string]any{"action": "approve"})
+	b.must(http.StatusNotFound, "huyen.clerk", "POST", path+"/actions", map[string]any{"action": "approve"}) // cannot read it
 	b.must(http.StatusForbidden, "huyen.decider", "POST", path+"/actions", map[string]any{"action": "approve"})
 	b.must(http.StatusForbidden, "tinh.appraiser", "POST", path+"/actions", map[string]any{"action": "approve"})
 	b.must(http.StatusForbidden, "tinh.auditor", "POST", path+"/actions", map[string]any{"action": "approve"})

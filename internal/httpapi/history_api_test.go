@@ -377,7 +377,7 @@ func TestNomineeListImportLinksSubjects(t *testing.T) {
 	if !strings.Contains(string(out.raw), "012345678901,Cá nhân,Hoàng Thị Lan") {
 		t.Fatalf("exported list: %s", out.raw)
 	}
-	b.upload(http.StatusForbidden, "xa2.clerk", path, "text/csv", []byte(good))
+	b.upload(http.StatusNotFound, "xa2.clerk", path, "text/csv", []byte(good))
 	// A subject of another kind, or one the user may not read, is refused on create.
 	b.must(http.StatusBadRequest, "xa.clerk", "POST", "/api/v1/nominations", map[string]any{
 		"unit_id": seed.DemoCommune, "award_code": "BK_TINH", "year": 2025,

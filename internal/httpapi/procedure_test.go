@@ -228,7 +228,7 @@ func TestConsultationCommentBlocksUntilTheWindowCloses(t *testing.T) {
 	}
 	opened := time.Now()
 	// Anyone who may read the dossier may comment; an outsider may not.
-	b.actOn(http.StatusForbidden, "xa2.clerk", id, map[string]any{"action": "comment", "note": "Không rõ"})
+	b.actOn(http.StatusNotFound, "xa2.clerk", id, map[string]any{"action": "comment", "note": "Không rõ"})
 	b.actOn(http.StatusOK, "xa.head", id, map[string]any{"action": "comment", "note": "Gia đình gương mẫu, đồng ý đề nghị"})
 	// The decision cannot start before the window closes.
 	b.actOn(http.StatusConflict, "xa.decider", id, map[string]any{"action": "decide"})
@@ -374,7 +374,7 @@ func TestDocumentsChecklistAndUploadLimits(t *testing.T) {
 	}
 	// An executable dressed as a PDF is refused.
 	b.must(http.StatusBadRequest, "xa.clerk", "POST", "/api/v1/nominations/"+id+"/documents?kind=to_trinh&name=x.pdf", []byte("MZ\x90\x00binary"))
-	b.must(http.StatusForbidden, "xa2.clerk", "POST", "/api/v1/nominations/"+id+"/documents?kind=to_trinh&name=x.pdf", pdf)
+	b.must(http.StatusNotFound, "xa2.clerk", "POST", "/api/v1/nominations/"+id+"/documents?kind=to_trinh&name=x.pdf", pdf)
 	cl = b.must(http.StatusOK, "xa.clerk", "GET", "/api/v1/nominations/"+id+"/checklist", nil).body["checklist"].([]any)
 	present := 0
 	for _, c := range cl {

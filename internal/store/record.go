@@ -229,6 +229,10 @@ func closeAndOpenTasks(ctx context.Context, tx pgx.Tx, t domain.Transition, tm T
 			return err
 		}
 	}
+	// The submitting unit's clerks hear of a forward, decision, rejection or return.
+	if _, err := NotifyOutcomeTx(ctx, tx, t); err != nil {
+		return err
+	}
 	return nil
 }
 
