@@ -9,6 +9,11 @@
 // Usage:
 //
 //	go run ./cmd/tdkt-bench [-provinces 34] [-communes 3321] [-clients 16]
+//	go run ./cmd/tdkt-bench -scenario authz [-assignments 100000] [-decisions 200000] [-changes 30] [-replicas 2] [-json out.json]
+//
+// The authz scenario (authz.go) measures authorization over a generated national tree
+// instead: building the enforcer, its heap, decision latencies, and the time from a
+// role grant or revocation committed in PostgreSQL to a following enforcer deciding.
 //
 // It needs a PostgreSQL server (-database-url, default $TEST_DATABASE_URL or
 // postgres://postgres@127.0.0.1:5432/postgres) where it creates and then drops a
@@ -60,6 +65,11 @@ type config struct {
 	namespace, server            string
 	workerMode                   bool
 	keep                         bool
+	// scenario picks the benchmark: review (the default) or authz; see authz.go.
+	scenario               string
+	assignments, decisions int
+	changes, replicas      int
+	jsonOut                string
 }
 
 func main() {
@@ -77,13 +87,24 @@ func main() {
 	flag.StringVar(&cfg.namespace, "namespace", "default", "Temporal namespace")
 	flag.BoolVar(&cfg.workerMode, "worker", false, "internal: run only the worker (the bench starts itself so)")
 	flag.BoolVar(&cfg.keep, "keep", false, "keep the benchmark database")
+	flag.StringVar(&cfg.scenario, "scenario", "review", "review: the nationwide review campaign; authz: authorization over a national tree")
+	flag.IntVar(&cfg.assignments, "assignments", 100_000, "authz: role assignments over the national tree")
+	flag.IntVar(&cfg.decisions, "decisions", 200_000, "authz: timed decisions")
+	flag.IntVar(&cfg.changes, "changes", 30, "authz: role grants (each then revoked) committed in PostgreSQL and timed to the follower's decision")
+	flag.IntVar(&cfg.replicas, "replicas", 2, "authz: following enforcers (as tdkt serve replicas), each on its own connection")
+	flag.StringVar(&cfg.jsonOut, "json", "", "write the results as JSON to this file (authz)")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	var err error
-	if cfg.workerMode {
+	switch {
+	case cfg.workerMode:
 		err = runWorker(ctx, cfg)
-	} else {
+	case cfg.scenario == "authz":
+		err = runAuthz(ctx, cfg)
+	case cfg.scenario != "review":
+		err = fmt.Errorf("unknown scenario %q (review, authz)", cfg.scenario)
+	default:
 		err = run(ctx, cfg)
 	}
 	if err != nil {

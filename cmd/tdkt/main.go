@@ -246,6 +246,11 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, pool *pgxpo
 			log.Error("authorization reload after an administrative change failed", "err", err)
 		}
 	}
+	svc.SyncAuthzUsers = func(ctx context.Context, users ...int64) {
+		if err := enf.SyncUsersFrom(ctx, pool, users); err != nil {
+			log.Error("authorization update after an administrative change failed", "err", err)
+		}
+	}
 	api := &httpapi.Server{App: svc, Log: log, MaxBodyBytes: cfg.MaxBodyBytes, SecureCookies: cfg.SecureCookies,
 		RequireIfMatch: cfg.RequireIfMatch, TrustedProxies: splitList(cfg.TrustedProxies),
 		Middleware: []gin.HandlerFunc{m.Middleware}}

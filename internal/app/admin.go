@@ -39,11 +39,21 @@ var (
 )
 
 // reloadAuthz makes a change of units, role assignments or active users visible
-// to the enforcer at once (ReloadAuthz; the periodic reload covers other replicas).
+// to the enforcer at once (ReloadAuthz; other replicas follow the notification).
 func (s *Service) reloadAuthz(ctx context.Context) {
 	if s.ReloadAuthz != nil {
 		s.ReloadAuthz(ctx)
 	}
+}
+
+// syncAuthzUser makes a change of one user's role assignments or active flag visible
+// to the enforcer at once: incrementally when SyncAuthzUsers is set, else by reloading.
+func (s *Service) syncAuthzUser(ctx context.Context, id int64) {
+	if s.SyncAuthzUsers != nil {
+		s.SyncAuthzUsers(ctx, id)
+		return
+	}
+	s.reloadAuthz(ctx)
 }
 
 func (s *Service) hasher() password.Hasher {
@@ -425,7 +435,7 @@ func (s *Service) SetUserActive(ctx context.Context, userID, id int64, active bo
 	if err := s.Store.SetUserActive(ctx, u.ID, active, s.change(userID)); err != nil {
 		return store.AdminUser{}, err
 	}
-	s.reloadAuthz(ctx)
+	s.syncAuthzUser(ctx, u.ID)
 	return s.Store.AdminUserByID(ctx, u.ID)
 }
 
@@ -498,7 +508,7 @@ func (s *Service) GrantRole(ctx context.Context, userID, id int64, role, unitID 
 	if err := s.Store.GrantRole(ctx, u.ID, role, unitID, s.change(userID)); err != nil {
 		return store.AdminUser{}, err
 	}
-	s.reloadAuthz(ctx)
+	s.syncAuthzUser(ctx, u.ID)
 	return s.Store.AdminUserByID(ctx, u.ID)
 }
 
@@ -569,6 +579,6 @@ func (s *Service) RevokeRole(ctx context.Context, userID, id int64, role, unitID
 	if err := s.Store.RevokeRole(ctx, u.ID, Clean(role), unitID, s.change(userID)); err != nil {
 		return store.AdminUser{}, err
 	}
-	s.reloadAuthz(ctx)
+	s.syncAuthzUser(ctx, u.ID)
 	return s.Store.AdminUserByID(ctx, u.ID)
 }

@@ -42,6 +42,11 @@ type Service struct {
 	// reports its own failures (the change is committed either way, and the
 	// periodic reload catches up).
 	ReloadAuthz func(context.Context)
+	// SyncAuthzUsers, when set, applies a change of these users' role assignments or
+	// active flag to the authorization data of this process incrementally (their rows
+	// only, authz.Enforcer.SyncUsersFrom) instead of ReloadAuthz's full reload, which
+	// takes a second at national scale. Like ReloadAuthz it reports its own failures.
+	SyncAuthzUsers func(ctx context.Context, users ...int64)
 }
 
 func (s *Service) now() time.Time {

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/casbin/casbin/v2"
@@ -87,18 +88,41 @@ type Assignment struct {
 
 // Enforcer answers authorization questions against one snapshot of the unit tree and the
 // role assignments. It is safe for concurrent use: Reload builds a new snapshot and swaps
-// it in atomically, so a concurrent Allow sees either the old or the new one, never a mix.
+// it in atomically, so a concurrent Allow sees either the old or the new one, never a mix;
+// Grant, Revoke and SyncUsers change the assignments of the current snapshot in place,
+// under its write lock, so a concurrent Allow sees a user's change entirely or not at all.
 type Enforcer struct {
 	snap atomic.Pointer[snapshot]
+	// reloads and syncs count full reloads and incremental applications of followed
+	// notifications, so tests and the benchmark can tell which path a change took.
+	reloads, syncs atomic.Int64
+	// update orders Reload and SyncUsersFrom, each of which reads the database and
+	// then changes what Allow sees: without it a reload that read before a grant
+	// committed could replace a snapshot the grant was just applied to.
+	update sync.Mutex
 }
 
-// snapshot is immutable once built; every answer of one call comes from one snapshot.
+// snapshot holds one unit tree; its assignments change only under mu (see incremental.go).
 type snapshot struct {
+	mu sync.RWMutex
+	// casbin holds the whole model: every policy line and every assignment as g and g2
+	// lines. Incremental changes go through it, which keeps its role managers current.
 	casbin *casbin.Enforcer
+	// parts holds, per (role, object, action) of the policy, an enforcer of the same
+	// model loaded with only that triple's policy lines (one or two: unit and subtree
+	// scope) and sharing casbin's role managers. Casbin evaluates the matcher once per
+	// policy line; a line of another object or action never matches (the matcher requires
+	// r.obj == p.obj && r.act == p.act), nor does a line of a role the user holds nowhere
+	// (g and g2 link users to roles only), so asking the partitions of the user's roles
+	// evaluates one or two lines per role instead of the whole policy.
+	parts  map[partKey]*casbin.Enforcer
 	tree   unitTree
 	roles  map[int64][]Assignment // effective assignments per user, sorted
 	grants map[string][]grant     // role → permissions, as loaded into casbin
 }
+
+// partKey is the (role, object, action) of a policy partition.
+type partKey struct{ role, obj, act string }
 
 // grant is one policy line of a role.
 type grant struct {
@@ -153,6 +177,10 @@ func newSnapshot(units []UnitNode, assignments []Assignment) (*snapshot, error) 
 	if err != nil {
 		return nil, fmt.Errorf("authz: create casbin enforcer: %w", err)
 	}
+	// Both role definitions hold plain links; see linkManager. LoadPolicy clears and
+	// fills these instead of creating casbin's default managers.
+	ce.SetNamedRoleManager("g", newLinkManager())
+	ce.SetNamedRoleManager("g2", newLinkManager())
 	ce.SetAdapter(snapshotAdapter{policy: policies.Policy, tree: tree, assignments: effective})
 	if err := ce.LoadPolicy(); err != nil {
 		return nil, fmt.Errorf("authz: load policy and assignments: %w", err)
@@ -163,6 +191,7 @@ func newSnapshot(units []UnitNode, assignments []Assignment) (*snapshot, error) 
 		return nil, fmt.Errorf("authz: read loaded policy: %w", err)
 	}
 	grants := make(map[string][]grant)
+	lineParts := make(map[partKey][][]string)
 	for _, l := range lines {
 		if len(l) != 4 {
 			return nil, fmt.Errorf("authz: policy line %q: want role, scope, object, action", strings.Join(l, ", "))
@@ -172,8 +201,49 @@ func newSnapshot(units []UnitNode, assignments []Assignment) (*snapshot, error) 
 			return nil, fmt.Errorf("authz: policy line %q: scope must be %q or %q", strings.Join(l, ", "), scopeUnit, scopeSubtree)
 		}
 		grants[l[0]] = append(grants[l[0]], g)
+		k := partKey{l[0], g.obj, g.act}
+		lineParts[k] = append(lineParts[k], l)
 	}
-	return &snapshot{casbin: ce, tree: tree, roles: roles, grants: grants}, nil
+	parts := make(map[partKey]*casbin.Enforcer, len(lineParts))
+	for k, ls := range lineParts {
+		pe, err := partition(ce, ls)
+		if err != nil {
+			return nil, fmt.Errorf("authz: policy of %s on %s %s: %w", k.role, k.obj, k.act, err)
+		}
+		parts[k] = pe
+	}
+	// Incremental changes go to the model only, never to the read-only adapter.
+	ce.EnableAutoSave(false)
+	return &snapshot{casbin: ce, parts: parts, tree: tree, roles: roles, grants: grants}, nil
+}
+
+// partition returns an enforcer of the embedded model holding the given policy lines and
+// answering g and g2 from full's role managers, so that an assignment added to or
+// removed from full is seen by every partition at once.
+func partition(full *casbin.Enforcer, lines [][]string) (*casbin.Enforcer, error) {
+	m, err := model.NewModelFromString(policies.Model)
+	if err != nil {
+		return nil, err
+	}
+	if err := m.AddPolicies("p", "p", lines); err != nil {
+		return nil, err
+	}
+	pe, err := casbin.NewEnforcer(m)
+	if err != nil {
+		return nil, err
+	}
+	pe.EnableAutoSave(false)
+	pe.EnableAutoBuildRoleLinks(false)
+	// NewEnforcer gives the model role managers of its own; replace them by full's.
+	for _, ptype := range []string{"g", "g2"} {
+		src, ok := full.GetModel()["g"][ptype]
+		if !ok || src.RM == nil {
+			return nil, fmt.Errorf("the model has no role definition %s", ptype)
+		}
+		pe.SetNamedRoleManager(ptype, src.RM)
+		pe.GetModel()["g"][ptype].RM = src.RM
+	}
+	return pe, nil
 }
 
 // subject is the casbin subject of a user; role names never take this form.
@@ -189,17 +259,40 @@ func (e *Enforcer) Allow(userID int64, unitID, obj, act string) (bool, error) {
 	if !s.tree.has(unitID) {
 		return false, nil
 	}
-	ok, err := s.casbin.Enforce(subject(userID), unitID, obj, act)
-	if err != nil {
-		return false, fmt.Errorf("authz: enforce user %d, unit %s, %s %s: %w", userID, unitID, obj, act, err)
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var asked [8]string // roles already asked; a user holds few
+	n := 0
+	for _, a := range s.roles[userID] {
+		if slices.Contains(asked[:min(n, len(asked))], a.Role) {
+			continue
+		}
+		if n < len(asked) {
+			asked[n] = a.Role
+		}
+		n++
+		pe := s.parts[partKey{a.Role, obj, act}]
+		if pe == nil {
+			continue // the policy grants this role nothing on obj with act
+		}
+		ok, err := pe.Enforce(subject(userID), unitID, obj, act)
+		if err != nil {
+			return false, fmt.Errorf("authz: enforce user %d, unit %s, %s %s: %w", userID, unitID, obj, act, err)
+		}
+		if ok {
+			return true, nil
+		}
 	}
-	return ok, nil
+	return false, nil
 }
 
 // Roles returns the user's assignments in units in force, sorted by unit then role; nil
 // if there are none. The slice is the caller's to keep.
 func (e *Enforcer) Roles(userID int64) []Assignment {
-	return slices.Clone(e.snap.Load().roles[userID])
+	s := e.snap.Load()
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return slices.Clone(s.roles[userID])
 }
 
 // InSubtree reports whether unitID is rootID or lies below it in the tree in force; false
@@ -213,6 +306,8 @@ func (e *Enforcer) InSubtree(unitID, rootID string) bool {
 // asking Allow row by row. It agrees with Allow for every unit.
 func (e *Enforcer) VisibleUnits(userID int64, obj, act string) []string {
 	s := e.snap.Load()
+	s.mu.RLock()
+	defer s.mu.RUnlock()
 	var units []string
 	for _, a := range s.roles[userID] {
 		for _, g := range s.grants[a.Role] {

@@ -3,6 +3,8 @@ package authz
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -29,11 +31,14 @@ func Load(ctx context.Context, db *pgxpool.Pool, on time.Time) (*Enforcer, error
 // calls to Allow running meanwhile answer from the previous snapshot. On error the
 // enforcer keeps its previous snapshot.
 func (e *Enforcer) Reload(ctx context.Context, db *pgxpool.Pool, on time.Time) error {
+	e.update.Lock()
+	defer e.update.Unlock()
 	s, err := loadSnapshot(ctx, db, on)
 	if err != nil {
 		return err
 	}
 	e.snap.Store(s)
+	e.reloads.Add(1)
 	return nil
 }
 
@@ -97,9 +102,11 @@ func readTreeAndAssignments(ctx context.Context, db *pgxpool.Pool, on time.Time)
 const ChangeChannel = "tdkt_authz"
 
 // Follow keeps the enforcer in step with the database until ctx ends: it listens
-// on ChangeChannel over a connection of its own and reloads (on the date now
-// gives) after every notification, so that a role granted through any replica
-// applies on every replica at once. It also reloads after each (re)connection,
+// on ChangeChannel over a connection of its own. A notification naming users (a
+// change of role assignments, migration 0013) is applied incrementally: those users'
+// rows are read again and their casbin lines added or removed (SyncUsers). Any other
+// notification (units, users, a bulk change) reloads everything on the date now gives.
+// Either way a role granted through any replica applies on every replica at once. It also reloads after each (re)connection,
 // since notifications sent while it was not listening are lost; a lost connection
 // is retried every retry. Errors (connection, reload) go to onErr, and the
 // enforcer keeps answering from its last snapshot meanwhile. The caller's periodic
@@ -135,11 +142,72 @@ func (e *Enforcer) follow(ctx context.Context, db *pgxpool.Pool, now func() time
 		return err
 	}
 	for {
-		if _, err := pc.WaitForNotification(ctx); err != nil {
+		n, err := pc.WaitForNotification(ctx)
+		if err != nil {
 			return err
+		}
+		if users, ok := notifiedUsers(n.Payload); ok {
+			if err := e.SyncUsersFrom(ctx, db, users); err != nil {
+				return err
+			}
+			continue
 		}
 		if err := e.Reload(ctx, db, now()); err != nil {
 			return err
 		}
 	}
+}
+
+// notifiedUsers parses the payload "users:<id>,<id>,…" of a change of role assignments
+// (migration 0013); ok is false for any other payload, which asks for a full reload.
+func notifiedUsers(payload string) (users []int64, ok bool) {
+	list, found := strings.CutPrefix(payload, "users:")
+	if !found || list == "" {
+		return nil, false
+	}
+	for _, f := range strings.Split(list, ",") {
+		id, err := strconv.ParseInt(f, 10, 64)
+		if err != nil {
+			return nil, false
+		}
+		users = append(users, id)
+	}
+	return users, true
+}
+
+// SyncUsersFrom reads the current assignments of the given users (none for a
+// deactivated user) and applies them with SyncUsers: a grant or revocation costs a read
+// of one user's rows and the change of that user's casbin lines, whatever the number of
+// assignments in the country. If the rows cannot be read, nothing changes. It waits for
+// a Reload under way (and a Reload for it), so the two apply in the order they read.
+func (e *Enforcer) SyncUsersFrom(ctx context.Context, db *pgxpool.Pool, users []int64) error {
+	e.update.Lock()
+	defer e.update.Unlock()
+	rows, err := db.Query(ctx, `
+		SELECT ra.user_id, ra.role, ra.unit_id
+		FROM role_assignments ra
+		JOIN users u ON u.id = ra.user_id
+		WHERE u.active AND ra.user_id = ANY($1)`, users)
+	if err != nil {
+		return fmt.Errorf("authz: query role assignments of users %v: %w", users, err)
+	}
+	assignments, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Assignment, error) {
+		var a Assignment
+		err := r.Scan(&a.UserID, &a.Role, &a.UnitID)
+		return a, err
+	})
+	if err != nil {
+		return fmt.Errorf("authz: read role assignments of users %v: %w", users, err)
+	}
+	if err := e.SyncUsers(users, assignments); err != nil {
+		return err
+	}
+	e.syncs.Add(1)
+	return nil
+}
+
+// FollowCounts returns how many full reloads and how many incremental applications of
+// a notification naming users the enforcer has done since it was built.
+func (e *Enforcer) FollowCounts() (reloads, syncs int64) {
+	return e.reloads.Load(), e.syncs.Load()
 }

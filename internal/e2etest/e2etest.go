@@ -171,6 +171,11 @@ func Start(t testing.TB, opts ...Option) *Env {
 			t.Errorf("authorization reload: %v", err)
 		}
 	}
+	e.Service.SyncAuthzUsers = func(ctx context.Context, users ...int64) {
+		if err := enf.SyncUsersFrom(ctx, c.pool, users); err != nil {
+			t.Errorf("authorization update: %v", err)
+		}
+	}
 	api := &httpapi.Server{App: e.Service, Log: e.Log, MaxBodyBytes: 64 << 10}
 	for _, mount := range c.mounts {
 		m, err := mount(e)
