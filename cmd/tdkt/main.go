@@ -44,6 +44,7 @@ commands:
   worker   run the Temporal worker (needs DATABASE_URL and TEMPORAL_ADDRESS)
   migrate  apply the database migrations and the reference data (levels, awards, authority rules)
   seed     migrate, then load the demo data (Lạng Sơn province and one account per role)
+  units    import FILE.csv: record a reorganisation (new units, their predecessors) in one transaction
   audit    verify: walk the audit log's hash chain and name the first altered row
 
 Run "tdkt <command> -h" for the flags; every flag has an environment variable.
@@ -109,6 +110,8 @@ func run(ctx context.Context, cmd string, args []string, getenv func(string) str
 		return dev(ctx, cfg, log)
 	case "audit":
 		return auditCmd(ctx, getenv, args, os.Stdout)
+	case "units":
+		return unitsCmd(ctx, getenv, args, os.Stdout)
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return nil

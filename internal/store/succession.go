@@ -1,0 +1,331 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/tdkt/tdkt/internal/domain"
+	"github.com/tdkt/tdkt/internal/reorg"
+)
+
+// Units have a lifetime (valid_from, valid_to exclusive) and a succession
+// (unit_successions, migration 0012): a reorganisation creates new units, ends the
+// old ones the day the new ones start, and records which old unit went, whole or in
+// part, to which new one.
+
+// DatedUnit is a unit with its lifetime and official code, as the tree of a given
+// day shows it.
+type DatedUnit struct {
+	domain.Unit
+	Code      string `json:"code,omitempty"`
+	ValidFrom string `json:"valid_from"`
+}
+
+// UnitsOn returns the units in force on day `on` (a date), parents before
+// children, with their lifetime and code.
+func (s *Store) UnitsOn(ctx context.Context, on time.Time) ([]DatedUnit, error) {
+	const op = "store.UnitsOn"
+	rows, err := s.pool.Query(ctx, `WITH RECURSIVE tree AS (
+			SELECT u.*, 0 AS depth FROM units u
+			WHERE u.parent_id IS NULL AND u.valid_from <= $1 AND (u.valid_to IS NULL OR u.valid_to > $1)
+			UNION ALL
+			SELECT c.*, t.depth + 1 FROM units c JOIN tree t ON c.parent_id = t.id
+			WHERE c.valid_from <= $1 AND (c.valid_to IS NULL OR c.valid_to > $1))
+		SELECT id, coalesce(parent_id, ''), name, level, kind, subkind, valid_to, code, to_char(valid_from, 'YYYY-MM-DD')
+		FROM tree ORDER BY depth, id`, dateOnly(on))
+	if err != nil {
+		return nil, translate(op, err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (DatedUnit, error) {
+		var u DatedUnit
+		err := r.Scan(&u.ID, &u.ParentID, &u.Name, &u.Level, &u.Kind, &u.Subkind, &u.ValidTo, &u.Code, &u.ValidFrom)
+		return u, err
+	})
+	return out, translate(op, err)
+}
+
+// dateOnly is the civil date of t (in its own location) as a UTC midnight.
+func dateOnly(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+// Succession is one row of unit_successions with the names of both units.
+type Succession struct {
+	PredecessorID   string `json:"predecessor_id"`
+	PredecessorName string `json:"predecessor_name"`
+	SuccessorID     string `json:"successor_id"`
+	SuccessorName   string `json:"successor_name"`
+	Whole           bool   `json:"whole"`
+	Effective       string `json:"effective"`
+	Source          string `json:"source,omitempty"`
+}
+
+// Successions returns the successions a unit takes part in, as predecessor or as
+// successor, oldest first.
+func (s *Store) Successions(ctx context.Context, unitID string) ([]Succession, error) {
+	const op = "store.Successions"
+	rows, err := s.pool.Query(ctx, `SELECT s.predecessor_id, p.name, s.successor_id, n.name, s.whole,
+			to_char(s.effective, 'YYYY-MM-DD'), s.source
+		FROM unit_successions s JOIN units p ON p.id = s.predecessor_id JOIN units n ON n.id = s.successor_id
+		WHERE s.predecessor_id = $1 OR s.successor_id = $1
+		ORDER BY s.effective, s.predecessor_id, s.successor_id`, unitID)
+	if err != nil {
+		return nil, translate(op, err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Succession, error) {
+		var x Succession
+		err := r.Scan(&x.PredecessorID, &x.PredecessorName, &x.SuccessorID, &x.SuccessorName, &x.Whole, &x.Effective, &x.Source)
+		return x, err
+	})
+	return out, translate(op, err)
+}
+
+// Lineage returns the unit and every unit it succeeds, directly or through earlier
+// reorganisations (a commune of 2025 → the communes it took in → their 2018
+// predecessors), so that what was recorded under an old unit is found under the
+// new one. The unit comes first; KindNotFound for an unknown unit.
+func (s *Store) Lineage(ctx context.Context, unitID string) ([]string, error) {
+	const op = "store.Lineage"
+	rows, err := s.pool.Query(ctx, `WITH RECURSIVE back(id) AS (
+			SELECT id FROM units WHERE id = $1
+			UNION
+			SELECT s.predecessor_id FROM unit_successions s JOIN back b ON s.successor_id = b.id)
+		SELECT id FROM back`, unitID)
+	if err != nil {
+		return nil, translate(op, err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, translate(op, err)
+	}
+	if len(ids) == 0 {
+		return nil, &domain.Error{Op: op, Kind: domain.KindNotFound, Message: "no such unit"}
+	}
+	sort.SliceStable(ids[1:], func(i, j int) bool { return ids[1+i] < ids[1+j] })
+	return ids, nil
+}
+
+// ImportResult is what an import of units changed.
+type ImportResult struct {
+	Created      int      `json:"created"`
+	Ended        []string `json:"ended"`         // predecessors ended by the import
+	Successions  int      `json:"successions"`   // rows of unit_successions written
+	UsersToMove  int      `json:"users_to_move"` // active users whose home unit the import ended
+	RolesToClose int      `json:"roles_to_close"`
+}
+
+// ImportUnits writes a reorganisation in one transaction: each row's unit is
+// created under its parent (a unit of the database or of an earlier row), each
+// predecessor ends the day its successors start, and each (predecessor, successor)
+// pair is recorded with source. Every row is checked against the database before
+// anything is written; any bad row makes the whole import fail with KindInvalid,
+// its fields naming the row and column ("row 7: predecessors"), and nothing is
+// kept. ch.ActorID 0 records the import as the system's (the command line).
+func (s *Store) ImportUnits(ctx context.Context, rows []reorg.Row, source string, ch AdminChange) (ImportResult, error) {
+	const op = "store.ImportUnits"
+	var res ImportResult
+	err := s.inTx(ctx, op, func(tx pgx.Tx) error {
+		fields, order, err := checkImport(ctx, tx, rows)
+		if err != nil {
+			return err
+		}
+		if len(fields) > 0 {
+			return domain.Invalid(fmt.Sprintf("%d errors in the file; nothing was imported", len(fields)), fields...)
+		}
+		ended := map[string]bool{}
+		for _, r := range order {
+			if _, err := tx.Exec(ctx, `INSERT INTO units (id, parent_id, name, level, kind, subkind, valid_from)
+				VALUES ($1, $2, $3, $4, 'people_committee', $5, $6)`, r.Code, r.Parent, r.Name, r.Level, r.Kind, r.ValidFrom); err != nil {
+				return fmt.Errorf("row %d: %w", r.Line, err)
+			}
+			res.Created++
+			for _, p := range r.Predecessors {
+				if _, err := tx.Exec(ctx, `INSERT INTO unit_successions (predecessor_id, successor_id, whole, effective, source)
+					VALUES ($1, $2, $3, $4, $5)`, p.ID, r.Code, p.Whole, r.ValidFrom, source); err != nil {
+					return fmt.Errorf("row %d: %w", r.Line, err)
+				}
+				res.Successions++
+				if !ended[p.ID] {
+					ended[p.ID] = true
+					if _, err := tx.Exec(ctx, `UPDATE units SET valid_to = $2 WHERE id = $1 AND valid_to IS NULL`, p.ID, r.ValidFrom); err != nil {
+						return fmt.Errorf("row %d: %w", r.Line, err)
+					}
+				}
+			}
+		}
+		for id := range ended {
+			res.Ended = append(res.Ended, id)
+		}
+		sort.Strings(res.Ended)
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM users WHERE active AND unit_id = ANY($1)`, res.Ended).Scan(&res.UsersToMove); err != nil {
+			return err
+		}
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM role_assignments WHERE unit_id = ANY($1)`, res.Ended).Scan(&res.RolesToClose); err != nil {
+			return err
+		}
+		details, err := json.Marshal(map[string]any{"source": source, "created": res.Created, "ended": res.Ended,
+			"successions": res.Successions})
+		if err != nil {
+			return err
+		}
+		var actor *int64
+		if ch.ActorID != 0 {
+			actor = &ch.ActorID
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO audit_events (nomination_id, seq, at, actor_id, action, unit_id, details)
+			VALUES (NULL, 0, $1, $2, 'admin.unit.import', NULL, $3)`, ch.At, actor, details)
+		return err
+	})
+	if err != nil {
+		return ImportResult{}, err
+	}
+	return res, nil
+}
+
+// unitFacts is what the import checks of an existing unit.
+type unitFacts struct {
+	rank int
+	kind string
+	from time.Time
+	to   *time.Time
+}
+
+// checkImport checks every row against the database and the other rows, and
+// returns the field errors and the rows in insertion order (parents first).
+func checkImport(ctx context.Context, tx pgx.Tx, rows []reorg.Row) ([]domain.FieldError, []reorg.Row, error) {
+	var fields []domain.FieldError
+	bad := func(line int, col, msg string) {
+		fields = append(fields, domain.FieldError{Field: fmt.Sprintf("row %d: %s", line, col), Message: msg})
+	}
+	ranks := map[string]int{}
+	lr, err := tx.Query(ctx, `SELECT code, rank FROM levels`)
+	if err != nil {
+		return nil, nil, err
+	}
+	for lr.Next() {
+		var c string
+		var r int
+		if err := lr.Scan(&c, &r); err != nil {
+			lr.Close()
+			return nil, nil, err
+		}
+		ranks[c] = r
+	}
+	if err := lr.Err(); err != nil {
+		return nil, nil, err
+	}
+	inFile := map[string]reorg.Row{}
+	for _, r := range rows {
+		inFile[r.Code] = r
+	}
+	lookup := func(id string) (unitFacts, bool, error) {
+		var f unitFacts
+		err := tx.QueryRow(ctx, `SELECT l.rank, u.kind, u.valid_from, u.valid_to FROM units u JOIN levels l ON l.code = u.level
+			WHERE u.id = $1 FOR UPDATE OF u`, id).Scan(&f.rank, &f.kind, &f.from, &f.to)
+		if err == pgx.ErrNoRows {
+			return f, false, nil
+		}
+		return f, err == nil, err
+	}
+	predDate := map[string]time.Time{}
+	for _, r := range rows {
+		var taken bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM units WHERE upper(id) = upper($1))`, r.Code).Scan(&taken); err != nil {
+			return nil, nil, err
+		}
+		if taken {
+			bad(r.Line, "code", r.Code+" already exists")
+		}
+		rank, ok := ranks[r.Level]
+		if !ok {
+			bad(r.Line, "kind", "level "+r.Level+" is not configured")
+		}
+		if p, ok := inFile[r.Parent]; ok {
+			if p.ValidFrom.After(r.ValidFrom) {
+				bad(r.Line, "parent", r.Parent+" starts after this unit")
+			}
+			if ranks[p.Level] <= rank {
+				bad(r.Line, "parent", "the parent's level must be above this unit's")
+			}
+		} else {
+			pf, found, err := lookup(r.Parent)
+			if err != nil {
+				return nil, nil, err
+			}
+			switch {
+			case !found:
+				bad(r.Line, "parent", "no unit "+r.Parent)
+			case r.ValidFrom.Before(pf.from) || (pf.to != nil && !r.ValidFrom.Before(*pf.to)):
+				bad(r.Line, "parent", r.Parent+" is not in force on "+r.ValidFrom.Format(time.DateOnly))
+			case pf.rank <= rank:
+				bad(r.Line, "parent", "the parent's level must be above this unit's")
+			}
+		}
+		for _, p := range r.Predecessors {
+			if _, ok := inFile[p.ID]; ok {
+				bad(r.Line, "predecessors", p.ID+" is created by this file: a predecessor must already exist")
+				continue
+			}
+			pf, found, err := lookup(p.ID)
+			if err != nil {
+				return nil, nil, err
+			}
+			day := r.ValidFrom.Format(time.DateOnly)
+			switch {
+			case !found:
+				bad(r.Line, "predecessors", "no unit "+p.ID)
+				continue
+			case !pf.from.Before(r.ValidFrom):
+				bad(r.Line, "predecessors", p.ID+" starts on or after "+day)
+				continue
+			case pf.to != nil && !pf.to.Equal(r.ValidFrom):
+				bad(r.Line, "predecessors", p.ID+" ended on "+pf.to.Format(time.DateOnly)+", not the day before "+day)
+				continue
+			}
+			if d, ok := predDate[p.ID]; ok && !d.Equal(r.ValidFrom) {
+				bad(r.Line, "predecessors", p.ID+" goes to units starting on different days")
+			}
+			predDate[p.ID] = r.ValidFrom
+			var kid string
+			err = tx.QueryRow(ctx, `SELECT id FROM units WHERE parent_id = $1 AND (valid_to IS NULL OR valid_to > $2)
+				ORDER BY id LIMIT 1`, p.ID, r.ValidFrom).Scan(&kid)
+			if err == nil {
+				bad(r.Line, "predecessors", p.ID+" still has unit "+kid+" below it after "+day+": end or move it first")
+			} else if err != pgx.ErrNoRows {
+				return nil, nil, err
+			}
+		}
+	}
+	// Parents first: a row whose parent is in the file comes after it; a cycle in
+	// the file is an error.
+	var order []reorg.Row
+	state := map[string]int{} // 1 visiting, 2 done
+	var visit func(r reorg.Row) bool
+	visit = func(r reorg.Row) bool {
+		switch state[r.Code] {
+		case 1:
+			return false
+		case 2:
+			return true
+		}
+		state[r.Code] = 1
+		if p, ok := inFile[r.Parent]; ok && !visit(p) {
+			return false
+		}
+		state[r.Code] = 2
+		order = append(order, r)
+		return true
+	}
+	for _, r := range rows {
+		if !visit(r) {
+			bad(r.Line, "parent", "the parents in the file form a cycle")
+			state[r.Code] = 2
+		}
+	}
+	return fields, order, nil
+}
