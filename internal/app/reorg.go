@@ -130,11 +130,17 @@ func (s *Service) ImportUnits(ctx context.Context, userID int64, file io.Reader,
 		inFile[r.Code] = true
 	}
 	for _, r := range rows {
-		if !inFile[r.Parent] && !s.Can(userID, r.Parent, authz.ObjectUnit, authz.ActionManage) {
-			return store.ImportResult{}, domain.Errorf(domain.KindForbidden, "row %d: you do not manage the parent unit %s", r.Line, r.Parent)
+		if !inFile[r.Parent] {
+			if ok, err := s.manages(ctx, userID, r.Parent); err != nil {
+				return store.ImportResult{}, err
+			} else if !ok {
+				return store.ImportResult{}, domain.Errorf(domain.KindForbidden, "row %d: you do not manage the parent unit %s", r.Line, r.Parent)
+			}
 		}
 		for _, p := range r.Predecessors {
-			if !s.Can(userID, p.ID, authz.ObjectUnit, authz.ActionManage) {
+			if ok, err := s.manages(ctx, userID, p.ID); err != nil {
+				return store.ImportResult{}, err
+			} else if !ok {
 				return store.ImportResult{}, domain.Errorf(domain.KindForbidden, "row %d: you do not manage the predecessor %s", r.Line, p.ID)
 			}
 		}
@@ -145,4 +151,27 @@ func (s *Service) ImportUnits(ctx context.Context, userID int64, file io.Reader,
 	}
 	s.reloadAuthz(ctx)
 	return res, nil
+}
+
+// manages reports whether the user manages a unit ("unit manage"). Authorization
+// knows the tree of one day only, so an ended unit is judged by its nearest
+// ancestor that has not ended. An unknown unit passes: the store reports it as a row error.
+func (s *Service) manages(ctx context.Context, userID int64, id string) (bool, error) {
+	for i := 0; i < 64 && id != ""; i++ {
+		if s.Can(userID, id, authz.ObjectUnit, authz.ActionManage) {
+			return true, nil
+		}
+		u, err := s.Store.Unit(ctx, id)
+		if domain.KindOf(err) == domain.KindNotFound {
+			return i == 0, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		if u.ValidTo == nil {
+			return false, nil
+		}
+		id = u.ParentID
+	}
+	return false, nil
 }
