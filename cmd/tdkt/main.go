@@ -149,9 +149,12 @@ func migrate(ctx context.Context, log *slog.Logger, pool *pgxpool.Pool) error {
 }
 
 func seedAll(ctx context.Context, cfg config.Config, pool *pgxpool.Pool) ([]seed.Login, error) {
-	logins, err := seed.Demo(ctx, pool, password.Hasher{Cost: cfg.BcryptCost}.Hash)
-	if err == nil {
-		err = seed.Review1258(ctx, pool) // the mid-term review of movement 1258 (sơ kết 1258), with its reports and awards
+	// Lạng Sơn today (65 communes under the province since 2025-07-01) with its past:
+	// the 2018 tree and its 1258 review, the 194 communes of 2025-06-30, the successions.
+	logins, rep, err := seed.DemoToday(ctx, pool, password.Hasher{Cost: cfg.BcryptCost}.Hash)
+	if err == nil && !rep.AlreadyApplied {
+		fmt.Printf("Demo: Lạng Sơn as of %s, %d communes under the province; %d communes of 2018 (%d kept until %s), %d successions of %s\n",
+			seed.Reform2025, rep.Communes2025, rep.Coded2018, rep.Kept, seed.Reform2025, rep.Successions, seed.Source1672)
 	}
 	return logins, err
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -313,4 +314,63 @@ func moveAccounts(ctx context.Context, tx DB) error {
 		return fmt.Errorf("seed today: district accounts: %w", err)
 	}
 	return nil
+}
+
+// DemoToday loads the demo as it is today, in one transaction: Demo, the 1258
+// review (on the 2018 tree), the dossiers decided before the reform (PreReform),
+// then Today. The logins name the unit where each role is held now; a role of an
+// ended unit says so, and its account is inactive.
+func DemoToday(ctx context.Context, db DB, hash func(password string) (string, error)) ([]Login, TodayReport, error) {
+	var logins []Login
+	var rep TodayReport
+	err := inTx(ctx, db, func(tx DB) error {
+		var applied bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM units WHERE id = $1)`, TodayCommune).Scan(&applied); err != nil {
+			return err
+		}
+		var err error
+		if applied {
+			// Demo again would give the moved accounts back their old roles.
+			rep.AlreadyApplied = true
+			if err := reference(ctx, tx); err != nil {
+				return err
+			}
+			for _, u := range demoUsers() {
+				logins = append(logins, Login{Username: u.username, Password: DemoPassword, FullName: u.fullName, Role: u.role})
+			}
+		} else {
+			if logins, err = Demo(ctx, tx, hash); err != nil {
+				return err
+			}
+			if err := Review1258(ctx, tx); err != nil {
+				return err
+			}
+			if err := PreReform(ctx, tx); err != nil {
+				return err
+			}
+			if rep, err = Today(ctx, tx); err != nil {
+				return err
+			}
+		}
+		for i, l := range logins {
+			var unit, name string
+			var ended *time.Time
+			var active bool
+			if err := tx.QueryRow(ctx, `SELECT un.id, un.name, un.valid_to, u.active FROM users u
+				JOIN role_assignments r ON r.user_id = u.id JOIN units un ON un.id = r.unit_id
+				WHERE u.username = $1 AND r.role = $2 ORDER BY un.valid_to NULLS FIRST LIMIT 1`, l.Username, l.Role).
+				Scan(&unit, &name, &ended, &active); err != nil {
+				return fmt.Errorf("seed: login %s: %w", l.Username, err)
+			}
+			if ended != nil {
+				name += " (ended " + ended.AddDate(0, 0, -1).Format("02/01/2006") + ")"
+			}
+			if !active {
+				name += " — inactive"
+			}
+			logins[i].UnitID, logins[i].UnitName = unit, name
+		}
+		return nil
+	})
+	return logins, rep, err
 }

@@ -24,6 +24,9 @@ func TestTodayIsLangSonAfterTheReformWithItsPast(t *testing.T) {
 	if err := Review1258(ctx, db); err != nil {
 		t.Fatal(err)
 	}
+	if err := PreReform(ctx, db); err != nil {
+		t.Fatal(err)
+	}
 	var before string
 	if err := db.QueryRow(ctx, `SELECT aggregate::text || children_total FROM review_reports WHERE unit_id = $1`, Province).Scan(&before); err != nil {
 		t.Fatal(err)
@@ -79,6 +82,14 @@ func TestTodayIsLangSonAfterTheReformWithItsPast(t *testing.T) {
 	if after != before || len(after) < 100 {
 		t.Fatalf("the province's 1258 aggregate changed: %s → %s", before, after)
 	}
+	// Three dossiers decided before the reform went up through a district.
+	if n := count(t, db, `SELECT count(*) FROM nominations WHERE status = 'decided' AND route->0->>'level' = 'district'
+		AND jsonb_array_length(route) >= 2 AND unit_id IN ($1, $2)`, DemoCommune, OtherCommune); n != 3 {
+		t.Fatalf("%d decided four-level dossiers", n)
+	}
+	if n := count(t, db, `SELECT count(*) FROM audit_events WHERE nomination_id = $1 AND action = 'forward'`, PreReformBKTTg); n != 2 {
+		t.Fatalf("the BK TTg dossier was forwarded %d times, want 2 (district, province)", n)
+	}
 	// A second run changes nothing.
 	counts := rowCounts(t, db)
 	rep, err = Today(ctx, db)
@@ -100,4 +111,37 @@ func mapsEqual(a, b map[string]int) bool {
 		}
 	}
 	return true
+}
+
+func TestDemoTodayTwiceKeepsTheAccountsWhereTheyWorkToday(t *testing.T) {
+	t.Parallel()
+	db := newDB(t)
+	h := &fakeHash{}
+	logins, rep, err := DemoToday(t.Context(), db, h.hash)
+	if err != nil || rep.Communes2025 != 65 {
+		t.Fatalf("%+v %v", rep, err)
+	}
+	counts := rowCounts(t, db)
+	again, rep, err := DemoToday(t.Context(), db, h.hash)
+	if err != nil || !rep.AlreadyApplied || len(again) != len(logins) {
+		t.Fatalf("second run: %+v %v", rep, err)
+	}
+	if got := rowCounts(t, db); !mapsEqual(got, counts) {
+		t.Fatalf("second run changed %v → %v", counts, got)
+	}
+	for i, l := range again {
+		if l != logins[i] {
+			t.Errorf("login %d: %+v, then %+v", i, logins[i], l)
+		}
+		switch l.Username {
+		case "xa.clerk":
+			if l.UnitID != TodayCommune || l.UnitName != "UBND xã Đồng Đăng" {
+				t.Errorf("xa.clerk: %+v", l)
+			}
+		case "huyen.clerk":
+			if l.UnitID != DemoDistrict || l.UnitName != "UBND huyện Cao Lộc (ended 30/06/2025) — inactive" {
+				t.Errorf("huyen.clerk: %+v", l)
+			}
+		}
+	}
 }
