@@ -1,0 +1,109 @@
+package httpapi_test
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/tdkt/tdkt/internal/e2etest"
+	"github.com/tdkt/tdkt/internal/seed"
+)
+
+// setupToday runs the product over the demo as it is today, on the real date.
+func setupToday(t *testing.T, opts ...option) *bundle {
+	t.Helper()
+	return setup(t, append([]option{e2etest.WithDatabase(e2etest.TodayDB(t))}, opts...)...)
+}
+
+// communes counts the commune-level units of a tree.
+func communes(tree map[string]map[string]any) (all int, kinds map[string]int) {
+	kinds = map[string]int{}
+	for _, u := range tree {
+		if u["level"] == "commune" {
+			all++
+			kinds[u["subkind"].(string)]++
+		}
+	}
+	return all, kinds
+}
+
+func TestTheTreeOnTwoDatesAndTheSixtyFiveCommunesOfToday(t *testing.T) {
+	b := setupToday(t)
+	today := b.treeOn("tinh.admin", "2026-12-07")
+	n, kinds := communes(today)
+	if n != 65 || kinds["xa"] != 61 || kinds["phuong"] != 4 {
+		t.Fatalf("today: %d communes %v", n, kinds)
+	}
+	dd := today[seed.TodayCommune]
+	if dd == nil || dd["parent_id"] != seed.Province || dd["code"] != "06184" || dd["valid_from"] != "2025-07-01" {
+		t.Fatalf("xã Đồng Đăng today: %v", dd)
+	}
+	for _, u := range today {
+		if u["level"] == "district" {
+			t.Fatalf("a district in force today: %v", u)
+		}
+	}
+	old := b.treeOn("tinh.admin", "2018-06-18")
+	if n, kinds := communes(old); n != 226 || kinds["xa"] != 207 || kinds["thi_tran"] != 14 || kinds["phuong"] != 5 {
+		t.Fatalf("2018: %d communes %v", n, kinds)
+	}
+	if old[seed.DemoCommune]["parent_id"] != seed.DemoDistrict || old[seed.DemoCommune]["valid_to"] == nil {
+		t.Fatalf("xã Bảo Lâm in 2018: %v", old[seed.DemoCommune])
+	}
+	// The commune's clerk sees in 2018 the communes her commune took in, not the others.
+	mine := b.treeOn("xa.clerk", "2018-06-18")
+	if mine[seed.DemoCommune] == nil || mine[seed.OtherCommune] != nil {
+		t.Fatalf("xa.clerk's 2018 tree: %d units", len(mine))
+	}
+	// The split of xã Bính Xá through the API.
+	succ := b.must(http.StatusOK, "tinh.admin", "GET", "/api/v1/units/LS-11-005/successions", nil).body["successions"].([]any)
+	if len(succ) != 2 || succ[0].(map[string]any)["whole"] != false || succ[0].(map[string]any)["source"] != seed.Source1672 {
+		t.Fatalf("successions of xã Bính Xá: %v", succ)
+	}
+}
+
+func TestGiayKhenIsDecidedByTheCommuneChairToday(t *testing.T) {
+	b := setupToday(t)
+	n := b.must(http.StatusCreated, "xa.clerk", "POST", "/api/v1/nominations", map[string]any{
+		"unit_id": seed.TodayCommune, "award_code": "GK", "year": 2026,
+		"nominees": []map[string]any{{"kind": "household", "name": "Hộ ông Lý Văn Páo"}},
+	}).body
+	id := n["id"].(string)
+	route := n["route"].([]any)
+	if len(route) != 1 || route[0].(map[string]any)["unit_id"] != seed.TodayCommune || route[0].(map[string]any)["decides"] != true {
+		t.Fatalf("route of today's Giấy khen: %v", route)
+	}
+	b.must(http.StatusOK, "xa.clerk", "POST", "/api/v1/nominations/"+id+"/submit", nil)
+	b.actOn(http.StatusOK, "xa.appraiser", id, map[string]any{"action": "accept"})
+	b.actOn(http.StatusOK, "xa.appraiser", id, map[string]any{"action": "approve"})
+	n = b.actOn(http.StatusOK, "xa.decider", id, map[string]any{"action": "decide"})
+	if n["status"] != "decided" || n["decision"].(map[string]any)["unit_id"] != seed.TodayCommune {
+		t.Fatalf("after decide: %v", n)
+	}
+}
+
+func TestBangKhenTinhGoesFromTheCommuneToTheProvinceToday(t *testing.T) {
+	b := setupToday(t)
+	n := b.must(http.StatusCreated, "xa.clerk", "POST", "/api/v1/nominations", bkTinhDossier(seed.TodayCommune)).body
+	id := n["id"].(string)
+	route := n["route"].([]any)
+	if len(route) != 1 || route[0].(map[string]any)["unit_id"] != seed.Province || route[0].(map[string]any)["decides"] != true {
+		t.Fatalf("route of today's Bằng khen tỉnh: %v", route)
+	}
+	n = b.must(http.StatusOK, "xa.clerk", "POST", "/api/v1/nominations/"+id+"/submit", map[string]any{"version": 0}).body
+	if n["current_unit_id"] != seed.Province || !b.hasTask("tinh.appraiser", id) {
+		t.Fatalf("after submit the province receives it: %v", n)
+	}
+	// State awards: commune → province → central.
+	s := b.must(http.StatusCreated, "xa.clerk", "POST", "/api/v1/nominations", map[string]any{
+		"unit_id": seed.TodayCommune, "award_code": "BK_TTG", "year": 2026,
+		"nominees": []map[string]any{{"kind": "collective", "name": "Nhân dân và cán bộ xã Đồng Đăng"}},
+	}).body
+	sr := s["route"].([]any)
+	if len(sr) != 2 || sr[0].(map[string]any)["unit_id"] != seed.Province || sr[1].(map[string]any)["unit_id"] != seed.Central {
+		t.Fatalf("route of today's Bằng khen Thủ tướng: %v", sr)
+	}
+	// The district's accounts ended with their district.
+	if r := b.do("", "POST", "/api/v1/login", map[string]string{"username": "huyen.clerk", "password": seed.DemoPassword}); r.status == http.StatusOK {
+		t.Fatalf("the district clerk can still log in: %s", r.raw)
+	}
+}
