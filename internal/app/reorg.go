@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/tdkt/tdkt/internal/authz"
@@ -153,12 +154,18 @@ func (s *Service) ImportUnits(ctx context.Context, userID int64, file io.Reader,
 	return res, nil
 }
 
-// manages reports whether the user manages a unit ("unit manage"). Authorization
-// knows the tree of one day only, so an ended unit is judged by its nearest
-// ancestor that has not ended. An unknown unit passes: the store reports it as a row error.
+// manages reports whether the user manages a unit ("unit manage").
 func (s *Service) manages(ctx context.Context, userID int64, id string) (bool, error) {
+	return s.managesAs(ctx, userID, id, authz.ObjectUnit)
+}
+
+// managesAs reports whether the user holds "obj manage" on a unit. Authorization
+// knows the tree of one day only, so an ended unit is judged by its nearest
+// ancestor that has not ended. An unknown unit passes: the caller's store reports
+// it as a row error or not found.
+func (s *Service) managesAs(ctx context.Context, userID int64, id, obj string) (bool, error) {
 	for i := 0; i < 64 && id != ""; i++ {
-		if s.Can(userID, id, authz.ObjectUnit, authz.ActionManage) {
+		if s.Can(userID, id, obj, authz.ActionManage) {
 			return true, nil
 		}
 		u, err := s.Store.Unit(ctx, id)
@@ -174,4 +181,86 @@ func (s *Service) manages(ctx context.Context, userID int64, id string) (bool, e
 		id = u.ParentID
 	}
 	return false, nil
+}
+
+// allowManaging is Allow(obj manage) that also admits an ended unit under a unit the
+// user manages (managesAs); KindForbidden otherwise.
+func (s *Service) allowManaging(ctx context.Context, userID int64, unitID, obj string) error {
+	ok, err := s.managesAs(ctx, userID, unitID, obj)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return domain.Errorf(domain.KindForbidden, "you may not %s this %s", authz.ActionManage, obj)
+	}
+	return nil
+}
+
+// EndedUnitAccounts lists the ended units the user manages users of ("user
+// manage" on the unit above) that still have accounts or roles.
+func (s *Service) EndedUnitAccounts(ctx context.Context, userID int64) ([]store.EndedUnitAccounts, error) {
+	all, err := s.Store.EndedUnitsWithAccounts(ctx, s.today())
+	if err != nil {
+		return nil, err
+	}
+	out := []store.EndedUnitAccounts{}
+	for _, e := range all {
+		ok, err := s.managesAs(ctx, userID, e.UnitID, authz.ObjectUser)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+// MoveUsersInput moves the accounts of an ended unit: To is the unit in force they
+// work in now (usually a successor); Roles moves their roles there too.
+type MoveUsersInput struct {
+	To    string `json:"to"`
+	Roles bool   `json:"roles"`
+}
+
+// MoveUsersResult counts what a move changed.
+type MoveUsersResult struct {
+	Users int `json:"users"`
+	Roles int `json:"roles"`
+}
+
+// MoveUsers moves every account of an ended unit the user manages to a unit in
+// force they manage. KindConflict when the unit has not ended; KindForbidden
+// outside the user's subtree.
+func (s *Service) MoveUsers(ctx context.Context, userID int64, from string, in MoveUsersInput) (MoveUsersResult, error) {
+	from, to := strings.ToUpper(Clean(from)), strings.ToUpper(Clean(in.To))
+	if to == "" {
+		return MoveUsersResult{}, domain.Invalid("the target unit is required", domain.FieldError{Field: "to", Message: "required"})
+	}
+	if err := s.allowManaging(ctx, userID, from, authz.ObjectUser); err != nil {
+		return MoveUsersResult{}, err
+	}
+	if err := s.Allow(userID, to, authz.ObjectUser, authz.ActionManage); err != nil {
+		return MoveUsersResult{}, err
+	}
+	users, roles, err := s.Store.MoveUsers(ctx, from, to, in.Roles, s.change(userID))
+	if err != nil {
+		return MoveUsersResult{}, err
+	}
+	s.reloadAuthz(ctx)
+	return MoveUsersResult{Users: users, Roles: roles}, nil
+}
+
+// RevokeEndedRoles revokes every role held in an ended unit the user manages.
+func (s *Service) RevokeEndedRoles(ctx context.Context, userID int64, unitID string) (int, error) {
+	unitID = strings.ToUpper(Clean(unitID))
+	if err := s.allowManaging(ctx, userID, unitID, authz.ObjectUser); err != nil {
+		return 0, err
+	}
+	n, err := s.Store.RevokeRolesIn(ctx, unitID, s.change(userID))
+	if err != nil {
+		return 0, err
+	}
+	s.reloadAuthz(ctx)
+	return n, nil
 }

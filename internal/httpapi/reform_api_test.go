@@ -107,3 +107,49 @@ func TestBangKhenTinhGoesFromTheCommuneToTheProvinceToday(t *testing.T) {
 		t.Fatalf("the district clerk can still log in: %s", r.raw)
 	}
 }
+
+func TestAccountsOfAnEndedDistrictAreListedMovedAndTheirRolesRevoked(t *testing.T) {
+	b := setupToday(t)
+	ended := b.must(http.StatusOK, "tinh.admin", "GET", "/api/v1/admin/ended-units", nil).body["units"].([]any)
+	var district map[string]any
+	for _, u := range ended {
+		if m := u.(map[string]any); m["unit_id"] == seed.DemoDistrict {
+			district = m
+		}
+	}
+	if district == nil || district["valid_to"] != "2025-07-01" || len(district["users"].([]any)) != 7 || len(district["roles"].([]any)) != 7 {
+		t.Fatalf("huyện Cao Lộc among the ended units: %v", district)
+	}
+	if district["users"].([]any)[0].(map[string]any)["active"] != false {
+		t.Fatalf("the district accounts are still active: %v", district["users"])
+	}
+	// A commune clerk administers nothing.
+	b.must(http.StatusForbidden, "xa.clerk", "POST", "/api/v1/admin/units/"+seed.DemoDistrict+"/revoke-roles", nil)
+	// One role of an ended unit can be revoked (it was refused before).
+	clerk := b.userIDOf("huyen.clerk")
+	b.must(http.StatusOK, "tinh.admin", "DELETE", "/api/v1/admin/users/"+clerk+"/roles?role=clerk&unit_id="+seed.DemoDistrict, nil)
+	// A unit in force is not moved in bulk.
+	b.must(http.StatusConflict, "tinh.admin", "POST", "/api/v1/admin/units/"+seed.TodayCommune+"/move-users",
+		map[string]any{"to": seed.Province})
+	moved := b.must(http.StatusOK, "tinh.admin", "POST", "/api/v1/admin/units/"+seed.DemoDistrict+"/move-users",
+		map[string]any{"to": seed.TodayCommune}).body
+	if moved["users"] != 7.0 || moved["roles"] != 0.0 {
+		t.Fatalf("move: %v", moved)
+	}
+	var home string
+	if err := b.pool.QueryRow(t.Context(), `SELECT unit_id FROM users WHERE username = 'huyen.appraiser'`).Scan(&home); err != nil || home != seed.TodayCommune {
+		t.Fatalf("huyen.appraiser works in %q (%v)", home, err)
+	}
+	rev := b.must(http.StatusOK, "tinh.admin", "POST", "/api/v1/admin/units/"+seed.DemoDistrict+"/revoke-roles", nil).body
+	if rev["revoked"] != 6.0 {
+		t.Fatalf("revoked %v roles, want the 6 left", rev["revoked"])
+	}
+	for _, u := range b.must(http.StatusOK, "tinh.admin", "GET", "/api/v1/admin/ended-units", nil).body["units"].([]any) {
+		if u.(map[string]any)["unit_id"] == seed.DemoDistrict {
+			t.Fatalf("huyện Cao Lộc is still listed: %v", u)
+		}
+	}
+	if ev := b.adminEvents(); len(ev) < 3 || ev[len(ev)-1] != "admin.roles.revoke_ended" || ev[len(ev)-2] != "admin.users.move" {
+		t.Fatalf("audit: %v", ev)
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"net/http"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/tdkt/tdkt/internal/app"
 )
 
 // reorgRoutes registers the reorganisation of units (sắp xếp đơn vị hành chính):
@@ -13,6 +15,42 @@ import (
 func (s *Server) reorgRoutes(g *gin.RouterGroup) {
 	g.GET("/units/:id/successions", s.unitSuccessions)
 	g.POST("/admin/units/import", s.importUnits)
+	g.GET("/admin/ended-units", s.endedUnits)
+	g.POST("/admin/units/:id/move-users", s.moveUsers)
+	g.POST("/admin/units/:id/revoke-roles", s.revokeEndedRoles)
+}
+
+// endedUnits lists the ended units that still have accounts or roles.
+func (s *Server) endedUnits(c *gin.Context) {
+	out, err := s.App.EndedUnitAccounts(ctx(c), userID(c))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"units": out})
+}
+
+func (s *Server) moveUsers(c *gin.Context) {
+	var in app.MoveUsersInput
+	if err := decode(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	out, err := s.App.MoveUsers(ctx(c), userID(c), c.Param("id"), in)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+func (s *Server) revokeEndedRoles(c *gin.Context) {
+	n, err := s.App.RevokeEndedRoles(ctx(c), userID(c), c.Param("id"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"revoked": n})
 }
 
 // unitsOn answers GET /units?on=yyyy-mm-dd: the tree in force on that day, each

@@ -329,3 +329,145 @@ func checkImport(ctx context.Context, tx pgx.Tx, rows []reorg.Row) ([]domain.Fie
 	}
 	return fields, order, nil
 }
+
+// EndedUnitAccounts is an ended unit with the accounts and roles still attached to
+// it, and the units that succeeded it.
+type EndedUnitAccounts struct {
+	UnitID     string           `json:"unit_id"`
+	UnitName   string           `json:"unit_name"`
+	ValidTo    string           `json:"valid_to"` // exclusive: the first day it no longer exists
+	Successors []string         `json:"successors"`
+	Users      []EndedUnitUser  `json:"users"` // whose home unit it is
+	Roles      []EndedUnitGrant `json:"roles"` // held in it
+}
+
+// EndedUnitUser is an account whose home unit has ended.
+type EndedUnitUser struct {
+	ID       int64  `json:"id"`
+	Username string `json:"username"`
+	FullName string `json:"full_name"`
+	Active   bool   `json:"active"`
+}
+
+// EndedUnitGrant is a role held in an ended unit.
+type EndedUnitGrant struct {
+	UserID   int64  `json:"user_id"`
+	Username string `json:"username"`
+	Role     string `json:"role"`
+}
+
+// EndedUnitsWithAccounts lists the units ended on or before day that still have
+// accounts or role assignments, by unit id.
+func (s *Store) EndedUnitsWithAccounts(ctx context.Context, day time.Time) ([]EndedUnitAccounts, error) {
+	const op = "store.EndedUnitsWithAccounts"
+	rows, err := s.pool.Query(ctx, `SELECT u.id, u.name, to_char(u.valid_to, 'YYYY-MM-DD'),
+			coalesce((SELECT array_agg(successor_id ORDER BY successor_id) FROM unit_successions WHERE predecessor_id = u.id), '{}'),
+			coalesce((SELECT jsonb_agg(jsonb_build_object('id', x.id, 'username', x.username, 'full_name', x.full_name, 'active', x.active)
+				ORDER BY x.username) FROM users x WHERE x.unit_id = u.id), '[]'),
+			coalesce((SELECT jsonb_agg(jsonb_build_object('user_id', r.user_id, 'username', x.username, 'role', r.role)
+				ORDER BY x.username, r.role) FROM role_assignments r JOIN users x ON x.id = r.user_id WHERE r.unit_id = u.id), '[]')
+		FROM units u
+		WHERE u.valid_to IS NOT NULL AND u.valid_to <= $1
+		  AND (EXISTS (SELECT 1 FROM users x WHERE x.unit_id = u.id) OR EXISTS (SELECT 1 FROM role_assignments r WHERE r.unit_id = u.id))
+		ORDER BY u.id`, dateOnly(day))
+	if err != nil {
+		return nil, translate(op, err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (EndedUnitAccounts, error) {
+		var e EndedUnitAccounts
+		var users, roles []byte
+		if err := r.Scan(&e.UnitID, &e.UnitName, &e.ValidTo, &e.Successors, &users, &roles); err != nil {
+			return e, err
+		}
+		if err := json.Unmarshal(users, &e.Users); err != nil {
+			return e, err
+		}
+		return e, json.Unmarshal(roles, &e.Roles)
+	})
+	return out, translate(op, err)
+}
+
+// endedUnit locks a unit and checks that it has ended by day: KindNotFound for an
+// unknown unit, KindConflict for one still in force.
+func endedUnit(ctx context.Context, tx pgx.Tx, id string, day time.Time) error {
+	var to *time.Time
+	if err := tx.QueryRow(ctx, `SELECT valid_to FROM units WHERE id = $1 FOR UPDATE`, id).Scan(&to); err != nil {
+		return err
+	}
+	if to == nil || to.After(dateOnly(day)) {
+		return domain.Errorf(domain.KindConflict, "unit %s is still in force: change its users one by one", id)
+	}
+	return nil
+}
+
+// MoveUsers moves every account whose home unit is the ended unit from to the unit
+// to (in force on ch.At), and, with roles, its role assignments too (a role the
+// user already holds in to is dropped rather than doubled), with one audit event.
+// It returns the accounts and roles moved.
+func (s *Store) MoveUsers(ctx context.Context, from, to string, roles bool, ch AdminChange) (users, moved int, err error) {
+	const op = "store.MoveUsers"
+	err = s.inTx(ctx, op, func(tx pgx.Tx) error {
+		if err := endedUnit(ctx, tx, from, ch.At); err != nil {
+			return err
+		}
+		var live bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM units WHERE id = $1 AND valid_from <= $2 AND (valid_to IS NULL OR valid_to > $2))`,
+			to, dateOnly(ch.At)).Scan(&live); err != nil {
+			return err
+		}
+		if !live {
+			return domain.Invalid("the target unit is not in force", domain.FieldError{Field: "to", Message: "a unit in force today"})
+		}
+		tag, err := tx.Exec(ctx, `UPDATE users SET unit_id = $2 WHERE unit_id = $1`, from, to)
+		if err != nil {
+			return err
+		}
+		users = int(tag.RowsAffected())
+		if roles {
+			tag, err := tx.Exec(ctx, `UPDATE role_assignments r SET unit_id = $2 WHERE r.unit_id = $1
+				AND NOT EXISTS (SELECT 1 FROM role_assignments o WHERE o.user_id = r.user_id AND o.role = r.role AND o.unit_id = $2)`, from, to)
+			if err != nil {
+				return err
+			}
+			moved = int(tag.RowsAffected())
+			if _, err := tx.Exec(ctx, `DELETE FROM role_assignments WHERE unit_id = $1`, from); err != nil {
+				return err
+			}
+		}
+		return adminAudit2(ctx, tx, ch, "admin.users.move", from, map[string]any{"to": to, "users": users, "roles": moved})
+	})
+	return users, moved, err
+}
+
+// RevokeRolesIn revokes every role held in the ended unit, with one audit event,
+// and returns how many.
+func (s *Store) RevokeRolesIn(ctx context.Context, unitID string, ch AdminChange) (int, error) {
+	const op = "store.RevokeRolesIn"
+	var n int
+	err := s.inTx(ctx, op, func(tx pgx.Tx) error {
+		if err := endedUnit(ctx, tx, unitID, ch.At); err != nil {
+			return err
+		}
+		tag, err := tx.Exec(ctx, `DELETE FROM role_assignments WHERE unit_id = $1`, unitID)
+		if err != nil {
+			return err
+		}
+		n = int(tag.RowsAffected())
+		return adminAudit2(ctx, tx, ch, "admin.roles.revoke_ended", unitID, map[string]any{"roles": n})
+	})
+	return n, err
+}
+
+// adminAudit2 is adminAudit for a change the system may make (ActorID 0: no actor).
+func adminAudit2(ctx context.Context, tx pgx.Tx, ch AdminChange, action, unitID string, details map[string]any) error {
+	if ch.ActorID != 0 {
+		return adminAudit(ctx, tx, ch, action, unitID, details)
+	}
+	js, err := json.Marshal(details)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO audit_events (nomination_id, seq, at, actor_id, action, unit_id, details)
+		VALUES (NULL, 0, $1, NULL, $2, $3, $4)`, ch.At, action, unitID, js)
+	return err
+}
