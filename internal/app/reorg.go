@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -263,4 +264,24 @@ func (s *Service) RevokeEndedRoles(ctx context.Context, userID int64, unitID str
 	}
 	s.reloadAuthz(ctx)
 	return n, nil
+}
+
+// historyUnits are the units whose history the user may read: those of today's
+// tree, and their past (store.WithPast), so that a subject recorded under an old
+// commune is found, and checked, under its successor.
+func (s *Service) historyUnits(ctx context.Context, userID int64) ([]string, error) {
+	return s.Store.WithPast(ctx, s.Authz.VisibleUnits(userID, objHistory, actRead))
+}
+
+// canReadHistory reports whether the user may read the history recorded in a unit,
+// today's or one of its past (historyUnits).
+func (s *Service) canReadHistory(ctx context.Context, userID int64, unitID string) (bool, error) {
+	if s.Can(userID, unitID, objHistory, actRead) {
+		return true, nil
+	}
+	units, err := s.historyUnits(ctx, userID)
+	if err != nil {
+		return false, err
+	}
+	return slices.Contains(units, unitID), nil
 }

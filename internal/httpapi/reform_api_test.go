@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"net/http"
+	"strconv"
 	"testing"
 
 	"github.com/tdkt/tdkt/internal/e2etest"
@@ -152,4 +153,44 @@ func TestAccountsOfAnEndedDistrictAreListedMovedAndTheirRolesRevoked(t *testing.
 	if ev := b.adminEvents(); len(ev) < 3 || ev[len(ev)-1] != "admin.roles.revoke_ended" || ev[len(ev)-2] != "admin.users.move" {
 		t.Fatalf("audit: %v", ev)
 	}
+}
+
+func TestASubjectOfAnOldCommuneIsFoundAndCheckedUnderItsSuccessor(t *testing.T) {
+	b := setupToday(t)
+	ctx := t.Context()
+	// Recorded in xã Bảo Lâm before the reform: three years of CSTĐCS.
+	var id int64
+	if err := b.pool.QueryRow(ctx, `INSERT INTO subjects (unit_id, code, kind, name, job_title)
+		VALUES ($1, '012345678901', 'individual', 'Hoàng Thị Lan', 'Công chức Văn phòng - Thống kê') RETURNING id`, seed.DemoCommune).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.pool.Exec(ctx, `INSERT INTO task_ratings (subject_id, year, rating, source) SELECT $1, y, 'htxs', 'manual' FROM generate_series(2022, 2024) y;
+		`, id); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.pool.Exec(ctx, `INSERT INTO award_records (subject_id, award_code, year, level, source, decision_code)
+		SELECT $1, 'CSTDCS', y, 'district', 'manual', y || '/QĐ-UBND' FROM generate_series(2022, 2024) y`, id); err != nil {
+		t.Fatal(err)
+	}
+	// xã Đồng Đăng's clerk finds her and checks her for CSTĐ tỉnh.
+	found := b.must(http.StatusOK, "xa.clerk", "GET", "/api/v1/subjects?q=Hoang+Thi+Lan", nil).body["subjects"].([]any)
+	if len(found) != 1 || found[0].(map[string]any)["unit_id"] != seed.DemoCommune {
+		t.Fatalf("search under the successor: %v", found)
+	}
+	chk := b.must(http.StatusOK, "xa.clerk", "GET", "/api/v1/eligibility?subject_id="+strconv.FormatInt(id, 10)+"&award=CSTD_TINH&year=2024", nil).body
+	res := chk["result"].(map[string]any)
+	var chain map[string]any
+	for _, c := range res["criteria"].([]any) {
+		if c.(map[string]any)["id"] == "cstdcs_chain" {
+			chain = c.(map[string]any)
+		}
+	}
+	if chain == nil || chain["met"] != true {
+		t.Fatalf("the CSTĐCS chain recorded before the reform: %v", res)
+	}
+	// Another commune's clerk does not see her.
+	if found := b.must(http.StatusOK, "xa2.clerk", "GET", "/api/v1/subjects?q=Hoang+Thi+Lan", nil).body["subjects"].([]any); len(found) != 0 {
+		t.Fatalf("xã Xuân Dương sees %v", found)
+	}
+	b.must(http.StatusForbidden, "xa2.clerk", "GET", "/api/v1/eligibility?subject_id="+strconv.FormatInt(id, 10)+"&award=CSTD_TINH&year=2024", nil)
 }

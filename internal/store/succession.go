@@ -471,3 +471,26 @@ func adminAudit2(ctx context.Context, tx pgx.Tx, ch AdminChange, action, unitID 
 		VALUES (NULL, 0, $1, NULL, $2, $3, $4)`, ch.At, action, unitID, js)
 	return err
 }
+
+// WithPast extends a set of units in force with their past: the units that ended
+// below them and the units they succeed, directly or through earlier
+// reorganisations (a 2025 commune → the communes it took in; a province → its
+// ended districts and their communes). What was recorded under an old unit is
+// read through the unit that carries it on today.
+func (s *Store) WithPast(ctx context.Context, units []string) ([]string, error) {
+	const op = "store.WithPast"
+	rows, err := s.pool.Query(ctx, `WITH RECURSIVE edge(id, via) AS (
+			SELECT id, parent_id FROM units WHERE valid_to IS NOT NULL AND parent_id IS NOT NULL
+			UNION ALL
+			SELECT predecessor_id, successor_id FROM unit_successions),
+		past(id) AS (
+			SELECT unnest($1::text[])
+			UNION
+			SELECT e.id FROM edge e JOIN past p ON e.via = p.id)
+		SELECT id FROM past ORDER BY id`, units)
+	if err != nil {
+		return nil, translate(op, err)
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	return out, translate(op, err)
+}
