@@ -4,9 +4,11 @@ import (
 	"net/http"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/tdkt/tdkt/internal/e2etest"
 	"github.com/tdkt/tdkt/internal/seed"
+	"github.com/tdkt/tdkt/internal/store"
 )
 
 // setupToday runs the product over the demo as it is today, on the real date.
@@ -193,4 +195,25 @@ func TestASubjectOfAnOldCommuneIsFoundAndCheckedUnderItsSuccessor(t *testing.T) 
 		t.Fatalf("xã Xuân Dương sees %v", found)
 	}
 	b.must(http.StatusForbidden, "xa2.clerk", "GET", "/api/v1/eligibility?subject_id="+strconv.FormatInt(id, 10)+"&award=CSTD_TINH&year=2024", nil)
+}
+
+func TestWhereTheWorkOfAnEndedUnitGoes(t *testing.T) {
+	b := setupToday(t)
+	st := store.New(b.pool)
+	on := func(day string) time.Time { d, _ := time.Parse(time.DateOnly, day); return d }
+	cases := []struct {
+		unit, day, want string
+		ok              bool
+	}{
+		{seed.DemoCommune, "2025-06-30", seed.DemoCommune, true},  // still in force
+		{seed.DemoCommune, "2026-12-07", seed.TodayCommune, true}, // taken in whole by xã Đồng Đăng
+		{"LS-11-005", "2026-12-07", "", false},                    // xã Bính Xá was split
+		{seed.DemoDistrict, "2026-12-07", "", false},              // the district level is abolished
+	}
+	for _, c := range cases {
+		got, ok, err := st.SuccessorOn(t.Context(), c.unit, on(c.day))
+		if err != nil || got != c.want || ok != c.ok {
+			t.Errorf("SuccessorOn(%s, %s) = %q %v %v, want %q %v", c.unit, c.day, got, ok, err, c.want, c.ok)
+		}
+	}
 }

@@ -494,3 +494,30 @@ func (s *Store) WithPast(ctx context.Context, units []string) ([]string, error) 
 	out, err := pgx.CollectRows(rows, pgx.RowTo[string])
 	return out, translate(op, err)
 }
+
+// SuccessorOn is where a unit's work goes on day: the unit itself while it is in
+// force, else the unit that took it in whole, followed through later
+// reorganisations to one in force on day. ok is false when there is none: the unit
+// was split (only parts went on) or its level was abolished (a district), and a
+// dossier waiting there goes to the next stop of its route instead. This is the
+// store side of handing over in-flight dossiers; the workflow calls it through an
+// activity (see the report of the reform branch).
+func (s *Store) SuccessorOn(ctx context.Context, unitID string, day time.Time) (id string, ok bool, err error) {
+	const op = "store.SuccessorOn"
+	err = s.pool.QueryRow(ctx, `WITH RECURSIVE fwd(id, depth) AS (
+			SELECT id, 0 FROM units WHERE id = $1
+			UNION
+			SELECT s.successor_id, f.depth + 1 FROM unit_successions s JOIN fwd f ON s.predecessor_id = f.id
+			WHERE s.whole AND f.depth < 16
+			  AND (SELECT count(*) FROM unit_successions o WHERE o.predecessor_id = f.id) = 1)
+		SELECT f.id FROM fwd f JOIN units u ON u.id = f.id
+		WHERE u.valid_from <= $2 AND (u.valid_to IS NULL OR u.valid_to > $2)
+		ORDER BY f.depth LIMIT 1`, unitID, dateOnly(day)).Scan(&id)
+	if err == pgx.ErrNoRows {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, translate(op, err)
+	}
+	return id, true, nil
+}
