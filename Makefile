@@ -2,14 +2,14 @@
 GO ?= go
 PKGS := ./...
 
-.PHONY: run test vet fmt-check bench build workflowcheck chromium
+.PHONY: run test vet fmt-check bench build workflowcheck chromium pdf-tools
 
 ## run: the whole product in one process (embedded Temporal, local PostgreSQL, demo data) on :8080
 run:
 	$(GO) run ./cmd/tdkt dev
 
 ## test: formatting, vet, workflow determinism check, then every test against real PostgreSQL and Temporal
-test: fmt-check vet workflowcheck chromium
+test: fmt-check vet workflowcheck chromium pdf-tools
 	$(GO) test -count=1 -timeout 20m $(PKGS)
 
 ## chromium: the browser the web UI's tests drive (Debian's package), installed when missing and root;
@@ -18,6 +18,14 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
 	if [ "$$(id -u)" = 0 ]; then apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
 	else echo "chromium is missing and installing it needs root: the browser tests will fail (apt-get install chromium)"; fi
+
+## pdf-tools: the independent checkers of the documents' tests (poppler's pdfsig, pdftotext,
+## pdffonts; qpdf; openssl for a PKCS#12 file), Debian's packages, installed when missing and root;
+## otherwise those tests skip and say how to install them. The fonts are vendored (internal/documents/fonts).
+pdf-tools:
+	@command -v pdfsig >/dev/null 2>&1 && command -v qpdf >/dev/null 2>&1 && command -v openssl >/dev/null 2>&1 || \
+	if [ "$$(id -u)" = 0 ]; then apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y poppler-utils qpdf openssl; \
+	else echo "poppler-utils, qpdf or openssl is missing and installing needs root: the documents' tool checks will skip (apt-get install poppler-utils qpdf openssl)"; fi
 
 build:
 	$(GO) build -o bin/tdkt ./cmd/tdkt

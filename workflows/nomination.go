@@ -13,6 +13,7 @@ import (
 
 	"github.com/tdkt/tdkt/activities"
 	"github.com/tdkt/tdkt/internal/domain"
+	"github.com/tdkt/tdkt/internal/nomination"
 )
 
 // Names shared by the workflows, their callers and their tests.
@@ -31,12 +32,16 @@ const (
 // 409 (stale, wrong state, wrong unit), 400 (invalid) and 403 (separation of
 // duties). They are non-retryable application errors whose Type is the name below.
 const (
-	ErrTypeStaleVersion = "StaleVersion"
-	ErrTypeWrongState   = "WrongState"
-	ErrTypeWrongUnit    = "WrongUnit"
-	ErrTypeInvalid      = "InvalidAction"
-	ErrTypeSeparation   = "SeparationOfDuties"
+	ErrTypeStaleVersion = string(nomination.StaleVersion)
+	ErrTypeWrongState   = string(nomination.WrongState)
+	ErrTypeWrongUnit    = string(nomination.WrongUnit)
+	ErrTypeInvalid      = string(nomination.Invalid)
+	ErrTypeSeparation   = string(nomination.Separation)
 )
+
+// rulesChange names the workflow version marker of the identity rules: dossiers
+// started before it keep the rules they started with inside the workflow.
+const rulesChange = "rules-identity"
 
 // NominationWorkflowID is the workflow ID of a dossier: one workflow per dossier.
 func NominationWorkflowID(nominationID string) string { return "nomination-" + nominationID }
@@ -49,82 +54,34 @@ type NominationInput struct {
 	AwardCode    string             `json:"award_code"`
 	Procedure    domain.Procedure   `json:"procedure"`
 	Route        []domain.RouteStop `json:"route"`
+	// ProposedSimplified: the submitter proposed the simplified procedure, which
+	// applies once an appraiser confirms it at intake.
+	ProposedSimplified bool `json:"proposed_simplified,omitempty"`
 }
 
-// Outcome is a decider's choice for one nominee at a decide or forward step.
-type Outcome struct {
-	NomineeID int64  `json:"nominee_id"`
-	Outcome   string `json:"outcome"` // award | forward | downgrade | reject
-	AwardCode string `json:"award_code,omitempty"`
-	Reason    string `json:"reason,omitempty"`
-}
+// The workflow's payloads are the nomination core's types.
+type (
+	// NominationState is the workflow's view of a dossier (nomination.State).
+	NominationState = nomination.State
+	// ActInput is one action on a dossier, sent as the act update (nomination.Act).
+	ActInput = nomination.Act
+	// Outcome is a decider's choice for one nominee (nomination.Outcome).
+	Outcome = nomination.Outcome
+	// NomineeRef is a nominee as the workflow tracks it (nomination.NomineeRef).
+	NomineeRef = nomination.NomineeRef
+)
 
-// NomineeRef is a nominee as the workflow tracks it.
-type NomineeRef struct {
-	ID     int64  `json:"id"`
-	Kind   string `json:"kind"`
-	Status string `json:"status"` // pending, held, awarded, downgraded, rejected
-}
-
-// ActInput is one action on a dossier, sent as the act update.
-type ActInput struct {
-	Action  domain.Action `json:"action"`
-	ActorID int64         `json:"actor_id"`
-	// OnBehalfOf is the user whose authority the actor uses under a delegation.
-	OnBehalfOf int64 `json:"on_behalf_of,omitempty"`
-	// UnitID is the unit in which the API authorised the actor: where the open step
-	// sits (the submitting unit for submit and withdraw; the consulted unit for concur).
-	UnitID string `json:"unit_id"`
-	// Version is the dossier version the actor saw; a different one is stale.
-	Version      int      `json:"version"`
-	Note         string   `json:"note,omitempty"`
-	MissingItems []string `json:"missing_items,omitempty"`
-	Reason       string   `json:"reason,omitempty"`
-	// Nominees is the dossier's nominee list, sent with submit (the API reads it).
-	Nominees []NomineeRef `json:"nominees,omitempty"`
-	// Units are the units asked for concurrence (request_concurrence).
-	Units []string `json:"units,omitempty"`
-	// Answer is a concurrence answer: agree or object.
-	Answer string `json:"answer,omitempty"`
-	// NomineeID names the nominee of a hold or release.
-	NomineeID int64 `json:"nominee_id,omitempty"`
-	// Outcomes are per-nominee choices at decide and forward; a nominee not listed
-	// is awarded (decide) or forwarded (forward).
-	Outcomes []Outcome `json:"outcomes,omitempty"`
-}
-
-// NominationState is the workflow's view of a dossier, returned by every update and query.
-type NominationState struct {
-	Status        domain.Status     `json:"status"`
-	Step          domain.Step       `json:"step,omitempty"`
-	Version       int               `json:"version"`
-	RouteIndex    int               `json:"route_index"`
-	CurrentUnitID string            `json:"current_unit_id,omitempty"`
-	Returned      int               `json:"returned"` // times returned for supplementation (at most once)
-	ReturnedFrom  domain.Status     `json:"returned_from,omitempty"`
-	Nominees      []NomineeRef      `json:"nominees,omitempty"`
-	Decisions     []domain.Decision `json:"decisions,omitempty"`
-
-	// Per-level progress, reset when the dossier moves to the next level.
-	ConcurrenceRound   int      `json:"concurrence_round,omitempty"`
-	ConcurrencePending []string `json:"concurrence_pending,omitempty"`
-	ConcurrenceDone    bool     `json:"concurrence_done,omitempty"`
-	ConsultationRound  int      `json:"consultation_round,omitempty"`
-	ConsultationDone   bool     `json:"consultation_done,omitempty"`
-	CouncilSession     int      `json:"council_session,omitempty"`
-	CouncilPassed      bool     `json:"council_passed,omitempty"`
-
-	// The open stage's deadline and reminder, and whether they have fired.
-	DueAt     *time.Time `json:"due_at,omitempty"`
-	RemindAt  *time.Time `json:"remind_at,omitempty"`
-	Reminded  bool       `json:"reminded,omitempty"`
-	Escalated bool       `json:"escalated,omitempty"`
-}
-
-// nomination is the running state machine of one dossier.
-type nomination struct {
+// dossierRun is the running state machine of one dossier.
+type dossierRun struct {
 	in    NominationInput
 	state NominationState
+}
+
+// dossier is the core's view of the running dossier.
+func (n *dossierRun) dossier() nomination.Dossier {
+	return nomination.Dossier{ID: n.in.NominationID, UnitID: n.in.UnitID, CreatedBy: n.in.CreatedBy,
+		AwardCode: n.in.AwardCode, Procedure: n.in.Procedure, Route: n.in.Route,
+		ProposedSimplified: n.in.ProposedSimplified, State: n.state}
 }
 
 // NominationWorkflow runs one dossier from draft to a decision, a rejection or a
@@ -140,9 +97,12 @@ func NominationWorkflow(ctx workflow.Context, in NominationInput) (NominationSta
 	if len(in.Route) == 0 {
 		return NominationState{}, temporal.NewNonRetryableApplicationError("empty route", ErrTypeInvalid, nil)
 	}
-	n := &nomination{in: in, state: NominationState{
+	n := &dossierRun{in: in, state: NominationState{
 		Status: domain.StatusDraft, Step: domain.StepSubmit, CurrentUnitID: in.UnitID,
 	}}
+	if workflow.GetVersion(ctx, rulesChange, workflow.DefaultVersion, nomination.RulesIdentity) >= nomination.RulesIdentity {
+		n.state.Rules = nomination.RulesIdentity
+	}
 	if err := workflow.SetQueryHandler(ctx, QueryState, func() (NominationState, error) { return n.state, nil }); err != nil {
 		return n.state, err
 	}
@@ -204,7 +164,7 @@ func NominationWorkflow(ctx workflow.Context, in NominationInput) (NominationSta
 // nextTimer returns the next instant at which the workflow acts by itself, and the
 // action: remind the assignees, then at the due date close the consultation window,
 // count silent concurrence as agreement, or escalate an overdue task.
-func (n *nomination) nextTimer() (time.Time, func(workflow.Context) error) {
+func (n *dossierRun) nextTimer() (time.Time, func(workflow.Context) error) {
 	s := &n.state
 	if s.RemindAt != nil && !s.Reminded && (s.DueAt == nil || s.RemindAt.Before(*s.DueAt)) {
 		return *s.RemindAt, func(ctx workflow.Context) error {
@@ -242,191 +202,16 @@ func (n *nomination) nextTimer() (time.Time, func(workflow.Context) error) {
 	}
 }
 
-func (n *nomination) deadlineInput() activities.DeadlineInput {
+func (n *dossierRun) deadlineInput() activities.DeadlineInput {
 	return activities.DeadlineInput{NominationID: n.in.NominationID, Seq: n.state.Version, Step: n.state.Step,
 		UnitID: n.state.CurrentUnitID}
 }
 
-func rejectf(typ, format string, args ...any) error {
-	return temporal.NewNonRetryableApplicationError(fmt.Sprintf(format, args...), typ, nil)
-}
-
-func (n *nomination) stop() domain.RouteStop { return n.in.Route[n.state.RouteIndex] }
-
-func (n *nomination) nominee(id int64) *NomineeRef {
-	for i := range n.state.Nominees {
-		if n.state.Nominees[i].ID == id {
-			return &n.state.Nominees[i]
-		}
-	}
-	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
-// validate decides whether action a may be applied to the current state. It is pure:
-// it runs both as the update validator and again under the lock in the handler.
-func (n *nomination) validate(a ActInput) error {
-	s := n.state
-	if a.Version != s.Version {
-		return rejectf(ErrTypeStaleVersion, "dossier is at version %d, not %d", s.Version, a.Version)
-	}
-	if s.Status.Terminal() {
-		return rejectf(ErrTypeWrongState, "dossier is %s", s.Status)
-	}
-	if a.ActorID == 0 {
-		return rejectf(ErrTypeInvalid, "no actor")
-	}
-	inState := func(states ...domain.Status) error {
-		for _, st := range states {
-			if s.Status == st {
-				return nil
-			}
-		}
-		return rejectf(ErrTypeWrongState, "dossier is %s; %s is not possible now", s.Status, a.Action)
-	}
-	var err error
-	switch a.Action {
-	case domain.ActionSubmit:
-		if err = inState(domain.StatusDraft, domain.StatusReturned); err == nil && len(a.Nominees) == 0 {
-			err = rejectf(ErrTypeInvalid, "a dossier needs at least one nominee")
-		}
-	case domain.ActionWithdraw:
-		// Any open state: the submitting unit may withdraw before a decision.
-	case domain.ActionAccept:
-		err = inState(domain.StatusIntake)
-	case domain.ActionReturn:
-		if err = inState(domain.StatusIntake, domain.StatusAppraising); err == nil {
-			switch {
-			case len(a.MissingItems) == 0:
-				err = rejectf(ErrTypeInvalid, "a return must list the missing items")
-			case s.Returned > 0:
-				// The law allows one return with one complete list of what is missing.
-				err = rejectf(ErrTypeWrongState, "dossier was already returned once; approve or reject it")
-			}
-		}
-	case domain.ActionReject:
-		if err = inState(domain.StatusIntake, domain.StatusAppraising); err == nil && a.Reason == "" {
-			err = rejectf(ErrTypeInvalid, "a rejection needs a written reason")
-		}
-	case domain.ActionRequestConcurrence:
-		if err = inState(domain.StatusAppraising); err == nil && len(a.Units) == 0 {
-			err = rejectf(ErrTypeInvalid, "name the units asked for concurrence")
-		}
-	case domain.ActionConcur:
-		if err = inState(domain.StatusConcurring); err == nil {
-			if !contains(s.ConcurrencePending, a.UnitID) {
-				err = rejectf(ErrTypeWrongUnit, "unit %s was not asked or has answered", a.UnitID)
-			} else if a.Answer != "agree" && a.Answer != "object" {
-				err = rejectf(ErrTypeInvalid, "a concurrence answer is agree or object")
-			}
-		}
-		if err != nil {
-			return err
-		}
-		return nil // the consulted unit answers; separation of duties is not in question
-	case domain.ActionApprove:
-		if err = inState(domain.StatusAppraising); err == nil && n.stop().Concurrence && !s.ConcurrenceDone {
-			err = rejectf(ErrTypeWrongState, "this level needs concurrence opinions before approval")
-		}
-	case domain.ActionComment:
-		if err = inState(domain.StatusConsulting); err == nil && a.Note == "" {
-			err = rejectf(ErrTypeInvalid, "a comment needs a text")
-		}
-		if err != nil {
-			return err
-		}
-		return nil // anyone who may read the dossier may comment during the window
-	case domain.ActionCloseVote:
-		err = inState(domain.StatusVoting)
-	case domain.ActionHold, domain.ActionRelease:
-		if err = inState(domain.StatusIntake, domain.StatusAppraising, domain.StatusConcurring, domain.StatusConsulting,
-			domain.StatusVoting, domain.StatusDeciding, domain.StatusForwarding); err == nil {
-			nm := n.nominee(a.NomineeID)
-			switch {
-			case nm == nil:
-				err = rejectf(ErrTypeInvalid, "no nominee %d in this dossier", a.NomineeID)
-			case a.Action == domain.ActionHold && nm.Status != domain.NomineePending:
-				err = rejectf(ErrTypeWrongState, "nominee %d is %s", a.NomineeID, nm.Status)
-			case a.Action == domain.ActionHold && a.Reason == "":
-				err = rejectf(ErrTypeInvalid, "a hold needs a reason (discipline, investigation, inspection, complaint)")
-			case a.Action == domain.ActionRelease && nm.Status != domain.NomineeHeld:
-				err = rejectf(ErrTypeWrongState, "nominee %d is not on hold", a.NomineeID)
-			}
-		}
-	case domain.ActionDecide:
-		if err = inState(domain.StatusDeciding); err == nil && !n.stop().Decides {
-			err = rejectf(ErrTypeWrongState, "this level does not decide the award")
-		}
-		if err == nil {
-			err = n.validateOutcomes(a, "award")
-		}
-	case domain.ActionForward:
-		if err = inState(domain.StatusForwarding); err == nil && n.stop().Decides {
-			err = rejectf(ErrTypeWrongState, "nothing to forward: this level decides")
-		}
-		if err == nil {
-			err = n.validateOutcomes(a, "forward")
-		}
-	default:
-		return rejectf(ErrTypeInvalid, "unknown action %q", a.Action)
-	}
-	if err != nil {
-		return err
-	}
-	if a.Action == domain.ActionSubmit || a.Action == domain.ActionWithdraw {
-		if a.UnitID != n.in.UnitID {
-			return rejectf(ErrTypeWrongUnit, "only the submitting unit may %s", a.Action)
-		}
-		return nil
-	}
-	if a.UnitID != s.CurrentUnitID {
-		return rejectf(ErrTypeWrongUnit, "the dossier is at unit %s, not %s", s.CurrentUnitID, a.UnitID)
-	}
-	if a.ActorID == n.in.CreatedBy || (a.OnBehalfOf != 0 && a.OnBehalfOf == n.in.CreatedBy) {
-		return rejectf(ErrTypeSeparation, "nobody may appraise, vote on or decide a dossier they prepared")
-	}
-	return nil
-}
-
-// validateOutcomes checks per-nominee choices: known pending nominees, known
-// outcomes, an award code on a downgrade, a reason on a rejection; something must
-// be left to decide or forward.
-func (n *nomination) validateOutcomes(a ActInput, pass string) error {
-	seen := map[int64]bool{}
-	for _, o := range a.Outcomes {
-		nm := n.nominee(o.NomineeID)
-		switch {
-		case nm == nil:
-			return rejectf(ErrTypeInvalid, "no nominee %d in this dossier", o.NomineeID)
-		case seen[o.NomineeID]:
-			return rejectf(ErrTypeInvalid, "nominee %d listed twice", o.NomineeID)
-		case nm.Status != domain.NomineePending:
-			return rejectf(ErrTypeWrongState, "nominee %d is %s", o.NomineeID, nm.Status)
-		case o.Outcome != pass && o.Outcome != "downgrade" && o.Outcome != "reject":
-			return rejectf(ErrTypeInvalid, "outcome %q: use %s, downgrade or reject", o.Outcome, pass)
-		case o.Outcome == "downgrade" && o.AwardCode == "":
-			return rejectf(ErrTypeInvalid, "a downgrade names the award this level grants")
-		case o.Outcome == "reject" && o.Reason == "":
-			return rejectf(ErrTypeInvalid, "rejecting nominee %d needs a reason", o.NomineeID)
-		}
-		seen[o.NomineeID] = true
-	}
-	pending := 0
-	for _, nm := range n.state.Nominees {
-		if nm.Status == domain.NomineePending {
-			pending++
-		}
-	}
-	if pending == 0 {
-		return rejectf(ErrTypeWrongState, "no nominee is ready: the others are on hold")
+// validate decides whether action a may be applied now, as the core decides; it
+// runs both as the update validator and again under the lock in the handler.
+func (n *dossierRun) validate(a ActInput) error {
+	if err := nomination.Validate(n.dossier(), a); err != nil {
+		return temporal.NewNonRetryableApplicationError(err.Message, string(err.Reason), nil)
 	}
 	return nil
 }
@@ -444,12 +229,12 @@ var recordOptions = workflow.LocalActivityOptions{
 	},
 }
 
-func (n *nomination) runLocal(ctx workflow.Context, name string, arg any) error {
+func (n *dossierRun) runLocal(ctx workflow.Context, name string, arg any) error {
 	lctx := workflow.WithLocalActivityOptions(ctx, recordOptions)
 	return workflow.ExecuteLocalActivity(lctx, name, arg).Get(ctx, nil)
 }
 
-func (n *nomination) record(ctx workflow.Context, t domain.Transition) (domain.RecordResult, error) {
+func (n *dossierRun) record(ctx workflow.Context, t domain.Transition) (domain.RecordResult, error) {
 	var res domain.RecordResult
 	lctx := workflow.WithLocalActivityOptions(ctx, recordOptions)
 	var acts *activities.Activities

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
@@ -485,33 +484,10 @@ func (n *reviewNode) record(ctx workflow.Context, t review.Transition) error {
 // validateAct decides whether a user action may be applied now. It is pure: it runs
 // as the update validator and again under the lock in the handler.
 func (n *reviewNode) validateAct(a ReviewActInput) error {
-	s := n.state
-	if a.ActorID == 0 {
-		return rejectf(ErrTypeInvalid, "no actor")
-	}
-	if a.Version != nil && *a.Version != s.Version {
-		return rejectf(ErrTypeStaleVersion, "the report is at version %d, not %d", s.Version, *a.Version)
-	}
-	switch a.Action {
-	case review.ActionSave, review.ActionSubmit:
-		if a.UnitID != n.unitID {
-			return rejectf(ErrTypeWrongUnit, "only %s may %s its report", n.unitID, a.Action)
-		}
-		if !s.Status.Open() {
-			return rejectf(ErrTypeWrongState, "the report is %s; only a draft or a returned report can be changed", s.Status)
-		}
-	case review.ActionReturn, review.ActionAccept:
-		if a.UnitID != n.parentUnitID {
-			return rejectf(ErrTypeWrongUnit, "only %s, where the report is sent, may %s it", n.parentUnitID, a.Action)
-		}
-		if s.Status != review.StatusSubmitted {
-			return rejectf(ErrTypeWrongState, "the report is %s, not submitted", s.Status)
-		}
-		if a.Action == review.ActionReturn && strings.TrimSpace(a.Reason) == "" {
-			return rejectf(ErrTypeInvalid, "a return needs a reason")
-		}
-	default:
-		return rejectf(ErrTypeInvalid, "unknown action %q", a.Action)
+	err := review.CheckAct(n.state.Status, n.state.Version, n.unitID, n.parentUnitID, review.ReportAct{
+		Action: a.Action, ActorID: a.ActorID, UnitID: a.UnitID, Version: a.Version, Reason: a.Reason})
+	if err != nil {
+		return rejectf(err.Reason, "%s", err.Message)
 	}
 	return nil
 }
@@ -526,20 +502,7 @@ func (n *reviewNode) act(ctx workflow.Context, a ReviewActInput) (ReviewState, e
 	if err := n.validateAct(a); err != nil {
 		return n.view(), err
 	}
-	to := n.state.Status
-	switch a.Action {
-	case review.ActionSave:
-		if to == review.StatusNotStarted {
-			to = review.StatusDraft
-		}
-	case review.ActionSubmit:
-		to = review.StatusSubmitted
-	case review.ActionReturn:
-		to = review.StatusReturned
-	case review.ActionAccept:
-		to = review.StatusAccepted
-	}
-	t := n.transition(ctx, a.Action, a.ActorID, to)
+	t := n.transition(ctx, a.Action, a.ActorID, review.NextStatus(n.state.Status, a.Action))
 	t.Version = n.state.Version + 1
 	t.Values, t.Clear, t.Reason, t.Note = a.Values, a.Clear, a.Reason, a.Note
 	if err := n.record(ctx, t); err != nil {
@@ -657,4 +620,8 @@ func ScheduledReviewWorkflow(ctx workflow.Context, sc review.ScheduledCampaign) 
 		}
 	}
 	return opened, nil
+}
+
+func rejectf(typ, format string, args ...any) error {
+	return temporal.NewNonRetryableApplicationError(fmt.Sprintf(format, args...), typ, nil)
 }

@@ -26,6 +26,7 @@ import (
 	"github.com/tdkt/tdkt/internal/config"
 	"github.com/tdkt/tdkt/internal/devenv"
 	"github.com/tdkt/tdkt/internal/devenv/devtemporal"
+	"github.com/tdkt/tdkt/internal/documents"
 	"github.com/tdkt/tdkt/internal/httpapi"
 	"github.com/tdkt/tdkt/internal/password"
 	"github.com/tdkt/tdkt/internal/seed"
@@ -230,7 +231,21 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, pool *pgxpo
 	}
 	api := &httpapi.Server{App: svc, Log: log, MaxBodyBytes: cfg.MaxBodyBytes, SecureCookies: cfg.SecureCookies,
 		RequireIfMatch: cfg.RequireIfMatch, TrustedProxies: splitList(cfg.TrustedProxies)}
-	ui, err := web.New(web.Config{App: svc, Log: log, SecureCookies: cfg.SecureCookies, Calendar: svc.Store.LoadCalendar})
+	var signing web.Signing
+	if cfg.SigningKeysDir != "" {
+		keys, err := documents.OpenKeyDir(cfg.SigningKeysDir, cfg.SigningKeysPassword, cfg.TrustAnchors)
+		if err != nil {
+			return err
+		}
+		signing = keys
+	} else if cfg.DevPKIDir != "" {
+		pki, err := documents.OpenDevPKI(cfg.DevPKIDir)
+		if err != nil {
+			return err
+		}
+		signing = pki
+	}
+	ui, err := web.New(web.Config{App: svc, Log: log, SecureCookies: cfg.SecureCookies, Calendar: svc.Store.LoadCalendar, Signing: signing})
 	if err != nil {
 		return err
 	}
@@ -255,6 +270,9 @@ func dev(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	dataDir, err := filepath.Abs(cfg.DataDir)
 	if err != nil {
 		return err
+	}
+	if cfg.DevPKIDir == "" {
+		cfg.DevPKIDir = filepath.Join(dataDir, "pki")
 	}
 	if cfg.DatabaseURL == "" {
 		pg, err := devenv.StartPostgres(ctx, devenv.PostgresOptions{DataDir: filepath.Join(dataDir, "postgres"),

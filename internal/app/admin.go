@@ -496,10 +496,68 @@ func (s *Service) GrantRole(ctx context.Context, userID, id int64, role, unitID 
 		return store.AdminUser{}, domain.Invalid("unknown role", domain.FieldError{Field: "role",
 			Message: "no such role; one of " + strings.Join(authz.PolicyRoles(), ", ")})
 	}
+	if err := s.checkGrantor(ctx, userID, u.ID, role, unitID); err != nil {
+		return store.AdminUser{}, err
+	}
 	if err := s.Store.GrantRole(ctx, u.ID, role, unitID, s.change(userID)); err != nil {
 		return store.AdminUser{}, err
 	}
 	s.reloadAuthz(ctx)
+	return s.Store.AdminUserByID(ctx, u.ID)
+}
+
+// checkGrantor applies the rules of who may grant a role: nobody obtains a role
+// through an account they created or empowered (the grantee may not be among those
+// who created or empowered the grantor), and an admin role at a unit is granted
+// from above it, by an administrator of its parent.
+func (s *Service) checkGrantor(ctx context.Context, grantor, grantee int64, role, unitID string) error {
+	up, err := s.Store.EmpoweredBy(ctx, grantor, grantee)
+	if err != nil {
+		return err
+	}
+	if up {
+		return domain.Errorf(domain.KindForbidden,
+			"you cannot grant a role to a user who created your account or gave you a role: ask an administrator above you")
+	}
+	if role != domain.RoleAdmin {
+		return nil
+	}
+	unit, err := s.Store.Unit(ctx, unitID)
+	if err != nil {
+		return err
+	}
+	if unit.ParentID == "" || !s.Can(grantor, unit.ParentID, authz.ObjectUser, authz.ActionManage) {
+		return domain.Errorf(domain.KindForbidden, "an admin role at %s is granted by an administrator of the unit above it", unitID)
+	}
+	return nil
+}
+
+// LinkUserSubject links a user of the caller's subtree to the person subject
+// (đối tượng) the account stands for, or unlinks it (nil), so that separation of
+// duties knows the person: a nominee linked to the same subject is the same person.
+// The subject must be a person the caller may read.
+func (s *Service) LinkUserSubject(ctx context.Context, userID, id int64, subjectID *int64) (store.AdminUser, error) {
+	u, err := s.managedUser(ctx, userID, id)
+	if err != nil {
+		return store.AdminUser{}, err
+	}
+	if subjectID != nil {
+		subj, err := s.Store.Subject(ctx, *subjectID)
+		if domain.IsKind(err, domain.KindNotFound) {
+			return store.AdminUser{}, domain.Invalid("unknown subject", domain.FieldError{Field: "subject_id", Message: "no such subject"})
+		} else if err != nil {
+			return store.AdminUser{}, err
+		}
+		if !s.Can(userID, subj.UnitID, objHistory, actRead) {
+			return store.AdminUser{}, domain.Invalid("unknown subject", domain.FieldError{Field: "subject_id", Message: "no such subject"})
+		}
+		if subj.Kind != domain.NomineeIndividual {
+			return store.AdminUser{}, domain.Invalid("a user stands for a person", domain.FieldError{Field: "subject_id", Message: "an individual subject"})
+		}
+	}
+	if err := s.Store.SetUserSubject(ctx, u.ID, subjectID, s.change(userID)); err != nil {
+		return store.AdminUser{}, err
+	}
 	return s.Store.AdminUserByID(ctx, u.ID)
 }
 

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/tdkt/tdkt/internal/domain"
+	"github.com/tdkt/tdkt/internal/nomination"
 	"github.com/tdkt/tdkt/internal/store"
 	"github.com/tdkt/tdkt/workflows"
 )
@@ -54,10 +55,15 @@ type CreateNominationInput struct {
 }
 
 // EditNominationInput changes a draft or returned dossier; nil Nominees keeps them.
+// Version, when set (from If-Match), is the dossier version the user saw.
 type EditNominationInput struct {
 	Title    string         `json:"title"`
 	Nominees []NomineeInput `json:"nominees"`
+	Version  *int           `json:"-"`
 }
+
+// errStale marks a refusal because the version the user saw is no longer the dossier's.
+var errStale = errors.New("stale dossier version")
 
 // ActInput is one action as a user requests it. Version, when set, is the dossier
 // version the user saw; a different current version is a conflict.
@@ -78,7 +84,10 @@ type ActInput struct {
 	NomineeID int64 `json:"nominee_id"`
 	// Outcomes are per-nominee choices at decide (award, downgrade, reject) and
 	// forward (forward, downgrade, reject).
-	Outcomes []workflows.Outcome `json:"outcomes"`
+	Outcomes []nomination.Outcome `json:"outcomes"`
+	// ConfirmSimplified, on accept, confirms the simplified procedure the submitter
+	// proposed for extraordinary achievements.
+	ConfirmSimplified bool `json:"confirm_simplified"`
 }
 
 // Clean normalises user text to NFC and trims it, so Vietnamese text typed on
@@ -188,13 +197,10 @@ func (s *Service) CreateNomination(ctx context.Context, userID int64, req Create
 	}
 	route := rr.Route
 	procedure := domain.Procedure(rr.Rule.Procedure)
-	if kind == domain.KindExtraordinary {
-		// Extraordinary achievements: tờ trình, list and summary; no council minutes.
-		procedure = domain.ProcedureSimplified
-		for i := range route {
-			route[i].Council, route[i].ConsultationDays = false, 0
-		}
-	}
+	// Extraordinary achievements may follow the simplified procedure (tờ trình, list
+	// and summary; no council minutes), but only once an appraiser confirms it at
+	// intake: until then the standard route, with its councils, holds.
+	proposed := kind == domain.KindExtraordinary && procedure != domain.ProcedureSimplified
 	if req.Title == "" {
 		req.Title = fmt.Sprintf("Đề nghị %s năm %d – %s", award.Name, req.Year, unit.Name)
 	}
@@ -215,7 +221,7 @@ func (s *Service) CreateNomination(ctx context.Context, userID int64, req Create
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
 		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 	}, workflows.NominationWorkflowName, workflows.NominationInput{NominationID: id, UnitID: unit.ID, CreatedBy: userID,
-		AwardCode: award.Code, Procedure: procedure, Route: route})
+		AwardCode: award.Code, Procedure: procedure, Route: route, ProposedSimplified: proposed})
 	if err != nil {
 		return domain.Nomination{}, fmt.Errorf("start dossier workflow: %w", err)
 	}
@@ -259,6 +265,9 @@ func (s *Service) EditNomination(ctx context.Context, userID int64, id string, r
 	if err := s.Allow(userID, n.UnitID, "nomination", "edit"); err != nil {
 		return n, err
 	}
+	if req.Version != nil && *req.Version != n.Version {
+		return n, &domain.Error{Kind: domain.KindConflict, Message: fmt.Sprintf("the dossier is at version %d, not %d", n.Version, *req.Version), Err: errStale}
+	}
 	var fields []domain.FieldError
 	var nominees []domain.Nominee
 	if req.Nominees != nil {
@@ -289,19 +298,6 @@ func (s *Service) EditNomination(ctx context.Context, userID int64, id string, r
 	return s.Store.Nomination(ctx, n.ID)
 }
 
-// StepActions lists the actions that complete each step's task.
-var StepActions = map[domain.Step][]domain.Action{
-	domain.StepSubmit:     {domain.ActionSubmit, domain.ActionWithdraw},
-	domain.StepSupplement: {domain.ActionSubmit, domain.ActionWithdraw},
-	domain.StepIntake:     {domain.ActionAccept, domain.ActionReturn, domain.ActionReject, domain.ActionHold, domain.ActionRelease},
-	domain.StepAppraise: {domain.ActionApprove, domain.ActionReturn, domain.ActionReject, domain.ActionRequestConcurrence,
-		domain.ActionHold, domain.ActionRelease},
-	domain.StepConcur:  {domain.ActionConcur},
-	domain.StepVote:    {domain.ActionCloseVote},
-	domain.StepDecide:  {domain.ActionDecide, domain.ActionHold, domain.ActionRelease},
-	domain.StepForward: {domain.ActionForward, domain.ActionHold, domain.ActionRelease},
-}
-
 // ActOnTask completes an open inbox task with one of its step's actions.
 func (s *Service) ActOnTask(ctx context.Context, userID, taskID int64, req ActInput) (domain.Nomination, error) {
 	t, err := s.Store.Task(ctx, taskID)
@@ -316,59 +312,28 @@ func (s *Service) ActOnTask(ctx context.Context, userID, taskID int64, req ActIn
 
 // Act authorises one action and sends it to the dossier's workflow as the act
 // update, waiting until the workflow has recorded it; it returns the dossier as the
-// read model now shows it. step, when set, is the task the action completes.
+// read model now shows it. step, when set, is the task the action completes. The
+// nomination core decides the fields, the unit, and separation of duties; the
+// workflow's validator decides again against the state it holds.
 // Errors: KindInvalid for a malformed action, KindForbidden when the user may not
 // take it, KindConflict for a wrong state or a stale version.
 func (s *Service) Act(ctx context.Context, userID int64, nominationID string, req ActInput, step domain.Step) (domain.Nomination, error) {
-	action := domain.Action(req.Action)
-	perm, where, ok := action.Permission()
-	if !ok {
-		return domain.Nomination{}, domain.Invalid("unknown action", domain.FieldError{Field: "action",
-			Message: "one of submit, accept, approve, return, reject, request_concurrence, concur, comment, close_vote, hold, release, forward, decide, withdraw"})
-	}
-	if step != "" && !containsAction(StepActions[step], action) {
-		return domain.Nomination{}, domain.Invalid("this task is not done by that action", domain.FieldError{Field: "action",
-			Message: fmt.Sprintf("a %s task takes %v", step, StepActions[step])})
-	}
-	var fields []domain.FieldError
-	missing := make([]string, 0, len(req.MissingItems))
+	act := nomination.Act{Action: domain.Action(req.Action), ActorID: userID, Note: Clean(req.Note),
+		Reason: Clean(req.Reason), Units: req.Units, Answer: req.Answer, NomineeID: req.NomineeID,
+		Outcomes: req.Outcomes, ConfirmSimplified: req.ConfirmSimplified}
 	for _, m := range req.MissingItems {
 		if m = Clean(m); m != "" {
-			missing = append(missing, m)
+			act.MissingItems = append(act.MissingItems, m)
 		}
 	}
-	req.Reason, req.Note = Clean(req.Reason), Clean(req.Note)
-	switch action {
-	case domain.ActionReturn:
-		if len(missing) == 0 {
-			fields = append(fields, domain.FieldError{Field: "missing_items", Message: "list everything that is missing, at least one item"})
-		}
-	case domain.ActionReject, domain.ActionHold:
-		if req.Reason == "" {
-			fields = append(fields, domain.FieldError{Field: "reason", Message: "a written reason is required"})
-		}
-	case domain.ActionRelease:
-		if req.NomineeID == 0 {
-			fields = append(fields, domain.FieldError{Field: "nominee_id", Message: "required"})
-		}
-	case domain.ActionRequestConcurrence:
-		if len(req.Units) == 0 {
-			fields = append(fields, domain.FieldError{Field: "units", Message: "name at least one unit"})
-		}
-	case domain.ActionConcur:
-		if req.Answer != "agree" && req.Answer != "object" {
-			fields = append(fields, domain.FieldError{Field: "answer", Message: "agree or object"})
-		}
-	case domain.ActionComment:
-		if req.Note == "" {
-			fields = append(fields, domain.FieldError{Field: "note", Message: "the comment's text is required"})
-		}
+	for i := range act.Outcomes {
+		act.Outcomes[i].Reason = Clean(act.Outcomes[i].Reason)
 	}
-	if action == domain.ActionHold && req.NomineeID == 0 {
-		fields = append(fields, domain.FieldError{Field: "nominee_id", Message: "required"})
+	if err := nomination.CheckFields(act); err != nil {
+		return domain.Nomination{}, err.AsDomain()
 	}
-	if len(fields) > 0 {
-		return domain.Nomination{}, domain.Invalid("the action has invalid fields", fields...)
+	if err := nomination.TaskTakes(step, act.Action); err != nil {
+		return domain.Nomination{}, err.AsDomain()
 	}
 	n, err := s.Nomination(ctx, userID, nominationID)
 	if err != nil {
@@ -377,47 +342,52 @@ func (s *Service) Act(ctx context.Context, userID int64, nominationID string, re
 	if n.Status.Terminal() {
 		return n, domain.Errorf(domain.KindConflict, "the dossier is %s", n.Status)
 	}
-	var unit string
-	switch where {
-	case domain.InSubmittingUnit:
-		unit = n.UnitID
-	case domain.InCurrentUnit:
-		unit = n.CurrentUnitID
-	case domain.InNamedUnit:
-		if unit, err = s.concurringUnit(ctx, userID, n.ID, req.UnitID); err != nil {
+	d := coreDossier(n)
+	named := ""
+	if perm, where, _ := nomination.Permission(act.Action); where == nomination.InNamedUnit {
+		if named, err = s.concurringUnit(ctx, userID, n.ID, req.UnitID, perm); err != nil {
 			return n, err
 		}
 	}
-	onBehalfOf, err := s.allowActing(ctx, userID, unit, "nomination", perm)
+	act.UnitID = d.Unit(act.Action, named)
+	perm, _, _ := nomination.Permission(act.Action)
+	if act.OnBehalfOf, err = s.allowActing(ctx, userID, act.UnitID, "nomination", perm); err != nil {
+		return n, err
+	}
+	if err := s.identify(ctx, &act); err != nil {
+		return n, err
+	}
+	duties, err := s.duties(ctx, n.ID)
 	if err != nil {
 		return n, err
 	}
-	for _, o := range req.Outcomes {
+	if err := nomination.CheckSeparation(d, act, duties); err != nil {
+		return n, err.AsDomain()
+	}
+	for _, o := range act.Outcomes {
 		if o.Outcome == "downgrade" {
 			if err := s.checkDowngrade(ctx, n, o.AwardCode); err != nil {
 				return n, err
 			}
 		}
 	}
-	for _, u := range req.Units {
+	for _, u := range act.Units {
 		if _, err := s.Store.Unit(ctx, u); err != nil {
 			return n, domain.Invalid("unknown unit", domain.FieldError{Field: "units", Message: "no unit " + u})
 		}
 	}
-	version := n.Version
+	act.Version = n.Version
 	if req.Version != nil {
-		version = *req.Version
+		act.Version = *req.Version
 	}
-	in := workflows.ActInput{Action: action, ActorID: userID, OnBehalfOf: onBehalfOf, UnitID: unit, Version: version,
-		Note: req.Note, MissingItems: missing, Reason: req.Reason, Units: req.Units, Answer: req.Answer,
-		NomineeID: req.NomineeID, Outcomes: req.Outcomes}
-	if action == domain.ActionSubmit {
-		for _, nm := range n.Nominees {
-			in.Nominees = append(in.Nominees, workflows.NomineeRef{ID: nm.ID, Kind: string(nm.Kind), Status: domain.NomineePending})
+	if act.Action == domain.ActionSubmit {
+		act.Nominees = d.State.Nominees
+		for i := range act.Nominees {
+			act.Nominees[i].Status = domain.NomineePending
 		}
 	}
 	h, err := s.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-		WorkflowID: n.WorkflowID, UpdateName: workflows.UpdateAct, Args: []any{in},
+		WorkflowID: n.WorkflowID, UpdateName: workflows.UpdateAct, Args: []any{act},
 		WaitForStage: client.WorkflowUpdateStageCompleted, UpdateID: updateIDFrom(ctx),
 	})
 	if err == nil {
@@ -430,6 +400,51 @@ func (s *Service) Act(ctx context.Context, userID int64, nominationID string, re
 	return s.Store.Nomination(ctx, nominationID)
 }
 
+// coreDossier is the nomination core's view of a dossier as the read model shows
+// it: what it was created with, where it stands, and its nominees' identities.
+func coreDossier(n domain.Nomination) nomination.Dossier {
+	d := nomination.Dossier{ID: n.ID, UnitID: n.UnitID, CreatedBy: n.CreatedBy, AwardCode: n.AwardCode,
+		Procedure: domain.Procedure(n.Procedure), Route: n.Route,
+		ProposedSimplified: domain.NominationKind(n.Kind) == domain.KindExtraordinary && n.Procedure != string(domain.ProcedureSimplified),
+		State: nomination.State{Status: n.Status, Step: n.CurrentStep, Version: n.Version, RouteIndex: n.RouteIndex,
+			CurrentUnitID: n.CurrentUnitID}}
+	for _, nm := range n.Nominees {
+		ref := nomination.NomineeRef{ID: nm.ID, Kind: string(nm.Kind), Status: nm.Status, NameKey: nomination.NameKey(nm.Name)}
+		if nm.SubjectID != nil {
+			ref.SubjectID = *nm.SubjectID
+		}
+		d.State.Nominees = append(d.State.Nominees, ref)
+	}
+	return d
+}
+
+// identify fills in the identities of the actor and, under a delegation, of the
+// user they act for.
+func (s *Service) identify(ctx context.Context, act *nomination.Act) error {
+	p, err := s.Store.Person(ctx, act.ActorID)
+	if err != nil {
+		return err
+	}
+	act.Actor = &p
+	if act.OnBehalfOf != 0 {
+		q, err := s.Store.Person(ctx, act.OnBehalfOf)
+		if err != nil {
+			return err
+		}
+		act.Principal = &q
+	}
+	return nil
+}
+
+// duties lists the duties held on a dossier, as its audit trail records them.
+func (s *Service) duties(ctx context.Context, nominationID string) ([]nomination.Duty, error) {
+	events, err := s.Store.History(ctx, nominationID)
+	if err != nil {
+		return nil, err
+	}
+	return nomination.DutiesOf(events), nil
+}
+
 // allowActing authorises the user directly or through an active delegation and
 // returns the delegating user (0 when acting in their own right).
 func (s *Service) allowActing(ctx context.Context, userID int64, unitID, obj, act string) (int64, error) {
@@ -438,7 +453,7 @@ func (s *Service) allowActing(ctx context.Context, userID int64, unitID, obj, ac
 
 // concurringUnit is the consulted unit a user answers for: the one named, or the
 // only one asked in which the user may appraise.
-func (s *Service) concurringUnit(ctx context.Context, userID int64, nominationID, named string) (string, error) {
+func (s *Service) concurringUnit(ctx context.Context, userID int64, nominationID, named, perm string) (string, error) {
 	pending, err := s.Store.PendingConcurrences(ctx, nominationID)
 	if err != nil {
 		return "", err
@@ -448,7 +463,7 @@ func (s *Service) concurringUnit(ctx context.Context, userID int64, nominationID
 	}
 	var mine []string
 	for _, u := range pending {
-		if s.Can(userID, u, "nomination", "appraise") {
+		if s.Can(userID, u, "nomination", perm) {
 			mine = append(mine, u)
 		}
 	}
@@ -482,13 +497,12 @@ func (s *Service) checkDowngrade(ctx context.Context, n domain.Nomination, award
 		Message: fmt.Sprintf("%s is not decided at the %s level", award, cur.Level)})
 }
 
-func containsAction(as []domain.Action, a domain.Action) bool {
-	for _, x := range as {
-		if x == a {
-			return true
-		}
-	}
-	return false
+// IsStale reports whether an action or an edit was refused because the version the
+// user saw is no longer the dossier's: the workflow's validator decides it for
+// actions, EditNomination for edits.
+func IsStale(err error) bool {
+	var appErr *temporal.ApplicationError
+	return errors.Is(err, errStale) || errors.As(err, &appErr) && appErr.Type() == workflows.ErrTypeStaleVersion
 }
 
 // updateError maps a rejected or failed update to an application error: the

@@ -63,6 +63,7 @@ func reviewUpdateError(err error, what string) error {
 func (s *Service) reviewUpdate(ctx context.Context, workflowID, name string, arg, result any, what string) error {
 	h, err := s.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
 		WorkflowID: workflowID, UpdateName: name, Args: []any{arg}, WaitForStage: client.WorkflowUpdateStageCompleted,
+		UpdateID: updateIDFrom(ctx),
 	})
 	if err == nil {
 		err = h.Get(ctx, result)
@@ -952,17 +953,9 @@ func (s *Service) reportView(ctx context.Context, userID int64, c store.Campaign
 		}
 	}
 	if c.Status == "running" && r.Depth > 0 {
-		if r.Status.Open() {
-			if s.Can(userID, r.UnitID, objReview, "edit") {
-				v.Actions = append(v.Actions, review.ActionSave)
-			}
-			if s.Can(userID, r.UnitID, objReview, "submit") {
-				v.Actions = append(v.Actions, review.ActionSubmit)
-			}
-		}
-		if r.Status == review.StatusSubmitted && s.Can(userID, r.ParentUnitID, objReview, "appraise") {
-			v.Actions = append(v.Actions, review.ActionReturn, review.ActionAccept)
-		}
+		v.Actions = review.AvailableActions(r.Status, r.UnitID, r.ParentUnitID, func(unit, perm string) bool {
+			return s.Can(userID, unit, objReview, perm)
+		})
 	}
 	return v, nil
 }
@@ -992,8 +985,8 @@ type ReportActInput struct {
 // it. Errors: KindInvalid for a malformed action or figures, KindForbidden, KindConflict
 // for a wrong state, a stale version or a campaign that has ended.
 func (s *Service) ActOnReport(ctx context.Context, userID int64, campaignID, unitID string, in ReportActInput) (ReportView, error) {
-	action := review.Action(in.Action)
-	if !action.UserAction() {
+	action, ok := review.ParseUserAction(in.Action)
+	if !ok {
 		return ReportView{}, domain.Invalid("unknown action", domain.FieldError{Field: "action", Message: "one of save, submit, return, accept"})
 	}
 	c, err := s.runningCampaign(ctx, userID, campaignID)
@@ -1007,12 +1000,10 @@ func (s *Service) ActOnReport(ctx context.Context, userID int64, campaignID, uni
 	if r.Depth == 0 {
 		return ReportView{}, domain.Errorf(domain.KindConflict, "the requesting unit's consolidated report is the aggregate; it takes no actions")
 	}
-	perm, at := "edit", r.UnitID
-	switch action {
-	case review.ActionSubmit:
-		perm = "submit"
-	case review.ActionReturn, review.ActionAccept:
-		perm, at = "appraise", r.ParentUnitID
+	perm, inParent := action.Permission()
+	at := r.UnitID
+	if inParent {
+		at = r.ParentUnitID
 	}
 	if err := s.Allow(userID, at, objReview, perm); err != nil {
 		return ReportView{}, err
@@ -1037,8 +1028,8 @@ func (s *Service) ActOnReport(ctx context.Context, userID int64, campaignID, uni
 	} else {
 		fields = append(fields, c.Template.Check(vals, in.Clear)...)
 	}
-	if action == review.ActionReturn && in.Reason == "" {
-		fields = append(fields, domain.FieldError{Field: "reason", Message: "say what must be corrected"})
+	if err := review.CheckFields(action, in.Reason); err != nil {
+		fields = append(fields, domain.FieldError{Field: err.Field, Message: err.Message})
 	}
 	reviewCheckLen("reason", in.Reason, maxPlanLen, &fields)
 	if len(fields) > 0 {

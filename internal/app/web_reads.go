@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/tdkt/tdkt/internal/domain"
+	"github.com/tdkt/tdkt/internal/nomination"
 	"github.com/tdkt/tdkt/internal/store"
 )
 
@@ -23,38 +24,39 @@ func (s *Service) CreatableUnits(ctx context.Context, userID int64) ([]domain.Un
 	return s.Store.UnitsByID(ctx, ids)
 }
 
-// AvailableActions lists the actions the user may take on the dossier now, in the
-// order a form shows them: those of the open step that the policy grants the user
-// in the unit where the check is made, then withdraw, which the submitting unit may
-// take until the dossier closes. Nobody is offered to appraise, forward or decide a
-// dossier they prepared (the workflow refuses it too).
-func (s *Service) AvailableActions(userID int64, n domain.Nomination) []domain.Action {
+// AvailableActions lists the actions the user may take on the dossier now, as the
+// nomination core decides (nomination.Available): the open step's actions that the
+// user holds in the unit where the check is made, in their own right or under a
+// delegation, and that separation of duties allows; then withdraw. The workflow
+// refuses the same actions the page does not offer.
+func (s *Service) AvailableActions(ctx context.Context, userID int64, n domain.Nomination) []domain.Action {
 	if n.Status.Terminal() {
 		return nil
 	}
-	var out []domain.Action
-	consider := func(a domain.Action) {
-		perm, where, ok := a.Permission()
-		if !ok || containsAction(out, a) || where == domain.InNamedUnit {
-			return
-		}
-		unit := n.CurrentUnitID
-		if where == domain.InSubmittingUnit {
-			unit = n.UnitID
-		} else if n.CreatedBy == userID {
-			return
-		}
-		if s.Can(userID, unit, "nomination", perm) {
-			out = append(out, a)
-		}
+	who, err := s.Store.Person(ctx, userID)
+	if err != nil {
+		return nil
 	}
-	for _, a := range StepActions[n.CurrentStep] {
-		if a != domain.ActionWithdraw {
-			consider(a)
-		}
+	events, err := s.Store.History(ctx, n.ID)
+	if err != nil {
+		return nil
 	}
-	consider(domain.ActionWithdraw)
-	return out
+	d := coreDossier(n)
+	d.State.Returned = nomination.ReturnsAt(events, n.CurrentUnitID)
+	return nomination.Available(d, who, nomination.DutiesOf(events), func(unit, perm string) (int64, *nomination.Person, bool) {
+		behalf, err := s.AllowActing(ctx, userID, unit, "nomination", perm)
+		if err != nil {
+			return 0, nil, false
+		}
+		if behalf == 0 {
+			return 0, nil, true
+		}
+		p, err := s.Store.Person(ctx, behalf)
+		if err != nil {
+			return 0, nil, false
+		}
+		return behalf, &p, true
+	})
 }
 
 // OpenTask returns the open task of a dossier the user may read, with its due date;

@@ -30,6 +30,17 @@ type Config struct {
 	TaskQueue string
 	// DataDir holds dev mode's Temporal file and PostgreSQL cluster (TDKT_DATA_DIR).
 	DataDir string
+	// DevPKIDir holds a local CA and one signing certificate per unit, created on
+	// first use, that sign the documents tdkt issues (TDKT_DEV_PKI_DIR; dev mode
+	// uses DataDir/pki). Empty: documents are issued unsigned.
+	DevPKIDir string
+	// SigningKeysDir holds one PKCS#12 file per issuing unit, <unit id>.p12, under
+	// the password SigningKeysPassword; TrustAnchors is the PEM file of the CA roots
+	// that signatures must chain to (TDKT_SIGNING_KEYS_DIR, TDKT_SIGNING_KEYS_PASSWORD,
+	// TDKT_TRUST_ANCHORS). It takes precedence over DevPKIDir.
+	SigningKeysDir      string
+	SigningKeysPassword string
+	TrustAnchors        string
 	// SessionTTL is how long a login lasts (TDKT_SESSION_TTL).
 	SessionTTL time.Duration
 	// SecureCookies marks cookies Secure; set it behind TLS (TDKT_SECURE_COOKIES).
@@ -126,6 +137,10 @@ func Load(getenv func(string) string, args []string) (Config, error) {
 	str(&c.TemporalNamespace, "temporal-namespace", "TEMPORAL_NAMESPACE", "Temporal namespace")
 	str(&c.TaskQueue, "task-queue", "TDKT_TASK_QUEUE", "Temporal task queue")
 	str(&c.DataDir, "data-dir", "TDKT_DATA_DIR", "dev mode data folder")
+	str(&c.DevPKIDir, "dev-pki-dir", "TDKT_DEV_PKI_DIR", "development CA and unit signing keys folder (dev mode: data-dir/pki)")
+	str(&c.SigningKeysDir, "signing-keys-dir", "TDKT_SIGNING_KEYS_DIR", "folder of the units' PKCS#12 signing keys (<unit id>.p12)")
+	str(&c.SigningKeysPassword, "signing-keys-password", "TDKT_SIGNING_KEYS_PASSWORD", "password of the PKCS#12 signing keys")
+	str(&c.TrustAnchors, "trust-anchors", "TDKT_TRUST_ANCHORS", "PEM file of the CA roots signed documents must chain to")
 	dur(&c.SessionTTL, "session-ttl", "TDKT_SESSION_TTL", "login session lifetime")
 	boolean(&c.SecureCookies, "secure-cookies", "TDKT_SECURE_COOKIES", "mark cookies Secure")
 	maxBody := int(c.MaxBodyBytes)

@@ -104,41 +104,6 @@ const (
 	ActionCouncilResult      Action = "council_result"      // the tallied vote moves the dossier on
 )
 
-// Permission returns the policy action a user needs to perform a, and where it is
-// checked: in the submitting unit, in the level currently holding the dossier, or
-// in the unit the request names (a consulted unit answering a concurrence).
-func (a Action) Permission() (perm string, where PermissionUnit, ok bool) {
-	switch a {
-	case ActionSubmit:
-		return "submit", InSubmittingUnit, true
-	case ActionWithdraw:
-		return "withdraw", InSubmittingUnit, true
-	case ActionAccept, ActionApprove, ActionReturn, ActionReject, ActionRequestConcurrence, ActionHold, ActionRelease:
-		return "appraise", InCurrentUnit, true
-	case ActionConcur:
-		return "appraise", InNamedUnit, true
-	case ActionComment:
-		return "read", InSubmittingUnit, true
-	case ActionCloseVote:
-		return "record", InCurrentUnit, true
-	case ActionForward:
-		return "forward", InCurrentUnit, true
-	case ActionDecide:
-		return "decide", InCurrentUnit, true
-	}
-	return "", 0, false
-}
-
-// PermissionUnit says in which unit an action's permission is checked.
-type PermissionUnit int
-
-// Where a permission is checked.
-const (
-	InSubmittingUnit PermissionUnit = iota + 1
-	InCurrentUnit
-	InNamedUnit
-)
-
 // StepRole is the role whose inbox receives a task of the given step (the vote
 // step also opens a task for the council chair, who closes the vote).
 func StepRole(s Step) string {
@@ -341,15 +306,18 @@ type Task struct {
 
 // AuditEvent is one row of the append-only history of a dossier.
 type AuditEvent struct {
-	Seq        int            `json:"seq"`
-	At         time.Time      `json:"at"`
-	ActorID    int64          `json:"actor_id,omitempty"`
-	ActorName  string         `json:"actor_name,omitempty"`
-	Action     string         `json:"action"`
-	FromStatus string         `json:"from_status,omitempty"`
-	ToStatus   string         `json:"to_status,omitempty"`
-	UnitID     string         `json:"unit_id,omitempty"`
-	Details    map[string]any `json:"details,omitempty"`
+	Seq       int       `json:"seq"`
+	At        time.Time `json:"at"`
+	ActorID   int64     `json:"actor_id,omitempty"`
+	ActorName string    `json:"actor_name,omitempty"`
+	// OnBehalfOf is the user whose authority the actor used under a delegation.
+	OnBehalfOf     int64          `json:"on_behalf_of,omitempty"`
+	OnBehalfOfName string         `json:"on_behalf_of_name,omitempty"`
+	Action         string         `json:"action"`
+	FromStatus     string         `json:"from_status,omitempty"`
+	ToStatus       string         `json:"to_status,omitempty"`
+	UnitID         string         `json:"unit_id,omitempty"`
+	Details        map[string]any `json:"details,omitempty"`
 }
 
 // User is an account; Roles lists where it holds which role.
@@ -366,4 +334,6 @@ type RoleAssignment struct {
 	Role     string `json:"role"`
 	UnitID   string `json:"unit_id"`
 	UnitName string `json:"unit_name,omitempty"`
+	// GrantedBy is the administrator who granted it (0 for the seed and older grants).
+	GrantedBy int64 `json:"granted_by,omitempty"`
 }

@@ -48,8 +48,11 @@ type Transition struct {
 	CurrentUnitID string    `json:"current_unit_id"` // where the dossier now sits; "" when closed
 	RouteIndex    int       `json:"route_index"`
 	MissingItems  []string  `json:"missing_items,omitempty"`
-	Reason        string    `json:"reason,omitempty"`
-	Note          string    `json:"note,omitempty"`
+	// Procedure, when set, is the procedure the dossier follows from now on (the
+	// simplified one, confirmed at intake).
+	Procedure Procedure `json:"procedure,omitempty"`
+	Reason    string    `json:"reason,omitempty"`
+	Note      string    `json:"note,omitempty"`
 
 	// CloseAll closes every open task; otherwise Close lists the ones to close.
 	CloseAll bool       `json:"close_all,omitempty"`

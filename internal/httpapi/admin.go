@@ -28,6 +28,7 @@ func (s *Server) adminRoutes(g *gin.RouterGroup) {
 	g.POST("/admin/users/:id/activate", s.setUserActive(true))
 	g.POST("/admin/users/:id/password", s.resetPassword)
 	g.POST("/admin/users/:id/roles", s.grantRole)
+	g.PUT("/admin/users/:id/subject", s.linkUserSubject)
 	g.DELETE("/admin/users/:id/roles", s.revokeRole)
 }
 
@@ -191,6 +192,30 @@ func (s *Server) updateUser(c *gin.Context) {
 		return
 	}
 	u, err := s.App.UpdateUser(ctx(c), userID(c), id, in)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, u)
+}
+
+type subjectLinkRequest struct {
+	SubjectID *int64 `json:"subject_id"`
+}
+
+// linkUserSubject links a user to the person subject the account stands for
+// ({"subject_id": null} unlinks).
+func (s *Server) linkUserSubject(c *gin.Context) {
+	id, ok := s.userParam(c)
+	if !ok {
+		return
+	}
+	var in subjectLinkRequest
+	if err := decode(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	u, err := s.App.LinkUserSubject(ctx(c), userID(c), id, in.SubjectID)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -2,12 +2,11 @@ package httpapi
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/tdkt/tdkt/internal/app"
 	"github.com/tdkt/tdkt/internal/domain"
+	"github.com/tdkt/tdkt/internal/httpx"
 )
 
 type loginRequest struct {
@@ -21,7 +20,8 @@ type loginResponse struct {
 	User      domain.User `json:"user"`
 }
 
-// login checks a username and password and returns a bearer token; it also sets an
+// login checks a username and password through httpx.Login (the web UI's path
+// too, with the per-address lockout) and returns a bearer token; it also sets an
 // HttpOnly, SameSite session cookie carrying the same token for the web UI.
 func (s *Server) login(c *gin.Context) {
 	var req loginRequest
@@ -29,16 +29,12 @@ func (s *Server) login(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	sess, err := s.App.Login(app.WithClientIP(ctx(c), c.ClientIP()), req.Username, req.Password)
+	sess, err := httpx.Login(c, s.App, req.Username, req.Password)
 	if err != nil {
-		if domain.IsKind(err, domain.KindTooMany) {
-			c.Header("Retry-After", strconv.Itoa(int(app.LockoutDuration.Seconds())))
-		}
 		s.fail(c, err)
 		return
 	}
-	http.SetCookie(c.Writer, &http.Cookie{Name: SessionCookie, Value: sess.Token, Path: "/", Expires: sess.ExpiresAt,
-		HttpOnly: true, Secure: s.SecureCookies, SameSite: http.SameSiteLaxMode})
+	httpx.SetSessionCookie(c, sess.Token, sess.ExpiresAt, s.SecureCookies)
 	c.JSON(http.StatusOK, loginResponse{Token: sess.Token, ExpiresAt: sess.ExpiresAt.UTC().Format("2006-01-02T15:04:05Z"), User: sess.User})
 }
 
@@ -48,8 +44,7 @@ func (s *Server) logout(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	http.SetCookie(c.Writer, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", MaxAge: -1,
-		HttpOnly: true, Secure: s.SecureCookies, SameSite: http.SameSiteLaxMode})
+	httpx.ClearSessionCookie(c, s.SecureCookies)
 	c.Status(http.StatusNoContent)
 }
 

@@ -339,6 +339,9 @@ func matrixRoutes() map[string]matrixRoute {
 		"POST /api/v1/admin/users/:id/roles": {allow: userManage, build: func(f fixture) matrixRequest {
 			return matrixRequest{path: "/api/v1/admin/users/" + f.spare + "/roles", body: map[string]any{"role": "no_such_role", "unit_id": f.unit}}
 		}},
+		"PUT /api/v1/admin/users/:id/subject": {allow: userManage, build: func(f fixture) matrixRequest {
+			return matrixRequest{path: "/api/v1/admin/users/" + f.spare + "/subject", body: map[string]any{"subject_id": 999999999}}
+		}},
 		"DELETE /api/v1/admin/users/:id/roles": {allow: userManage, build: func(f fixture) matrixRequest {
 			return matrixRequest{path: "/api/v1/admin/users/" + f.spare + "/roles?role=clerk&unit_id=" + f.unit}
 		}},

@@ -16,6 +16,7 @@ import (
 	"github.com/tdkt/tdkt/internal/app"
 	"github.com/tdkt/tdkt/internal/domain"
 	"github.com/tdkt/tdkt/internal/history"
+	"github.com/tdkt/tdkt/internal/httpx"
 	"github.com/tdkt/tdkt/internal/importer"
 )
 
@@ -155,7 +156,7 @@ func (s *Server) deleteHistoryEntry(c *gin.Context) {
 // rowsProblem is a problem document with the bad rows of a file or batch as an
 // extension member (RFC 9457 §3.2).
 type rowsProblem struct {
-	problem
+	httpx.Problem
 	Rows history.RowErrors `json:"rows"`
 }
 
@@ -166,50 +167,25 @@ func (s *Server) failRows(c *gin.Context, err error) {
 		s.fail(c, err)
 		return
 	}
-	var de *domain.Error
-	errors.As(err, &de)
-	pt := problemTypes[domain.KindInvalid]
-	c.Header("Content-Type", "application/problem+json")
-	c.AbortWithStatusJSON(pt.status, rowsProblem{
-		problem: problem{Type: ProblemType(domain.KindInvalid), Title: pt.title, Status: pt.status, Detail: de.Message, Errors: de.Fields},
-		Rows:    rows,
-	})
+	p := httpx.ProblemOf(err)
+	httpx.WriteProblemDoc(c, p.Status, rowsProblem{Problem: p, Rows: rows})
 }
 
-// upload reads an uploaded spreadsheet: the raw body, or the "file" part of a
-// multipart form. The format is ?format= (xlsx, csv), or told from the content.
+// upload reads an uploaded spreadsheet (httpx.ReadUpload: the raw body, or the
+// "file" part of a multipart form). The format is ?format= (xlsx, csv), or told
+// from the content.
 func upload(c *gin.Context) ([]byte, importer.Format, error) {
-	var r io.Reader = c.Request.Body
-	if mt, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type")); mt == "multipart/form-data" {
-		f, _, err := c.Request.FormFile("file")
-		if err != nil {
-			return nil, "", bodyError(err, domain.Invalid("the form has no file part named \"file\""))
-		}
-		defer f.Close()
-		r = f
-	}
-	data, err := io.ReadAll(r)
+	f, err := httpx.ReadUpload(c, "file")
 	if err != nil {
-		return nil, "", bodyError(err, domain.Invalid("could not read the file"))
+		return nil, "", err
 	}
-	if len(data) == 0 {
-		return nil, "", domain.Invalid("the file is empty")
-	}
-	switch f := importer.Format(strings.ToLower(c.Query("format"))); f {
+	switch format := importer.Format(strings.ToLower(c.Query("format"))); format {
 	case "":
-		return data, importer.DetectFormat(data), nil
+		return f.Data, importer.DetectFormat(f.Data), nil
 	case importer.FormatXLSX, importer.FormatCSV:
-		return data, f, nil
+		return f.Data, format, nil
 	}
 	return nil, "", domain.Invalid("unknown format", domain.FieldError{Field: "format", Message: "xlsx or csv"})
-}
-
-func bodyError(err error, otherwise error) error {
-	var tooLarge *http.MaxBytesError
-	if errors.As(err, &tooLarge) {
-		return &domain.Error{Kind: kindTooLarge, Message: "file too large"}
-	}
-	return otherwise
 }
 
 // importHistory imports a history spreadsheet into ?unit= (CSV: ?sheet= names the

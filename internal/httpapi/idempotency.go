@@ -12,6 +12,7 @@ import (
 
 	"github.com/tdkt/tdkt/internal/app"
 	"github.com/tdkt/tdkt/internal/domain"
+	"github.com/tdkt/tdkt/internal/httpx"
 	"github.com/tdkt/tdkt/internal/store"
 )
 
@@ -185,7 +186,7 @@ func (s *Server) recoverAction(byTask bool) recoverFunc {
 		if err != nil || !done {
 			return 0, nil, "", false, err
 		}
-		c.Header("ETag", ETag(n.Version))
+		c.Header("ETag", httpx.ETag(n.Version))
 		return http.StatusOK, n, "", true, nil
 	}
 }

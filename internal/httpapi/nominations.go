@@ -3,12 +3,12 @@ package httpapi
 import (
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/tdkt/tdkt/internal/app"
 	"github.com/tdkt/tdkt/internal/domain"
+	"github.com/tdkt/tdkt/internal/httpx"
 )
 
 func (s *Server) createNomination(c *gin.Context) {
@@ -32,7 +32,7 @@ func (s *Server) getNomination(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	c.Header("ETag", ETag(n.Version))
+	c.Header("ETag", httpx.ETag(n.Version))
 	c.JSON(http.StatusOK, s.withEligibility(c, n))
 }
 
@@ -56,27 +56,28 @@ func (s *Server) editNomination(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	n, err := s.App.EditNomination(ctx(c), userID(c), c.Param("id"), req)
+	v, err := httpx.IfMatch(c, "dossier")
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	c.Header("ETag", ETag(n.Version))
+	req.Version = v
+	n, err := s.App.EditNomination(ctx(c), userID(c), c.Param("id"), req)
+	if err != nil {
+		s.failStale(c, err, n, v)
+		return
+	}
+	c.Header("ETag", httpx.ETag(n.Version))
 	c.JSON(http.StatusOK, s.withEligibility(c, n))
 }
 
 // ifMatch applies an If-Match header (the dossier version) over the body's version.
 func ifMatch(c *gin.Context, req *app.ActInput) error {
-	im := c.GetHeader("If-Match")
-	if im == "" {
-		return nil
+	v, err := httpx.IfMatch(c, "dossier")
+	if v != nil {
+		req.Version = v
 	}
-	v, err := strconv.Atoi(strings.Trim(im, `"W/`))
-	if err != nil {
-		return domain.Invalid("If-Match must be the dossier version")
-	}
-	req.Version = &v
-	return nil
+	return err
 }
 
 func (s *Server) submitNomination(c *gin.Context) {
@@ -127,11 +128,26 @@ func (s *Server) act(c *gin.Context, do func(app.ActInput) (domain.Nomination, e
 	}
 	n, err := do(req)
 	if err != nil {
-		s.fail(c, err)
+		var seen *int
+		if c.GetHeader("If-Match") != "" {
+			seen = req.Version
+		}
+		s.failStale(c, err, n, seen)
 		return
 	}
-	c.Header("ETag", ETag(n.Version))
+	c.Header("ETag", httpx.ETag(n.Version))
 	c.JSON(http.StatusOK, n)
+}
+
+// failStale answers err; a refusal for staleness when the user sent If-Match (the
+// version seen) is 412 Precondition Failed with the dossier's current ETag.
+func (s *Server) failStale(c *gin.Context, err error, n domain.Nomination, seen *int) {
+	if seen != nil && app.IsStale(err) {
+		c.Header("ETag", httpx.ETag(n.Version))
+		s.fail(c, domain.Errorf(kindPreconditionFailed, "the dossier is at version %d, not %d: reload it", n.Version, *seen))
+		return
+	}
+	s.fail(c, err)
 }
 
 func (s *Server) listNominations(c *gin.Context) {

@@ -1,8 +1,6 @@
 package httpapi
 
 import (
-	"errors"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -11,6 +9,7 @@ import (
 
 	"github.com/tdkt/tdkt/internal/authority"
 	"github.com/tdkt/tdkt/internal/domain"
+	"github.com/tdkt/tdkt/internal/httpx"
 )
 
 // procedureRoutes registers the endpoints of councils, consultation, documents,
@@ -104,20 +103,16 @@ func (s *Server) revoke(c *gin.Context) {
 	c.JSON(http.StatusOK, n)
 }
 
-// uploadDocument takes the file as the raw request body (?kind=…&name=…); the body
-// limit is enforced while reading.
+// uploadDocument takes the file as the raw request body (?kind=…&name=…) or as
+// the part "file" of a multipart form (httpx.ReadUpload); the body limit is
+// enforced while reading.
 func (s *Server) uploadDocument(c *gin.Context) {
-	content, err := io.ReadAll(c.Request.Body)
+	f, err := httpx.ReadUpload(c, "file")
 	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			s.fail(c, &domain.Error{Kind: kindTooLarge, Message: "file too large"})
-			return
-		}
-		s.fail(c, domain.Invalid("could not read the file"))
+		s.fail(c, err)
 		return
 	}
-	d, err := s.App.AddDocument(ctx(c), userID(c), c.Param("id"), c.Query("kind"), c.Query("name"), content)
+	d, err := s.App.AddDocument(ctx(c), userID(c), c.Param("id"), c.Query("kind"), f.Name, f.Data)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -442,11 +442,15 @@ func TestExtraordinaryAchievementUsesTheSimplifiedProcedure(t *testing.T) {
 	body["kind"] = "extraordinary"
 	n := b.must(http.StatusCreated, "xa.clerk", "POST", "/api/v1/nominations", body).body
 	id := n["id"].(string)
-	if n["procedure"] != "simplified" {
-		t.Fatalf("procedure %v", n["procedure"])
+	if n["procedure"] != "standard" {
+		t.Fatalf("the clerk's proposal applies only once confirmed; procedure %v", n["procedure"])
 	}
-	if n = b.must(http.StatusOK, "xa.clerk", "POST", "/api/v1/nominations/"+id+"/submit", nil).body; n["status"] != "appraising" {
+	if n = b.must(http.StatusOK, "xa.clerk", "POST", "/api/v1/nominations/"+id+"/submit", nil).body; n["status"] != "intake" {
 		t.Fatalf("after submit: %v", n)
+	}
+	// The district's appraiser confirms the simplified procedure at intake.
+	if n = b.actOn(http.StatusOK, "huyen.appraiser", id, map[string]any{"action": "accept", "confirm_simplified": true}); n["procedure"] != "simplified" {
+		t.Fatalf("after the confirmation: %v", n["procedure"])
 	}
 	b.actOn(http.StatusOK, "huyen.appraiser", id, map[string]any{"action": "approve"})
 	b.actOn(http.StatusOK, "huyen.decider", id, map[string]any{"action": "forward"})

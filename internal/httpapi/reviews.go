@@ -9,7 +9,9 @@ import (
 
 	"github.com/tdkt/tdkt/internal/app"
 	"github.com/tdkt/tdkt/internal/domain"
+	"github.com/tdkt/tdkt/internal/httpx"
 	"github.com/tdkt/tdkt/internal/review"
+	"github.com/tdkt/tdkt/internal/store"
 )
 
 // reviewRoutes registers movements (phong trào thi đua), their registrations and
@@ -40,9 +42,16 @@ func (s *Server) reviewRoutes(g *gin.RouterGroup) {
 	g.PUT("/reviews/:id/deadlines", s.setCampaignDeadlines)
 	g.POST("/reviews/:id/close", s.closeCampaign)
 	g.GET("/reviews/:id/reports/:unit", s.getReport)
-	g.POST("/reviews/:id/reports/:unit/actions", s.actOnReport)
+	g.POST("/reviews/:id/reports/:unit/actions", s.idempotent(rerunReportAction), s.actOnReport)
 	g.GET("/reviews/:id/reports/:unit/history", s.reportHistory)
 	g.GET("/reviews/:id/reports/:unit/export", s.exportReport)
+}
+
+// rerunReportAction answers a report action whose API died by sending it again: its
+// update id comes from the Idempotency-Key, so the report's workflow applies it once
+// and answers the retry with the first outcome.
+func rerunReportAction(*gin.Context, string, store.IdempotencyRecord) (int, any, string, bool, error) {
+	return 0, nil, "", false, nil
 }
 
 // reviewReply answers v with status, or the error as a problem document.
@@ -287,26 +296,16 @@ func (s *Server) actOnReport(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if im := c.GetHeader("If-Match"); im != "" {
-		v, err := strconv.Atoi(reviewTrimETag(im))
-		if err != nil {
-			s.fail(c, domain.Invalid("If-Match must be the report version"))
-			return
-		}
-		in.Version = &v
+	v, err := httpx.IfMatch(c, "report")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if v != nil {
+		in.Version = v
 	}
 	r, err := s.App.ActOnReport(ctx(c), userID(c), c.Param("id"), c.Param("unit"), in)
 	s.reviewReply(c, http.StatusOK, r, err)
-}
-
-func reviewTrimETag(s string) string {
-	for len(s) > 0 && (s[0] == 'W' || s[0] == '/' || s[0] == '"') {
-		s = s[1:]
-	}
-	for len(s) > 0 && s[len(s)-1] == '"' {
-		s = s[:len(s)-1]
-	}
-	return s
 }
 
 func (s *Server) reportHistory(c *gin.Context) {

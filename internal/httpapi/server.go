@@ -7,12 +7,12 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/tdkt/tdkt/internal/app"
 	"github.com/tdkt/tdkt/internal/domain"
+	"github.com/tdkt/tdkt/internal/httpx"
 	"github.com/tdkt/tdkt/internal/strictjson"
 )
 
@@ -24,7 +24,10 @@ type Server struct {
 	MaxBodyBytes int64
 	// SecureCookies marks the session cookie Secure (behind TLS).
 	SecureCookies bool
-	// Mount adds routes of other packages (the web UI) to the same engine.
+	// Mount adds routes of other packages (the web UI) to the same engine. A
+	// mounted package may answer unknown URLs outside /api/ with its own pages
+	// (NoRoute and NoMethod starting with httpx.APINotFound and
+	// httpx.MethodNotAllowed).
 	Mount []func(r *gin.Engine)
 	// RequireIfMatch makes If-Match (the dossier version) mandatory on PATCH
 	// /nominations/:id, submit and actions: 428 without it (see preconditions.go).
@@ -39,8 +42,9 @@ type Server struct {
 	limiter *rateLimiter
 }
 
-// SessionCookie is the name of the cookie that carries the session token.
-const SessionCookie = "tdkt_session"
+// SessionCookie is the name of the cookie that carries the session token
+// (httpx.SessionCookie, shared with the web UI).
+const SessionCookie = httpx.SessionCookie
 
 const ctxUserID = "tdkt.user"
 
@@ -55,10 +59,7 @@ func (s *Server) Handler() http.Handler {
 	r.Use(gin.Recovery(), s.limitBody)
 	r.HandleMethodNotAllowed = true
 	r.NoRoute(func(c *gin.Context) { s.fail(c, domain.Errorf(domain.KindNotFound, "no such endpoint")) })
-	r.NoMethod(func(c *gin.Context) {
-		c.Header("Content-Type", "application/problem+json")
-		c.AbortWithStatusJSON(http.StatusMethodNotAllowed, problem{Type: "/problems/method-not-allowed", Title: "Method not allowed", Status: http.StatusMethodNotAllowed})
-	})
+	r.NoMethod(httpx.MethodNotAllowed)
 	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 
 	api := r.Group("/api/v1")
@@ -112,15 +113,7 @@ func (s *Server) limitBody(c *gin.Context) {
 func decode(c *gin.Context, v any) error { return strictjson.Decode(c.Request.Body, v) }
 
 // TokenOf returns the bearer token or, failing that, the session cookie.
-func TokenOf(c *gin.Context) string {
-	if h := c.GetHeader("Authorization"); strings.HasPrefix(h, "Bearer ") {
-		return strings.TrimSpace(strings.TrimPrefix(h, "Bearer "))
-	}
-	if ck, err := c.Cookie(SessionCookie); err == nil {
-		return ck
-	}
-	return ""
-}
+func TokenOf(c *gin.Context) string { return httpx.TokenOf(c) }
 
 // authenticate resolves the bearer token or session cookie to a user; 401 otherwise.
 func (s *Server) authenticate(c *gin.Context) {
@@ -135,4 +128,4 @@ func (s *Server) authenticate(c *gin.Context) {
 
 func userID(c *gin.Context) int64 { return c.GetInt64(ctxUserID) }
 
-func ctx(c *gin.Context) context.Context { return c.Request.Context() }
+func ctx(c *gin.Context) context.Context { return httpx.Ctx(c) }

@@ -201,6 +201,8 @@ type AdminUser struct {
 	Active    bool                    `json:"active"`
 	CreatedAt time.Time               `json:"created_at"`
 	Roles     []domain.RoleAssignment `json:"roles"`
+	// SubjectID is the person subject the account stands for (0: not linked).
+	SubjectID int64 `json:"subject_id,omitempty"`
 }
 
 // UserFilter narrows the user list. Units is the set of home units the reader may
@@ -245,8 +247,8 @@ func (s *Store) AdminUsers(ctx context.Context, f UserFilter) ([]AdminUser, int,
 	}
 	args = append(args, f.Limit, f.Offset)
 	rows, err := s.pool.Query(ctx, `SELECT u.id, u.username, u.full_name, u.unit_id, un.name, u.active, u.created_at,
-			coalesce((SELECT jsonb_agg(jsonb_build_object('role', r.role, 'unit_id', r.unit_id, 'unit_name', ru.name) ORDER BY r.unit_id, r.role)
-				FROM role_assignments r JOIN units ru ON ru.id = r.unit_id WHERE r.user_id = u.id), '[]')
+			coalesce((SELECT jsonb_agg(jsonb_build_object('role', r.role, 'unit_id', r.unit_id, 'unit_name', ru.name, 'granted_by', r.granted_by) ORDER BY r.unit_id, r.role)
+				FROM role_assignments r JOIN units ru ON ru.id = r.unit_id WHERE r.user_id = u.id), '[]'), coalesce(u.subject_id, 0)
 		FROM users u JOIN units un ON un.id = u.unit_id
 		WHERE `+cond+fmt.Sprintf(` ORDER BY u.username LIMIT $%d OFFSET $%d`, len(args)-1, len(args)), args...)
 	if err != nil {
@@ -261,7 +263,7 @@ func (s *Store) AdminUsers(ctx context.Context, f UserFilter) ([]AdminUser, int,
 
 func scanAdminUser(r pgx.CollectableRow) (AdminUser, error) {
 	var u AdminUser
-	err := r.Scan(&u.ID, &u.Username, &u.FullName, &u.UnitID, &u.UnitName, &u.Active, &u.CreatedAt, &u.Roles)
+	err := r.Scan(&u.ID, &u.Username, &u.FullName, &u.UnitID, &u.UnitName, &u.Active, &u.CreatedAt, &u.Roles, &u.SubjectID)
 	return u, err
 }
 
@@ -274,8 +276,8 @@ func likeEscape(s string) string {
 func (s *Store) AdminUserByID(ctx context.Context, id int64) (AdminUser, error) {
 	const op = "store.AdminUserByID"
 	rows, err := s.pool.Query(ctx, `SELECT u.id, u.username, u.full_name, u.unit_id, un.name, u.active, u.created_at,
-			coalesce((SELECT jsonb_agg(jsonb_build_object('role', r.role, 'unit_id', r.unit_id, 'unit_name', ru.name) ORDER BY r.unit_id, r.role)
-				FROM role_assignments r JOIN units ru ON ru.id = r.unit_id WHERE r.user_id = u.id), '[]')
+			coalesce((SELECT jsonb_agg(jsonb_build_object('role', r.role, 'unit_id', r.unit_id, 'unit_name', ru.name, 'granted_by', r.granted_by) ORDER BY r.unit_id, r.role)
+				FROM role_assignments r JOIN units ru ON ru.id = r.unit_id WHERE r.user_id = u.id), '[]'), coalesce(u.subject_id, 0)
 		FROM users u JOIN units un ON un.id = u.unit_id WHERE u.id = $1`, id)
 	if err != nil {
 		return AdminUser{}, translate(op, err)
@@ -304,8 +306,9 @@ func (s *Store) CreateUser(ctx context.Context, u NewUser, ch AdminChange) (int6
 			return &domain.Error{Op: op, Kind: domain.KindConflict, Message: "this username is taken",
 				Fields: []domain.FieldError{{Field: "username", Message: "already exists"}}}
 		}
-		if err := tx.QueryRow(ctx, `INSERT INTO users (username, full_name, password_hash, unit_id, created_at)
-			VALUES ($1, $2, $3, $4, $5) RETURNING id`, u.Username, u.FullName, u.PasswordHash, u.UnitID, ch.At).Scan(&id); err != nil {
+		if err := tx.QueryRow(ctx, `INSERT INTO users (username, full_name, password_hash, unit_id, created_at, created_by)
+			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, u.Username, u.FullName, u.PasswordHash, u.UnitID, ch.At,
+			nullID(ch.ActorID)).Scan(&id); err != nil {
 			return err
 		}
 		return adminAudit(ctx, tx, ch, "admin.user.create", u.UnitID, map[string]any{"user_id": id, "username": u.Username,
@@ -400,8 +403,9 @@ func (s *Store) ResetPassword(ctx context.Context, id int64, hash string, ch Adm
 func (s *Store) GrantRole(ctx context.Context, userID int64, role, unitID string, ch AdminChange) error {
 	const op = "store.GrantRole"
 	return s.inTx(ctx, op, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `INSERT INTO role_assignments (user_id, role, unit_id) SELECT id, $2, $3 FROM users WHERE id = $1
-			ON CONFLICT DO NOTHING`, userID, role, unitID)
+		tag, err := tx.Exec(ctx, `INSERT INTO role_assignments (user_id, role, unit_id, granted_by, granted_at)
+			SELECT id, $2, $3, $4, $5 FROM users WHERE id = $1
+			ON CONFLICT DO NOTHING`, userID, role, unitID, nullID(ch.ActorID), ch.At)
 		if err != nil {
 			return err
 		}
@@ -449,5 +453,49 @@ func (s *Store) RevokeRole(ctx context.Context, userID int64, role, unitID strin
 			}
 		}
 		return adminAudit(ctx, tx, ch, "admin.role.revoke", unitID, map[string]any{"user_id": userID, "role": role})
+	})
+}
+
+// nullID is a user id for a nullable column: NULL for 0.
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+// EmpoweredBy reports whether grantee created the account of grantor or granted it
+// a role, directly or through accounts they created or empowered in turn: such a
+// grantee must not receive a role from grantor, or an administrator could obtain
+// roles for themselves through an account of their own making.
+func (s *Store) EmpoweredBy(ctx context.Context, grantor, grantee int64) (bool, error) {
+	var ok bool
+	err := s.pool.QueryRow(ctx, `WITH RECURSIVE up(id) AS (
+			SELECT $1::bigint
+			UNION
+			SELECT e.src FROM up JOIN (
+				SELECT created_by AS src, id AS dst FROM users WHERE created_by IS NOT NULL
+				UNION ALL
+				SELECT granted_by, user_id FROM role_assignments WHERE granted_by IS NOT NULL
+			) e ON e.dst = up.id
+		)
+		SELECT EXISTS (SELECT 1 FROM up WHERE id = $2)`, grantor, grantee).Scan(&ok)
+	return ok, translate("store.EmpoweredBy", err)
+}
+
+// SetUserSubject links a user account to the person subject it stands for (nil
+// unlinks), for separation of duties by identity; KindNotFound for an unknown user
+// or subject.
+func (s *Store) SetUserSubject(ctx context.Context, userID int64, subjectID *int64, ch AdminChange) error {
+	const op = "store.SetUserSubject"
+	return s.inTx(ctx, op, func(tx pgx.Tx) error {
+		var unit string
+		if err := tx.QueryRow(ctx, `UPDATE users SET subject_id = $2 WHERE id = $1 RETURNING unit_id`, userID, subjectID).Scan(&unit); err != nil {
+			if err == pgx.ErrNoRows {
+				return domain.Errorf(domain.KindNotFound, "no such user")
+			}
+			return err
+		}
+		return adminAudit(ctx, tx, ch, "admin.user.subject", unit, map[string]any{"user_id": userID, "subject_id": subjectID})
 	})
 }

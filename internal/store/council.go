@@ -52,15 +52,6 @@ func (s *Store) OpenCouncilSession(ctx context.Context, nominationID string) (se
 	return session, unitID, secret, translate("store.OpenCouncilSession", err)
 }
 
-// IsEligibleVoter reports whether the user may vote on the dossier in the unit's
-// council (a member or the chair, not recused, not its preparer, not a nominee).
-func (s *Store) IsEligibleVoter(ctx context.Context, nominationID, unitID string, userID int64) (bool, error) {
-	var ok bool
-	err := s.pool.QueryRow(ctx, EligibleVotersQuery+` SELECT EXISTS (SELECT 1 FROM eligible WHERE id = $3)`,
-		nominationID, unitID, userID).Scan(&ok)
-	return ok, translate("store.IsEligibleVoter", err)
-}
-
 // CastVote records one member's vote in the open session: attendance (who voted)
 // and the ballot (what was voted) in separate rows, and, for a secret ballot, no
 // link between them. A second vote by the same member is a conflict.

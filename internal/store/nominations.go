@@ -319,9 +319,10 @@ func (s *Store) Task(ctx context.Context, id int64) (domain.Task, error) {
 // History returns a dossier's audit events in order.
 func (s *Store) History(ctx context.Context, nominationID string) ([]domain.AuditEvent, error) {
 	const op = "store.History"
-	rows, err := s.pool.Query(ctx, `SELECT e.seq, e.at, coalesce(e.actor_id, 0), coalesce(us.full_name, ''), e.action,
+	rows, err := s.pool.Query(ctx, `SELECT e.seq, e.at, coalesce(e.actor_id, 0), coalesce(us.full_name, ''),
+		coalesce(e.on_behalf_of, 0), coalesce(ub.full_name, ''), e.action,
 		e.from_status, e.to_status, coalesce(e.unit_id, ''), e.details
-		FROM audit_events e LEFT JOIN users us ON us.id = e.actor_id
+		FROM audit_events e LEFT JOIN users us ON us.id = e.actor_id LEFT JOIN users ub ON ub.id = e.on_behalf_of
 		WHERE e.nomination_id = $1 ORDER BY e.seq`, nominationID)
 	if err != nil {
 		return nil, translate(op, err)
@@ -329,7 +330,7 @@ func (s *Store) History(ctx context.Context, nominationID string) ([]domain.Audi
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.AuditEvent, error) {
 		var e domain.AuditEvent
 		var details []byte
-		if err := r.Scan(&e.Seq, &e.At, &e.ActorID, &e.ActorName, &e.Action, &e.FromStatus, &e.ToStatus, &e.UnitID, &details); err != nil {
+		if err := r.Scan(&e.Seq, &e.At, &e.ActorID, &e.ActorName, &e.OnBehalfOf, &e.OnBehalfOfName, &e.Action, &e.FromStatus, &e.ToStatus, &e.UnitID, &details); err != nil {
 			return e, err
 		}
 		return e, json.Unmarshal(details, &e.Details)

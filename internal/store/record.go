@@ -4,12 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"math"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/tdkt/tdkt/internal/domain"
+	"github.com/tdkt/tdkt/internal/nomination"
 )
 
 // Timing carries the instants the caller computed with the working-day calendar
@@ -89,10 +90,11 @@ func (s *Store) Record(ctx context.Context, t domain.Transition, tm Timing) (dom
 				route_index = $5, version = $6, missing_items = CASE WHEN $7 = 'return' THEN $8::jsonb ELSE missing_items END,
 				reason = CASE WHEN $9 <> '' THEN $9 ELSE reason END, updated_at = $10,
 				submitted_at = CASE WHEN $7 = 'submit' AND submitted_at IS NULL THEN $10 ELSE submitted_at END,
-				closed_at = CASE WHEN $11 THEN $10 ELSE closed_at END, stage_due_at = $12
+				closed_at = CASE WHEN $11 THEN $10 ELSE closed_at END, stage_due_at = $12,
+				procedure = CASE WHEN $13 <> '' THEN $13 ELSE procedure END
 			WHERE id = $1`,
 			t.NominationID, t.ToStatus, t.Step, curUnit, t.RouteIndex, t.Seq, string(t.Action), missing,
-			t.Reason, t.At, t.ToStatus.Terminal(), res.DueAt); err != nil {
+			t.Reason, t.At, t.ToStatus.Terminal(), res.DueAt, string(t.Procedure)); err != nil {
 			return err
 		}
 		if t.ToStatus == domain.StatusRejected || t.ToStatus == domain.StatusWithdrawn {
@@ -119,6 +121,9 @@ func (s *Store) Record(ctx context.Context, t domain.Transition, tm Timing) (dom
 		}
 		if len(t.Outcomes) > 0 {
 			details["outcomes"] = t.Outcomes
+		}
+		if t.Procedure != "" {
+			details["procedure"] = t.Procedure
 		}
 		if t.Step != "" {
 			details["next_step"] = t.Step
@@ -324,7 +329,7 @@ func issueDecision(ctx context.Context, tx pgx.Tx, t domain.Transition) (*domain
 			return nil, fmt.Errorf("awardee %d (%s): %w", a.NomineeID, a.AwardCode, err)
 		}
 		a.Name, a.Kind = name, kind
-		a.BonusVND = Bonus(mult, base, domain.NomineeKind(kind))
+		a.BonusVND = nomination.Bonus(mult, base, domain.NomineeKind(kind))
 		if _, err := tx.Exec(ctx, `INSERT INTO decision_awardees (decision_id, nominee_id, award_code, bonus_vnd) VALUES ($1, $2, $3, $4)`,
 			id, a.NomineeID, a.AwardCode, a.BonusVND); err != nil {
 			return nil, err
@@ -332,20 +337,6 @@ func issueDecision(ctx context.Context, tx pgx.Tx, t domain.Transition) (*domain
 		d.Awardees = append(d.Awardees, a)
 	}
 	return d, nil
-}
-
-// Bonus is multiplier × base salary, × 1.5 for a household, rounded to the đồng;
-// nil when the award has no multiplier set or no base salary is in force.
-func Bonus(multiplier *float64, baseSalary *int64, kind domain.NomineeKind) *int64 {
-	if multiplier == nil || baseSalary == nil {
-		return nil
-	}
-	v := *multiplier * float64(*baseSalary)
-	if kind == domain.NomineeHousehold {
-		v *= 1.5
-	}
-	b := int64(math.Round(v))
-	return &b
 }
 
 func issueLetter(ctx context.Context, tx pgx.Tx, t domain.Transition) (string, error) {
@@ -456,26 +447,53 @@ func recordCouncil(ctx context.Context, tx pgx.Tx, t domain.Transition, awardCod
 		return nil
 	}
 	c := domain.CouncilResult{Session: t.CouncilSession}
-	var quorum, threshold float64
+	n := nomination.Count{}
 	var unit string
-	if err := tx.QueryRow(ctx, `SELECT unit_id, quorum::float8, threshold::float8 FROM council_sessions
+	if err := tx.QueryRow(ctx, `SELECT unit_id, quorum::float8, threshold::float8, secret FROM council_sessions
 		WHERE nomination_id = $1 AND session = $2 AND closed_at IS NULL FOR UPDATE`, t.NominationID, t.CouncilSession).
-		Scan(&unit, &quorum, &threshold); err != nil {
+		Scan(&unit, &n.Quorum, &n.Threshold, &n.Secret); err != nil {
 		return fmt.Errorf("council session %d: %w", t.CouncilSession, err)
 	}
-	if err := tx.QueryRow(ctx, EligibleVotersQuery+` SELECT count(*) FROM eligible`, t.NominationID, unit).Scan(&c.Members); err != nil {
+	eligible, err := eligibleVoters(ctx, tx, t.NominationID, unit)
+	if err != nil {
 		return err
 	}
-	if err := tx.QueryRow(ctx, EligibleVotersQuery+` SELECT count(*) FROM council_attendance a JOIN eligible e ON e.id = a.user_id
-		WHERE a.nomination_id = $1 AND a.session = $3`, t.NominationID, unit, t.CouncilSession).Scan(&c.Present); err != nil {
+	n.Members = len(eligible)
+	rows, err := tx.Query(ctx, `SELECT user_id, coalesce(choice, '') FROM council_attendance
+		WHERE nomination_id = $1 AND session = $2`, t.NominationID, t.CouncilSession)
+	if err != nil {
 		return err
 	}
-	if err := tx.QueryRow(ctx, `SELECT count(*) FILTER (WHERE choice = 'yes'), count(*) FILTER (WHERE choice = 'no'),
-		count(*) FILTER (WHERE choice = 'abstain') FROM council_ballots WHERE nomination_id = $1 AND session = $2`,
-		t.NominationID, t.CouncilSession).Scan(&c.Yes, &c.No, &c.Abstain); err != nil {
+	type attendance struct {
+		UserID int64
+		Choice string
+	}
+	voted, err := pgx.CollectRows(rows, pgx.RowToStructByPos[attendance])
+	if err != nil {
 		return err
 	}
-	c.Result = TallyResult(c, quorum, threshold)
+	choices := map[string]*int{"yes": &n.Yes, "no": &n.No, "abstain": &n.Abstain}
+	for _, v := range voted {
+		if !slices.Contains(eligible, v.UserID) {
+			// Recused after voting: the vote is withdrawn.
+			n.RecusedAfterVoting++
+			continue
+		}
+		n.Present++
+		if p := choices[v.Choice]; p != nil && !n.Secret {
+			*p++
+		}
+	}
+	if n.Secret {
+		if err := tx.QueryRow(ctx, `SELECT count(*) FILTER (WHERE choice = 'yes'), count(*) FILTER (WHERE choice = 'no'),
+			count(*) FILTER (WHERE choice = 'abstain') FROM council_ballots WHERE nomination_id = $1 AND session = $2`,
+			t.NominationID, t.CouncilSession).Scan(&n.Yes, &n.No, &n.Abstain); err != nil {
+			return err
+		}
+	}
+	c.Members, c.Present, c.Yes, c.No, c.Abstain = n.Members, n.Present, n.Yes, n.No, n.Abstain
+	c.Result = nomination.Tally(n)
+	quorum, threshold := n.Quorum, n.Threshold
 	minutes, _ := json.Marshal(map[string]any{"members": c.Members, "present": c.Present, "yes": c.Yes, "no": c.No,
 		"abstain": c.Abstain, "quorum": quorum, "threshold": threshold, "result": c.Result, "closed_by": t.ActorID})
 	if _, err := tx.Exec(ctx, `UPDATE council_sessions SET closed_at = $3, members = $4, present = $5, yes = $6, no = $7,
@@ -486,31 +504,6 @@ func recordCouncil(ctx context.Context, tx pgx.Tx, t domain.Transition, awardCod
 	res.Council = &c
 	details["council"] = c
 	return nil
-}
-
-// EligibleVotersQuery is a CTE of the council members of unit $2 eligible to vote
-// on dossier $1: active holders of council_member or council_chair there, less
-// those who declared a conflict, prepared the dossier, or are named as a nominee.
-const EligibleVotersQuery = `WITH eligible AS (
-	SELECT DISTINCT u.id FROM users u JOIN role_assignments r ON r.user_id = u.id
-	WHERE u.active AND r.unit_id = $2 AND r.role IN ('council_member', 'council_chair')
-	AND NOT EXISTS (SELECT 1 FROM council_conflicts c WHERE c.nomination_id = $1 AND c.user_id = u.id)
-	AND NOT EXISTS (SELECT 1 FROM nominations n WHERE n.id = $1 AND n.created_by = u.id)
-	AND NOT EXISTS (SELECT 1 FROM nominees nm WHERE nm.nomination_id = $1 AND nm.kind = 'individual' AND nm.name = u.full_name))`
-
-// TallyResult applies the quorum and threshold, both fractions of the eligible
-// members: no quorum when fewer voted than the quorum requires; passed when the
-// yes votes exceed the threshold of all eligible members; failed otherwise. The
-// fractions are stored with three decimals, so 0.667 stands for two thirds: the
-// required count is rounded with that tolerance.
-func TallyResult(c domain.CouncilResult, quorum, threshold float64) string {
-	if c.Members == 0 || float64(c.Present) < math.Ceil(quorum*float64(c.Members)-0.005) {
-		return "no_quorum"
-	}
-	if float64(c.Yes) > threshold*float64(c.Members)+1e-9 {
-		return "passed"
-	}
-	return "failed"
 }
 
 // PendingConcurrences lists the units asked for concurrence on a dossier that have

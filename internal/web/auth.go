@@ -9,11 +9,13 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/tdkt/tdkt/internal/app"
 	"github.com/tdkt/tdkt/internal/domain"
-	"github.com/tdkt/tdkt/internal/httpapi"
+	"github.com/tdkt/tdkt/internal/httpx"
 )
 
 // Labels the CSRF HMACs sign, so that a token of one kind is never valid as another.
@@ -47,7 +49,7 @@ func validCSRF(key, label, got string) bool {
 // request is redirected to the login form (htmx requests get HX-Redirect), keeping
 // where the user wanted to go.
 func (s *Server) authenticate(c *gin.Context) {
-	tok, _ := c.Cookie(httpapi.SessionCookie)
+	tok, _ := c.Cookie(httpx.SessionCookie)
 	id, err := s.cfg.App.Authenticate(ctx(c), tok)
 	if err != nil {
 		if !domain.IsKind(err, domain.KindUnauthorized) {
@@ -94,8 +96,8 @@ func (s *Server) checkCSRF(c *gin.Context) {
 		// An upload over the body limit fails while the form is read: say so
 		// rather than report a missing token.
 		var tooLarge *http.MaxBytesError
-		if err := c.Request.ParseMultipartForm(multipartMemory); errors.As(err, &tooLarge) {
-			s.renderError(c, http.StatusRequestEntityTooLarge, "error.toolarge.title", "error.toolarge")
+		if err := c.Request.ParseMultipartForm(httpx.MultipartMemory); errors.As(err, &tooLarge) {
+			s.fail(c, &domain.Error{Kind: httpx.KindTooLarge, Message: "file too large"})
 			return
 		}
 	}
@@ -115,13 +117,15 @@ type loginData struct {
 	Username string
 	Next     string
 	Failed   string // message key
+	// Minutes is how long a lockout lasts, for the message login.locked.
+	Minutes int
 }
 
 // loginForm shows the login page, or goes on to the requested page when the
 // session is still live.
 func (s *Server) loginForm(c *gin.Context) {
 	next := safeNext(c.Query("next"))
-	if tok, err := c.Cookie(httpapi.SessionCookie); err == nil && tok != "" {
+	if tok, err := c.Cookie(httpx.SessionCookie); err == nil && tok != "" {
 		if _, err := s.cfg.App.Authenticate(ctx(c), tok); err == nil {
 			c.Redirect(http.StatusSeeOther, next)
 			return
@@ -149,8 +153,10 @@ func (s *Server) showLogin(c *gin.Context, status int, d loginData) {
 	s.render(c, status, "login", p)
 }
 
-// login checks the credentials with app.Service.Login and sets the session cookie
-// the API reads (same name, HttpOnly, SameSite=Lax).
+// login checks the credentials through httpx.Login, the API's login path with
+// its per-account and per-address lockouts, and sets the session cookie the API
+// reads (same name, HttpOnly, SameSite=Lax). A locked account or address shows
+// the form again with 429, how long the lock lasts and Retry-After.
 func (s *Server) login(c *gin.Context) {
 	key, _ := c.Cookie(loginCookie)
 	if !validCSRF(key, loginCSRFLabel, c.PostForm(csrfField)) {
@@ -158,8 +164,12 @@ func (s *Server) login(c *gin.Context) {
 		return
 	}
 	d := loginData{Username: strings.TrimSpace(c.PostForm("username")), Next: safeNext(c.PostForm("next"))}
-	sess, err := s.cfg.App.Login(ctx(c), d.Username, c.PostForm("password"))
+	sess, err := httpx.Login(c, s.cfg.App, d.Username, c.PostForm("password"))
 	switch {
+	case domain.IsKind(err, domain.KindTooMany):
+		d.Failed, d.Minutes = "login.locked", int(app.LockoutDuration.Minutes())
+		s.showLogin(c, http.StatusTooManyRequests, d)
+		return
 	case domain.IsKind(err, domain.KindInvalid):
 		d.Failed = "login.required"
 		s.showLogin(c, http.StatusUnprocessableEntity, d)
@@ -176,8 +186,7 @@ func (s *Server) login(c *gin.Context) {
 		HttpOnly: true, Secure: s.cfg.SecureCookies, SameSite: http.SameSiteStrictMode})
 	// A browser-session cookie: closing the browser of a shared office PC ends the
 	// login there; the server enforces the session's lifetime either way.
-	http.SetCookie(c.Writer, &http.Cookie{Name: httpapi.SessionCookie, Value: sess.Token, Path: "/",
-		HttpOnly: true, Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode})
+	httpx.SetSessionCookie(c, sess.Token, time.Time{}, s.cfg.SecureCookies)
 	c.Redirect(http.StatusSeeOther, d.Next)
 }
 
@@ -187,8 +196,7 @@ func (s *Server) logout(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	http.SetCookie(c.Writer, &http.Cookie{Name: httpapi.SessionCookie, Value: "", Path: "/", MaxAge: -1,
-		HttpOnly: true, Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode})
+	httpx.ClearSessionCookie(c, s.cfg.SecureCookies)
 	c.Redirect(http.StatusSeeOther, "/login?ok=loggedout")
 }
 

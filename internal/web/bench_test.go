@@ -19,6 +19,7 @@ import (
 	"github.com/tdkt/tdkt/internal/authz"
 	"github.com/tdkt/tdkt/internal/e2etest"
 	"github.com/tdkt/tdkt/internal/httpapi"
+	"github.com/tdkt/tdkt/internal/httpx"
 	"github.com/tdkt/tdkt/internal/seed"
 	"github.com/tdkt/tdkt/internal/store"
 	"github.com/tdkt/tdkt/internal/web"
@@ -133,7 +134,7 @@ func BenchmarkPages(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		return &http.Cookie{Name: httpapi.SessionCookie, Value: sess.Token}
+		return &http.Cookie{Name: httpx.SessionCookie, Value: sess.Token}
 	}
 	district, province, admin := login("huyen.appraiser"), login("tinh.appraiser"), login("tinh.admin")
 	for _, pg := range []struct {

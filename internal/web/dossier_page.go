@@ -11,6 +11,8 @@ import (
 
 	"github.com/tdkt/tdkt/internal/app"
 	"github.com/tdkt/tdkt/internal/domain"
+	"github.com/tdkt/tdkt/internal/httpx"
+	"github.com/tdkt/tdkt/internal/nomination"
 	"github.com/tdkt/tdkt/internal/store"
 )
 
@@ -24,7 +26,10 @@ type dossierData struct {
 	Actions map[domain.Action]bool
 	// CanEdit shows the edit link: the user may edit and the dossier is with its unit.
 	CanEdit bool
-	// Returned counts the returns so far; the law allows one.
+	// ProposedSimplified: the submitter proposed the simplified procedure, which an
+	// appraiser confirms at intake.
+	ProposedSimplified bool
+	// Returned counts the returns by the current level; the law allows one per level.
 	Returned  int
 	Checklist []checkItem
 	Form      actForm
@@ -157,7 +162,7 @@ func (s *Server) showDossier(c *gin.Context, id string, p *page, form actForm, s
 			d.Award = a
 		}
 	}
-	for _, a := range s.cfg.App.AvailableActions(uid, n) {
+	for _, a := range s.cfg.App.AvailableActions(ctx(c), uid, n) {
 		if webActions[a] {
 			d.Actions[a] = true
 		}
@@ -168,10 +173,9 @@ func (s *Server) showDossier(c *gin.Context, id string, p *page, form actForm, s
 	for _, st := range n.Route {
 		names[st.UnitID] = st.UnitName
 	}
+	d.Returned = nomination.ReturnsAt(events, n.CurrentUnitID)
+	d.ProposedSimplified = domain.NominationKind(n.Kind) == domain.KindExtraordinary && n.Procedure == string(domain.ProcedureStandard)
 	for _, e := range events {
-		if e.Action == string(domain.ActionReturn) {
-			d.Returned++
-		}
 		d.Events = append(d.Events, newEventView(e, names))
 	}
 	d.Stops = routeStops(n)
@@ -281,13 +285,16 @@ func (s *Server) actOnDossier(c *gin.Context) {
 	id := c.Param("id")
 	form := actForm{Action: c.PostForm("action"), Note: c.PostForm("note"), Reason: c.PostForm("reason"),
 		MissingOther: c.PostForm("missing_other"), Have: c.PostFormArray("have")}
-	version, err := strconv.Atoi(c.PostForm("version"))
+	version, err := httpx.Version(c.PostForm("version"), "version", "dossier")
+	if err == nil && version == nil {
+		err = domain.Invalid("the form has no dossier version")
+	}
 	if err != nil {
-		s.fail(c, domain.Invalid("the form has no dossier version"))
+		s.fail(c, err)
 		return
 	}
-	in := app.ActInput{Action: form.Action, Version: &version, Note: form.Note, Reason: form.Reason,
-		UnitID: c.PostForm("unit_id"), Answer: c.PostForm("answer")}
+	in := app.ActInput{Action: form.Action, Version: version, Note: form.Note, Reason: form.Reason,
+		UnitID: c.PostForm("unit_id"), Answer: c.PostForm("answer"), ConfirmSimplified: c.PostForm("confirm_simplified") == "1"}
 	if n, err := s.cfg.App.Nomination(ctx(c), userID(c), id); err == nil {
 		in.Units, in.Outcomes, in.NomineeID = procedureInput(c, n, &form)
 	}
@@ -346,11 +353,15 @@ type decisionData struct {
 	Rows       []awardeeRow
 	// Total is the sum of the bonuses, "" when no amount is set.
 	Total string
+	// Events is the dossier's history, where the documents find the submission
+	// letters and the council's result.
+	Events []domain.AuditEvent
 }
 
 // awardeeRow is one line of the decision's list of awardees.
 type awardeeRow struct {
 	No                   int
+	NomineeID            int64 // 0 for a row without an awardee record
 	Name, Position, Kind string
 	Award                string
 	Bonus                string
@@ -401,11 +412,21 @@ func expandCommittee(name string) string {
 // decisionPrint renders one decision of a dossier (?code=, else the latest) as a
 // printable administrative document with its list of awardees and bonuses.
 func (s *Server) decisionPrint(c *gin.Context) {
+	d, ok := s.decisionContent(c)
+	if !ok {
+		return
+	}
+	s.render(c, http.StatusOK, "decision", s.page(c, "decisions", d))
+}
+
+// decisionContent reads one decision of a dossier (?code=, else the latest) with
+// what its documents show; on an error it has answered and returns false.
+func (s *Server) decisionContent(c *gin.Context) (decisionData, bool) {
 	uid := userID(c)
 	n, err := s.cfg.App.Nomination(ctx(c), uid, c.Param("id"))
 	if err != nil {
 		s.fail(c, err)
-		return
+		return decisionData{}, false
 	}
 	decisions := decisionsOf(n)
 	var dec *domain.Decision
@@ -416,17 +437,17 @@ func (s *Server) decisionPrint(c *gin.Context) {
 	}
 	if dec == nil {
 		s.fail(c, domain.Errorf(domain.KindNotFound, "the dossier has no such decision"))
-		return
+		return decisionData{}, false
 	}
 	events, err := s.cfg.App.History(ctx(c), uid, n.ID)
 	if err != nil {
 		s.fail(c, err)
-		return
+		return decisionData{}, false
 	}
 	awards, err := s.cfg.App.Awards(ctx(c))
 	if err != nil {
 		s.fail(c, err)
-		return
+		return decisionData{}, false
 	}
 	awardNames := map[string]string{}
 	d := decisionData{N: n, D: *dec}
@@ -449,7 +470,8 @@ func (s *Server) decisionPrint(c *gin.Context) {
 		}
 	}
 	d.Rows, d.Total = awardeeRows(n, *dec, awardNames)
-	s.render(c, http.StatusOK, "decision", s.page(c, "decisions", d))
+	d.Events = events
+	return d, true
 }
 
 // awardeeRows lists who a decision awards: its awardees with their bonuses, or, for
@@ -476,6 +498,7 @@ func awardeeRows(n domain.Nomination, dec domain.Decision, awardNames map[string
 			nm = domain.Nominee{ID: a.NomineeID, Name: a.Name, Kind: domain.NomineeKind(a.Kind)}
 		}
 		r := row(nm, a.AwardCode)
+		r.NomineeID = a.NomineeID
 		if a.BonusVND != nil {
 			r.Bonus = formatMoney(*a.BonusVND)
 			total += *a.BonusVND

@@ -172,7 +172,7 @@ func (s *Server) newDossier(c *gin.Context) {
 func (s *Server) formOptions(c *gin.Context, n *domain.Nomination) (*formData, error) {
 	d := &formData{Dossier: n, Kinds: nomineeKinds}
 	if n != nil {
-		d.CanSubmit = slices.Contains(s.cfg.App.AvailableActions(userID(c), *n), domain.ActionSubmit)
+		d.CanSubmit = slices.Contains(s.cfg.App.AvailableActions(ctx(c), userID(c), *n), domain.ActionSubmit)
 		awards, err := s.cfg.App.Awards(ctx(c))
 		if err != nil {
 			return nil, err

@@ -168,9 +168,10 @@ func TestChartScalesBarsToTheLargestRow(t *testing.T) {
 	}
 }
 
-// TestCatalogue: both languages have the same keys, every key a template or a
-// handler names exists, and every status, step, action, role and nominee kind of
-// the procedure has a label.
+// TestCatalogue: both message files (i18n/vi.json and i18n/en.json) have the same
+// keys, every key a template or a handler names exists, every error page has its
+// message, and every status, step, action, role and nominee kind of the procedure
+// has a label.
 func TestCatalogue(t *testing.T) {
 	vi, en := catalogue["vi"], catalogue["en"]
 	for k := range vi {
@@ -227,6 +228,12 @@ func TestCatalogue(t *testing.T) {
 	}
 	for _, n := range navItems {
 		used["nav."+n.Key] = true
+	}
+	for _, k := range errorPages {
+		used[k], used[k+".title"] = true, true
+	}
+	for _, k := range []string{"login.locked", "error.method", "error.method.title", "error.internal", "error.internal.title"} {
+		used[k] = true
 	}
 	var missing []string
 	for k := range used {

@@ -50,7 +50,11 @@ func setup(t *testing.T) *bundle {
 
 // mountUI builds the web UI over the application, as cmd/tdkt does.
 func mountUI(e *e2etest.Env) (func(*gin.Engine), error) {
-	ui, err := web.New(web.Config{App: e.Service, Log: e.Log, Calendar: e.Store.LoadCalendar})
+	pki, err := testPKI()
+	if err != nil {
+		return nil, err
+	}
+	ui, err := web.New(web.Config{App: e.Service, Log: e.Log, Calendar: e.Store.LoadCalendar, Signing: pki})
 	if err != nil {
 		return nil, err
 	}

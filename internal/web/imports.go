@@ -2,8 +2,6 @@ package web
 
 import (
 	"errors"
-	"fmt"
-	"io"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -13,6 +11,7 @@ import (
 	"github.com/tdkt/tdkt/internal/app"
 	"github.com/tdkt/tdkt/internal/domain"
 	"github.com/tdkt/tdkt/internal/history"
+	"github.com/tdkt/tdkt/internal/httpx"
 	"github.com/tdkt/tdkt/internal/importer"
 )
 
@@ -127,33 +126,20 @@ func (p *page) importRefused(v *importView, err error) (status int, ok bool) {
 // errNoFile is the form error of an import sent without a file.
 var errNoFile = domain.Invalid("no file", domain.FieldError{Field: "file", Message: "required"})
 
-// uploadedSheet reads a file part of a multipart form as a spreadsheet: XLSX
-// when it is a zip, CSV otherwise (as the API decides). An upload over the API's
-// body limit gets the "file too large" page and ok is false; a form without a
-// file, or an empty one, is errNoFile.
+// uploadedSheet reads a file part of a multipart form (httpx.ReadUpload, as the
+// API reads it) as a spreadsheet: XLSX when it is a zip, CSV otherwise (as the
+// API decides). An upload over the API's body limit gets the "file too large"
+// page and ok is false; a form without a file, or an empty one, is errNoFile.
 func (s *Server) uploadedSheet(c *gin.Context, field string) (data []byte, format importer.Format, name string, ok bool, err error) {
-	fh, err := c.FormFile(field)
-	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			s.renderError(c, http.StatusRequestEntityTooLarge, "error.toolarge.title", "error.toolarge")
-			return nil, "", "", false, nil
-		}
+	f, err := httpx.ReadUpload(c, field)
+	switch {
+	case domain.IsKind(err, httpx.KindTooLarge):
+		s.fail(c, err)
+		return nil, "", "", false, nil
+	case err != nil:
 		return nil, "", "", true, errNoFile
 	}
-	f, err := fh.Open()
-	if err != nil {
-		return nil, "", fh.Filename, true, fmt.Errorf("web: open uploaded file: %w", err)
-	}
-	defer f.Close()
-	data, err = io.ReadAll(f)
-	if err != nil {
-		return nil, "", fh.Filename, true, fmt.Errorf("web: read uploaded file: %w", err)
-	}
-	if len(data) == 0 {
-		return nil, "", fh.Filename, true, errNoFile
-	}
-	return data, importer.DetectFormat(data), fh.Filename, true, nil
+	return f.Data, importer.DetectFormat(f.Data), f.Name, true, nil
 }
 
 // importNominees replaces the nominees of a dossier still with its unit by the

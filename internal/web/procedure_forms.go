@@ -1,8 +1,6 @@
 package web
 
 import (
-	"errors"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -10,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/tdkt/tdkt/internal/domain"
+	"github.com/tdkt/tdkt/internal/httpx"
 	"github.com/tdkt/tdkt/internal/store"
 	"github.com/tdkt/tdkt/workflows"
 )
@@ -46,10 +45,6 @@ type unitChoice struct{ ID, Name string }
 
 // otherDocKind is the kind of an attachment outside the checklist.
 const otherDocKind = "khac"
-
-// multipartMemory is how much of an upload form is held in memory; the rest goes
-// to a temporary file. The API's body limit caps the whole request.
-const multipartMemory = 8 << 20
 
 // AnswerKey is the message key of a concurrence answer: agree, object, silent, or
 // none yet.
@@ -212,33 +207,22 @@ func (s *Server) declareConflict(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, "/dossiers/"+id+"?ok=conflict#council")
 }
 
-// uploadDocument attaches a file sent with a multipart form. The API's body limit
-// applies to the whole request, so an oversized file is refused while it is read.
+// uploadDocument attaches a file sent with a multipart form (httpx.ReadUpload,
+// as the API reads it). The API's body limit applies to the whole request, so an
+// oversized file is refused while it is read.
 func (s *Server) uploadDocument(c *gin.Context) {
 	id := c.Param("id")
 	form := actForm{Action: "upload", DocKind: c.PostForm("kind")}
-	fh, err := c.FormFile("file")
-	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			s.renderError(c, http.StatusRequestEntityTooLarge, "error.toolarge.title", "error.toolarge")
-			return
-		}
-		s.actFailed(c, id, form, domain.Invalid("no file", domain.FieldError{Field: "file", Message: "required"}))
-		return
-	}
-	f, err := fh.Open()
-	if err != nil {
+	f, err := httpx.ReadUpload(c, "file")
+	switch {
+	case domain.IsKind(err, httpx.KindTooLarge):
 		s.fail(c, err)
 		return
-	}
-	content, err := io.ReadAll(f)
-	f.Close()
-	if err != nil {
-		s.fail(c, err)
+	case err != nil:
+		s.actFailed(c, id, form, err)
 		return
 	}
-	if _, err := s.cfg.App.AddDocument(ctx(c), userID(c), id, form.DocKind, fh.Filename, content); err != nil {
+	if _, err := s.cfg.App.AddDocument(ctx(c), userID(c), id, form.DocKind, f.Name, f.Data); err != nil {
 		s.actFailed(c, id, form, err)
 		return
 	}

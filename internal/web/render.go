@@ -18,6 +18,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/tdkt/tdkt/internal/domain"
+	"github.com/tdkt/tdkt/internal/httpx"
 )
 
 // parseTemplates parses every page of templates/ together with the layout and the
@@ -244,25 +245,39 @@ func (s *Server) renderError(c *gin.Context, status int, title, msg string) {
 	c.Abort()
 }
 
-// fail renders the page of a domain error: each kind has its status and message;
-// internal errors are logged and shown as "system error" only.
+// errorPages names the message of the error page of each error kind (its title
+// is the key with ".title"); the status comes from httpx's table, the same as the
+// API's. A kind without a page here is shown as a system error.
+var errorPages = map[domain.ErrorKind]string{
+	domain.KindInvalid:             "error.invalid",
+	domain.KindForbidden:           "error.forbidden",
+	domain.KindNotFound:            "error.notfound",
+	domain.KindConflict:            "error.conflict",
+	domain.KindTooMany:             "error.toomany",
+	httpx.KindTooLarge:             "error.toolarge",
+	httpx.KindPreconditionFailed:   "error.conflict",
+	httpx.KindPreconditionRequired: "error.conflict",
+	httpx.KindIdempotencyKeyReused: "error.invalid",
+}
+
+// fail renders the page of an error: its status is the one httpx gives its kind
+// (as the API answers it), its message the kind's in errorPages. An unauthorised
+// request goes to the login form; an internal error is logged and shown as
+// "system error" only.
 func (s *Server) fail(c *gin.Context, err error) {
-	switch domain.KindOf(err) {
-	case domain.KindForbidden:
-		s.renderError(c, http.StatusForbidden, "error.forbidden.title", "error.forbidden")
-	case domain.KindNotFound:
-		s.renderError(c, http.StatusNotFound, "error.notfound.title", "error.notfound")
-	case domain.KindConflict:
-		s.renderError(c, http.StatusConflict, "error.conflict.title", "error.conflict")
-	case domain.KindInvalid:
-		s.renderError(c, http.StatusBadRequest, "error.invalid.title", "error.invalid")
-	case domain.KindUnauthorized:
+	kind, h := httpx.KindOf(err)
+	if kind == domain.KindUnauthorized {
 		c.Redirect(http.StatusSeeOther, "/login")
 		c.Abort()
-	default:
+		return
+	}
+	key, ok := errorPages[kind]
+	if !ok {
 		s.cfg.Log.Error("web request failed", slog.String("path", c.FullPath()), slog.Any("err", err))
 		s.renderError(c, http.StatusInternalServerError, "error.internal.title", "error.internal")
+		return
 	}
+	s.renderError(c, h.Status, key+".title", key)
 }
 
 // formError fills the page with a failed action's message and field errors, in the

@@ -12,6 +12,7 @@ import (
 
 	"github.com/tdkt/tdkt/internal/app"
 	"github.com/tdkt/tdkt/internal/domain"
+	"github.com/tdkt/tdkt/internal/httpx"
 	"github.com/tdkt/tdkt/internal/review"
 	"github.com/tdkt/tdkt/internal/store"
 )
@@ -140,9 +141,6 @@ func (s *Server) fillReport(c *gin.Context, p *page, campaignID string, v app.Re
 	return nil
 }
 
-// reportActions are the actions the report form posts.
-var reportActions = map[string]bool{"save": true, "submit": true, "return": true, "accept": true}
-
 // actOnReport takes the posted action through app.Service.ActOnReport: save or
 // submit with the figures and sections, or the parent's return (with a reason) or
 // acceptance. A form whose numbers cannot be read, or that the application finds
@@ -156,13 +154,14 @@ func (s *Server) actOnReport(c *gin.Context) {
 		return
 	}
 	action := c.PostForm("action")
-	if !reportActions[action] {
+	if _, ok := review.ParseUserAction(action); !ok {
 		s.fail(c, domain.Invalid("unknown action", domain.FieldError{Field: "action", Message: "one of save, submit, return, accept"}))
 		return
 	}
 	in := app.ReportActInput{Action: action, Reason: c.PostForm("reason"), Note: c.PostForm("note")}
-	if n, err := strconv.Atoi(c.PostForm("version")); err == nil {
-		in.Version = &n
+	if in.Version, err = httpx.Version(c.PostForm("version"), "version", "report"); err != nil {
+		s.fail(c, err)
+		return
 	}
 	if err := c.Request.ParseForm(); err != nil {
 		s.fail(c, domain.Invalid("unreadable form"))

@@ -9,8 +9,10 @@
 // Every page and every action goes through app.Service, the same use cases as the
 // JSON API: the same validation and the same Casbin checks, so no page shows what
 // the API would refuse. The session is the API's: the login form calls
-// app.Service.Login and sets the same HttpOnly, SameSite cookie
-// (httpapi.SessionCookie).
+// app.Service.Login through httpx.Login, as the API does, and sets the same
+// HttpOnly, SameSite cookie (httpx.SessionCookie). The web UI does not import the
+// API package: the plumbing both share (the error-kind table, the If-Match
+// parser, the upload reader, the login path) lives in internal/httpx.
 //
 // # Security of the pages
 //
@@ -50,7 +52,7 @@
 //  3. Register the routes in routes() below, inside the authenticated group so
 //     that the session and CSRF middlewares apply. POST handlers redirect (303)
 //     to a page with ?ok=<key>, whose message is "flash.<key>".
-//  4. Add every message key to both languages in i18n.go (TestCatalogue fails on
+//  4. Add every message key to both i18n/vi.json and i18n/en.json (TestCatalogue fails on
 //     a key missing from either), and a nav entry in navItems when the page
 //     belongs in the menu.
 //  5. A new action on a dossier (a council vote, a concurrence answer, a hold) adds
@@ -101,6 +103,7 @@ import (
 	"github.com/tdkt/tdkt/internal/app"
 	"github.com/tdkt/tdkt/internal/calendar"
 	"github.com/tdkt/tdkt/internal/domain"
+	"github.com/tdkt/tdkt/internal/httpx"
 )
 
 //go:embed templates/*.html
@@ -123,6 +126,9 @@ type Config struct {
 	SecureCookies bool
 	// Now is the clock; tests replace it.
 	Now func() time.Time
+	// Signing signs the documents tdkt issues and verifies signed copies; nil
+	// issues them unsigned (documents.go).
+	Signing Signing
 }
 
 // Server is the web UI: its dependencies, parsed templates and static assets.
@@ -205,11 +211,19 @@ func New(cfg Config) (*Server, error) {
 }
 
 // Mount registers the web UI's routes on the API's Gin engine
-// (httpapi.Server.Mount).
+// (httpapi.Server.Mount, wired in cmd/tdkt). An unknown URL, or a known one
+// called with the wrong method, gets a problem document under /api/ and the web
+// UI's error page anywhere else.
 func (s *Server) Mount(r *gin.Engine) {
 	r.GET("/static/*file", s.serveStatic)
 	r.HEAD("/static/*file", s.serveStatic)
 	s.routes(r.Group("", s.secureHeaders, s.language))
+	r.NoRoute(httpx.APINotFound, s.secureHeaders, s.language, func(c *gin.Context) {
+		s.renderError(c, http.StatusNotFound, "error.notfound.title", "error.notfound")
+	})
+	r.NoMethod(httpx.MethodNotAllowed, s.secureHeaders, s.language, func(c *gin.Context) {
+		s.renderError(c, http.StatusMethodNotAllowed, "error.method.title", "error.method")
+	})
 }
 
 // routes is the list of pages and actions. Public pages first, then the
@@ -217,6 +231,8 @@ func (s *Server) Mount(r *gin.Engine) {
 func (s *Server) routes(g *gin.RouterGroup) {
 	g.GET("/login", s.loginForm)
 	g.POST("/login", s.login)
+	g.GET("/verify/:code", s.publicVerify)
+	g.POST("/api/v1/documents/verify", s.verifyUpload)
 
 	a := g.Group("", s.authenticate, s.checkCSRF)
 	a.POST("/logout", s.logout)
@@ -233,6 +249,10 @@ func (s *Server) routes(g *gin.RouterGroup) {
 	a.POST("/dossiers/:id/conflict", s.declareConflict)
 	a.POST("/dossiers/:id/documents", s.uploadDocument)
 	a.GET("/dossiers/:id/decision", s.decisionPrint)
+	a.GET("/dossiers/:id/decision.pdf", s.decisionPDF)
+	a.POST("/dossiers/:id/decision.pdf", s.uploadSigned)
+	a.GET("/dossiers/:id/certificate.pdf", s.certificatePDF)
+	a.GET("/dossiers/:id/submission.pdf", s.submissionPDF)
 	a.GET("/decisions", s.decisionList)
 	a.GET("/reviews", s.campaignList)
 	a.GET("/reviews/new", s.newCampaign)
@@ -350,6 +370,6 @@ func userID(c *gin.Context) int64 {
 	return 0
 }
 
-func ctx(c *gin.Context) context.Context { return c.Request.Context() }
+func ctx(c *gin.Context) context.Context { return httpx.Ctx(c) }
 
 func (s *Server) now() time.Time { return s.cfg.Now() }

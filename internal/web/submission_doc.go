@@ -1,0 +1,77 @@
+package web
+
+import (
+	"fmt"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/tdkt/tdkt/internal/documents"
+	"github.com/tdkt/tdkt/internal/domain"
+)
+
+// submissionPDF serves a dossier's submission letter (?letter=3/TTr-UBND) as a PDF,
+// issued once like the decision: from the forwarding unit to the chair of the next
+// level, with the căn cứ in force for the forwarding level and the nominees.
+func (s *Server) submissionPDF(c *gin.Context) {
+	n, err := s.cfg.App.Nomination(ctx(c), userID(c), c.Param("id"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	st := s.cfg.App.Store
+	l, err := st.SubmissionLetterByCode(ctx(c), n.ID, c.Query("letter"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	name := func(id string) string {
+		for _, r := range n.Route {
+			if r.UnitID == id {
+				return r.UnitName
+			}
+		}
+		if u, err := st.Unit(ctx(c), id); err == nil {
+			return u.Name
+		}
+		return id
+	}
+	from, to := name(l.UnitID), name(l.ToUnitID)
+	unit, err := st.Unit(ctx(c), l.UnitID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	bases, err := st.LegalBases(ctx(c), unit.Level, l.SignedOn)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	place := decisionData{IssuerName: from, D: domain.Decision{UnitID: l.UnitID}}.Place()
+	k := issued{kind: "submission", letterID: &l.ID, nominationID: n.ID, unitID: l.UnitID, unitName: expandCommittee(from), place: place}
+	doc, err := s.issue(c, k, func(code, url string) (documents.Rendered, string, error) {
+		var nominees []documents.Awardee
+		for _, nm := range n.Nominees {
+			pos := nm.JobTitle
+			if pos != "" && nm.Organisation != "" {
+				pos += ", "
+			}
+			nominees = append(nominees, documents.Awardee{Name: nm.Name, Position: pos + nm.Organisation,
+				Kind: translate("vi", "kind."+string(nm.Kind))})
+		}
+		r, err := documents.RenderSubmission(documents.Submission{
+			Header: documents.Header{Issuer: expandCommittee(from), Number: l.Code, Place: place, Date: l.SignedOn},
+			Code:   code, VerifyURL: url, Award: n.AwardName, To: "Chủ tịch " + expandCommittee(to), Bases: bases,
+			Body: []string{fmt.Sprintf("Thực hiện Luật Thi đua, khen thưởng, %s đã xét chọn các tập thể, cá nhân có thành tích năm %d theo hồ sơ “%s”.",
+				expandCommittee(from), n.Year, n.Title)},
+			Awardees:   nominees,
+			Recipients: []string{"Như trên;", "Lưu: VT."},
+			Signature:  documents.Signature{Title: "Chủ tịch", Name: l.SignerName},
+		})
+		return r, "Tờ trình số " + l.Code, err
+	})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	servePDF(c, doc, "to-trinh-"+l.Code)
+}
