@@ -14,7 +14,7 @@ import (
 )
 
 // Units have a lifetime (valid_from, valid_to exclusive) and a succession
-// (unit_successions, migration 0012): a reorganisation creates new units, ends the
+// (unit_successions, migration 0015): a reorganisation creates new units, ends the
 // old ones the day the new ones start, and records which old unit went, whole or in
 // part, to which new one.
 

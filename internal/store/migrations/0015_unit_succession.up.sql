@@ -1,4 +1,4 @@
--- 0012: reorganisations as data. A unit carries its official code (mã đơn vị hành
+-- 0015: reorganisations as data. A unit carries its official code (mã đơn vị hành
 -- chính of the statistics office, '' when it has none), and unit_successions
 -- records which old units became which new ones: a merge is several rows with one
 -- successor, a split several rows with one predecessor, each marked whole or part.
