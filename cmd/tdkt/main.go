@@ -245,7 +245,8 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, pool *pgxpo
 		}
 		signing = pki
 	}
-	ui, err := web.New(web.Config{App: svc, Log: log, SecureCookies: cfg.SecureCookies, Calendar: svc.Store.LoadCalendar, Signing: signing})
+	ui, err := web.New(web.Config{App: svc, Log: log, SecureCookies: cfg.SecureCookies, Calendar: svc.Store.LoadCalendar, Signing: signing,
+		Limit: api.AllowExpensive})
 	if err != nil {
 		return err
 	}

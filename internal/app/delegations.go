@@ -38,7 +38,8 @@ type Delegations struct {
 // CreateDelegation records that the user hands acting authority (ủy quyền) over all
 // of their roles to another user for a range of days, and notifies the receiver.
 // The range may not end before today or span more than 366 days; the giver must
-// hold at least one role. KindInvalid lists every offending field.
+// hold at least one role and the receiver must be able to hold it (see
+// checkDelegationTarget). KindInvalid lists every offending field.
 func (s *Service) CreateDelegation(ctx context.Context, userID int64, in DelegationInput) (DelegationView, error) {
 	var fields []domain.FieldError
 	today := s.todayInVietnam()
@@ -81,6 +82,9 @@ func (s *Service) CreateDelegation(ctx context.Context, userID int64, in Delegat
 	}
 	if len(giver.Roles) == 0 {
 		return DelegationView{}, domain.Errorf(domain.KindInvalid, "you hold no role to delegate")
+	}
+	if err := s.checkDelegationTarget(ctx, giver, in.ToUserID); err != nil {
+		return DelegationView{}, err
 	}
 	d, err := s.Store.CreateDelegation(ctx, store.NewDelegation{FromUserID: userID, ToUserID: in.ToUserID,
 		ValidFrom: from, ValidTo: to, Reason: in.Reason, At: s.now()})

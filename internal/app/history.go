@@ -80,16 +80,17 @@ func (s *Service) Subjects(ctx context.Context, userID int64, f SubjectFilter) (
 }
 
 // SubjectHistory returns a subject with its whole history and the dossiers that
-// name it. KindNotFound for an unknown subject, KindForbidden outside the user's units.
+// name it. KindNotFound for an unknown subject and, alike, for one outside the
+// user's units (subject IDs are sequential; see hideUnseen).
 func (s *Service) SubjectHistory(ctx context.Context, userID, id int64) (*history.Record, error) {
 	rec, err := s.Store.SubjectRecord(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	if ok, err := s.canReadHistory(ctx, userID, rec.Subject.UnitID); err != nil {
+	if ok, err := s.canReadHistory(ctx, userID, rec.Subject.UnitID); err != nil { // today's units and their past (reorg.go)
 		return nil, err
 	} else if !ok {
-		return nil, domain.Errorf(domain.KindForbidden, "you may not %s this %s", actRead, objHistory)
+		return nil, hideUnseen(domain.Errorf(domain.KindForbidden, "you may not %s this %s", actRead, objHistory), "no such subject")
 	}
 	return rec, nil
 }

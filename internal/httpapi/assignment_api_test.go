@@ -83,7 +83,7 @@ func TestTasksAreClaimedReassignedByTheHeadAndReleased(t *testing.T) {
 	b.must(http.StatusNotFound, "tinh.council_member", "POST", "/api/v1/tasks/"+strconv.FormatInt(closed, 10)+"/claim", nil)
 
 	// Acting under a delegation: the receiver sees the giver's tasks and may claim them.
-	clerk := meID(b, "huyen.clerk")
+	clerk := meID(b, "tinh.clerk")
 	today := calendar.DateOf(time.Now().In(calendar.Zone))
 	b.must(http.StatusCreated, "tinh.council_member5", "POST", "/api/v1/delegations", map[string]any{
 		"to_user_id": clerk, "valid_from": today.String(), "valid_to": today.AddDays(3).String(), "reason": "Nghỉ phép năm"})
@@ -100,7 +100,7 @@ func TestTasksAreClaimedReassignedByTheHeadAndReleased(t *testing.T) {
 	if acting == nil || !acting.Acting {
 		t.Fatalf("the delegate's inbox lacks the giver's task marked acting: %+v", inbox)
 	}
-	r = b.must(http.StatusOK, "huyen.clerk", "POST", path+"/claim", nil)
+	r = b.must(http.StatusOK, "tinh.clerk", "POST", path+"/claim", nil)
 	if assigneeOf(r) != clerk {
 		t.Errorf("the delegate could not claim the giver's task: %s", r.raw)
 	}

@@ -183,6 +183,7 @@ func matrixRoutes() map[string]matrixRoute {
 	longTitle := strings.Repeat("x", 600)
 	return map[string]matrixRoute{
 		"POST /api/v1/logout":                     {allow: anyone, build: p("/api/v1/logout"), freshLogin: true},
+		"POST /api/v1/me/logout-everywhere":       {allow: anyone, build: p("/api/v1/me/logout-everywhere"), freshLogin: true},
 		"GET /api/v1/me":                          {allow: anyone, build: p("/api/v1/me")},
 		"PUT /api/v1/me/email":                    {allow: anyone, build: pb("/api/v1/me/email", map[string]any{"email": "can.bo@langson.gov.vn"})},
 		"GET /api/v1/me/tokens":                   {allow: anyone, build: p("/api/v1/me/tokens")},
@@ -561,6 +562,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 			lr := b.must(http.StatusOK, "", "POST", "/api/v1/login", map[string]string{"username": user, "password": seed.DemoPassword})
 			hdr["Authorization"] = "Bearer " + lr.body["token"].(string)
 			r = b.doWith("", method, req.path, req.body, hdr)
+			// Logging out everywhere ends the cached session too: log in again.
+			delete(b.tokens, user)
 		} else if req.raw != nil {
 			r = b.sendRaw(user, method, req.path, req.contentType, req.raw)
 		} else {

@@ -37,6 +37,9 @@ var expensiveRoutes = map[string]bool{
 	"GET /api/v1/reviews":                          true,
 	"GET /api/v1/reviews/:id/dashboard":            true,
 	"GET /api/v1/reviews/:id/reports/:unit/export": true,
+	"GET /api/v1/nominations/:id/nominees/export":  true,
+	"POST /api/v1/nominations/:id/nominees/import": true,
+	"GET /api/v1/admin/users":                      true,
 }
 
 // secure applies the engine settings of this file's concern: the reverse proxies
@@ -120,4 +123,15 @@ func (l *rateLimiter) allow(user int64) (bool, time.Duration) {
 		return true, 0
 	}
 	return false, time.Duration((1 - b.tokens) / l.rate * float64(time.Second))
+}
+
+// AllowExpensive takes a token from the user's bucket of expensive requests, or
+// says how long until there is one; the web UI's searches, exports and imports
+// share the bucket with the API's. Before Handler has built the limiter it
+// allows everything.
+func (s *Server) AllowExpensive(userID int64) (bool, time.Duration) {
+	if s.limiter == nil {
+		return true, 0
+	}
+	return s.limiter.allow(userID)
 }

@@ -194,7 +194,7 @@ func TestASubjectOfAnOldCommuneIsFoundAndCheckedUnderItsSuccessor(t *testing.T) 
 	if found := b.must(http.StatusOK, "xa2.clerk", "GET", "/api/v1/subjects?q=Hoang+Thi+Lan", nil).body["subjects"].([]any); len(found) != 0 {
 		t.Fatalf("xã Xuân Dương sees %v", found)
 	}
-	b.must(http.StatusForbidden, "xa2.clerk", "GET", "/api/v1/eligibility?subject_id="+strconv.FormatInt(id, 10)+"&award=CSTD_TINH&year=2024", nil)
+	b.must(http.StatusNotFound, "xa2.clerk", "GET", "/api/v1/eligibility?subject_id="+strconv.FormatInt(id, 10)+"&award=CSTD_TINH&year=2024", nil)
 }
 
 func TestWhereTheWorkOfAnEndedUnitGoes(t *testing.T) {

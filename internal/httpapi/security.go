@@ -17,6 +17,7 @@ func (s *Server) securityRoutes(g *gin.RouterGroup) {
 	g.POST("/me/tokens", s.createAPIToken)
 	g.GET("/me/tokens", s.apiTokens)
 	g.DELETE("/me/tokens/:id", s.revokeAPIToken)
+	g.POST("/me/logout-everywhere", s.logoutEverywhere)
 	g.DELETE("/admin/lockouts/:username", s.clearLockout)
 }
 
@@ -81,5 +82,16 @@ func (s *Server) clearLockout(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	c.Status(http.StatusNoContent)
+}
+
+// logoutEverywhere ends all of the caller's sessions and revokes all of their
+// API tokens; the cookie of this browser is cleared too.
+func (s *Server) logoutEverywhere(c *gin.Context) {
+	if err := s.App.LogoutEverywhere(ctx(c), userID(c)); err != nil {
+		s.fail(c, err)
+		return
+	}
+	http.SetCookie(c.Writer, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.SecureCookies, SameSite: http.SameSiteLaxMode})
 	c.Status(http.StatusNoContent)
 }

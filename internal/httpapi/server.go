@@ -56,7 +56,7 @@ func (s *Server) Handler() http.Handler {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	s.secure(r)
-	r.Use(gin.Recovery(), s.limitBody)
+	r.Use(gin.Recovery(), s.limitBody, s.checkText)
 	r.HandleMethodNotAllowed = true
 	r.NoRoute(func(c *gin.Context) { s.fail(c, domain.Errorf(domain.KindNotFound, "no such endpoint")) })
 	r.NoMethod(httpx.MethodNotAllowed)
@@ -64,7 +64,7 @@ func (s *Server) Handler() http.Handler {
 
 	api := r.Group("/api/v1")
 	api.POST("/login", s.login)
-	auth := api.Group("", s.authenticate, s.rateLimit)
+	auth := api.Group("", s.cookieCSRF, s.authenticate, s.rateLimit)
 	auth.POST("/logout", s.logout)
 	auth.GET("/me", s.me)
 	auth.GET("/units", s.units)

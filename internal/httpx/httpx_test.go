@@ -1,14 +1,17 @@
 package httpx
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/json"
 	"errors"
+	"io"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -135,7 +138,32 @@ func TestReadUpload(t *testing.T) {
 	if _, err := ReadUpload(c, "file"); !domain.IsKind(err, KindTooLarge) {
 		t.Fatalf("over the limit: %v", err)
 	}
+
+	// A DOCX-shaped ZIP bomb (a part inflating to 200 MiB) is refused from its
+	// central directory, before anything is inflated; a small DOCX passes.
+	docx := func(size int64) []byte {
+		var buf bytes.Buffer
+		zw := zip.NewWriter(&buf)
+		w, _ := zw.Create("word/document.xml")
+		_, _ = io.CopyN(w, zeros{}, size)
+		_ = zw.Close()
+		return buf.Bytes()
+	}
+	c, _ = testContext(multipartRequest(t, "file", "bom.docx", docx(200<<20), 0))
+	start := time.Now()
+	_, err = ReadUpload(c, "file")
+	if took := time.Since(start); !domain.IsKind(err, domain.KindInvalid) || took > time.Second {
+		t.Fatalf("ZIP bomb: %v after %v", err, took)
+	}
+	c, _ = testContext(multipartRequest(t, "file", "to-trinh.docx", docx(4<<10), 0))
+	if _, err := ReadUpload(c, "file"); err != nil {
+		t.Fatalf("small DOCX: %v", err)
+	}
 }
+
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) { clear(p); return len(p), nil }
 
 // TestUnknownAPIURLIsAProblem: APINotFound answers under /api/ and hands any
 // other path to the next handler.

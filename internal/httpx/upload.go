@@ -1,6 +1,7 @@
 package httpx
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"mime"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/tdkt/tdkt/internal/app"
 	"github.com/tdkt/tdkt/internal/domain"
+	"github.com/tdkt/tdkt/internal/importer"
 )
 
 // MultipartMemory is how much of an upload form is held in memory; the rest goes
@@ -28,7 +30,8 @@ type File struct {
 // multipart form, or else the raw request body (named by ?name=); a URL-encoded
 // form carries no file. The body limit applies while it is read: a file over it
 // is KindTooLarge. A form without the part, or an empty file, is KindInvalid on
-// field.
+// field; so is a readable ZIP container (DOCX, XLSX) whose central directory
+// describes a ZIP bomb (importer.CheckArchive), refused before anything is inflated or stored.
 func ReadUpload(c *gin.Context, field string) (File, error) {
 	var (
 		r    io.Reader = c.Request.Body
@@ -57,6 +60,12 @@ func ReadUpload(c *gin.Context, field string) (File, error) {
 	}
 	if len(data) == 0 {
 		return File{}, domain.Invalid("the file is empty", domain.FieldError{Field: field, Message: "required"})
+	}
+	if bytes.HasPrefix(data, []byte("PK\x03\x04")) {
+		// A file that is no readable archive is left to the reader of its type.
+		if err := importer.CheckArchive(data, importer.DefaultArchiveLimits); err != nil && !errors.Is(err, importer.ErrNotArchive) {
+			return File{}, domain.Invalid("file refused", domain.FieldError{Field: field, Message: err.Error()})
+		}
 	}
 	return File{Name: app.SanitizeFileName(name), Data: data}, nil
 }

@@ -26,8 +26,6 @@ const (
 	// headerSearchRows is how far down a sheet the header row is looked for, so
 	// that a title above the table ("DANH SÁCH …") is allowed.
 	headerSearchRows = 10
-	// unzipLimit caps the unpacked size of a workbook (a ZIP bomb is refused).
-	unzipLimit = 256 << 20
 )
 
 // record is one data row of a sheet: its spreadsheet row number and its values by
@@ -169,6 +167,9 @@ func csvSource(data []byte) rowSource {
 			last := len(cells) - 1
 			lastLine, _ := r.FieldPos(last)
 			prevEnd = lastLine + strings.Count(cells[last], "\n")
+			for i, c := range cells {
+				cells[i] = unneutralise(c)
+			}
 			if err := fn(row, cells); err != nil {
 				return err
 			}
@@ -204,8 +205,14 @@ func openWorkbook(data []byte) (wb *workbook, err error) {
 			wb, err = nil, fmt.Errorf("not a readable XLSX workbook")
 		}
 	}()
+	// The central directory first: a ZIP bomb is refused before anything is
+	// inflated. The parse then works within the same byte budget.
+	if err := CheckArchive(data, DefaultArchiveLimits); err != nil {
+		return nil, err
+	}
+	limit := int64(DefaultArchiveLimits.MaxTotal)
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
-		RawCellValue: true, UnzipSizeLimit: unzipLimit, UnzipXMLSizeLimit: 64 << 20,
+		RawCellValue: true, UnzipSizeLimit: limit, UnzipXMLSizeLimit: limit,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("not a readable XLSX workbook: %w", err)

@@ -99,7 +99,11 @@ func writeCSV(w io.Writer, sheet Sheet, rows [][]any) error {
 	rec := make([]string, len(sheet.Columns))
 	for _, r := range rows {
 		for i, v := range r {
-			rec[i] = fmt.Sprint(v)
+			if s, ok := v.(string); ok {
+				rec[i] = neutralise(s)
+			} else {
+				rec[i] = fmt.Sprint(v)
+			}
 		}
 		if err := cw.Write(rec); err != nil {
 			return err

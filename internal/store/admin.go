@@ -376,8 +376,8 @@ func (s *Store) SetUserActive(ctx context.Context, id int64, active bool, ch Adm
 	})
 }
 
-// ResetPassword replaces a user's password hash, revokes their sessions and ends
-// a lockout of the account, with its audit event (which never holds the password
+// ResetPassword replaces a user's password hash, revokes their sessions and API
+// tokens (whoever held the old password may have minted one) and ends a lockout of the account, with its audit event (which never holds the password
 // or its hash).
 func (s *Store) ResetPassword(ctx context.Context, id int64, hash string, ch AdminChange) error {
 	const op = "store.ResetPassword"
@@ -386,7 +386,7 @@ func (s *Store) ResetPassword(ctx context.Context, id int64, hash string, ch Adm
 		if err := tx.QueryRow(ctx, `UPDATE users SET password_hash = $2 WHERE id = $1 RETURNING unit_id, username`, id, hash).Scan(&unit, &username); err != nil {
 			return err
 		}
-		if err := revokeCredentials(ctx, tx, id, ch.At, false); err != nil {
+		if err := revokeCredentials(ctx, tx, id, ch.At, true); err != nil {
 			return err
 		}
 		// The new password is for logging in now: a lockout of the account (after

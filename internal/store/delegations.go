@@ -81,7 +81,7 @@ func (s *Store) CreateDelegation(ctx context.Context, n NewDelegation) (Delegati
 		_, err = NotifyTx(ctx, tx, NewNotification{UserID: n.ToUserID, Kind: "delegation",
 			Title: "Được ủy quyền: " + d.FromName,
 			Body: fmt.Sprintf("%s ủy quyền cho bạn thực hiện nhiệm vụ của mình từ %s đến %s. Lý do: %s",
-				d.FromName, d.ValidFrom, d.ValidTo, d.Reason),
+				d.FromName, viDate(d.ValidFrom), viDate(d.ValidTo), d.Reason),
 			Link: "/api/v1/delegations", DedupKey: fmt.Sprintf("delegation:%d", id), At: n.At})
 		return err
 	})

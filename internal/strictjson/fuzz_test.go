@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/tdkt/tdkt/internal/app"
 	"github.com/tdkt/tdkt/internal/domain"
@@ -22,9 +23,9 @@ var (
 
 func knownKey(k string, fields []string) bool {
 	for _, f := range fields {
-		// encoding/json matches field names without regard to case, and so does
-		// DisallowUnknownFields.
-		if strings.EqualFold(k, f) {
+		// The pre-pass refuses a key in other letter case than its field, so an
+		// accepted key is one of the fields exactly.
+		if k == f {
 			return true
 		}
 	}
@@ -35,8 +36,9 @@ func knownKey(k string, fields []string) bool {
 // API's create request (app.CreateNominationInput, as POST /api/v1/nominations
 // reads it, under a 4 KiB limit). It must never panic; a refusal is KindInvalid or
 // KindTooLarge with a message, never an internal error; an accepted body is one
-// JSON value followed by white space only, whose keys, and its nominees' keys,
-// are all fields of the request. The seed corpus is in
+// JSON object followed by white space only, valid UTF-8, whose keys, and its
+// nominees' keys, are all fields of the request exactly (no other letter case),
+// with no key twice and no control character but tab, CR and LF in any string. The seed corpus is in
 // testdata/fuzz/FuzzDecodeCreateRequest (it has the "{} }" the fuzzer found); a
 // bounded run:
 //
@@ -68,17 +70,25 @@ func FuzzDecodeCreateRequest(f *testing.F) {
 		}
 		top, ok := v.(map[string]any)
 		if !ok {
-			if v != nil {
-				t.Fatalf("accepted body %q is neither an object nor null", body)
-			}
-			return
+			t.Fatalf("accepted body %q is not an object", body)
 		}
+		if !utf8.Valid(body) {
+			t.Fatalf("accepted body %q is not UTF-8", body)
+		}
+		if dup := duplicateKey(body); dup != "" {
+			t.Fatalf("accepted body %q has the key %q twice", body, dup)
+		}
+		walkStrings(v, func(s string) {
+			if CheckText(s, true) != "" {
+				t.Fatalf("accepted body %q has the string %q", body, s)
+			}
+		})
 		for k, val := range top {
 			if !knownKey(k, createFields) {
 				t.Fatalf("accepted body %q has the unknown key %q", body, k)
 			}
 			ns, _ := val.([]any)
-			if !strings.EqualFold(k, "nominees") {
+			if k != "nominees" {
 				continue
 			}
 			for _, n := range ns {
@@ -117,4 +127,140 @@ func TestDecodeRefusesWhatTheCreateRequestDoesNotHave(t *testing.T) {
 	if err := Decode(strings.NewReader(" {\"unit_id\":\"LS\"} \n\t"), &in); err != nil || in.UnitID != "LS" {
 		t.Fatalf("a valid body with white space around: %v %+v", err, in)
 	}
+}
+
+// duplicateKey returns a key given twice in one object of body, found by a
+// recursive walk of its tokens (independent of the decoder's iterative one).
+func duplicateKey(body []byte) string {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	var walk func() string
+	walk = func() string {
+		tok, err := dec.Token()
+		if err != nil {
+			return ""
+		}
+		switch tok {
+		case json.Delim('{'):
+			seen := map[string]bool{}
+			for dec.More() {
+				kt, _ := dec.Token()
+				k, _ := kt.(string)
+				if seen[k] {
+					return k
+				}
+				seen[k] = true
+				if d := walk(); d != "" {
+					return d
+				}
+			}
+			_, _ = dec.Token()
+		case json.Delim('['):
+			for dec.More() {
+				if d := walk(); d != "" {
+					return d
+				}
+			}
+			_, _ = dec.Token()
+		}
+		return ""
+	}
+	return walk()
+}
+
+// walkStrings calls f with every key and string of a decoded JSON value.
+func walkStrings(v any, f func(string)) {
+	switch x := v.(type) {
+	case string:
+		f(x)
+	case []any:
+		for _, e := range x {
+			walkStrings(e, f)
+		}
+	case map[string]any:
+		for k, e := range x {
+			f(k)
+			walkStrings(e, f)
+		}
+	}
+}
+
+// TestDecodeRefusesAmbiguousAndHostileBodies pins the pre-pass: each of these
+// bodies is refused with 400's kind, the message and, where there is one, the
+// field named.
+func TestDecodeRefusesAmbiguousAndHostileBodies(t *testing.T) {
+	for _, tc := range []struct{ body, msg, field string }{
+		{`{"unit_id":"LS","unit_id":"HN"}`, "duplicate key", "unit_id"},
+		{`{"nominees":[{"name":"A","name":"B"}]}`, "duplicate key", "nominees[0].name"},
+		{`{"unit_id":"LS","Unit_ID":"HN"}`, "key in the wrong letter case", "Unit_ID"},
+		{`{"UNIT_ID":"LS"}`, "key in the wrong letter case", "UNIT_ID"},
+		{`{"nominees":[{"Name":"A"}]}`, "key in the wrong letter case", "nominees[0].Name"},
+		{`null`, "request body is null", ""},
+		{` null `, "request body is null", ""},
+		{`{"title":"a\u0000b"}`, "invalid text", "title"},
+		{`{"nominees":[{"kind":"individual","name":"x\u001by"}]}`, "invalid text", "nominees[0].name"},
+		{`{"title":"\u0085"}`, "invalid text", "title"},
+		{"{\"title\":\"\xff\xfe\"}", "request body is not valid UTF-8", ""},
+		{`{"a\u0000":1}`, "invalid key", ""},
+	} {
+		var in app.CreateNominationInput
+		err := Decode(strings.NewReader(tc.body), &in)
+		var de *domain.Error
+		if !errors.As(err, &de) || de.Kind != domain.KindInvalid || !strings.HasPrefix(de.Message, tc.msg) {
+			t.Errorf("%q: %v, want %q", tc.body, err, tc.msg)
+			continue
+		}
+		if tc.field != "" && (len(de.Fields) != 1 || de.Fields[0].Field != tc.field) {
+			t.Errorf("%q: fields %+v, want %s", tc.body, de.Fields, tc.field)
+		}
+	}
+	// Tab, CR and LF are text; so is Vietnamese in either normal form.
+	var in app.CreateNominationInput
+	if err := Decode(strings.NewReader(`{"title":"Tổ 1\r\n\tĐội 2"}`), &in); err != nil || in.Title != "Tổ 1\r\n\tĐội 2" {
+		t.Fatalf("multi-line title: %v %q", err, in.Title)
+	}
+	// A map or an interface has no fields to miss by case; its keys are exact.
+	var m map[string]any
+	if err := Decode(strings.NewReader(`{"A":1,"a":2}`), &m); err != nil || len(m) != 2 {
+		t.Fatalf("map with keys differing in case: %v %v", err, m)
+	}
+	if err := Decode(strings.NewReader(`{"A":1,"A":2}`), &m); err == nil {
+		t.Fatal("a map with a key twice was accepted")
+	}
+}
+
+// TestDecodeDeepNestingIsRefusedWithoutCrash: a body of a million brackets
+// (the API's 1 MiB limit) is refused as malformed, not a stack overflow.
+func TestDecodeDeepNestingIsRefusedWithoutCrash(t *testing.T) {
+	var m map[string]any
+	err := Decode(strings.NewReader(`{"a":`+strings.Repeat("[", 1<<20)), &m)
+	if domain.KindOf(err) != domain.KindInvalid {
+		t.Fatalf("deep nesting: %v", err)
+	}
+}
+
+// FuzzCheckText: the text rule never panics, accepts exactly the valid UTF-8
+// without control characters (bar tab, CR and LF in multi-line text), and a
+// single-line pass implies a multi-line pass.
+func FuzzCheckText(f *testing.F) {
+	for _, s := range []string{"Hoàng Văn Tùng", "a\x00b", "a\tb", "line\r\nline", "\xff", "\u0085", "\u007f", "\u2028", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		single, multi := CheckText(s, false), CheckText(s, true)
+		if single == "" && multi != "" {
+			t.Fatalf("%q passes as one line but not as many: %s", s, multi)
+		}
+		bad := !utf8.ValidString(s)
+		for _, r := range s {
+			if r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r >= 0x7f && r <= 0x9f {
+				bad = true
+			}
+		}
+		if bad != (multi != "") {
+			t.Fatalf("%q: multi-line verdict %q, want bad=%v", s, multi, bad)
+		}
+		if strings.ContainsAny(s, "\t\r\n") && single == "" {
+			t.Fatalf("%q with tab or line break passes as one line", s)
+		}
+	})
 }

@@ -269,14 +269,22 @@ func (tb *tab) openTaskFor(id string) {
 	tb.submit(fmt.Sprintf(`tr[data-dossier=%q] a`, id))
 }
 
-// acceptIntake takes the intake step when the procedure has one: every part of
-// the dossier is ticked by default.
+// acceptIntake takes the intake step when the procedure has one, ticking the
+// required parts of the dossier (nothing is ticked before the appraiser checks).
 func (tb *tab) acceptIntake() {
 	tb.t.Helper()
+	tb.tickChecklist()
 	if tb.exists("#act-accept") {
 		tb.submit("#act-accept")
 		tb.expectText(".flash", "Đã tiếp nhận hồ sơ")
 	}
+}
+
+// tickChecklist ticks the required parts of the appraisal form's checklist.
+func (tb *tab) tickChecklist() {
+	tb.t.Helper()
+	js[bool](tb, `(() => { ['submission', 'report', 'minutes'].forEach(k => {
+		const b = document.getElementById('have-' + k); if (b) b.checked = true }); return true })()`)
 }
 
 // TestBrowserNominationFromCommuneClerkToPrintedDecision drives Chromium through
@@ -315,6 +323,7 @@ func TestBrowserNominationFromCommuneClerkToPrintedDecision(t *testing.T) {
 	tb.expectText(".flash", "Đã tạo hồ sơ")
 	id := js[string](tb, "location.pathname.split('/')[2]")
 	tb.expectText("#nominees", "Bà Hoàng Thị Mai")
+	tb.do(chromedp.Click(chromedp.ID("submit_anyway")))
 	tb.submit("#act-submit")
 	tb.expectText(".flash", "Đã gửi hồ sơ")
 	tb.logout()
@@ -334,6 +343,7 @@ func TestBrowserNominationFromCommuneClerkToPrintedDecision(t *testing.T) {
 	tb.screenshot("03-inbox.png")
 	tb.openTaskFor(id)
 	tb.acceptIntake()
+	tb.tickChecklist()
 	tb.do(chromedp.Click(chromedp.ID("have-minutes")),
 		chromedp.SendKeys(chromedp.ID("missing_other"), "Xác nhận của Trưởng thôn Bản Loỏng"))
 	tb.submit("#act-return")
@@ -358,6 +368,7 @@ func TestBrowserNominationFromCommuneClerkToPrintedDecision(t *testing.T) {
 	if tb.exists("#act-return") {
 		t.Fatal("a dossier returned once is offered a second return")
 	}
+	tb.tickChecklist()
 	tb.submit("#act-approve")
 	tb.expectText(".flash", "thẩm định đạt")
 	tb.logout()

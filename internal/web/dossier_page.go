@@ -81,6 +81,8 @@ type eventView struct {
 	Letter   string
 	NextStep string
 	NextUnit string
+	// Result is a council's result (passed, failed, no_quorum).
+	Result string
 }
 
 // webActions are the actions the dossier page has a form for. A feature that adds
@@ -119,6 +121,8 @@ type actForm struct {
 	Have         []string
 	// DocKind is the kind chosen on the upload form.
 	DocKind string
+	// Outcomes are the per-nominee choices of a forwarding or a decision.
+	Outcomes map[int64]outcomeChoice
 	// Nominee, Criterion, Met and OverrideReason are what was typed into the
 	// eligibility override form.
 	Nominee, Criterion, Met, OverrideReason string
@@ -176,7 +180,7 @@ func (s *Server) showDossier(c *gin.Context, id string, p *page, form actForm, s
 	d.Returned = nomination.ReturnsAt(events, n.CurrentUnitID)
 	d.ProposedSimplified = domain.NominationKind(n.Kind) == domain.KindExtraordinary && n.Procedure == string(domain.ProcedureStandard)
 	for _, e := range events {
-		d.Events = append(d.Events, newEventView(e, names))
+		d.Events = append(d.Events, councilResult(newEventView(e, names)))
 	}
 	d.Stops = routeStops(n)
 	d.Decisions = decisionsOf(n)
@@ -186,7 +190,7 @@ func (s *Server) showDossier(c *gin.Context, id string, p *page, form actForm, s
 		return
 	}
 	for _, k := range checklistKeys {
-		checked := form.Action == "" || contains(form.Have, k.key)
+		checked := contains(form.Have, k.key) // nothing is ticked until the appraiser checks it
 		d.Checklist = append(d.Checklist, checkItem{Key: k.key, Required: k.required, Checked: checked})
 	}
 	if p == nil {
@@ -297,6 +301,9 @@ func (s *Server) actOnDossier(c *gin.Context) {
 		UnitID: c.PostForm("unit_id"), Answer: c.PostForm("answer"), ConfirmSimplified: c.PostForm("confirm_simplified") == "1"}
 	if n, err := s.cfg.App.Nomination(ctx(c), userID(c), id); err == nil {
 		in.Units, in.Outcomes, in.NomineeID = procedureInput(c, n, &form)
+		if s.checkOutcomes(c, n, form, in.Outcomes) || s.refuseIncomplete(c, n, form) {
+			return
+		}
 	}
 	if c.PostForm("checklist") == "1" {
 		p := s.page(c, "dossiers", nil)

@@ -115,6 +115,8 @@ type formData struct {
 	Year      int
 	Title     string
 	Rows      []app.NomineeInput
+	// Codes are the subject codes of the rows (subject_link.go).
+	Codes []string
 	// CanSubmit offers "save and submit" on the edit form.
 	CanSubmit bool
 	// Import is the nominee import form's state: a refused file's bad rows.
@@ -264,6 +266,14 @@ func (s *Server) createDossier(c *gin.Context) {
 	if s.createFromFile(c, d, p) {
 		return
 	}
+	if codes, ok := subjectCodes(c); ok {
+		d.Codes = codes
+		if fields := s.linkSubjects(c, p, d.UnitID, rows, codes); len(fields) > 0 {
+			p.Error, p.Fields = "error.invalid", fields
+			s.render(c, http.StatusUnprocessableEntity, "dossier_form", p)
+			return
+		}
+	}
 	n, err := s.cfg.App.CreateNomination(ctx(c), userID(c), app.CreateNominationInput{
 		UnitID: d.UnitID, AwardCode: d.AwardCode, Year: d.Year, Title: d.Title, Nominees: rows})
 	if err != nil {
@@ -312,6 +322,7 @@ func (s *Server) editDossier(c *gin.Context) {
 	}
 	d.Title = n.Title
 	d.Rows = nomineeInputs(n)
+	d.Codes = s.subjectCodesOf(c, d.Rows)
 	s.render(c, http.StatusOK, "dossier_form", s.page(c, "dossiers", d))
 }
 
@@ -341,6 +352,14 @@ func (s *Server) saveDossier(c *gin.Context) {
 	}
 	if rows == nil {
 		rows = []app.NomineeInput{} // an empty list is an error to report, not "keep the nominees"
+	}
+	if codes, ok := subjectCodes(c); ok {
+		d.Codes = codes
+		if fields := s.linkSubjects(c, p, n.UnitID, rows, codes); len(fields) > 0 {
+			p.Error, p.Fields = "error.invalid", fields
+			s.render(c, http.StatusUnprocessableEntity, "dossier_form", p)
+			return
+		}
 	}
 	saved, err := s.cfg.App.EditNomination(ctx(c), userID(c), n.ID, app.EditNominationInput{Title: d.Title, Nominees: rows})
 	if err != nil {

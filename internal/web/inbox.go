@@ -9,11 +9,18 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/tdkt/tdkt/internal/domain"
+	"github.com/tdkt/tdkt/internal/store"
 )
 
-// inboxData is the inbox's content: the user's open tasks after the filters.
+// inboxData is the inbox's content: the user's open tasks after the filters, each
+// with who handles it and whether the user acts in it under a delegation.
 type inboxData struct {
-	Tasks   []domain.Task
+	Tasks  []store.InboxEntry
+	UserID int64
+	// AwardNames names the award of each task's dossier.
+	AwardNames map[string]string
+	// Views are the user's saved filter sets of the inbox.
+	Views   []store.SavedView
 	Total   int
 	Steps   []domain.Step
 	Step    string
@@ -26,16 +33,36 @@ var allSteps = []domain.Step{domain.StepSubmit, domain.StepSupplement, domain.St
 	domain.StepConcur, domain.StepVote, domain.StepForward, domain.StepDecide}
 
 // inbox lists the tasks waiting for the user (việc cần xử lý), soonest due first,
-// filtered by step, by overdue and by words of the title (with or without
-// Vietnamese diacritics).
+// filtered by step, by overdue and by words of the title, award, unit or assignee
+// (with or without Vietnamese diacritics).
 func (s *Server) inbox(c *gin.Context) {
-	tasks, err := s.cfg.App.Inbox(ctx(c), userID(c))
+	d, err := s.inboxTasks(c)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	d := inboxData{Total: len(tasks), Steps: allSteps, Step: c.Query("step"), Overdue: c.Query("overdue") == "1",
-		Q: strings.TrimSpace(c.Query("q"))}
+	s.render(c, http.StatusOK, "inbox", s.page(c, "inbox", d))
+}
+
+// inboxTasks reads the user's open tasks and applies the filters of the query.
+func (s *Server) inboxTasks(c *gin.Context) (inboxData, error) {
+	tasks, err := s.cfg.App.InboxWithAssignees(ctx(c), userID(c))
+	if err != nil {
+		return inboxData{}, err
+	}
+	awards, err := s.cfg.App.Awards(ctx(c))
+	if err != nil {
+		return inboxData{}, err
+	}
+	names := map[string]string{}
+	for _, a := range awards {
+		names[a.Code] = a.Name
+	}
+	d := inboxData{Total: len(tasks), Steps: allSteps, UserID: userID(c), AwardNames: names, Step: c.Query("step"),
+		Overdue: c.Query("overdue") == "1", Q: strings.TrimSpace(c.Query("q"))}
+	if d.Views, err = s.cfg.App.SavedViews(ctx(c), userID(c), "inbox"); err != nil {
+		return inboxData{}, err
+	}
 	words := strings.Fields(fold(d.Q))
 	for _, t := range tasks {
 		if d.Step != "" && string(t.Step) != d.Step {
@@ -44,12 +71,12 @@ func (s *Server) inbox(c *gin.Context) {
 		if d.Overdue && !t.Overdue {
 			continue
 		}
-		if !matchesAll(fold(t.NominationTitle), words) {
+		if !matchesAll(fold(t.NominationTitle+" "+names[t.AwardCode]+" "+t.UnitName+" "+t.AssigneeName), words) {
 			continue
 		}
 		d.Tasks = append(d.Tasks, t)
 	}
-	s.render(c, http.StatusOK, "inbox", s.page(c, "inbox", d))
+	return d, nil
 }
 
 func matchesAll(text string, words []string) bool {

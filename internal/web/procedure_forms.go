@@ -34,8 +34,9 @@ type procedureData struct {
 	// units of the route and the submitting unit.
 	ConcurCandidates []unitChoice
 	CanUpload        bool
-	// Awards are the other awards of the catalogue, for a downgrade.
-	Awards []domain.Award
+	// Lower are the awards the current level may give instead of the proposed one
+	// (app.Service.LowerAwards), for a downgrade.
+	Lower []domain.Award
 	// UnitNames names the units of the route.
 	UnitNames map[string]string
 }
@@ -122,7 +123,7 @@ func (d *procedureData) Size(n int64) string {
 
 // loadProcedure reads the council, the consultation, the attachments and the
 // checklist of a dossier the user may read, and works out the forms to offer.
-func (s *Server) loadProcedure(c *gin.Context, d *dossierData, awards []domain.Award) error {
+func (s *Server) loadProcedure(c *gin.Context, d *dossierData, _ []domain.Award) error {
 	uid, n := userID(c), d.N
 	p := &d.procedureData
 	var err error
@@ -177,9 +178,9 @@ func (s *Server) loadProcedure(c *gin.Context, d *dossierData, awards []domain.A
 	withUnit := n.Status == domain.StatusDraft || n.Status == domain.StatusReturned
 	p.CanUpload = (withUnit && s.cfg.App.Can(uid, n.UnitID, "nomination", "edit")) ||
 		(!n.Status.Terminal() && n.CurrentUnitID != "" && s.cfg.App.Can(uid, n.CurrentUnitID, "nomination", "appraise"))
-	for _, a := range awards {
-		if a.Code != n.AwardCode {
-			p.Awards = append(p.Awards, a)
+	if d.Actions[domain.ActionForward] || d.Actions[domain.ActionDecide] {
+		if p.Lower, err = s.cfg.App.LowerAwards(ctx(c), n); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -246,8 +247,12 @@ func procedureInput(c *gin.Context, n domain.Nomination, form *actForm) (units [
 			key := strconv.FormatInt(nm.ID, 10)
 			switch o := c.PostForm("outcome_" + key); o {
 			case "downgrade", "reject":
-				outcomes = append(outcomes, workflows.Outcome{NomineeID: nm.ID, Outcome: o,
-					AwardCode: c.PostForm("award_" + key), Reason: strings.TrimSpace(c.PostForm("oreason_" + key))})
+				out := workflows.Outcome{NomineeID: nm.ID, Outcome: o, Reason: strings.TrimSpace(c.PostForm("oreason_" + key))}
+				if o == "downgrade" {
+					out.AwardCode = c.PostForm("award_" + key)
+				}
+				outcomes = append(outcomes, out)
+				form.keepOutcome(out)
 			}
 		}
 	}

@@ -126,6 +126,10 @@ type Config struct {
 	SecureCookies bool
 	// Now is the clock; tests replace it.
 	Now func() time.Time
+	// Limit, when set, takes a token from the user's bucket of expensive
+	// requests (httpapi.Server.AllowExpensive): searches, lists of many rows and
+	// imports answer 429 when it says no (see ratelimit.go).
+	Limit func(userID int64) (ok bool, retryAfter time.Duration)
 	// Signing signs the documents tdkt issues and verifies signed copies; nil
 	// issues them unsigned (documents.go).
 	Signing Signing
@@ -234,10 +238,16 @@ func (s *Server) routes(g *gin.RouterGroup) {
 	g.GET("/verify/:code", s.publicVerify)
 	g.POST("/api/v1/documents/verify", s.verifyUpload)
 
-	a := g.Group("", s.authenticate, s.checkCSRF)
+	a := g.Group("", s.authenticate, s.checkCSRF, s.limitExpensive)
 	a.POST("/logout", s.logout)
 	a.GET("/", s.dashboard)
 	a.GET("/inbox", s.inbox)
+	a.GET("/inbox/export.xlsx", s.inboxExport)
+	a.POST("/inbox/bulk", s.bulkAct)
+	a.POST("/inbox/views", s.saveView)
+	a.POST("/inbox/views/:view/delete", s.deleteView)
+	a.POST("/inbox/tasks/:task/claim", s.claimTask)
+	a.POST("/inbox/tasks/:task/release", s.releaseTask)
 	a.GET("/dossiers", s.dossierList)
 	a.GET("/dossiers/new", s.newDossier)
 	a.POST("/dossiers/new", s.createDossier)
@@ -272,6 +282,7 @@ func (s *Server) routes(g *gin.RouterGroup) {
 	a.POST("/movements/:id/schedules/:kind/pause", s.pauseSchedule(true))
 	a.POST("/movements/:id/schedules/:kind/unpause", s.pauseSchedule(false))
 	a.POST("/movements/:id/schedules/:kind/trigger", s.triggerSchedule)
+	a.GET("/deadlines", s.deadlinesPage)
 	a.GET("/calendar", s.calendarPage)
 	a.POST("/calendar", s.saveCalendar)
 	a.GET("/units", s.unitTree)

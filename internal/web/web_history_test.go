@@ -319,8 +319,8 @@ func subjectURLs(p page) map[string]string {
 // initiatives, and checks Bằng khen tỉnh: Lan meets it by the MOHA example, Thắng
 // does not, each criterion explained; she records a rating, a hold and an
 // initiative with the forms, and a CSV sheet; the district's appraiser reads but
-// may not record; another district's commune clerk gets 403 on the subject page
-// and the import; the export is a valid workbook.
+// may not record; another district's commune clerk gets 404 on the subject page
+// (as for an unknown one) and 403 on the import; the export is a valid workbook.
 func TestHistoryRegisterImportSubjectPageAndEligibility(t *testing.T) {
 	b := setup(t)
 	clerk := b.login("xa.clerk")
@@ -411,11 +411,12 @@ func TestHistoryRegisterImportSubjectPageAndEligibility(t *testing.T) {
 	// Another district's commune clerk sees none of it.
 	other := b.login("xa2.clerk")
 	other.get("/history").must(t, 200).lacks(t, ">Hoàng Thị Lan</a>")
-	other.get(lan).must(t, http.StatusForbidden).has(t, "Không có quyền truy cập")
-	other.get(lan+"?award=BK_TINH&year=2024").must(t, http.StatusForbidden)
+	// The subject page answers as for an unknown subject (subject IDs are sequential).
+	other.get(lan).must(t, http.StatusNotFound).has(t, "Không tìm thấy")
+	other.get(lan+"?award=BK_TINH&year=2024").must(t, http.StatusNotFound)
 	before = b.count("subjects") + b.count("task_ratings") + b.count("initiatives")
 	other.upload("/history/import", url.Values{"unit": {seed.DemoCommune}}, "lich-su.xlsx", mohaBook(t, "")).must(t, http.StatusForbidden)
-	other.post(thang+"/record", url.Values{"section": {"ratings"}, "year": {"2022"}, "rating": {"htt"}}).must(t, http.StatusForbidden)
+	other.post(thang+"/record", url.Values{"section": {"ratings"}, "year": {"2022"}, "rating": {"htt"}}).must(t, http.StatusNotFound)
 	if after := b.count("subjects") + b.count("task_ratings") + b.count("initiatives"); after != before {
 		t.Fatal("refused requests changed the history")
 	}

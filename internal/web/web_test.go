@@ -75,11 +75,19 @@ func TestDossierFromCommuneToDistrictDecisionThroughTheForms(t *testing.T) {
 	if n := b.count("nominees"); n != 1 {
 		t.Fatalf("%d nominees stored; the blank row should have been dropped", n)
 	}
-	p = clerk.act(id, p, "submit", nil).must(t, 200).has(t, "Đã gửi hồ sơ")
+	// Nothing is attached: the submit form warns, and sending is refused until the
+	// clerk confirms sending the incomplete dossier anyway.
+	p.has(t, `id="submit-missing"`, "Hồ sơ còn thiếu thành phần bắt buộc:", `name="submit_anyway"`)
+	clerk.act(id, p, "submit", nil).must(t, http.StatusUnprocessableEntity).
+		has(t, "hãy bổ sung tài liệu, hoặc xác nhận vẫn gửi", "Đang soạn")
+	p = clerk.act(id, p, "submit", url.Values{"submit_anyway": {"1"}}).must(t, 200).has(t, "Đã gửi hồ sơ")
 
 	appraiser := b.login("huyen.appraiser")
 	appraiser.get("/inbox").must(t, 200).has(t, "Đề nghị Giấy khen năm 2025", "ngày làm việc")
 	p = appraiser.get("/dossiers/"+id).must(t, 200).has(t, `id="appraise-form"`)
+	if strings.Contains(p.body, `name="have" value="minutes" checked`) {
+		t.Fatal("the intake checklist comes pre-ticked")
+	}
 	if strings.Contains(p.body, `value="accept"`) {
 		p = appraiser.act(id, p, "accept", url.Values{"checklist": {"1"}, "have": {"submission", "report", "minutes"}}).
 			must(t, 200).has(t, "Đã tiếp nhận hồ sơ")
@@ -278,7 +286,7 @@ func TestDashboardUnitsNotificationsAndFilters(t *testing.T) {
 	clerk := b.login("xa.clerk")
 	p := clerk.post("/dossiers/new", gkForm("Hộ ông Lý Văn Páo")).must(t, 200)
 	id := p.dossierID(t)
-	clerk.act(id, p, "submit", nil).must(t, 200)
+	clerk.act(id, p, "submit", url.Values{"submit_anyway": {"1"}}).must(t, 200)
 	clerk.post("/dossiers/new", gkForm("Hộ bà Hoàng Thị Mai")).must(t, 200)
 
 	dash := clerk.get("/").must(t, 200).has(t, "<svg", `role="img"`, "Hồ sơ theo trạng thái", "Hồ sơ đang xử lý theo bước")
@@ -336,7 +344,7 @@ func TestBangKhenIsForwardedFromTheDistrictToTheProvince(t *testing.T) {
 	f.Set("nominee_kind", "individual")
 	p := clerk.post("/dossiers/new", f).must(t, 200).has(t, "Bằng khen", "UBND huyện Cao Lộc", "UBND tỉnh Lạng Sơn")
 	id := p.dossierID(t)
-	clerk.act(id, p, "submit", nil).must(t, 200)
+	clerk.act(id, p, "submit", url.Values{"submit_anyway": {"1"}}).must(t, 200)
 
 	all := url.Values{"checklist": {"1"}, "have": {"submission", "report", "minutes"}}
 	district := b.login("huyen.appraiser")
@@ -442,6 +450,8 @@ func TestCouncilVotesThroughTheForms(t *testing.T) {
 	if minutes == nil || minutes[1] != "8" || minutes[2] != "6" || minutes[3] != "6" || minutes[4] != "0" {
 		t.Fatalf("minutes (members, present, yes, no) = %v:\n%s", minutes, p.body)
 	}
+	// The council's result is not shown as a reason for a rejection.
+	p.lacks(t, "Lý do từ chối", "Lý do: passed")
 	if c := strings.Count(p.body, "– Đồng ý"); c != 6 {
 		t.Fatalf("an open ballot lists each voter's choice: %d of 6 shown", c)
 	}
@@ -581,7 +591,8 @@ func TestReviewCampaignProgressAndAggregate(t *testing.T) {
 	br.get("/reviews").must(t, 200).has(t, `href="/reviews/`+seed.Campaign1258ID+`"`, "Sơ kết giữa kỳ")
 	p := br.get("/reviews/"+seed.Campaign1258ID).must(t, 200).
 		has(t, `id="chart-progress-title"`, "<svg", "UBND huyện Cao Lộc", "UBND huyện Văn Lãng", "Tiến độ theo cấp", "36.544", "3.468.179.900", "19,07")
-	if bars := strings.Count(p.body, `<g class="chart-row">`); bars != 11 {
+	wide := p.body[strings.Index(p.body, `class="chart chart-wide"`):strings.Index(p.body, `class="chart chart-narrow"`)]
+	if bars := strings.Count(wide, `<g class="chart-row">`); bars != 11 {
 		t.Fatalf("%d district bars, want 11", bars)
 	}
 	br.get("/reviews/"+seed.Campaign1258ID+"?unit="+seed.DemoDistrict).must(t, 200).has(t, "UBND xã Bảo Lâm").lacks(t, "UBND huyện Văn Lãng")

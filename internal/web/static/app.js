@@ -1,15 +1,19 @@
 // tdkt web UI: small enhancements on top of pages that work without JavaScript.
-// - forms with data-confirm ask before an irreversible action;
+// - forms (or their submit buttons) with data-confirm ask before an irreversible action;
 // - buttons with data-print print the page;
 // - nominee rows get a "remove" button (without JavaScript, an empty row is dropped);
-// - buttons are disabled while their form is being sent, so a double click sends once.
+// - buttons are disabled while their form is being sent, so a double click sends once;
+// - on a narrow screen the main menu folds behind a "Menu" button (without
+//   JavaScript it stays unfolded, wrapping onto several rows).
 (function () {
   "use strict";
+  document.documentElement.classList.add("js");
 
   document.addEventListener("submit", function (e) {
     var form = e.target;
     if (!(form instanceof HTMLFormElement)) return;
-    var msg = form.getAttribute("data-confirm");
+    var by = e.submitter instanceof Element ? e.submitter : null;
+    var msg = (by && by.getAttribute("data-confirm")) || form.getAttribute("data-confirm");
     if (msg && !window.confirm(msg)) {
       e.preventDefault();
       e.stopImmediatePropagation();
@@ -27,6 +31,13 @@
     if (!t) return;
     if (t.closest("[data-print]")) {
       window.print();
+      return;
+    }
+    var toggle = t.closest(".nav-toggle");
+    if (toggle) {
+      var nav = toggle.closest(".main-nav");
+      var open = nav.classList.toggle("open");
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
       return;
     }
     var remove = t.closest("[data-remove-row]");

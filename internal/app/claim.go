@@ -1,0 +1,37 @@
+package app
+
+import (
+	"context"
+
+	"github.com/tdkt/tdkt/internal/domain"
+)
+
+// checkClaim enforces a claim (nhận xử lý) on a dossier's open task at step: when
+// someone has claimed it, only that assignee, or the head of the task's unit
+// (unit_head or decider there, directly or under a delegation in force today,
+// who may also reassign it), may act on it. Anyone else gets KindConflict naming
+// the assignee. An unclaimed task, or no open task at the step, is no
+// obstacle: the action's own checks decide. It is meant to run in Act after
+// the caller's right to see the dossier is established and before the action is
+// sent to the workflow.
+func (s *Service) checkClaim(ctx context.Context, userID int64, nominationID string, step domain.Step) error {
+	t, err := s.Store.OpenTaskAtStep(ctx, nominationID, string(step), s.now())
+	if domain.IsKind(err, domain.KindNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if t.AssigneeID == 0 || t.AssigneeID == userID {
+		return nil
+	}
+	head, err := s.Store.ActsInRole(ctx, userID, t.UnitID, headRoles, s.todayInVietnam())
+	if err != nil {
+		return err
+	}
+	if head {
+		return nil
+	}
+	return domain.Errorf(domain.KindConflict, "%s has claimed this task; only they or the head of %s can act on it (ask the head to reassign it)",
+		t.AssigneeName, t.UnitName)
+}
