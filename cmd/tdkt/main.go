@@ -47,6 +47,7 @@ commands:
   worker   run the Temporal worker (needs DATABASE_URL and TEMPORAL_ADDRESS)
   migrate  apply the database migrations and the reference data (levels, awards, authority rules)
   seed     migrate, then load the demo data (Lạng Sơn province and one account per role)
+  units    import FILE.csv: record a reorganisation (new units, their predecessors) in one transaction
   audit    verify: walk the audit log's hash chain and name the first altered row
   temporal-server
            run a Temporal server on PostgreSQL (TDKT_TEMPORAL_DATABASE_URL; schemas set up
@@ -124,6 +125,8 @@ func run(ctx context.Context, cmd string, args []string, getenv func(string) str
 		return dev(ctx, cfg, log)
 	case "audit":
 		return auditCmd(ctx, getenv, args, os.Stdout)
+	case "units":
+		return unitsCmd(ctx, getenv, args, os.Stdout)
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return nil
@@ -161,9 +164,12 @@ func migrate(ctx context.Context, log *slog.Logger, pool *pgxpool.Pool) error {
 }
 
 func seedAll(ctx context.Context, cfg config.Config, pool *pgxpool.Pool) ([]seed.Login, error) {
-	logins, err := seed.Demo(ctx, pool, password.Hasher{Cost: cfg.BcryptCost}.Hash)
-	if err == nil {
-		err = seed.Review1258(ctx, pool) // the mid-term review of movement 1258 (sơ kết 1258), with its reports and awards
+	// Lạng Sơn today (65 communes under the province since 2025-07-01) with its past:
+	// the 2018 tree and its 1258 review, the 194 communes of 2025-06-30, the successions.
+	logins, rep, err := seed.DemoToday(ctx, pool, password.Hasher{Cost: cfg.BcryptCost}.Hash)
+	if err == nil && !rep.AlreadyApplied {
+		fmt.Printf("Demo: Lạng Sơn as of %s, %d communes under the province; %d communes of 2018 (%d kept until %s), %d successions of %s\n",
+			seed.Reform2025, rep.Communes2025, rep.Coded2018, rep.Kept, seed.Reform2025, rep.Successions, seed.Source1672)
 	}
 	return logins, err
 }

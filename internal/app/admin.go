@@ -315,7 +315,8 @@ func (s *Service) managedUser(ctx context.Context, userID, id int64) (store.Admi
 	if err != nil {
 		return store.AdminUser{}, err
 	}
-	if err := s.Allow(userID, u.UnitID, authz.ObjectUser, authz.ActionManage); err != nil {
+	// A user of an ended unit is managed from the unit above it (reorg.go).
+	if err := s.allowManaging(ctx, userID, u.UnitID, authz.ObjectUser); err != nil {
 		return store.AdminUser{}, err
 	}
 	return u, nil
@@ -479,7 +480,7 @@ func (s *Service) checkRoleChange(ctx context.Context, userID, id int64, unitID 
 	if unitID == "" {
 		return store.AdminUser{}, "", domain.Invalid("the role needs a unit", domain.FieldError{Field: "unit_id", Message: "required"})
 	}
-	if err := s.Allow(userID, unitID, authz.ObjectUser, authz.ActionManage); err != nil {
+	if err := s.allowManaging(ctx, userID, unitID, authz.ObjectUser); err != nil {
 		return store.AdminUser{}, "", err
 	}
 	return u, unitID, nil
@@ -496,6 +497,9 @@ func (s *Service) GrantRole(ctx context.Context, userID, id int64, role, unitID 
 	u, unitID, err := s.checkRoleChange(ctx, userID, id, unitID)
 	if err != nil {
 		return store.AdminUser{}, err
+	}
+	if err := s.Allow(userID, unitID, authz.ObjectUser, authz.ActionManage); err != nil {
+		return store.AdminUser{}, err // a role is granted only in a unit in force
 	}
 	role = Clean(role)
 	if !slices.Contains(authz.PolicyRoles(), role) {

@@ -71,7 +71,11 @@ type SubjectFilter struct {
 
 // Subjects lists the subjects of the units whose history the user may read.
 func (s *Service) Subjects(ctx context.Context, userID int64, f SubjectFilter) ([]history.Subject, error) {
-	return s.Store.Subjects(ctx, store.SubjectFilter{Units: s.Authz.VisibleUnits(userID, objHistory, actRead),
+	units, err := s.historyUnits(ctx, userID) // today's units and their past (reorg.go)
+	if err != nil {
+		return nil, err
+	}
+	return s.Store.Subjects(ctx, store.SubjectFilter{Units: units,
 		UnitID: f.UnitID, Kind: f.Kind, Query: history.Clean(f.Query), Limit: f.Limit, Offset: f.Offset})
 }
 
@@ -83,8 +87,10 @@ func (s *Service) SubjectHistory(ctx context.Context, userID, id int64) (*histor
 	if err != nil {
 		return nil, err
 	}
-	if err := s.Allow(userID, rec.Subject.UnitID, objHistory, actRead); err != nil {
-		return nil, hideUnseen(err, "no such subject")
+	if ok, err := s.canReadHistory(ctx, userID, rec.Subject.UnitID); err != nil { // today's units and their past (reorg.go)
+		return nil, err
+	} else if !ok {
+		return nil, hideUnseen(domain.Errorf(domain.KindForbidden, "you may not %s this %s", actRead, objHistory), "no such subject")
 	}
 	return rec, nil
 }
@@ -499,8 +505,13 @@ func (s *Service) checkNomineeSubjects(ctx context.Context, userID int64, nomine
 		}
 		field := fmt.Sprintf("nominees[%d].subject_id", i)
 		sub, ok := subjects[*nm.SubjectID]
+		if ok {
+			if ok, err = s.canReadHistory(ctx, userID, sub.UnitID); err != nil {
+				return err
+			}
+		}
 		switch {
-		case !ok || !s.Can(userID, sub.UnitID, objHistory, actRead):
+		case !ok:
 			fields = append(fields, domain.FieldError{Field: field, Message: "no such subject"})
 		case sub.Kind != nm.Kind:
 			fields = append(fields, domain.FieldError{Field: field, Message: fmt.Sprintf("subject %s is of kind %s, the nominee %s", sub.Code, sub.Kind, nm.Kind)})

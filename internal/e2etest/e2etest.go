@@ -113,6 +113,18 @@ func DemoDB(t testing.TB) *pgxpool.Pool {
 	return pool
 }
 
+// TodayDB returns a pool on a fresh migrated database with the demo as it is today
+// (seed.DemoToday: 65 communes under the province since 2025-07-01, the districts
+// ended, the commune accounts in xã Đồng Đăng and xã Xuân Dương).
+func TodayDB(t testing.TB) *pgxpool.Pool {
+	t.Helper()
+	pool := pgtest.NewPool(t)
+	if _, _, err := seed.DemoToday(context.Background(), pool, password.Hasher{Cost: bcrypt.MinCost}.Hash); err != nil {
+		t.Fatal(err)
+	}
+	return pool
+}
+
 // Activities returns tdkt's activities over pool; days replaces "N working days
 // after" when not nil.
 func Activities(pool *pgxpool.Pool, days func(time.Time, int) time.Time) *activities.Activities {

@@ -320,6 +320,22 @@ func matrixRoutes() map[string]matrixRoute {
 		"POST /api/v1/admin/units/:id/end": {allow: unitEnd, build: func(f fixture) matrixRequest {
 			return matrixRequest{path: "/api/v1/admin/units/" + f.unit + "/end", body: map[string]any{"valid_to": "not a date"}}
 		}},
+		// Reorganisations (reorg.go): each request that passes the check stops at the
+		// store (a taken code, a unit still in force).
+		"GET /api/v1/units/:id/successions": {allow: everySubtree, build: func(f fixture) matrixRequest {
+			return matrixRequest{path: "/api/v1/units/" + f.unit + "/successions"}
+		}},
+		"POST /api/v1/admin/units/import": {allow: unitManage, build: func(f fixture) matrixRequest {
+			return matrixRequest{path: "/api/v1/admin/units/import", contentType: "text/csv",
+				raw: []byte("code,name,kind,parent,valid_from,predecessors\nLS,Ma trận,xa," + f.unit + ",2025-07-01,\n")}
+		}},
+		"GET /api/v1/admin/ended-units": {allow: anyone, build: p("/api/v1/admin/ended-units")},
+		"POST /api/v1/admin/units/:id/move-users": {allow: userManage, build: func(f fixture) matrixRequest {
+			return matrixRequest{path: "/api/v1/admin/units/" + f.unit + "/move-users", body: map[string]any{"to": f.unit}}
+		}},
+		"POST /api/v1/admin/units/:id/revoke-roles": {allow: userManage, build: func(f fixture) matrixRequest {
+			return matrixRequest{path: "/api/v1/admin/units/" + f.unit + "/revoke-roles"}
+		}},
 		"POST /api/v1/admin/users": {allow: userManage, build: func(f fixture) matrixRequest {
 			return matrixRequest{path: "/api/v1/admin/users", body: map[string]any{"unit_id": f.unit, "username": "", "full_name": "Ma Trận",
 				"password": "mat-khau-ma-tran"}}

@@ -94,6 +94,7 @@ func (s *Server) Handler() http.Handler {
 	s.historyRoutes(auth)
 	s.securityRoutes(auth)
 	s.adminRoutes(auth)
+	s.reorgRoutes(auth)
 	for _, m := range s.Mount {
 		m(r)
 	}
