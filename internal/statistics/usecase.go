@@ -1,0 +1,131 @@
+package statistics
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/tdkt/tdkt/internal/authz"
+	"github.com/tdkt/tdkt/internal/domain"
+	"github.com/tdkt/tdkt/internal/store"
+)
+
+// Authorizer is the part of the enforcer the forms use; app.Service's Authz.
+type Authorizer interface {
+	Allow(userID int64, unitID, obj, act string) (bool, error)
+	VisibleUnits(userID int64, obj, act string) []string
+}
+
+// Use computes the forms for a user: the units are those whose dossiers the user
+// may read (as for the decisions register), narrowed to a unit's subtree.
+type Use struct {
+	Store *store.Store
+	Authz Authorizer
+	Now   func() time.Time
+}
+
+// Query names a form, its year and, optionally, the unit whose subtree it covers;
+// without a unit it covers every unit the user may read.
+type Query struct {
+	Form   string
+	Year   int
+	UnitID string
+}
+
+// Result is one computed form: Movements for 0601.N, Awards for 0602.N and 0603.N.
+type Result struct {
+	Movements *MovementForm
+	Awards    *AwardForm
+}
+
+// Total is the form's grand total: movements launched, or awardees.
+func (r Result) Total() int {
+	if r.Movements != nil {
+		return r.Movements.Total.Launched
+	}
+	return r.Awards.Total.Total
+}
+
+// Form computes the form of q for the user. An unknown form or a year out of range
+// is invalid; a unit not in force is not found; a unit whose dossiers the user may
+// not read is forbidden.
+func (u Use) Form(ctx context.Context, userID int64, q Query) (Result, error) {
+	if !ValidForm(q.Form) {
+		return Result{}, domain.Invalid("invalid form", domain.FieldError{Field: "form", Message: "one of 0601, 0602, 0603"})
+	}
+	if q.Year < 1945 || q.Year > 2200 {
+		return Result{}, domain.Invalid("invalid year", domain.FieldError{Field: "year", Message: "a year between 1945 and 2200"})
+	}
+	units, name, err := u.scope(ctx, userID, q.UnitID)
+	if err != nil {
+		return Result{}, err
+	}
+	if q.Form == FormMovements {
+		ts, err := u.Store.MovementTallies(ctx, units, q.Year)
+		if err != nil {
+			return Result{}, err
+		}
+		f := BuildMovementForm(q.Year, ts)
+		f.UnitID, f.UnitName = q.UnitID, name
+		return Result{Movements: &f}, nil
+	}
+	awards, ranks, err := u.Store.AwardLevels(ctx)
+	if err != nil {
+		return Result{}, err
+	}
+	ts, err := u.Store.AwardTallies(ctx, units, q.Year)
+	if err != nil {
+		return Result{}, err
+	}
+	f, err := BuildAwardForm(q.Form, q.Year, awards, ranks, ts)
+	if err != nil {
+		return Result{}, err
+	}
+	f.UnitID, f.UnitName = q.UnitID, name
+	return Result{Awards: &f}, nil
+}
+
+// scope returns the units the form covers and the name of the requested unit.
+func (u Use) scope(ctx context.Context, userID int64, unitID string) ([]string, string, error) {
+	visible := u.Authz.VisibleUnits(userID, authz.ObjectNomination, authz.ActionRead)
+	if unitID == "" {
+		if visible == nil {
+			visible = []string{}
+		}
+		return visible, "", nil
+	}
+	all, err := u.Store.Units(ctx, u.Now())
+	if err != nil {
+		return nil, "", err
+	}
+	children := map[string][]string{}
+	name := ""
+	for _, x := range all {
+		children[x.ParentID] = append(children[x.ParentID], x.ID)
+		if x.ID == unitID {
+			name = x.Name
+		}
+	}
+	if name == "" {
+		return nil, "", domain.Errorf(domain.KindNotFound, "no unit %s in force", unitID)
+	}
+	ok, err := u.Authz.Allow(userID, unitID, authz.ObjectNomination, authz.ActionRead)
+	if err != nil {
+		return nil, "", err
+	}
+	if !ok {
+		return nil, "", domain.Errorf(domain.KindForbidden, "you may not read the dossiers of unit %s", unitID)
+	}
+	var out []string
+	var walk func(string)
+	walk = func(id string) {
+		if slices.Contains(visible, id) {
+			out = append(out, id)
+		}
+		for _, c := range children[id] {
+			walk(c)
+		}
+	}
+	walk(unitID)
+	return out, name, nil
+}
