@@ -233,6 +233,9 @@ func matrixRoutes() map[string]matrixRoute {
 			return matrixRequest{path: "/api/v1/nominations", body: map[string]any{"unit_id": f.unit, "award_code": "THON_VH", "year": 2025,
 				"nominees": []map[string]any{{"kind": "individual", "name": "Ma Trận"}}}}
 		}},
+		"GET /api/v1/statistics/:form": {allow: dossierRead, build: func(f fixture) matrixRequest {
+			return matrixRequest{path: "/api/v1/statistics/0603?year=2025&unit=" + f.unit}
+		}},
 		"GET /api/v1/deadlines": {allow: dossierRead, build: func(f fixture) matrixRequest { return matrixRequest{path: "/api/v1/deadlines?unit=" + f.unit} }},
 		"POST /api/v1/subjects": {allow: historyRecord, build: func(f fixture) matrixRequest {
 			return matrixRequest{path: "/api/v1/subjects", body: map[string]any{"unit_id": f.unit, "code": "MX-" + f.rel, "kind": "individual", "name": "Ma Trận"}}

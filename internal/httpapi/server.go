@@ -95,6 +95,7 @@ func (s *Server) Handler() http.Handler {
 	s.securityRoutes(auth)
 	s.adminRoutes(auth)
 	s.reorgRoutes(auth)
+	s.statisticsRoutes(auth)
 	for _, m := range s.Mount {
 		m(r)
 	}

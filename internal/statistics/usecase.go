@@ -129,3 +129,12 @@ func (u Use) scope(ctx context.Context, userID int64, unitID string) ([]string, 
 	walk(unitID)
 	return out, name, nil
 }
+
+// UnitName is the name of the unit the form covers, empty when it covers every
+// unit the user reads.
+func (r Result) UnitName() string {
+	if r.Movements != nil {
+		return r.Movements.UnitName
+	}
+	return r.Awards.UnitName
+}
