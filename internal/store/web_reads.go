@@ -174,6 +174,9 @@ type DecisionEntry struct {
 	SubmitterID   string `json:"submitting_unit_id"`
 	SubmitterName string `json:"submitting_unit_name"`
 	Nominees      int    `json:"nominees"`
+	// AwardeeCount is the number of awardees of this decision (a dossier's
+	// nominees may be decided in several decisions, or rejected).
+	AwardeeCount int `json:"awardee_count"`
 }
 
 // Decisions lists decisions on the dossiers of f.Units, newest first, planned for
@@ -185,7 +188,8 @@ func (s *Store) Decisions(ctx context.Context, f DecisionFilter) ([]DecisionEntr
 	}
 	q := `SELECT d.nomination_id, d.unit_id, d.year, d.number, d.code, d.signed_by, d.signed_on, d.created_at,
 		iu.name, n.title, n.award_code, a.name, n.unit_id, su.name,
-		(SELECT count(*) FROM nominees nm WHERE nm.nomination_id = n.id)
+		(SELECT count(*) FROM nominees nm WHERE nm.nomination_id = n.id),
+		(SELECT count(*) FROM decision_awardees da WHERE da.decision_id = d.id), d.revoked_at
 		FROM decisions d JOIN nominations n ON n.id = d.nomination_id
 		JOIN units iu ON iu.id = d.unit_id JOIN units su ON su.id = n.unit_id JOIN awards a ON a.code = n.award_code
 		WHERE n.unit_id = ANY($1)`
@@ -204,7 +208,8 @@ func (s *Store) Decisions(ctx context.Context, f DecisionFilter) ([]DecisionEntr
 		var e DecisionEntry
 		var signedOn time.Time
 		err := r.Scan(&e.NominationID, &e.UnitID, &e.Year, &e.Number, &e.Code, &e.SignedBy, &signedOn, &e.CreatedAt,
-			&e.IssuerName, &e.Title, &e.AwardCode, &e.AwardName, &e.SubmitterID, &e.SubmitterName, &e.Nominees)
+			&e.IssuerName, &e.Title, &e.AwardCode, &e.AwardName, &e.SubmitterID, &e.SubmitterName, &e.Nominees,
+			&e.AwardeeCount, &e.RevokedAt)
 		e.SignedOn = signedOn.Format("2006-01-02")
 		return e, err
 	})
