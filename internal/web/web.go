@@ -264,6 +264,8 @@ func (s *Server) routes(g *gin.RouterGroup) {
 	a.GET("/dossiers/:id/certificate.pdf", s.certificatePDF)
 	a.GET("/dossiers/:id/submission.pdf", s.submissionPDF)
 	a.GET("/decisions", s.decisionList)
+	a.GET("/statistics", s.statisticsPage)
+	a.GET("/statistics/export", s.statisticsExport)
 	a.GET("/reviews", s.campaignList)
 	a.GET("/reviews/new", s.newCampaign)
 	a.POST("/reviews/new", s.launchCampaign)
@@ -307,6 +309,7 @@ var navItems = []struct{ Key, Path string }{
 	{"inbox", "/inbox"},
 	{"dossiers", "/dossiers"},
 	{"decisions", "/decisions"},
+	{"statistics", "/statistics"},
 	{"movements", "/movements"},
 	{"reviews", "/reviews"},
 	{"history", "/history"},
