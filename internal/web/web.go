@@ -309,7 +309,6 @@ var navItems = []struct{ Key, Path string }{
 	{"inbox", "/inbox"},
 	{"dossiers", "/dossiers"},
 	{"decisions", "/decisions"},
-	{"statistics", "/statistics"},
 	{"movements", "/movements"},
 	{"reviews", "/reviews"},
 	{"history", "/history"},
