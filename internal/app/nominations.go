@@ -380,7 +380,7 @@ func (s *Service) Act(ctx context.Context, userID int64, nominationID string, re
 			return n, domain.Invalid("unknown unit", domain.FieldError{Field: "units", Message: "no unit " + u})
 		}
 	}
-	act.Version, act.AnyVersion = n.Version, req.Version == nil
+	act.Version, act.AnyVersion, act.ReadModelVersion = n.Version, req.Version == nil, n.Version
 	if req.Version != nil {
 		act.Version = *req.Version
 	}

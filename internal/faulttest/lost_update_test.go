@@ -68,6 +68,9 @@ func TestUpdateLostAfterItsRecordCommittedIsCaughtUp(t *testing.T) {
 	// The appraiser approves what the page shows.
 	a := e.must(http.StatusOK, "huyen.appraiser", "POST", "/api/v1/nominations/"+id+"/actions",
 		map[string]any{"action": "approve", "version": state.Version + 1}, nil)
+	// A version that even the read model never had is refused as stale.
+	e.must(http.StatusConflict, "huyen.appraiser", "POST", "/api/v1/nominations/"+id+"/actions",
+		map[string]any{"action": "decide", "version": state.Version + 9}, nil)
 	if a.body["status"] != "deciding" {
 		t.Fatalf("after the approval: %v", a.body["status"])
 	}

@@ -227,6 +227,24 @@ func TestValidateAppliesTheDutiesTheStateRecords(t *testing.T) {
 	}
 }
 
+func TestBehindOnlyWhenTheReadModelHasTheVersion(t *testing.T) {
+	d := dossier(domain.StatusIntake, domain.StepIntake, "P") // version 3
+	for _, tc := range []struct {
+		version, readModel int
+		want               bool
+	}{
+		{3, 3, false}, // in step
+		{4, 4, true},  // the read model is one ahead: a lost update
+		{5, 5, true},  // two ahead (a close_vote and its council result)
+		{5, 3, false}, // a version nobody has seen: stale
+		{2, 3, false}, // an old version: stale
+	} {
+		if got := Behind(d, Act{Version: tc.version, ReadModelVersion: tc.readModel}); got != tc.want {
+			t.Errorf("version %d, read model %d: behind %v, want %v", tc.version, tc.readModel, got, tc.want)
+		}
+	}
+}
+
 func TestDutiesOfReadsTheAuditTrailWithDelegations(t *testing.T) {
 	got := DutiesOf([]domain.AuditEvent{
 		{Action: "submit", ActorID: clerk, UnitID: "X"},

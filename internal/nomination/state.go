@@ -72,10 +72,13 @@ type Act struct {
 	// of an action whose update was lost after its record committed then finds the
 	// workflow one version behind the read model and heals it: the same action plans
 	// the same event, which the Record step recognises and answers again.
-	AnyVersion   bool     `json:"any_version,omitempty"`
-	Note         string   `json:"note,omitempty"`
-	MissingItems []string `json:"missing_items,omitempty"`
-	Reason       string   `json:"reason,omitempty"`
+	AnyVersion bool `json:"any_version,omitempty"`
+	// ReadModelVersion is the dossier's version in the read model when the use case
+	// sent the act; it is never behind the workflow (Record commits first).
+	ReadModelVersion int      `json:"read_model_version,omitempty"`
+	Note             string   `json:"note,omitempty"`
+	MissingItems     []string `json:"missing_items,omitempty"`
+	Reason           string   `json:"reason,omitempty"`
 	// Nominees is the dossier's nominee list, sent with submit (the use case reads it).
 	Nominees []NomineeRef `json:"nominees,omitempty"`
 	// Units are the units asked for concurrence (request_concurrence).
