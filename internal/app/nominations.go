@@ -330,30 +330,35 @@ func (s *Service) Act(ctx context.Context, userID int64, nominationID string, re
 	for i := range act.Outcomes {
 		act.Outcomes[i].Reason = Clean(act.Outcomes[i].Reason)
 	}
-	if err := nomination.CheckFields(act); err != nil {
-		return domain.Nomination{}, err.AsDomain()
-	}
-	if err := nomination.TaskTakes(step, act.Action); err != nil {
-		return domain.Nomination{}, err.AsDomain()
-	}
+	// Authorisation before validation: a dossier the user may not read is not found,
+	// and the action's permission is checked before its fields.
 	n, err := s.Nomination(ctx, userID, nominationID)
 	if err != nil {
 		return n, err
+	}
+	perm, where, known := nomination.Permission(act.Action)
+	if !known {
+		return n, nomination.CheckFields(act).AsDomain()
 	}
 	if n.Status.Terminal() {
 		return n, domain.Errorf(domain.KindConflict, "the dossier is %s", n.Status)
 	}
 	d := coreDossier(n)
 	named := ""
-	if perm, where, _ := nomination.Permission(act.Action); where == nomination.InNamedUnit {
+	if where == nomination.InNamedUnit {
 		if named, err = s.concurringUnit(ctx, userID, n.ID, req.UnitID, perm); err != nil {
 			return n, err
 		}
 	}
 	act.UnitID = d.Unit(act.Action, named)
-	perm, _, _ := nomination.Permission(act.Action)
 	if act.OnBehalfOf, err = s.allowActing(ctx, userID, act.UnitID, "nomination", perm); err != nil {
 		return n, err
+	}
+	if err := nomination.CheckFields(act); err != nil {
+		return n, err.AsDomain()
+	}
+	if err := nomination.TaskTakes(step, act.Action); err != nil {
+		return n, err.AsDomain()
 	}
 	if err := s.identify(ctx, &act); err != nil {
 		return n, err

@@ -69,7 +69,7 @@ func TestUpdateLostAfterItsRecordCommittedIsCaughtUp(t *testing.T) {
 	a := e.must(http.StatusOK, "huyen.appraiser", "POST", "/api/v1/nominations/"+id+"/actions",
 		map[string]any{"action": "approve", "version": state.Version + 1}, nil)
 	// A version that even the read model never had is refused as stale.
-	e.must(http.StatusConflict, "huyen.appraiser", "POST", "/api/v1/nominations/"+id+"/actions",
+	e.must(http.StatusConflict, "huyen.decider", "POST", "/api/v1/nominations/"+id+"/actions",
 		map[string]any{"action": "decide", "version": state.Version + 9}, nil)
 	if a.body["status"] != "deciding" {
 		t.Fatalf("after the approval: %v", a.body["status"])
