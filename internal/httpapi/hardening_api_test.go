@@ -183,3 +183,20 @@ func TestSubjectOfAnotherUnitAnswersAsAnUnknownOne(t *testing.T) {
 		t.Fatalf("a hidden subject answers %s, an unknown one %s", hidden.raw, unknown.raw)
 	}
 }
+
+// TestJSONUnderCurlsDefaultFormTypeIsStillRead: `curl -d '{…}'` sends JSON as
+// application/x-www-form-urlencoded (the README's "Try it" does); the text check reads
+// such a body without consuming it, so the API still decodes it, and a NUL in it is
+// still refused.
+func TestJSONUnderCurlsDefaultFormTypeIsStillRead(t *testing.T) {
+	b := setup(t)
+	form := map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
+	r := b.request("", "POST", "/api/v1/login", []byte(`{"username":"xa.clerk","password":"`+seed.DemoPassword+`"}`), form, false)
+	if r.status != http.StatusOK || r.body["token"] == nil {
+		t.Fatalf("login with curl's form type: %d %s", r.status, r.raw)
+	}
+	r = b.request("", "POST", "/api/v1/login", []byte("{\"username\":\"xa.clerk\u0000\",\"password\":\"x\"}"), form, false)
+	if r.status != http.StatusBadRequest {
+		t.Fatalf("a NUL under the form type: %d %s", r.status, r.raw)
+	}
+}

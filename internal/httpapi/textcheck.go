@@ -1,7 +1,9 @@
 package httpapi
 
 import (
+	"bytes"
 	"errors"
+	"io"
 	"net/http"
 	"net/url"
 	"sort"
@@ -55,10 +57,20 @@ func checkRequestText(r *http.Request) error {
 	}
 	switch ct := contentType(r); ct {
 	case "application/x-www-form-urlencoded":
-		if err := r.ParseForm(); err != nil {
+		// Read the body without consuming it: a handler parses the form again, and an
+		// API client that sends JSON under curl's default form type (curl -d) still
+		// gets its JSON read.
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
 			return formError(err)
 		}
-		return checkValues(r.PostForm, true)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		if form, err := url.ParseQuery(string(body)); err == nil {
+			return checkValues(form, true)
+		}
+		if msg := strictjson.CheckText(string(body), true); msg != "" {
+			return domain.Invalid("invalid request body", domain.FieldError{Field: "body", Message: msg})
+		}
 	case "multipart/form-data":
 		if err := r.ParseMultipartForm(formMemory); err != nil {
 			return formError(err)
