@@ -247,13 +247,14 @@ func (s *Service) Nomination(ctx context.Context, userID int64, id string) (doma
 	return n, nil
 }
 
-// History returns the audit trail of a dossier the user may read.
-func (s *Service) History(ctx context.Context, userID int64, id string) ([]domain.AuditEvent, error) {
+// AuditTrail returns the audit trail of a dossier the user may read (its events;
+// "history" is the award history of subjects, internal/history).
+func (s *Service) AuditTrail(ctx context.Context, userID int64, id string) ([]domain.AuditEvent, error) {
 	n, err := s.Nomination(ctx, userID, id)
 	if err != nil {
 		return nil, err
 	}
-	return s.Store.History(ctx, n.ID)
+	return s.Store.AuditTrail(ctx, n.ID)
 }
 
 // EditNomination changes a draft or returned dossier's title and nominees: the
@@ -447,7 +448,7 @@ func (s *Service) identify(ctx context.Context, act *nomination.Act) error {
 
 // duties lists the duties held on a dossier, as its audit trail records them.
 func (s *Service) duties(ctx context.Context, nominationID string) ([]nomination.Duty, error) {
-	events, err := s.Store.History(ctx, nominationID)
+	events, err := s.Store.AuditTrail(ctx, nominationID)
 	if err != nil {
 		return nil, err
 	}

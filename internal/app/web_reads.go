@@ -37,7 +37,7 @@ func (s *Service) AvailableActions(ctx context.Context, userID int64, n domain.N
 	if err != nil {
 		return nil
 	}
-	events, err := s.Store.History(ctx, n.ID)
+	events, err := s.Store.AuditTrail(ctx, n.ID)
 	if err != nil {
 		return nil
 	}

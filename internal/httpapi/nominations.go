@@ -37,7 +37,7 @@ func (s *Server) getNomination(c *gin.Context) {
 }
 
 func (s *Server) history(c *gin.Context) {
-	evs, err := s.App.History(ctx(c), userID(c), c.Param("id"))
+	evs, err := s.App.AuditTrail(ctx(c), userID(c), c.Param("id"))
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -316,8 +316,8 @@ func (s *Store) Task(ctx context.Context, id int64) (domain.Task, error) {
 	return t, translate("store.Task", err)
 }
 
-// History returns a dossier's audit events in order.
-func (s *Store) History(ctx context.Context, nominationID string) ([]domain.AuditEvent, error) {
+// AuditTrail returns a dossier's audit events in order.
+func (s *Store) AuditTrail(ctx context.Context, nominationID string) ([]domain.AuditEvent, error) {
 	const op = "store.History"
 	rows, err := s.pool.Query(ctx, `SELECT e.seq, e.at, coalesce(e.actor_id, 0), coalesce(us.full_name, ''),
 		coalesce(e.on_behalf_of, 0), coalesce(ub.full_name, ''), e.action,

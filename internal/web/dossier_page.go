@@ -141,7 +141,7 @@ func (s *Server) showDossier(c *gin.Context, id string, p *page, form actForm, s
 		s.fail(c, err)
 		return
 	}
-	events, err := s.cfg.App.History(ctx(c), uid, id)
+	events, err := s.cfg.App.AuditTrail(ctx(c), uid, id)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -446,7 +446,7 @@ func (s *Server) decisionContent(c *gin.Context) (decisionData, bool) {
 		s.fail(c, domain.Errorf(domain.KindNotFound, "the dossier has no such decision"))
 		return decisionData{}, false
 	}
-	events, err := s.cfg.App.History(ctx(c), uid, n.ID)
+	events, err := s.cfg.App.AuditTrail(ctx(c), uid, n.ID)
 	if err != nil {
 		s.fail(c, err)
 		return decisionData{}, false
