@@ -158,6 +158,23 @@ func StartPostgres(ctx context.Context, opts PostgresOptions) (*Postgres, error)
 	if err != nil {
 		return nil, fmt.Errorf("start postgres: %w", err)
 	}
+	if running && !p.killedServerLingers() {
+		// A server killed a moment ago can still be exiting (no longer accepting, not yet a
+		// zombie): give it a few seconds to be gone before taking it for a live one.
+		for range 50 {
+			if p.accepts(ctx) || p.killedServerLingers() || !p.postmasterExists() {
+				break
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		if !p.postmasterExists() {
+			logger.Info("removing the lock file of a PostgreSQL server that has exited", "data_dir", dataDir)
+			if err := os.Remove(filepath.Join(dataDir, "postmaster.pid")); err != nil && !os.IsNotExist(err) {
+				return nil, fmt.Errorf("start postgres: remove stale postmaster.pid: %w", err)
+			}
+			running = false
+		}
+	}
 	if running && p.killedServerLingers() {
 		// A killed server whose process nobody has reaped yet still looks alive to pg_ctl
 		// and to postgres's own lock-file check; its lock file is stale.
@@ -498,6 +515,36 @@ func (p *Postgres) killedServerLingers() bool {
 	// The state follows the parenthesised command name: "PID (postgres) Z ...".
 	_, rest, ok := strings.Cut(string(stat), ") ")
 	return ok && strings.HasPrefix(rest, "Z")
+}
+
+// postmasterExists reports whether the process named in postmaster.pid still exists
+// (alive or a zombie). Without /proc it reports true, leaving the decision to pg_ctl.
+func (p *Postgres) postmasterExists() bool {
+	pid, err := pidFileLine(p.DataDir, 1)
+	if err != nil {
+		return false
+	}
+	if _, err := os.Stat("/proc/self"); err != nil {
+		return true
+	}
+	_, err = os.Stat(fmt.Sprintf("/proc/%d", pid))
+	return err == nil
+}
+
+// accepts reports whether the server named in postmaster.pid answers one connection now.
+func (p *Postgres) accepts(ctx context.Context) bool {
+	port, err := runningPort(p.DataDir)
+	if err != nil {
+		return false
+	}
+	cctx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(cctx, fmt.Sprintf("postgres://%s@127.0.0.1:%d/postgres?sslmode=disable", superuser, port))
+	if err != nil {
+		return false
+	}
+	conn.Close(context.WithoutCancel(ctx))
+	return true
 }
 
 // runningPort reads the port of a running server from postmaster.pid.

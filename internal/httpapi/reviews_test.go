@@ -602,7 +602,16 @@ func TestReviewScheduleCreatePauseEditAndTriggerOnTemporal(t *testing.T) {
 	}
 	b.must(http.StatusOK, "tinh.appraiser", "PATCH", base+"/annual", map[string]any{"month": 11, "day": 15, "hour": 9, "max_depth": 1})
 	b.must(http.StatusOK, "tinh.appraiser", "POST", base+"/annual/unpause", nil)
-	d := b.must(http.StatusOK, "tinh.appraiser", "GET", base+"/annual", nil).body
+	// Temporal applies schedule changes to the schedule asynchronously: read until the
+	// description shows the edit and the resumption (bounded).
+	var d map[string]any
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		d = b.must(http.StatusOK, "tinh.appraiser", "GET", base+"/annual", nil).body
+		next, _ := d["next_action_times"].([]any)
+		if d["paused"] == false && len(next) > 0 && strings.HasSuffix(next[0].(string), "-11-15T02:00:00Z") || time.Now().After(deadline) {
+			break
+		}
+	}
 	if next := d["next_action_times"].([]any); d["paused"] != false || len(next) == 0 || !strings.HasSuffix(next[0].(string), "-11-15T02:00:00Z") {
 		t.Fatalf("after editing: paused %v, next %v; want 15 November 02:00 UTC", d["paused"], next)
 	}

@@ -242,6 +242,23 @@ func TestMovementScheduleAndCampaignThroughTheForms(t *testing.T) {
 	district.post(campaignPath+"/close", url.Values{}).must(t, http.StatusForbidden)
 	clerk.get(campaignPath).must(t, http.StatusForbidden)
 
+	// The campaign's workflow records its deadline plan as it starts; the requesting
+	// unit acts on it once that is done (as a person would, a moment later).
+	campaignID := strings.TrimPrefix(campaignPath, "/reviews/")
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		var planned bool
+		if err := b.pool.QueryRow(context.Background(), `SELECT EXISTS (SELECT 1 FROM review_events e JOIN review_reports r ON r.id = e.report_id
+			WHERE r.campaign_id = $1 AND e.action = 'plan')`,
+			campaignID).Scan(&planned); err != nil {
+			t.Fatal(err)
+		}
+		if planned {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the campaign recorded no deadline plan")
+		}
+	}
 	later := final.AddDate(0, 0, 7).Format("02/01/2006")
 	tinh.post(campaignPath+"/deadlines", url.Values{"final_deadline": {"31/02/2027"}}).must(t, http.StatusUnprocessableEntity).
 		has(t, "Nhập ngày theo dạng dd/mm/yyyy")
