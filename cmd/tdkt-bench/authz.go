@@ -16,7 +16,6 @@ import (
 
 	"github.com/tdkt/tdkt/internal/authz"
 	"github.com/tdkt/tdkt/internal/authz/national"
-	"github.com/tdkt/tdkt/internal/seed"
 	"github.com/tdkt/tdkt/internal/store"
 )
 
@@ -143,22 +142,11 @@ func runAuthz(ctx context.Context, cfg config) error {
 	e = nil
 
 	// PostgreSQL: the same tree and assignments, a following enforcer, and changes.
-	dbURL, drop, err := createDatabase(ctx, cfg.databaseURL, cfg.keep)
+	_, pool, done, err := openBenchDatabase(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	defer drop()
-	pool, err := pgxpool.New(ctx, dbURL)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
-	if _, err := store.Migrate(ctx, pool); err != nil {
-		return err
-	}
-	if err := seed.Reference(ctx, pool); err != nil {
-		return err
-	}
+	defer done()
 	t0 = time.Now()
 	if err := insertNational(ctx, pool, tree, cfg.changes); err != nil {
 		return err

@@ -190,22 +190,11 @@ func run(ctx context.Context, cfg config) error {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	dbURL, drop, err := createDatabase(ctx, cfg.databaseURL, cfg.keep)
+	dbURL, pool, done, err := openBenchDatabase(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	defer drop()
-	pool, err := pgxpool.New(ctx, dbURL)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
-	if _, err := store.Migrate(ctx, pool); err != nil {
-		return err
-	}
-	if err := seed.Reference(ctx, pool); err != nil {
-		return err
-	}
+	defer done()
 	t0 := time.Now()
 	users, err := buildCountry(ctx, pool, cfg.provinces, cfg.communes)
 	if err != nil {
@@ -600,4 +589,29 @@ func forEach(n int, items []string, fn func(string) error) error {
 	close(work)
 	wg.Wait()
 	return first
+}
+
+// openBenchDatabase creates the bench's own database on cfg's server, migrated and
+// with the reference data, and returns its URL, a pool on it, and the function that
+// closes the pool and drops the database (kept with -keep).
+func openBenchDatabase(ctx context.Context, cfg config) (string, *pgxpool.Pool, func(), error) {
+	dbURL, drop, err := createDatabase(ctx, cfg.databaseURL, cfg.keep)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	pool, err := pgxpool.New(ctx, dbURL)
+	if err != nil {
+		drop()
+		return "", nil, nil, err
+	}
+	done := func() { pool.Close(); drop() }
+	if _, err := store.Migrate(ctx, pool); err != nil {
+		done()
+		return "", nil, nil, err
+	}
+	if err := seed.Reference(ctx, pool); err != nil {
+		done()
+		return "", nil, nil, err
+	}
+	return dbURL, pool, done, nil
 }
