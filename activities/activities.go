@@ -9,21 +9,32 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/tdkt/tdkt/internal/admin"
 	"github.com/tdkt/tdkt/internal/calendar"
+	"github.com/tdkt/tdkt/internal/campaigns"
 	"github.com/tdkt/tdkt/internal/domain"
+	"github.com/tdkt/tdkt/internal/dossiers"
 	"github.com/tdkt/tdkt/internal/nomination"
-	"github.com/tdkt/tdkt/internal/store"
 )
 
 // Activities are the nomination activities, with their dependencies.
 type Activities struct {
-	Store *store.Store
+	// Dossiers and Campaigns are the SQL the nomination and review activities write through.
+	Dossiers  *dossiers.Store
+	Campaigns *campaigns.Store
 	// Calendar returns the working-day calendar in force (the published decisions
 	// plus the administrator's overrides). Nil uses the published calendar alone.
 	Calendar func(ctx context.Context) (*calendar.Calendar, error)
 	// AddWorkingDays, when set, replaces the calendar arithmetic: tests use it to
 	// make "N working days" pass in seconds.
 	AddWorkingDays func(from time.Time, n int) time.Time
+}
+
+// New returns the activities over a pool, with the calendar in force.
+func New(pool *pgxpool.Pool) *Activities {
+	return &Activities{Dossiers: dossiers.NewStore(pool), Campaigns: campaigns.NewStore(pool),
+		Calendar: admin.NewStore(pool).LoadCalendar}
 }
 
 // StepLimit is a step's time limit in working days and how many working days
@@ -58,11 +69,11 @@ func (a *Activities) Record(ctx context.Context, t domain.Transition) (domain.Re
 	if err != nil {
 		return domain.RecordResult{}, err
 	}
-	limits, err := a.Store.StepLimits(ctx)
+	limits, err := a.Dossiers.StepLimits(ctx)
 	if err != nil {
 		return domain.RecordResult{}, err
 	}
-	tm := store.Timing{Due: map[domain.Step]time.Time{}, Remind: map[domain.Step]time.Time{}}
+	tm := dossiers.Timing{Due: map[domain.Step]time.Time{}, Remind: map[domain.Step]time.Time{}}
 	for _, o := range t.Open {
 		l, ok := limits[o.Step]
 		if !ok {
@@ -81,7 +92,7 @@ func (a *Activities) Record(ctx context.Context, t domain.Transition) (domain.Re
 			tm.ConcurrenceDue = add(t.At, l.WorkingDays)
 		}
 	}
-	return a.Store.Record(ctx, t, tm)
+	return a.Dossiers.Record(ctx, t, tm)
 }
 
 // DeadlineInput names the open stage a reminder or an escalation is about.
@@ -95,14 +106,14 @@ type DeadlineInput struct {
 // Remind notifies the assignees of the dossier's open tasks that their due date is
 // near; once per stage (deduplicated on the dossier version).
 func (a *Activities) Remind(ctx context.Context, in DeadlineInput) error {
-	return a.Store.RemindOpenTasks(ctx, in.NominationID, in.Seq, time.Now())
+	return a.Dossiers.RemindOpenTasks(ctx, in.NominationID, in.Seq, time.Now())
 }
 
 // Escalate flags the dossier's open tasks overdue and notifies their assignees and
 // the head of the responsible body (unit head and decider of the task's unit); once
 // per stage.
 func (a *Activities) Escalate(ctx context.Context, in DeadlineInput) error {
-	return a.Store.EscalateOpenTasks(ctx, in.NominationID, in.Seq, time.Now())
+	return a.Dossiers.EscalateOpenTasks(ctx, in.NominationID, in.Seq, time.Now())
 }
 
 // RecordedActsInput names a dossier and the last event its workflow holds.
@@ -114,5 +125,5 @@ type RecordedActsInput struct {
 // RecordedActs reads the acts recorded after the workflow's version, for a workflow
 // that lost the update of a committed record (nomination.Behind) to apply again.
 func (a *Activities) RecordedActs(ctx context.Context, in RecordedActsInput) ([]nomination.Recorded, error) {
-	return a.Store.RecordedActs(ctx, in.NominationID, in.AfterSeq)
+	return a.Dossiers.RecordedActs(ctx, in.NominationID, in.AfterSeq)
 }

@@ -9,8 +9,8 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/tdkt/tdkt/internal/calendar"
+	"github.com/tdkt/tdkt/internal/campaigns"
 	"github.com/tdkt/tdkt/internal/review"
-	"github.com/tdkt/tdkt/internal/store"
 )
 
 // reviewCalendar returns the working-day calendar in force.
@@ -25,7 +25,7 @@ func (a *Activities) reviewCalendar(ctx context.Context) (*calendar.Calendar, er
 // parent's aggregate, notifications and the event row — in one PostgreSQL
 // transaction. It is idempotent on (report, seq).
 func (a *Activities) RecordReview(ctx context.Context, t review.Transition) (review.RecordResult, error) {
-	return a.Store.RecordReview(ctx, t)
+	return a.Campaigns.RecordReview(ctx, t)
 }
 
 // PlanReviewInput asks for a campaign's deadline plan to be computed and recorded as
@@ -40,7 +40,7 @@ type PlanReviewInput struct {
 // PlanReview computes the deadline of every level of a campaign on the working-day
 // calendar, records it on every report and as the root's event, and returns it.
 func (a *Activities) PlanReview(ctx context.Context, in PlanReviewInput) ([]review.LevelPlan, error) {
-	c, err := a.Store.Campaign(ctx, in.Transition.CampaignID)
+	c, err := a.Campaigns.Campaign(ctx, in.Transition.CampaignID)
 	if err != nil {
 		return nil, err
 	}
@@ -63,11 +63,11 @@ func (a *Activities) PlanReview(ctx context.Context, in PlanReviewInput) ([]revi
 	}
 	t := in.Transition
 	t.Plan = plan
-	if _, err := a.Store.RecordReview(ctx, t); err != nil {
+	if _, err := a.Campaigns.RecordReview(ctx, t); err != nil {
 		return nil, err
 	}
 	// A retry after the commit returns the plan as recorded, not one recomputed since.
-	c, err = a.Store.Campaign(ctx, t.CampaignID)
+	c, err = a.Campaigns.Campaign(ctx, t.CampaignID)
 	if err != nil {
 		return nil, err
 	}
@@ -76,13 +76,13 @@ func (a *Activities) PlanReview(ctx context.Context, in PlanReviewInput) ([]revi
 
 // ReviewChildren returns the units that report to a unit in a campaign.
 func (a *Activities) ReviewChildren(ctx context.Context, campaignID, unitID string) ([]string, error) {
-	return a.Store.CampaignChildren(ctx, campaignID, unitID)
+	return a.Campaigns.CampaignChildren(ctx, campaignID, unitID)
 }
 
 // RecordMovement writes one event of a movement (a registration, the end of its
 // period) in one transaction; idempotent on (movement, seq).
-func (a *Activities) RecordMovement(ctx context.Context, t store.MovementTransition) error {
-	return a.Store.RecordMovement(ctx, t)
+func (a *Activities) RecordMovement(ctx context.Context, t campaigns.MovementTransition) error {
+	return a.Campaigns.RecordMovement(ctx, t)
 }
 
 // scheduledGrace is how long after its period a movement may still be reviewed by a
@@ -95,7 +95,7 @@ const scheduledGrace = 183 * 24 * time.Hour
 // (a retried run returns the campaign it opened), and opens nothing for a movement
 // outside its period.
 func (a *Activities) OpenScheduledCampaign(ctx context.Context, sc review.ScheduledCampaign, at time.Time) (review.OpenedCampaign, error) {
-	m, err := a.Store.Movement(ctx, sc.MovementID)
+	m, err := a.Campaigns.Movement(ctx, sc.MovementID)
 	if err != nil {
 		return review.OpenedCampaign{}, err
 	}
@@ -111,12 +111,12 @@ func (a *Activities) OpenScheduledCampaign(ctx context.Context, sc review.Schedu
 		return review.OpenedCampaign{Skipped: fmt.Sprintf("the movement runs from %s to %s", m.PeriodStart, m.PeriodEnd)}, nil
 	}
 	key := sc.ScheduleID + "/" + calendar.DateOf(at.In(calendar.Zone)).String()
-	if id, err := a.Store.CampaignByScheduleKey(ctx, key); err != nil {
+	if id, err := a.Campaigns.CampaignByScheduleKey(ctx, key); err != nil {
 		return review.OpenedCampaign{}, err
 	} else if id != "" {
 		return review.OpenedCampaign{CampaignID: id, UnitID: m.UnitID, Existing: true}, nil
 	}
-	tpl, err := a.Store.ReviewTemplate(ctx, m.TemplateCode)
+	tpl, err := a.Campaigns.ReviewTemplate(ctx, m.TemplateCode)
 	if err != nil {
 		return review.OpenedCampaign{}, err
 	}
@@ -127,12 +127,12 @@ func (a *Activities) OpenScheduledCampaign(ctx context.Context, sc review.Schedu
 	final := review.EndOfDay(calendar.DateOf(cal.AddWorkingDays(at, sc.DeadlineWorkingDays).In(calendar.Zone)))
 	label := review.PeriodLabel(sc.Kind, at, start, end)
 	id := uuid.NewString()
-	tx, err := a.Store.BeginTx(ctx)
+	tx, err := a.Campaigns.BeginTx(ctx)
 	if err != nil {
 		return review.OpenedCampaign{}, err
 	}
 	defer tx.Rollback(ctx) //nolint:errcheck // no-op after commit
-	if _, err := store.CreateCampaignTx(ctx, tx, store.NewCampaign{
+	if _, err := campaigns.CreateCampaignTx(ctx, tx, campaigns.NewCampaign{
 		ID: id, WorkflowID: review.CampaignWorkflowID(id), MovementID: m.ID, UnitID: m.UnitID, Kind: sc.Kind,
 		Title: review.CampaignTitle(sc.Kind, label, m.Name), PeriodLabel: label, Template: tpl,
 		FinalDeadline: final, GapDays: sc.GapWorkingDays, ReminderDays: sc.ReminderWorkingDays, MaxDepth: sc.MaxDepth,

@@ -14,67 +14,17 @@ import (
 	"github.com/tdkt/tdkt/activities"
 	"github.com/tdkt/tdkt/internal/domain"
 	"github.com/tdkt/tdkt/internal/nomination"
-)
-
-// Names shared by the workflows, their callers and their tests.
-const (
-	// TaskQueue is the queue tdkt's worker polls.
-	TaskQueue = "tdkt"
-	// NominationWorkflowName is the registered name of NominationWorkflow.
-	NominationWorkflowName = "NominationWorkflow"
-	// UpdateAct is the update through which every action on a dossier arrives.
-	UpdateAct = "act"
-	// QueryState returns the workflow's NominationState.
-	QueryState = "state"
-)
-
-// Errors the act update's validator and handler return; the API maps them to
-// 409 (stale, wrong state, wrong unit), 400 (invalid) and 403 (separation of
-// duties). They are non-retryable application errors whose Type is the name below.
-const (
-	ErrTypeStaleVersion = string(nomination.StaleVersion)
-	ErrTypeWrongState   = string(nomination.WrongState)
-	ErrTypeWrongUnit    = string(nomination.WrongUnit)
-	ErrTypeInvalid      = string(nomination.Invalid)
-	ErrTypeSeparation   = string(nomination.Separation)
+	"github.com/tdkt/tdkt/workflows/contract"
 )
 
 // rulesChange names the workflow version marker of the identity rules: dossiers
 // started before it keep the rules they started with inside the workflow.
 const rulesChange = "rules-identity"
 
-// NominationWorkflowID is the workflow ID of a dossier: one workflow per dossier.
-func NominationWorkflowID(nominationID string) string { return "nomination-" + nominationID }
-
-// NominationInput starts the workflow of a dossier that the API has created in draft.
-type NominationInput struct {
-	NominationID string             `json:"nomination_id"`
-	UnitID       string             `json:"unit_id"` // the submitting unit
-	CreatedBy    int64              `json:"created_by"`
-	AwardCode    string             `json:"award_code"`
-	Procedure    domain.Procedure   `json:"procedure"`
-	Route        []domain.RouteStop `json:"route"`
-	// ProposedSimplified: the submitter proposed the simplified procedure, which
-	// applies once an appraiser confirms it at intake.
-	ProposedSimplified bool `json:"proposed_simplified,omitempty"`
-}
-
-// The workflow's payloads are the nomination core's types.
-type (
-	// NominationState is the workflow's view of a dossier (nomination.State).
-	NominationState = nomination.State
-	// ActInput is one action on a dossier, sent as the act update (nomination.Act).
-	ActInput = nomination.Act
-	// Outcome is a decider's choice for one nominee (nomination.Outcome).
-	Outcome = nomination.Outcome
-	// NomineeRef is a nominee as the workflow tracks it (nomination.NomineeRef).
-	NomineeRef = nomination.NomineeRef
-)
-
 // dossierRun is the running state machine of one dossier.
 type dossierRun struct {
-	in    NominationInput
-	state NominationState
+	in    contract.NominationInput
+	state contract.NominationState
 }
 
 // dossier is the core's view of the running dossier.
@@ -93,22 +43,22 @@ func (n *dossierRun) dossier() nomination.Dossier {
 // answered only after the record commits. Durable timers remind the assignees
 // before each stage's due date, escalate when it passes, close consultation windows
 // and count silent concurrence as no objection.
-func NominationWorkflow(ctx workflow.Context, in NominationInput) (NominationState, error) {
+func NominationWorkflow(ctx workflow.Context, in contract.NominationInput) (contract.NominationState, error) {
 	if len(in.Route) == 0 {
-		return NominationState{}, temporal.NewNonRetryableApplicationError("empty route", ErrTypeInvalid, nil)
+		return contract.NominationState{}, temporal.NewNonRetryableApplicationError("empty route", contract.ErrTypeInvalid, nil)
 	}
-	n := &dossierRun{in: in, state: NominationState{
+	n := &dossierRun{in: in, state: contract.NominationState{
 		Status: domain.StatusDraft, Step: domain.StepSubmit, CurrentUnitID: in.UnitID,
 	}}
 	if workflow.GetVersion(ctx, rulesChange, workflow.DefaultVersion, nomination.RulesIdentity) >= nomination.RulesIdentity {
 		n.state.Rules = nomination.RulesIdentity
 	}
-	if err := workflow.SetQueryHandler(ctx, QueryState, func() (NominationState, error) { return n.state, nil }); err != nil {
+	if err := workflow.SetQueryHandler(ctx, contract.QueryState, func() (contract.NominationState, error) { return n.state, nil }); err != nil {
 		return n.state, err
 	}
 	mu := workflow.NewMutex(ctx)
-	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateAct,
-		func(ctx workflow.Context, a ActInput) (NominationState, error) {
+	if err := workflow.SetUpdateHandlerWithOptions(ctx, contract.UpdateAct,
+		func(ctx workflow.Context, a contract.ActInput) (contract.NominationState, error) {
 			if err := mu.Lock(ctx); err != nil {
 				return n.state, err
 			}
@@ -127,7 +77,7 @@ func NominationWorkflow(ctx workflow.Context, in NominationInput) (NominationSta
 			}
 			return n.apply(ctx, a)
 		},
-		workflow.UpdateHandlerOptions{Validator: func(a ActInput) error {
+		workflow.UpdateHandlerOptions{Validator: func(a contract.ActInput) error {
 			if nomination.Behind(n.dossier(), a) {
 				return nil // the handler catches up first, then validates
 			}
@@ -194,12 +144,12 @@ func (n *dossierRun) nextTimer() (time.Time, func(workflow.Context) error) {
 	switch s.Status {
 	case domain.StatusConsulting:
 		return *s.DueAt, func(ctx workflow.Context) error {
-			_, err := n.apply(ctx, ActInput{Action: domain.ActionConsultationClosed, UnitID: s.CurrentUnitID})
+			_, err := n.apply(ctx, contract.ActInput{Action: domain.ActionConsultationClosed, UnitID: s.CurrentUnitID})
 			return err
 		}
 	case domain.StatusConcurring:
 		return *s.DueAt, func(ctx workflow.Context) error {
-			_, err := n.apply(ctx, ActInput{Action: domain.ActionConcurrenceSilent, UnitID: s.CurrentUnitID})
+			_, err := n.apply(ctx, contract.ActInput{Action: domain.ActionConcurrenceSilent, UnitID: s.CurrentUnitID})
 			return err
 		}
 	}
@@ -222,7 +172,7 @@ func (n *dossierRun) deadlineInput() activities.DeadlineInput {
 
 // validate decides whether action a may be applied now, as the core decides; it
 // runs both as the update validator and again under the lock in the handler.
-func (n *dossierRun) validate(a ActInput) error {
+func (n *dossierRun) validate(a contract.ActInput) error {
 	if err := nomination.Validate(n.dossier(), a); err != nil {
 		return temporal.NewNonRetryableApplicationError(err.Message, string(err.Reason), nil)
 	}

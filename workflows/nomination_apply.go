@@ -5,12 +5,13 @@ import (
 
 	"github.com/tdkt/tdkt/internal/domain"
 	"github.com/tdkt/tdkt/internal/nomination"
+	"github.com/tdkt/tdkt/workflows/contract"
 )
 
 // apply plans the transition for a valid action (nomination.Plan), records it and,
 // once the record has committed, makes it the state. Closing a vote is followed, in
 // the same update, by the transition its tally decides.
-func (n *dossierRun) apply(ctx workflow.Context, a ActInput) (NominationState, error) {
+func (n *dossierRun) apply(ctx workflow.Context, a contract.ActInput) (contract.NominationState, error) {
 	to, t := nomination.Plan(n.dossier(), a, workflow.Now(ctx))
 	res, err := n.record(ctx, t)
 	if err != nil {
@@ -26,7 +27,7 @@ func (n *dossierRun) apply(ctx workflow.Context, a ActInput) (NominationState, e
 	}
 	n.state = to
 	if a.Action == domain.ActionCloseVote && res.Council != nil {
-		return n.apply(ctx, ActInput{Action: domain.ActionCouncilResult, ActorID: a.ActorID, UnitID: a.UnitID,
+		return n.apply(ctx, contract.ActInput{Action: domain.ActionCouncilResult, ActorID: a.ActorID, UnitID: a.UnitID,
 			CouncilResult: res.Council.Result})
 	}
 	return n.state, nil

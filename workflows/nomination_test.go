@@ -14,6 +14,7 @@ import (
 
 	"github.com/tdkt/tdkt/activities"
 	"github.com/tdkt/tdkt/internal/domain"
+	"github.com/tdkt/tdkt/workflows/contract"
 )
 
 const (
@@ -100,18 +101,18 @@ func (r *recorder) last() domain.Transition { return r.got[len(r.got)-1] }
 
 type step struct {
 	at      time.Duration // when to send, after the start
-	act     ActInput
+	act     contract.ActInput
 	wantErr string // "" = accepted and completed; else the ApplicationError type
 }
 
 type outcome struct {
-	state NominationState
+	state contract.NominationState
 	err   error
 }
 
 // scenario is one dossier's workflow under the test environment.
 type scenario struct {
-	in    NominationInput
+	in    contract.NominationInput
 	start time.Time
 	steps []step
 }
@@ -125,7 +126,7 @@ func run(t *testing.T, rec *recorder, sc scenario) (*testsuite.TestWorkflowEnvir
 	if !sc.start.IsZero() {
 		env.SetStartTime(sc.start)
 	}
-	env.RegisterWorkflowWithOptions(NominationWorkflow, workflow.RegisterOptions{Name: NominationWorkflowName})
+	env.RegisterWorkflowWithOptions(NominationWorkflow, workflow.RegisterOptions{Name: contract.NominationWorkflowName})
 	env.RegisterActivityWithOptions(rec.Record, activity.RegisterOptions{Name: "Record"})
 	env.RegisterActivityWithOptions(rec.Remind, activity.RegisterOptions{Name: "Remind"})
 	env.RegisterActivityWithOptions(rec.Escalate, activity.RegisterOptions{Name: "Escalate"})
@@ -137,12 +138,12 @@ func run(t *testing.T, rec *recorder, sc scenario) (*testsuite.TestWorkflowEnvir
 			at = time.Duration(i+1) * time.Minute
 		}
 		env.RegisterDelayedCallback(func() {
-			env.UpdateWorkflow(UpdateAct, fmt.Sprintf("u%d", i), &testsuite.TestUpdateCallback{
+			env.UpdateWorkflow(contract.UpdateAct, fmt.Sprintf("u%d", i), &testsuite.TestUpdateCallback{
 				OnAccept: func() {},
 				OnReject: func(err error) { outs[i].err = err },
 				OnComplete: func(res any, err error) {
 					outs[i].err = err
-					if st, ok := res.(NominationState); ok {
+					if st, ok := res.(contract.NominationState); ok {
 						outs[i].state = st
 					}
 				},
@@ -165,7 +166,7 @@ func run(t *testing.T, rec *recorder, sc scenario) (*testsuite.TestWorkflowEnvir
 	if in.Procedure == "" {
 		in.Procedure = domain.ProcedureStandard
 	}
-	env.ExecuteWorkflow(NominationWorkflowName, in)
+	env.ExecuteWorkflow(contract.NominationWorkflowName, in)
 	for i, s := range sc.steps {
 		if s.wantErr == "" && outs[i].err != nil {
 			t.Fatalf("step %d (%s): unexpected error %v", i, s.act.Action, outs[i].err)
@@ -180,12 +181,12 @@ func run(t *testing.T, rec *recorder, sc scenario) (*testsuite.TestWorkflowEnvir
 	return env, outs
 }
 
-func result(t *testing.T, env *testsuite.TestWorkflowEnvironment) NominationState {
+func result(t *testing.T, env *testsuite.TestWorkflowEnvironment) contract.NominationState {
 	t.Helper()
 	if !env.IsWorkflowCompleted() {
 		t.Fatal("workflow did not complete")
 	}
-	var st NominationState
+	var st contract.NominationState
 	if err := env.GetWorkflowResult(&st); err != nil {
 		t.Fatal(err)
 	}
@@ -194,21 +195,21 @@ func result(t *testing.T, env *testsuite.TestWorkflowEnvironment) NominationStat
 
 // Shorthands for the actions of the usual actors.
 var (
-	twoNominees = []NomineeRef{{ID: 11, Kind: "individual", Status: "pending"}, {ID: 12, Kind: "collective", Status: "pending"}}
+	twoNominees = []contract.NomineeRef{{ID: 11, Kind: "individual", Status: "pending"}, {ID: 12, Kind: "collective", Status: "pending"}}
 )
 
-func submit(v int) ActInput {
-	return ActInput{Action: domain.ActionSubmit, ActorID: clerk, UnitID: commune, Version: v, Nominees: twoNominees}
+func submit(v int) contract.ActInput {
+	return contract.ActInput{Action: domain.ActionSubmit, ActorID: clerk, UnitID: commune, Version: v, Nominees: twoNominees}
 }
-func by(actor int64, unit string, action domain.Action, v int) ActInput {
-	return ActInput{Action: action, ActorID: actor, UnitID: unit, Version: v}
+func by(actor int64, unit string, action domain.Action, v int) contract.ActInput {
+	return contract.ActInput{Action: action, ActorID: actor, UnitID: unit, Version: v}
 }
 
 func TestFullStandardPathWithReturnForwardCouncilAndDecision(t *testing.T) {
 	rec := &recorder{}
 	ret := by(appraiser, district, domain.ActionReturn, 2)
 	ret.MissingItems = []string{"Biên bản họp Hội đồng TĐKT xã"}
-	env, outs := run(t, rec, scenario{in: NominationInput{Route: bkTinhRoute}, steps: []step{
+	env, outs := run(t, rec, scenario{in: contract.NominationInput{Route: bkTinhRoute}, steps: []step{
 		{act: submit(0)},
 		{act: by(appraiser, district, domain.ActionAccept, 1)},
 		{act: ret},
@@ -272,26 +273,26 @@ func TestValidatorRejectsBeforeHistory(t *testing.T) {
 	ret2 := by(appraiser, district, domain.ActionReturn, 4)
 	ret2.MissingItems = []string{"more"}
 	rej := by(appraiser, district, domain.ActionReject, 2)
-	run(t, rec, scenario{in: NominationInput{Route: bkTinhRoute}, steps: []step{
-		{act: by(appraiser, district, domain.ActionApprove, 0), wantErr: ErrTypeWrongState},
-		{act: submit(5), wantErr: ErrTypeStaleVersion},
-		{act: ActInput{Action: domain.ActionSubmit, ActorID: clerk, UnitID: "LS-10-003", Nominees: twoNominees}, wantErr: ErrTypeWrongUnit},
-		{act: ActInput{Action: domain.ActionSubmit, ActorID: clerk, UnitID: commune}, wantErr: ErrTypeInvalid}, // no nominees
-		{act: by(clerk, commune, "approve-all", 0), wantErr: ErrTypeInvalid},
-		{act: ActInput{Action: domain.ActionSubmit, UnitID: commune, Nominees: twoNominees}, wantErr: ErrTypeInvalid}, // no actor
+	run(t, rec, scenario{in: contract.NominationInput{Route: bkTinhRoute}, steps: []step{
+		{act: by(appraiser, district, domain.ActionApprove, 0), wantErr: contract.ErrTypeWrongState},
+		{act: submit(5), wantErr: contract.ErrTypeStaleVersion},
+		{act: contract.ActInput{Action: domain.ActionSubmit, ActorID: clerk, UnitID: "LS-10-003", Nominees: twoNominees}, wantErr: contract.ErrTypeWrongUnit},
+		{act: contract.ActInput{Action: domain.ActionSubmit, ActorID: clerk, UnitID: commune}, wantErr: contract.ErrTypeInvalid}, // no nominees
+		{act: by(clerk, commune, "approve-all", 0), wantErr: contract.ErrTypeInvalid},
+		{act: contract.ActInput{Action: domain.ActionSubmit, UnitID: commune, Nominees: twoNominees}, wantErr: contract.ErrTypeInvalid}, // no actor
 		{act: submit(0)},
-		{act: by(clerk, district, domain.ActionAccept, 1), wantErr: ErrTypeSeparation},
-		{act: by(appraiser, province, domain.ActionAccept, 1), wantErr: ErrTypeWrongUnit},
-		{act: by(appraiser, district, domain.ActionApprove, 1), wantErr: ErrTypeWrongState}, // intake first
+		{act: by(clerk, district, domain.ActionAccept, 1), wantErr: contract.ErrTypeSeparation},
+		{act: by(appraiser, province, domain.ActionAccept, 1), wantErr: contract.ErrTypeWrongUnit},
+		{act: by(appraiser, district, domain.ActionApprove, 1), wantErr: contract.ErrTypeWrongState}, // intake first
 		{act: by(appraiser, district, domain.ActionAccept, 1)},
-		{act: by(appraiser, district, domain.ActionReturn, 2), wantErr: ErrTypeInvalid}, // no missing items
-		{act: rej, wantErr: ErrTypeInvalid},                                             // no reason
-		{act: by(decider, district, domain.ActionDecide, 2), wantErr: ErrTypeWrongState},
+		{act: by(appraiser, district, domain.ActionReturn, 2), wantErr: contract.ErrTypeInvalid}, // no missing items
+		{act: rej, wantErr: contract.ErrTypeInvalid},                                             // no reason
+		{act: by(decider, district, domain.ActionDecide, 2), wantErr: contract.ErrTypeWrongState},
 		{act: ret},
 		{act: submit(3)},
-		{act: ret2, wantErr: ErrTypeWrongState}, // the law allows one return
+		{act: ret2, wantErr: contract.ErrTypeWrongState}, // the law allows one return
 		{act: by(appraiser, district, domain.ActionApprove, 4)},
-		{act: by(decider, district, domain.ActionDecide, 5), wantErr: ErrTypeWrongState}, // the district forwards
+		{act: by(decider, district, domain.ActionDecide, 5), wantErr: contract.ErrTypeWrongState}, // the district forwards
 	}})
 	if got := rec.actions(); len(got) != 5 {
 		t.Fatalf("rejected updates reached the Record activity: %v", got)
@@ -300,19 +301,19 @@ func TestValidatorRejectsBeforeHistory(t *testing.T) {
 
 func TestBatchDossierDowngradeRejectForward(t *testing.T) {
 	rec := &recorder{}
-	three := append(append([]NomineeRef(nil), twoNominees...), NomineeRef{ID: 13, Kind: "household", Status: "pending"})
+	three := append(append([]contract.NomineeRef(nil), twoNominees...), contract.NomineeRef{ID: 13, Kind: "household", Status: "pending"})
 	sub := submit(0)
 	sub.Nominees = three
 	fwd := by(decider, district, domain.ActionForward, 3)
-	fwd.Outcomes = []Outcome{
+	fwd.Outcomes = []contract.Outcome{
 		{NomineeID: 11, Outcome: "downgrade", AwardCode: "GK", Reason: "Thành tích ở phạm vi huyện"},
 		{NomineeID: 12, Outcome: "reject", Reason: "Chưa đủ tiêu chuẩn"},
 	} // 13 is forwarded by default
-	env, _ := run(t, rec, scenario{in: NominationInput{Route: bkTinhRoute}, steps: []step{
+	env, _ := run(t, rec, scenario{in: contract.NominationInput{Route: bkTinhRoute}, steps: []step{
 		{act: sub},
 		{act: by(appraiser, district, domain.ActionAccept, 1)},
 		{act: by(appraiser, district, domain.ActionApprove, 2)},
-		{act: by(decider, district, domain.ActionForward, 2), wantErr: ErrTypeStaleVersion},
+		{act: by(decider, district, domain.ActionForward, 2), wantErr: contract.ErrTypeStaleVersion},
 		{act: fwd, at: 10 * time.Minute},
 		{act: by(appraiser, province, domain.ActionAccept, 4), at: 11 * time.Minute},
 		{act: by(appraiser, province, domain.ActionApprove, 5), at: 12 * time.Minute},
@@ -344,12 +345,12 @@ func TestBatchDossierDowngradeRejectForward(t *testing.T) {
 func TestCouncilWithoutQuorumVotesAgainThenFailsAndRejects(t *testing.T) {
 	rec := &recorder{council: []string{"no_quorum", "failed"}}
 	route := []domain.RouteStop{{UnitID: district, Level: "district", Decides: true, Council: true}}
-	env, _ := run(t, rec, scenario{in: NominationInput{Route: route}, steps: []step{
+	env, _ := run(t, rec, scenario{in: contract.NominationInput{Route: route}, steps: []step{
 		{act: submit(0)},
 		{act: by(appraiser, district, domain.ActionAccept, 1)},
 		{act: by(appraiser, district, domain.ActionApprove, 2)},
 		{act: by(chair, district, domain.ActionCloseVote, 3)},
-		{act: by(decider, district, domain.ActionDecide, 5), wantErr: ErrTypeWrongState},
+		{act: by(decider, district, domain.ActionDecide, 5), wantErr: contract.ErrTypeWrongState},
 		{act: by(chair, district, domain.ActionCloseVote, 5)},
 	}})
 	final := result(t, env)
@@ -366,13 +367,13 @@ func TestConcurrenceAnswersAndSilenceAfterTheDeadline(t *testing.T) {
 	route := []domain.RouteStop{{UnitID: central, Level: "central", Decides: true, Concurrence: true}}
 	req := by(appraiser, central, domain.ActionRequestConcurrence, 2)
 	req.Units = []string{tax, "BHXH"}
-	agree := ActInput{Action: domain.ActionConcur, ActorID: 77, UnitID: tax, Version: 3, Answer: "agree"}
-	env, _ := run(t, rec, scenario{in: NominationInput{UnitID: province, Route: route}, steps: []step{
-		{act: ActInput{Action: domain.ActionSubmit, ActorID: clerk, UnitID: province, Nominees: twoNominees}},
+	agree := contract.ActInput{Action: domain.ActionConcur, ActorID: 77, UnitID: tax, Version: 3, Answer: "agree"}
+	env, _ := run(t, rec, scenario{in: contract.NominationInput{UnitID: province, Route: route}, steps: []step{
+		{act: contract.ActInput{Action: domain.ActionSubmit, ActorID: clerk, UnitID: province, Nominees: twoNominees}},
 		{act: by(appraiser, central, domain.ActionAccept, 1)},
-		{act: by(appraiser, central, domain.ActionApprove, 2), wantErr: ErrTypeWrongState}, // concurrence first
+		{act: by(appraiser, central, domain.ActionApprove, 2), wantErr: contract.ErrTypeWrongState}, // concurrence first
 		{act: req},
-		{act: ActInput{Action: domain.ActionConcur, ActorID: 77, UnitID: "LS-XYZ", Version: 3, Answer: "agree"}, wantErr: ErrTypeWrongUnit},
+		{act: contract.ActInput{Action: domain.ActionConcur, ActorID: 77, UnitID: "LS-XYZ", Version: 3, Answer: "agree"}, wantErr: contract.ErrTypeWrongUnit},
 		{act: agree},
 		// BHXH never answers; after 10 days silence counts as no objection.
 		{act: by(appraiser, central, domain.ActionApprove, 5), at: 11 * 24 * time.Hour},
@@ -396,13 +397,13 @@ func TestConcurrenceAnswersAndSilenceAfterTheDeadline(t *testing.T) {
 func TestConsultationCommentsDuringTheWindowThenItCloses(t *testing.T) {
 	rec := &recorder{}
 	route := []domain.RouteStop{{UnitID: commune, Level: "commune", Decides: true, ConsultationDays: 10}}
-	comment := ActInput{Action: domain.ActionComment, ActorID: 55, UnitID: commune, Version: 3, Note: "Gia đình chưa chấp hành tốt quy định về vệ sinh"}
-	env, _ := run(t, rec, scenario{in: NominationInput{UnitID: "LS-09-003-T01", Route: route, AwardCode: "GDVH"}, steps: []step{
-		{act: ActInput{Action: domain.ActionSubmit, ActorID: clerk, UnitID: "LS-09-003-T01", Nominees: twoNominees}},
+	comment := contract.ActInput{Action: domain.ActionComment, ActorID: 55, UnitID: commune, Version: 3, Note: "Gia đình chưa chấp hành tốt quy định về vệ sinh"}
+	env, _ := run(t, rec, scenario{in: contract.NominationInput{UnitID: "LS-09-003-T01", Route: route, AwardCode: "GDVH"}, steps: []step{
+		{act: contract.ActInput{Action: domain.ActionSubmit, ActorID: clerk, UnitID: "LS-09-003-T01", Nominees: twoNominees}},
 		{act: by(appraiser, commune, domain.ActionAccept, 1)},
 		{act: by(appraiser, commune, domain.ActionApprove, 2)},
 		{act: comment},
-		{act: by(decider, commune, domain.ActionDecide, 4), wantErr: ErrTypeWrongState}, // the window is open
+		{act: by(decider, commune, domain.ActionDecide, 4), wantErr: contract.ErrTypeWrongState}, // the window is open
 		{act: by(decider, commune, domain.ActionDecide, 5), at: 11 * 24 * time.Hour},
 	}})
 	result(t, env)
@@ -429,13 +430,13 @@ func TestHeldNomineeWaitsWhileTheOthersAreDecided(t *testing.T) {
 	hold.NomineeID, hold.Reason = 12, "Đang bị xem xét kỷ luật"
 	release := by(appraiser, district, domain.ActionRelease, 5)
 	release.NomineeID = 12
-	env, _ := run(t, rec, scenario{in: NominationInput{Route: route, AwardCode: "GK"}, steps: []step{
+	env, _ := run(t, rec, scenario{in: contract.NominationInput{Route: route, AwardCode: "GK"}, steps: []step{
 		{act: submit(0)},
 		{act: by(appraiser, district, domain.ActionAccept, 1)},
 		{act: hold},
 		{act: by(appraiser, district, domain.ActionApprove, 3)},
 		{act: by(decider, district, domain.ActionDecide, 4)},
-		{act: by(decider, district, domain.ActionDecide, 5), wantErr: ErrTypeWrongState}, // only the held one is left
+		{act: by(decider, district, domain.ActionDecide, 5), wantErr: contract.ErrTypeWrongState}, // only the held one is left
 		{act: release},
 		{act: by(decider, district, domain.ActionDecide, 6)},
 	}})
@@ -451,7 +452,7 @@ func TestHeldNomineeWaitsWhileTheOthersAreDecided(t *testing.T) {
 func TestRemindersAndEscalationFireOncePerStage(t *testing.T) {
 	rec := &recorder{}
 	route := []domain.RouteStop{{UnitID: district, Level: "district", Decides: true}}
-	env, _ := run(t, rec, scenario{in: NominationInput{Route: route, AwardCode: "GK"}, steps: []step{
+	env, _ := run(t, rec, scenario{in: contract.NominationInput{Route: route, AwardCode: "GK"}, steps: []step{
 		{act: submit(0)},
 		// Nobody acts on the intake for 12 days: reminded at day 8, escalated at day 10.
 		{act: by(appraiser, district, domain.ActionAccept, 1), at: 12 * 24 * time.Hour},
@@ -470,7 +471,7 @@ func TestRemindersAndEscalationFireOncePerStage(t *testing.T) {
 func TestSimplifiedProcedureSkipsIntakeAndCouncil(t *testing.T) {
 	rec := &recorder{}
 	route := []domain.RouteStop{{UnitID: province, Level: "province", Decides: true}}
-	env, _ := run(t, rec, scenario{in: NominationInput{Route: route, Procedure: domain.ProcedureSimplified}, steps: []step{
+	env, _ := run(t, rec, scenario{in: contract.NominationInput{Route: route, Procedure: domain.ProcedureSimplified}, steps: []step{
 		{act: submit(0)},
 		{act: by(appraiser, province, domain.ActionApprove, 1)},
 		{act: by(decider, province, domain.ActionDecide, 2)},
@@ -484,7 +485,7 @@ func TestSimplifiedProcedureSkipsIntakeAndCouncil(t *testing.T) {
 func TestAbolishedDistrictIsSkippedAfterTheReform(t *testing.T) {
 	rec := &recorder{}
 	route := []domain.RouteStop{{UnitID: district, Level: "district", ValidTo: "2025-07-01"}, {UnitID: province, Level: "province", Decides: true}}
-	env, _ := run(t, rec, scenario{in: NominationInput{Route: route}, start: time.Date(2025, 7, 15, 2, 0, 0, 0, time.UTC), steps: []step{
+	env, _ := run(t, rec, scenario{in: contract.NominationInput{Route: route}, start: time.Date(2025, 7, 15, 2, 0, 0, 0, time.UTC), steps: []step{
 		{act: submit(0)},
 		{act: by(appraiser, province, domain.ActionAccept, 1)},
 		{act: by(appraiser, province, domain.ActionApprove, 2)},
@@ -498,9 +499,9 @@ func TestAbolishedDistrictIsSkippedAfterTheReform(t *testing.T) {
 
 func TestWithdrawAndReject(t *testing.T) {
 	rec := &recorder{}
-	env, _ := run(t, rec, scenario{in: NominationInput{Route: bkTinhRoute}, steps: []step{
+	env, _ := run(t, rec, scenario{in: contract.NominationInput{Route: bkTinhRoute}, steps: []step{
 		{act: submit(0)},
-		{act: by(clerk, district, domain.ActionWithdraw, 1), wantErr: ErrTypeWrongUnit},
+		{act: by(clerk, district, domain.ActionWithdraw, 1), wantErr: contract.ErrTypeWrongUnit},
 		{act: by(clerk, commune, domain.ActionWithdraw, 1)},
 	}})
 	if st := result(t, env); st.Status != domain.StatusWithdrawn {
@@ -509,7 +510,7 @@ func TestWithdrawAndReject(t *testing.T) {
 	rec = &recorder{}
 	rej := by(appraiser, district, domain.ActionReject, 1)
 	rej.Reason = "Không đủ tiêu chuẩn"
-	env, _ = run(t, rec, scenario{in: NominationInput{Route: bkTinhRoute}, steps: []step{{act: submit(0)}, {act: rej}}})
+	env, _ = run(t, rec, scenario{in: contract.NominationInput{Route: bkTinhRoute}, steps: []step{{act: submit(0)}, {act: rej}}})
 	if st := result(t, env); st.Status != domain.StatusRejected || rec.last().Reason != "Không đủ tiêu chuẩn" {
 		t.Fatalf("final %+v", st)
 	}
@@ -517,7 +518,7 @@ func TestWithdrawAndReject(t *testing.T) {
 
 func TestFailedRecordLeavesStateUnchanged(t *testing.T) {
 	rec := &recorder{fail: 1}
-	_, outs := run(t, rec, scenario{in: NominationInput{Route: bkTinhRoute}, steps: []step{
+	_, outs := run(t, rec, scenario{in: contract.NominationInput{Route: bkTinhRoute}, steps: []step{
 		{act: submit(0), wantErr: "DBDown"},
 		{act: submit(0)}, // the failed attempt did not advance the dossier
 	}})

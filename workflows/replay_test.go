@@ -10,6 +10,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/tdkt/tdkt/activities"
+	"github.com/tdkt/tdkt/workflows/contract"
 )
 
 // replayRegistry registers the workflows on a replayer; activities are not run in
@@ -55,14 +56,14 @@ func TestReplayRecordedHistories(t *testing.T) {
 // NominationWorkflow that starts a timer first, as a careless change would: the
 // replayer must refuse it, or the replay test above would prove nothing.
 func TestReplayDetectsAnIncompatibleChange(t *testing.T) {
-	changed := func(ctx workflow.Context, in NominationInput) (NominationState, error) {
+	changed := func(ctx workflow.Context, in contract.NominationInput) (contract.NominationState, error) {
 		if err := workflow.Sleep(ctx, time.Minute); err != nil {
-			return NominationState{}, err
+			return contract.NominationState{}, err
 		}
 		return NominationWorkflow(ctx, in)
 	}
 	r := worker.NewWorkflowReplayer()
-	r.RegisterWorkflowWithOptions(changed, workflow.RegisterOptions{Name: NominationWorkflowName})
+	r.RegisterWorkflowWithOptions(changed, workflow.RegisterOptions{Name: contract.NominationWorkflowName})
 	err := r.ReplayWorkflowHistoryFromJSONFile(nil, "testdata/histories/gk-returned-resubmitted-rejected.json")
 	if err == nil {
 		t.Fatal("an incompatible workflow replayed a recorded history without error")

@@ -13,101 +13,8 @@ import (
 
 	"github.com/tdkt/tdkt/activities"
 	"github.com/tdkt/tdkt/internal/review"
+	"github.com/tdkt/tdkt/workflows/contract"
 )
-
-// Names of the review workflows (sơ kết, tổng kết) and their messages.
-const (
-	// ReviewCampaignWorkflowName is the workflow of a campaign: the requesting unit's
-	// node of the tree, which plans the deadlines and collects its children's reports.
-	ReviewCampaignWorkflowName = "ReviewCampaignWorkflow"
-	// UnitReviewWorkflowName is the workflow of one unit's report; it starts one child
-	// per unit that reports to it.
-	UnitReviewWorkflowName = "UnitReviewWorkflow"
-	// ScheduledReviewWorkflowName is what a recurring review schedule starts.
-	ScheduledReviewWorkflowName = "ScheduledReviewWorkflow"
-
-	// UpdateReviewAct carries save, submit, return and accept on a unit's report.
-	UpdateReviewAct = "review-act"
-	// UpdateReviewClose closes a campaign (root only).
-	UpdateReviewClose = "review-close"
-	// UpdateReviewDeadlines changes a campaign's deadlines (root only).
-	UpdateReviewDeadlines = "review-deadlines"
-	// SignalChildReport tells a parent that a child's report changed status.
-	SignalChildReport = "review-child"
-	// SignalReviewPlan carries a changed deadline plan down the tree.
-	SignalReviewPlan = "review-plan"
-	// QueryReviewState returns a node's ReviewState.
-	QueryReviewState = "review-state"
-)
-
-// CampaignInput starts a campaign's workflow, once its rows are stored.
-type CampaignInput struct {
-	CampaignID string `json:"campaign_id"`
-	UnitID     string `json:"unit_id"` // the requesting unit
-}
-
-// UnitReviewInput starts one unit's report workflow.
-type UnitReviewInput struct {
-	CampaignID       string             `json:"campaign_id"`
-	UnitID           string             `json:"unit_id"`
-	ParentUnitID     string             `json:"parent_unit_id"`
-	ParentWorkflowID string             `json:"parent_workflow_id"`
-	Depth            int                `json:"depth"`
-	Plan             []review.LevelPlan `json:"plan"`
-}
-
-// ReviewActInput is one user action on a report, sent as the review-act update.
-type ReviewActInput struct {
-	Action  review.Action `json:"action"`
-	ActorID int64         `json:"actor_id"`
-	// UnitID is where the API authorised the actor: the reporting unit for save and
-	// submit, its parent for return and accept.
-	UnitID string `json:"unit_id"`
-	// Version, when set, is the report version the actor saw; a different one is
-	// stale. Unset, the action applies to the report as it is when its turn comes.
-	Version *int          `json:"version,omitempty"`
-	Values  review.Values `json:"values,omitzero"`
-	Clear   []string      `json:"clear,omitempty"`
-	Reason  string        `json:"reason,omitempty"`
-	Note    string        `json:"note,omitempty"`
-}
-
-// CloseCampaignInput closes a campaign; missing reports stay missing.
-type CloseCampaignInput struct {
-	ActorID int64  `json:"actor_id"`
-	UnitID  string `json:"unit_id"`
-	Note    string `json:"note,omitempty"`
-}
-
-// DeadlinesInput changes a campaign's deadlines (gia hạn): a new final deadline, or
-// explicit deadlines for the first levels; deeper levels are recomputed.
-type DeadlinesInput struct {
-	ActorID       int64       `json:"actor_id"`
-	UnitID        string      `json:"unit_id"`
-	FinalDeadline time.Time   `json:"final_deadline,omitzero"`
-	Explicit      []time.Time `json:"explicit,omitempty"`
-	Note          string      `json:"note,omitempty"`
-}
-
-// ChildReport is what a unit's workflow tells its parent when its report changes status.
-type ChildReport struct {
-	UnitID string        `json:"unit_id"`
-	Status review.Status `json:"status"`
-}
-
-// ReviewState is a node's view of its report, returned by every update and the query.
-type ReviewState struct {
-	Status    review.Status `json:"status"`
-	Version   int           `json:"version"`
-	Seq       int           `json:"seq"`
-	Late      bool          `json:"late,omitempty"`
-	Prefilled bool          `json:"prefilled,omitempty"`
-	Reminded  bool          `json:"reminded,omitempty"`
-	Overdue   bool          `json:"overdue,omitempty"`
-	Children  int           `json:"children"`
-	Reported  int           `json:"reported"`
-	Done      int           `json:"done"`
-}
 
 // reviewNode is the running state of one node of a campaign's tree: the root (the
 // requesting unit) or a unit that reports.
@@ -118,7 +25,7 @@ type reviewNode struct {
 	depth              int
 	root               bool
 	plan               []review.LevelPlan
-	state              ReviewState
+	state              contract.ReviewState
 	children           []string // sorted
 	childStatus        map[string]review.Status
 	childDone          map[string]bool
@@ -142,10 +49,10 @@ var reviewRecordOptions = workflow.LocalActivityOptions{
 // RegisterReviewWorkflows registers the movement and review workflows on a worker;
 // their activities are methods of activities.Activities, registered with it.
 func RegisterReviewWorkflows(w worker.Registry) {
-	w.RegisterWorkflowWithOptions(ReviewCampaignWorkflow, workflow.RegisterOptions{Name: ReviewCampaignWorkflowName})
-	w.RegisterWorkflowWithOptions(UnitReviewWorkflow, workflow.RegisterOptions{Name: UnitReviewWorkflowName})
-	w.RegisterWorkflowWithOptions(ScheduledReviewWorkflow, workflow.RegisterOptions{Name: ScheduledReviewWorkflowName})
-	w.RegisterWorkflowWithOptions(MovementWorkflow, workflow.RegisterOptions{Name: MovementWorkflowName})
+	w.RegisterWorkflowWithOptions(ReviewCampaignWorkflow, workflow.RegisterOptions{Name: contract.ReviewCampaignWorkflowName})
+	w.RegisterWorkflowWithOptions(UnitReviewWorkflow, workflow.RegisterOptions{Name: contract.UnitReviewWorkflowName})
+	w.RegisterWorkflowWithOptions(ScheduledReviewWorkflow, workflow.RegisterOptions{Name: contract.ScheduledReviewWorkflowName})
+	w.RegisterWorkflowWithOptions(MovementWorkflow, workflow.RegisterOptions{Name: contract.MovementWorkflowName})
 }
 
 // ReviewCampaignWorkflow runs a campaign from its requesting unit: it records the
@@ -154,7 +61,7 @@ func RegisterReviewWorkflows(w worker.Registry) {
 // the requesting unit's consolidated report with the aggregate when every child has
 // reported or the final deadline passes, and completes when every report is accepted
 // or when the requesting unit closes the campaign.
-func ReviewCampaignWorkflow(ctx workflow.Context, in CampaignInput) (ReviewState, error) {
+func ReviewCampaignWorkflow(ctx workflow.Context, in contract.CampaignInput) (contract.ReviewState, error) {
 	n := newReviewNode(in.CampaignID, in.UnitID, "", "", 0)
 	n.root = true
 	n.state.Status = review.StatusCollecting
@@ -179,7 +86,7 @@ func ReviewCampaignWorkflow(ctx workflow.Context, in CampaignInput) (ReviewState
 // they have all reported or their deadline passes, and takes the unit's save and
 // submit and the parent's return and accept as updates. It completes once its report
 // is accepted and every child has completed.
-func UnitReviewWorkflow(ctx workflow.Context, in UnitReviewInput) (ReviewState, error) {
+func UnitReviewWorkflow(ctx workflow.Context, in contract.UnitReviewInput) (contract.ReviewState, error) {
 	n := newReviewNode(in.CampaignID, in.UnitID, in.ParentUnitID, in.ParentWorkflowID, in.Depth)
 	n.plan = in.Plan
 	n.state.Status = review.StatusNotStarted
@@ -197,23 +104,23 @@ func newReviewNode(campaignID, unitID, parentUnitID, parentWorkflowID string, de
 
 func (n *reviewNode) registerHandlers(ctx workflow.Context) error {
 	n.mu = workflow.NewMutex(ctx)
-	if err := workflow.SetQueryHandler(ctx, QueryReviewState, func() (ReviewState, error) { return n.view(), nil }); err != nil {
+	if err := workflow.SetQueryHandler(ctx, contract.QueryReviewState, func() (contract.ReviewState, error) { return n.view(), nil }); err != nil {
 		return err
 	}
 	if n.root {
-		if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateReviewClose, n.close,
+		if err := workflow.SetUpdateHandlerWithOptions(ctx, contract.UpdateReviewClose, n.close,
 			workflow.UpdateHandlerOptions{Validator: n.validateClose}); err != nil {
 			return err
 		}
-		return workflow.SetUpdateHandlerWithOptions(ctx, UpdateReviewDeadlines, n.changeDeadlines,
+		return workflow.SetUpdateHandlerWithOptions(ctx, contract.UpdateReviewDeadlines, n.changeDeadlines,
 			workflow.UpdateHandlerOptions{Validator: n.validateDeadlines})
 	}
-	return workflow.SetUpdateHandlerWithOptions(ctx, UpdateReviewAct, n.act,
+	return workflow.SetUpdateHandlerWithOptions(ctx, contract.UpdateReviewAct, n.act,
 		workflow.UpdateHandlerOptions{Validator: n.validateAct})
 }
 
 // view is the state with the children's counts.
-func (n *reviewNode) view() ReviewState {
+func (n *reviewNode) view() contract.ReviewState {
 	s := n.state
 	s.Children, s.Reported, s.Done = len(n.children), 0, 0
 	for _, c := range n.children {
@@ -229,7 +136,7 @@ func (n *reviewNode) view() ReviewState {
 
 // run starts the children, then loops: act on what is due, sleep until the next
 // deadline or until something changes.
-func (n *reviewNode) run(ctx workflow.Context) (ReviewState, error) {
+func (n *reviewNode) run(ctx workflow.Context) (contract.ReviewState, error) {
 	var acts *activities.Activities
 	lctx := workflow.WithLocalActivityOptions(ctx, reviewRecordOptions)
 	if err := workflow.ExecuteLocalActivity(lctx, acts.ReviewChildren, n.campaignID, n.unitID).Get(ctx, &n.children); err != nil {
@@ -237,9 +144,9 @@ func (n *reviewNode) run(ctx workflow.Context) (ReviewState, error) {
 	}
 	slices.Sort(n.children)
 	workflow.Go(ctx, func(ctx workflow.Context) {
-		ch := workflow.GetSignalChannel(ctx, SignalChildReport)
+		ch := workflow.GetSignalChannel(ctx, contract.SignalChildReport)
 		for {
-			var cr ChildReport
+			var cr contract.ChildReport
 			ch.Receive(ctx, &cr)
 			n.childStatus[cr.UnitID] = cr.Status
 			n.changed = true
@@ -249,7 +156,7 @@ func (n *reviewNode) run(ctx workflow.Context) (ReviewState, error) {
 		return n.state, err
 	}
 	workflow.Go(ctx, func(ctx workflow.Context) {
-		ch := workflow.GetSignalChannel(ctx, SignalReviewPlan)
+		ch := workflow.GetSignalChannel(ctx, contract.SignalReviewPlan)
 		for {
 			var plan []review.LevelPlan
 			ch.Receive(ctx, &plan)
@@ -292,7 +199,7 @@ func (n *reviewNode) startChildren(ctx workflow.Context) error {
 			WorkflowID:        review.UnitWorkflowID(n.campaignID, c),
 			ParentClosePolicy: enumspb.PARENT_CLOSE_POLICY_TERMINATE,
 		})
-		futures[i] = workflow.ExecuteChildWorkflow(cctx, UnitReviewWorkflowName, UnitReviewInput{
+		futures[i] = workflow.ExecuteChildWorkflow(cctx, contract.UnitReviewWorkflowName, contract.UnitReviewInput{
 			CampaignID: n.campaignID, UnitID: c, ParentUnitID: n.unitID, ParentWorkflowID: myID,
 			Depth: n.depth + 1, Plan: n.plan,
 		})
@@ -364,7 +271,7 @@ func (n *reviewNode) forwardPlan(ctx workflow.Context, plan []review.LevelPlan) 
 		if n.childDone[c] {
 			continue
 		}
-		futures = append(futures, workflow.SignalExternalWorkflow(ctx, review.UnitWorkflowID(n.campaignID, c), "", SignalReviewPlan, plan))
+		futures = append(futures, workflow.SignalExternalWorkflow(ctx, review.UnitWorkflowID(n.campaignID, c), "", contract.SignalReviewPlan, plan))
 	}
 	for _, f := range futures {
 		if err := f.Get(ctx, nil); err != nil {
@@ -483,7 +390,7 @@ func (n *reviewNode) record(ctx workflow.Context, t review.Transition) error {
 
 // validateAct decides whether a user action may be applied now. It is pure: it runs
 // as the update validator and again under the lock in the handler.
-func (n *reviewNode) validateAct(a ReviewActInput) error {
+func (n *reviewNode) validateAct(a contract.ReviewActInput) error {
 	err := review.CheckAct(n.state.Status, n.state.Version, n.unitID, n.parentUnitID, review.ReportAct{
 		Action: a.Action, ActorID: a.ActorID, UnitID: a.UnitID, Version: a.Version, Reason: a.Reason})
 	if err != nil {
@@ -494,7 +401,7 @@ func (n *reviewNode) validateAct(a ReviewActInput) error {
 
 // act applies a user action: record it, then tell the parent when the report's
 // status as the parent sees it changed.
-func (n *reviewNode) act(ctx workflow.Context, a ReviewActInput) (ReviewState, error) {
+func (n *reviewNode) act(ctx workflow.Context, a contract.ReviewActInput) (contract.ReviewState, error) {
 	if err := n.mu.Lock(ctx); err != nil {
 		return n.view(), err
 	}
@@ -509,8 +416,8 @@ func (n *reviewNode) act(ctx workflow.Context, a ReviewActInput) (ReviewState, e
 		return n.view(), err
 	}
 	if a.Action != review.ActionSave && n.parentWorkflowID != "" {
-		err := workflow.SignalExternalWorkflow(ctx, n.parentWorkflowID, "", SignalChildReport,
-			ChildReport{UnitID: n.unitID, Status: n.state.Status}).Get(ctx, nil)
+		err := workflow.SignalExternalWorkflow(ctx, n.parentWorkflowID, "", contract.SignalChildReport,
+			contract.ChildReport{UnitID: n.unitID, Status: n.state.Status}).Get(ctx, nil)
 		if err != nil {
 			workflow.GetLogger(ctx).Warn("parent not told of the report", "err", err)
 		}
@@ -518,21 +425,21 @@ func (n *reviewNode) act(ctx workflow.Context, a ReviewActInput) (ReviewState, e
 	return n.view(), nil
 }
 
-func (n *reviewNode) validateClose(in CloseCampaignInput) error {
+func (n *reviewNode) validateClose(in contract.CloseCampaignInput) error {
 	if in.ActorID == 0 {
-		return rejectf(ErrTypeInvalid, "no actor")
+		return rejectf(contract.ErrTypeInvalid, "no actor")
 	}
 	if in.UnitID != n.unitID {
-		return rejectf(ErrTypeWrongUnit, "only the requesting unit %s may close the campaign", n.unitID)
+		return rejectf(contract.ErrTypeWrongUnit, "only the requesting unit %s may close the campaign", n.unitID)
 	}
 	if n.state.Status != review.StatusCollecting {
-		return rejectf(ErrTypeWrongState, "the campaign is %s", n.state.Status)
+		return rejectf(contract.ErrTypeWrongState, "the campaign is %s", n.state.Status)
 	}
 	return nil
 }
 
 // close ends the campaign: the reports that have not arrived stay missing.
-func (n *reviewNode) close(ctx workflow.Context, in CloseCampaignInput) (ReviewState, error) {
+func (n *reviewNode) close(ctx workflow.Context, in contract.CloseCampaignInput) (contract.ReviewState, error) {
 	if err := n.mu.Lock(ctx); err != nil {
 		return n.view(), err
 	}
@@ -548,24 +455,24 @@ func (n *reviewNode) close(ctx workflow.Context, in CloseCampaignInput) (ReviewS
 	return n.view(), nil
 }
 
-func (n *reviewNode) validateDeadlines(in DeadlinesInput) error {
+func (n *reviewNode) validateDeadlines(in contract.DeadlinesInput) error {
 	if in.ActorID == 0 {
-		return rejectf(ErrTypeInvalid, "no actor")
+		return rejectf(contract.ErrTypeInvalid, "no actor")
 	}
 	if in.UnitID != n.unitID {
-		return rejectf(ErrTypeWrongUnit, "only the requesting unit %s may change the deadlines", n.unitID)
+		return rejectf(contract.ErrTypeWrongUnit, "only the requesting unit %s may change the deadlines", n.unitID)
 	}
 	if n.state.Status != review.StatusCollecting {
-		return rejectf(ErrTypeWrongState, "the campaign is %s", n.state.Status)
+		return rejectf(contract.ErrTypeWrongState, "the campaign is %s", n.state.Status)
 	}
 	if in.FinalDeadline.IsZero() && len(in.Explicit) == 0 {
-		return rejectf(ErrTypeInvalid, "give a final deadline or the deadlines of the levels")
+		return rejectf(contract.ErrTypeInvalid, "give a final deadline or the deadlines of the levels")
 	}
 	return nil
 }
 
 // changeDeadlines records a new plan and sends it down the tree.
-func (n *reviewNode) changeDeadlines(ctx workflow.Context, in DeadlinesInput) (ReviewState, error) {
+func (n *reviewNode) changeDeadlines(ctx workflow.Context, in contract.DeadlinesInput) (contract.ReviewState, error) {
 	if err := n.mu.Lock(ctx); err != nil {
 		return n.view(), err
 	}
@@ -581,7 +488,7 @@ func (n *reviewNode) changeDeadlines(ctx workflow.Context, in DeadlinesInput) (R
 	err := workflow.ExecuteLocalActivity(lctx, acts.PlanReview, activities.PlanReviewInput{
 		Transition: t, FinalDeadline: in.FinalDeadline, Explicit: in.Explicit}).Get(ctx, &plan)
 	if err != nil {
-		return n.view(), rejectf(ErrTypeInvalid, "the deadlines cannot be planned: %v", err)
+		return n.view(), rejectf(contract.ErrTypeInvalid, "the deadlines cannot be planned: %v", err)
 	}
 	n.state.Seq = t.Seq
 	n.setPlan(workflow.Now(ctx), plan)
@@ -612,7 +519,7 @@ func ScheduledReviewWorkflow(ctx workflow.Context, sc review.ScheduledCampaign) 
 		WorkflowID:        review.CampaignWorkflowID(opened.CampaignID),
 		ParentClosePolicy: enumspb.PARENT_CLOSE_POLICY_ABANDON,
 	})
-	f := workflow.ExecuteChildWorkflow(cctx, ReviewCampaignWorkflowName, CampaignInput{CampaignID: opened.CampaignID, UnitID: opened.UnitID})
+	f := workflow.ExecuteChildWorkflow(cctx, contract.ReviewCampaignWorkflowName, contract.CampaignInput{CampaignID: opened.CampaignID, UnitID: opened.UnitID})
 	if err := f.GetChildWorkflowExecution().Get(ctx, nil); err != nil {
 		var started *temporal.ChildWorkflowExecutionAlreadyStartedError
 		if !(opened.Existing && errors.As(err, &started)) {

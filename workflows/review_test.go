@@ -19,8 +19,9 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/tdkt/tdkt/activities"
+	"github.com/tdkt/tdkt/internal/campaigns"
 	"github.com/tdkt/tdkt/internal/review"
-	"github.com/tdkt/tdkt/internal/store"
+	"github.com/tdkt/tdkt/workflows/contract"
 )
 
 // The test tree: the ministry (TW) asks the province P, which has two districts of two
@@ -129,8 +130,8 @@ type reviewEnv struct {
 	env     *testsuite.TestWorkflowEnvironment
 	store   *fakeReviewStore
 	mu      sync.Mutex
-	started map[string]UnitReviewInput // workflow id → input of every child started
-	checks  []func()                   // run after the workflow ends
+	started map[string]contract.UnitReviewInput // workflow id → input of every child started
+	checks  []func()                            // run after the workflow ends
 }
 
 // quietSuite is a test suite whose SDK logger only reports errors.
@@ -150,10 +151,10 @@ func newReviewEnv(t *testing.T) *reviewEnv {
 	env.RegisterActivityWithOptions(f.RecordReview, activity.RegisterOptions{Name: "RecordReview"})
 	env.RegisterActivityWithOptions(f.PlanReview, activity.RegisterOptions{Name: "PlanReview"})
 	env.RegisterActivityWithOptions(f.ReviewChildren, activity.RegisterOptions{Name: "ReviewChildren"})
-	r := &reviewEnv{t: t, env: env, store: f, started: map[string]UnitReviewInput{}}
+	r := &reviewEnv{t: t, env: env, store: f, started: map[string]contract.UnitReviewInput{}}
 	env.SetOnChildWorkflowStartedListener(func(info *workflow.Info, _ workflow.Context, args converter.EncodedValues) {
-		var in UnitReviewInput
-		if info.WorkflowType.Name == UnitReviewWorkflowName && args.Get(&in) == nil {
+		var in contract.UnitReviewInput
+		if info.WorkflowType.Name == contract.UnitReviewWorkflowName && args.Get(&in) == nil {
 			r.mu.Lock()
 			r.started[info.WorkflowExecution.ID] = in
 			r.mu.Unlock()
@@ -176,16 +177,16 @@ func (r *reviewEnv) script(from time.Duration, steps ...func()) time.Duration {
 }
 
 // state queries a unit's workflow.
-func (r *reviewEnv) state(unit string) ReviewState {
+func (r *reviewEnv) state(unit string) contract.ReviewState {
 	id := review.UnitWorkflowID(campaignID, unit)
 	if unit == "TW" {
 		id = review.CampaignWorkflowID(campaignID)
 	}
-	v, err := r.env.QueryWorkflowByID(id, QueryReviewState)
+	v, err := r.env.QueryWorkflowByID(id, contract.QueryReviewState)
 	if err != nil {
 		r.t.Fatalf("query %s: %v", unit, err)
 	}
-	var s ReviewState
+	var s contract.ReviewState
 	if err := v.Get(&s); err != nil {
 		r.t.Fatal(err)
 	}
@@ -195,10 +196,10 @@ func (r *reviewEnv) state(unit string) ReviewState {
 // act returns a step that sends a user action on unit's report as a user of
 // actorUnit, at the version the workflow holds, and stores the error type ("" when it
 // completed) in *out.
-func (r *reviewEnv) act(out *string, unit string, action review.Action, actorUnit string, mod ...func(*ReviewActInput)) func() {
+func (r *reviewEnv) act(out *string, unit string, action review.Action, actorUnit string, mod ...func(*contract.ReviewActInput)) func() {
 	return func() {
 		v := r.state(unit).Version
-		in := ReviewActInput{Action: action, ActorID: 7, UnitID: actorUnit, Version: &v}
+		in := contract.ReviewActInput{Action: action, ActorID: 7, UnitID: actorUnit, Version: &v}
 		if action == review.ActionSubmit || action == review.ActionSave {
 			in.Values = review.Values{Numbers: map[string]int64{"so_ho": 100}}
 		}
@@ -206,7 +207,7 @@ func (r *reviewEnv) act(out *string, unit string, action review.Action, actorUni
 			m(&in)
 		}
 		*out = "pending"
-		err := r.env.UpdateWorkflowByID(review.UnitWorkflowID(campaignID, unit), UpdateReviewAct,
+		err := r.env.UpdateWorkflowByID(review.UnitWorkflowID(campaignID, unit), contract.UpdateReviewAct,
 			fmt.Sprintf("%s-%s-%d", unit, action, r.env.Now().UnixNano()),
 			&testsuite.TestUpdateCallback{
 				OnAccept: func() {},
@@ -225,7 +226,7 @@ func (r *reviewEnv) act(out *string, unit string, action review.Action, actorUni
 }
 
 // must returns a step whose action must complete.
-func (r *reviewEnv) must(unit string, action review.Action, actorUnit string, mod ...func(*ReviewActInput)) func() {
+func (r *reviewEnv) must(unit string, action review.Action, actorUnit string, mod ...func(*contract.ReviewActInput)) func() {
 	out := new(string)
 	r.mu.Lock()
 	r.checks = append(r.checks, func() {
@@ -261,15 +262,15 @@ func errType(err error) string {
 }
 
 // run starts the campaign and returns its final state.
-func (r *reviewEnv) run() ReviewState {
-	r.env.ExecuteWorkflow(ReviewCampaignWorkflowName, CampaignInput{CampaignID: campaignID, UnitID: "TW"})
+func (r *reviewEnv) run() contract.ReviewState {
+	r.env.ExecuteWorkflow(contract.ReviewCampaignWorkflowName, contract.CampaignInput{CampaignID: campaignID, UnitID: "TW"})
 	for _, check := range r.checks {
 		check()
 	}
 	if !r.env.IsWorkflowCompleted() {
 		r.t.Fatal("campaign workflow did not complete")
 	}
-	var st ReviewState
+	var st contract.ReviewState
 	if err := r.env.GetWorkflowResult(&st); err != nil {
 		r.t.Fatalf("campaign workflow: %v", err)
 	}
@@ -339,12 +340,12 @@ func TestReturnWithReasonAndResubmit(t *testing.T) {
 	rejected := make([]string, 5)
 	r.script(time.Hour,
 		r.must("C11", review.ActionSubmit, "C11"),
-		r.act(&rejected[0], "C11", review.ActionReturn, "D1"),                                           // no reason
-		r.act(&rejected[1], "C11", review.ActionAccept, "C11"),                                          // the commune accepting itself
-		r.act(&rejected[2], "C11", review.ActionSave, "C11"),                                            // editing a submitted report
-		r.act(&rejected[3], "C11", review.ActionAccept, "D1", func(a *ReviewActInput) { *a.Version-- }), // stale
-		r.act(&rejected[4], "C11", review.ActionAccept, "D2"),                                           // another district
-		r.must("C11", review.ActionReturn, "D1", func(a *ReviewActInput) { a.Reason = "Thiếu số hộ cận nghèo" }),
+		r.act(&rejected[0], "C11", review.ActionReturn, "D1"),                                                    // no reason
+		r.act(&rejected[1], "C11", review.ActionAccept, "C11"),                                                   // the commune accepting itself
+		r.act(&rejected[2], "C11", review.ActionSave, "C11"),                                                     // editing a submitted report
+		r.act(&rejected[3], "C11", review.ActionAccept, "D1", func(a *contract.ReviewActInput) { *a.Version-- }), // stale
+		r.act(&rejected[4], "C11", review.ActionAccept, "D2"),                                                    // another district
+		r.must("C11", review.ActionReturn, "D1", func(a *contract.ReviewActInput) { a.Reason = "Thiếu số hộ cận nghèo" }),
 		func() {
 			if s := r.state("C11"); s.Status != review.StatusReturned {
 				t.Errorf("after return: %s", s.Status)
@@ -361,10 +362,10 @@ func TestReturnWithReasonAndResubmit(t *testing.T) {
 				t.Errorf("district counts %d reported after the resubmission, want 1", s.Reported)
 			}
 		},
-		r.root(UpdateReviewClose, CloseCampaignInput{ActorID: 9, UnitID: "TW"}),
+		r.root(contract.UpdateReviewClose, contract.CloseCampaignInput{ActorID: 9, UnitID: "TW"}),
 	)
 	st := r.run()
-	wantRejected := []string{ErrTypeInvalid, ErrTypeWrongUnit, ErrTypeWrongState, ErrTypeStaleVersion, ErrTypeWrongUnit}
+	wantRejected := []string{contract.ErrTypeInvalid, contract.ErrTypeWrongUnit, contract.ErrTypeWrongState, contract.ErrTypeStaleVersion, contract.ErrTypeWrongUnit}
 	if fmt.Sprint(rejected) != fmt.Sprint(wantRejected) {
 		t.Errorf("rejections %q, want %q", rejected, wantRejected)
 	}
@@ -407,7 +408,7 @@ func TestDeadlinePassesWithMissingUnitsThenALateReportIsAccepted(t *testing.T) {
 				t.Errorf("D1 counts %d reported after the late report, want 2", s.Reported)
 			}
 		})
-	r.script(districtDeadline.Sub(reviewStart)+time.Hour, r.root(UpdateReviewClose, CloseCampaignInput{ActorID: 9, UnitID: "TW"}))
+	r.script(districtDeadline.Sub(reviewStart)+time.Hour, r.root(contract.UpdateReviewClose, contract.CloseCampaignInput{ActorID: 9, UnitID: "TW"}))
 	st := r.run()
 	if st.Status != review.StatusClosed {
 		t.Fatalf("campaign %s, want closed", st.Status)
@@ -441,8 +442,8 @@ func TestChangedDeadlinesReachEveryLevel(t *testing.T) {
 	r := newReviewEnv(t)
 	// The ministry moves every deadline 5 days earlier after the first hour.
 	newFinal := testPlan(0)[0].Deadline.Add(-5 * 24 * time.Hour)
-	r.script(time.Hour, r.root(UpdateReviewDeadlines, DeadlinesInput{ActorID: 9, UnitID: "TW", FinalDeadline: newFinal}))
-	r.script(30*24*time.Hour, r.root(UpdateReviewClose, CloseCampaignInput{ActorID: 9, UnitID: "TW"}))
+	r.script(time.Hour, r.root(contract.UpdateReviewDeadlines, contract.DeadlinesInput{ActorID: 9, UnitID: "TW", FinalDeadline: newFinal}))
+	r.script(30*24*time.Hour, r.root(contract.UpdateReviewClose, contract.CloseCampaignInput{ActorID: 9, UnitID: "TW"}))
 	r.run()
 	moved := testPlan(-5 * 24 * time.Hour)
 	if od := r.store.event(t, "C21", review.ActionOverdue); !od.At.Equal(moved[2].Deadline) {
@@ -487,23 +488,23 @@ func TestScheduledRunOpensTheCampaignAndStartsItsWorkflow(t *testing.T) {
 			env := quietSuite().NewTestWorkflowEnvironment()
 			firedAt := time.Date(2026, 12, 1, 1, 0, 0, 0, time.UTC) // 08:00 on 1 December in Vietnam
 			env.SetStartTime(firedAt)
-			env.RegisterWorkflowWithOptions(ScheduledReviewWorkflow, workflow.RegisterOptions{Name: ScheduledReviewWorkflowName})
+			env.RegisterWorkflowWithOptions(ScheduledReviewWorkflow, workflow.RegisterOptions{Name: contract.ScheduledReviewWorkflowName})
 			var gotAt time.Time
 			var gotSC review.ScheduledCampaign
 			env.RegisterActivityWithOptions(func(_ context.Context, s review.ScheduledCampaign, at time.Time) (review.OpenedCampaign, error) {
 				gotSC, gotAt = s, at
 				return tc.opened, nil
 			}, activity.RegisterOptions{Name: "OpenScheduledCampaign"})
-			var campaign []CampaignInput
+			var campaign []contract.CampaignInput
 			var childID string
-			env.RegisterWorkflowWithOptions(func(_ workflow.Context, in CampaignInput) (ReviewState, error) {
+			env.RegisterWorkflowWithOptions(func(_ workflow.Context, in contract.CampaignInput) (contract.ReviewState, error) {
 				campaign = append(campaign, in)
-				return ReviewState{Status: review.StatusCollecting}, nil
-			}, workflow.RegisterOptions{Name: ReviewCampaignWorkflowName})
+				return contract.ReviewState{Status: review.StatusCollecting}, nil
+			}, workflow.RegisterOptions{Name: contract.ReviewCampaignWorkflowName})
 			env.SetOnChildWorkflowStartedListener(func(info *workflow.Info, _ workflow.Context, _ converter.EncodedValues) {
 				childID = info.WorkflowExecution.ID
 			})
-			env.ExecuteWorkflow(ScheduledReviewWorkflowName, sc)
+			env.ExecuteWorkflow(contract.ScheduledReviewWorkflowName, sc)
 			if err := env.GetWorkflowError(); err != nil {
 				t.Fatal(err)
 			}
@@ -520,7 +521,7 @@ func TestScheduledRunOpensTheCampaignAndStartsItsWorkflow(t *testing.T) {
 				}
 				return
 			}
-			if len(campaign) != 1 || campaign[0] != (CampaignInput{CampaignID: campaignID, UnitID: "TW"}) ||
+			if len(campaign) != 1 || campaign[0] != (contract.CampaignInput{CampaignID: campaignID, UnitID: "TW"}) ||
 				childID != review.CampaignWorkflowID(campaignID) {
 				t.Fatalf("started %v as %q, want the opened campaign as %s", campaign, childID, review.CampaignWorkflowID(campaignID))
 			}
@@ -531,10 +532,10 @@ func TestScheduledRunOpensTheCampaignAndStartsItsWorkflow(t *testing.T) {
 // fakeMovementStore records movement events.
 type fakeMovementStore struct {
 	mu  sync.Mutex
-	got []store.MovementTransition
+	got []campaigns.MovementTransition
 }
 
-func (f *fakeMovementStore) RecordMovement(_ context.Context, t store.MovementTransition) error {
+func (f *fakeMovementStore) RecordMovement(_ context.Context, t campaigns.MovementTransition) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.got = append(f.got, t)
@@ -544,7 +545,7 @@ func (f *fakeMovementStore) RecordMovement(_ context.Context, t store.MovementTr
 func movementEnv(f *fakeMovementStore) *testsuite.TestWorkflowEnvironment {
 	env := quietSuite().NewTestWorkflowEnvironment()
 	env.SetStartTime(reviewStart)
-	env.RegisterWorkflowWithOptions(MovementWorkflow, workflow.RegisterOptions{Name: MovementWorkflowName})
+	env.RegisterWorkflowWithOptions(MovementWorkflow, workflow.RegisterOptions{Name: contract.MovementWorkflowName})
 	env.RegisterActivityWithOptions(f.RecordMovement, activity.RegisterOptions{Name: "RecordMovement"})
 	return env
 }
@@ -556,22 +557,22 @@ func TestMovementContinuesAsNewAfterManyRegistrations(t *testing.T) {
 	var rejected string
 	for i := 0; i < 5; i++ {
 		env.RegisterDelayedCallback(func() {
-			env.UpdateWorkflow(UpdateRegister, fmt.Sprintf("r%d", i), &testsuite.TestUpdateCallback{
+			env.UpdateWorkflow(contract.UpdateRegister, fmt.Sprintf("r%d", i), &testsuite.TestUpdateCallback{
 				OnAccept: func() {}, OnReject: func(err error) { t.Errorf("registration %d rejected: %v", i, err) }, OnComplete: func(any, error) {},
-			}, RegisterInput{UnitID: fmt.Sprintf("U%d", i), ActorID: 1, Commitments: "Giảm 2% hộ nghèo"})
+			}, contract.RegisterInput{UnitID: fmt.Sprintf("U%d", i), ActorID: 1, Commitments: "Giảm 2% hộ nghèo"})
 		}, time.Duration(i+1)*24*time.Hour)
 	}
 	env.RegisterDelayedCallback(func() {
-		env.UpdateWorkflow(UpdateRegister, "empty", &testsuite.TestUpdateCallback{
+		env.UpdateWorkflow(contract.UpdateRegister, "empty", &testsuite.TestUpdateCallback{
 			OnAccept: func() {}, OnReject: func(err error) { rejected = errType(err) }, OnComplete: func(any, error) {},
-		}, RegisterInput{UnitID: "U9", ActorID: 1, Commitments: "  "})
+		}, contract.RegisterInput{UnitID: "U9", ActorID: 1, Commitments: "  "})
 	}, 12*time.Hour)
-	env.ExecuteWorkflow(MovementWorkflowName, MovementInput{MovementID: "m", UnitID: "TW", PeriodEnd: fiveYears, MaxUpdatesPerRun: 3})
+	env.ExecuteWorkflow(contract.MovementWorkflowName, contract.MovementInput{MovementID: "m", UnitID: "TW", PeriodEnd: fiveYears, MaxUpdatesPerRun: 3})
 	var can *workflow.ContinueAsNewError
 	if err := env.GetWorkflowError(); !errors.As(err, &can) {
 		t.Fatalf("workflow ended with %v, want continue-as-new", err)
 	}
-	var next MovementInput
+	var next contract.MovementInput
 	if err := converter.GetDefaultDataConverter().FromPayloads(can.Input, &next); err != nil {
 		t.Fatal(err)
 	}
@@ -581,8 +582,8 @@ func TestMovementContinuesAsNewAfterManyRegistrations(t *testing.T) {
 	if len(f.got) != 3 || f.got[2].Seq != 3 || f.got[0].UnitID != "U0" {
 		t.Fatalf("recorded %+v, want 3 registrations with seq 1..3", f.got)
 	}
-	if rejected != ErrTypeInvalid {
-		t.Errorf("empty commitments: %q, want %s", rejected, ErrTypeInvalid)
+	if rejected != contract.ErrTypeInvalid {
+		t.Errorf("empty commitments: %q, want %s", rejected, contract.ErrTypeInvalid)
 	}
 }
 
@@ -590,15 +591,15 @@ func TestMovementEndsAtTheEndOfItsPeriod(t *testing.T) {
 	f := &fakeMovementStore{}
 	env := movementEnv(f)
 	end := reviewStart.AddDate(5, 0, 0)
-	env.ExecuteWorkflow(MovementWorkflowName, MovementInput{MovementID: "m", UnitID: "TW", PeriodEnd: end, Seq: 3, Registrations: 3, Runs: 1})
-	var st MovementState
+	env.ExecuteWorkflow(contract.MovementWorkflowName, contract.MovementInput{MovementID: "m", UnitID: "TW", PeriodEnd: end, Seq: 3, Registrations: 3, Runs: 1})
+	var st contract.MovementState
 	if err := env.GetWorkflowResult(&st); err != nil {
 		t.Fatal(err)
 	}
 	if st.Status != "ended" || st.Seq != 4 || st.Runs != 2 {
 		t.Fatalf("ended with %+v, want ended at seq 4 in its second run", st)
 	}
-	if len(f.got) != 1 || f.got[0].Action != store.MovementEnd || !f.got[0].At.Equal(end) {
+	if len(f.got) != 1 || f.got[0].Action != campaigns.MovementEnd || !f.got[0].At.Equal(end) {
 		t.Fatalf("recorded %+v, want the end at %v", f.got, end)
 	}
 }
@@ -607,7 +608,7 @@ func TestMovementContinuesAsNewWhenTemporalSuggestsIt(t *testing.T) {
 	f := &fakeMovementStore{}
 	env := movementEnv(f)
 	env.SetContinueAsNewSuggested(true)
-	env.ExecuteWorkflow(MovementWorkflowName, MovementInput{MovementID: "m", UnitID: "TW", PeriodEnd: reviewStart.AddDate(5, 0, 0)})
+	env.ExecuteWorkflow(contract.MovementWorkflowName, contract.MovementInput{MovementID: "m", UnitID: "TW", PeriodEnd: reviewStart.AddDate(5, 0, 0)})
 	var can *workflow.ContinueAsNewError
 	if err := env.GetWorkflowError(); !errors.As(err, &can) {
 		t.Fatalf("workflow ended with %v, want continue-as-new", err)

@@ -16,7 +16,7 @@ import (
 
 	"github.com/tdkt/tdkt/internal/authz"
 	"github.com/tdkt/tdkt/internal/authz/national"
-	"github.com/tdkt/tdkt/internal/store"
+	"github.com/tdkt/tdkt/internal/campaigns"
 )
 
 // machine describes where a benchmark ran; figures mean little without it.
@@ -261,7 +261,7 @@ func insertNational(ctx context.Context, pool *pgxpool.Pool, t national.Tree, ex
 	if _, err := pool.Exec(ctx, `INSERT INTO units (id, parent_id, name, level, kind)
 		SELECT u.id, nullif(u.parent, ''), 'Đơn vị ' || u.id, u.level, $4
 		FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS u(id, parent, level, n)
-		ORDER BY u.n`, ids, parents, levels, store.AdministrativeKind); err != nil {
+		ORDER BY u.n`, ids, parents, levels, campaigns.AdministrativeKind); err != nil {
 		return fmt.Errorf("units: %w", err)
 	}
 	if _, err := pool.Exec(ctx, `INSERT INTO users (id, username, full_name, password_hash, unit_id)

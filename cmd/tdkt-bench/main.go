@@ -51,11 +51,14 @@ import (
 	"github.com/tdkt/tdkt/activities"
 	"github.com/tdkt/tdkt/internal/app"
 	"github.com/tdkt/tdkt/internal/authz"
+	"github.com/tdkt/tdkt/internal/campaigns"
 	"github.com/tdkt/tdkt/internal/devenv/devtemporal"
+	"github.com/tdkt/tdkt/internal/postgres"
 	"github.com/tdkt/tdkt/internal/review"
 	"github.com/tdkt/tdkt/internal/seed"
-	"github.com/tdkt/tdkt/internal/store"
+	"github.com/tdkt/tdkt/internal/usecase"
 	"github.com/tdkt/tdkt/workflows"
+	"github.com/tdkt/tdkt/workflows/contract"
 )
 
 // config is the benchmark's configuration, from flags.
@@ -135,9 +138,8 @@ func runWorker(ctx context.Context, cfg config) error {
 		return err
 	}
 	defer tc.Close()
-	st := store.New(pool)
-	w := worker.New(tc, workflows.TaskQueue, worker.Options{})
-	workflows.Register(w, &activities.Activities{Store: st, Calendar: st.LoadCalendar})
+	w := worker.New(tc, contract.TaskQueue, worker.Options{})
+	workflows.Register(w, activities.New(pool))
 	if err := w.Start(); err != nil {
 		return err
 	}
@@ -235,7 +237,7 @@ func run(ctx context.Context, cfg config) error {
 	if err != nil {
 		return err
 	}
-	svc := &app.Service{Store: store.New(pool), Authz: enf, Temporal: tc, TaskQueue: workflows.TaskQueue}
+	svc := app.New(pool, &usecase.Base{Authz: enf, Temporal: tc, TaskQueue: contract.TaskQueue})
 	res, err := campaign(ctx, cfg, svc, pool, tc, users)
 	if err != nil {
 		return err
@@ -304,13 +306,13 @@ func buildCountry(ctx context.Context, pool *pgxpool.Pool, provinces, communes i
 	add("TW", "", "Bộ Lao động - Thương binh và Xã hội", "central", "ministry")
 	for p := 1; p <= provinces; p++ {
 		pid := fmt.Sprintf("T%02d", p)
-		add(pid, "TW", fmt.Sprintf("UBND tỉnh số %d", p), "province", store.AdministrativeKind)
+		add(pid, "TW", fmt.Sprintf("UBND tỉnh số %d", p), "province", campaigns.AdministrativeKind)
 		n := communes / provinces
 		if p <= communes%provinces {
 			n++
 		}
 		for c := 1; c <= n; c++ {
-			add(fmt.Sprintf("%s-X%03d", pid, c), pid, fmt.Sprintf("UBND xã %d-%d", p, c), "commune", store.AdministrativeKind)
+			add(fmt.Sprintf("%s-X%03d", pid, c), pid, fmt.Sprintf("UBND xã %d-%d", p, c), "commune", campaigns.AdministrativeKind)
 		}
 	}
 	if _, err := pool.Exec(ctx, `INSERT INTO units (id, parent_id, name, level, kind)
@@ -428,13 +430,13 @@ func communeFigures(i int) map[string]int64 {
 func campaign(ctx context.Context, cfg config, svc *app.Service, pool *pgxpool.Pool, tc client.Client, users benchUsers) (result, error) {
 	var res result
 	tw := users["TW"][1]
-	m, err := svc.LaunchMovement(ctx, tw, app.LaunchMovementInput{UnitID: "TW", Name: "Cả nước chung tay vì người nghèo",
+	m, err := svc.LaunchMovement(ctx, tw, campaigns.LaunchMovementInput{UnitID: "TW", Name: "Cả nước chung tay vì người nghèo",
 		PeriodStart: "2026-01-01", PeriodEnd: "2030-12-31", TemplateCode: review.Template1258})
 	if err != nil {
 		return res, err
 	}
 	start := time.Now()
-	c, err := svc.LaunchCampaign(ctx, tw, app.LaunchCampaignInput{MovementID: m.ID, Kind: "annual",
+	c, err := svc.LaunchCampaign(ctx, tw, campaigns.LaunchCampaignInput{MovementID: m.ID, Kind: "annual",
 		FinalDeadline: time.Now().AddDate(0, 0, 60).Format(time.DateOnly)})
 	if err != nil {
 		return res, err
@@ -482,7 +484,7 @@ func campaign(ctx context.Context, cfg config, svc *app.Service, pool *pgxpool.P
 					if submitted[p] || err != nil {
 						continue
 					}
-					_, err = svc.ActOnReport(ctx, users[p][0], c.ID, p, app.ReportActInput{Action: "submit"})
+					_, err = svc.ActOnReport(ctx, users[p][0], c.ID, p, campaigns.ReportActInput{Action: "submit"})
 					submitted[p] = true
 				}
 			}
@@ -499,7 +501,7 @@ func campaign(ctx context.Context, cfg config, svc *app.Service, pool *pgxpool.P
 		index[u] = i
 	}
 	if err := forEach(cfg.clients, communes, func(u string) error {
-		_, err := svc.ActOnReport(ctx, users[u][0], c.ID, u, app.ReportActInput{Action: "submit", Numbers: communeFigures(index[u])})
+		_, err := svc.ActOnReport(ctx, users[u][0], c.ID, u, campaigns.ReportActInput{Action: "submit", Numbers: communeFigures(index[u])})
 		return err
 	}); err != nil {
 		return res, err
@@ -521,7 +523,7 @@ func campaign(ctx context.Context, cfg config, svc *app.Service, pool *pgxpool.P
 	}
 	res.rollup = time.Since(first)
 	<-provincesDone
-	root, err := svc.Store.Report(ctx, c.ID, "TW")
+	root, err := svc.Reviews.Store.Report(ctx, c.ID, "TW")
 	if err != nil {
 		return res, err
 	}
@@ -605,7 +607,7 @@ func openBenchDatabase(ctx context.Context, cfg config) (string, *pgxpool.Pool, 
 		return "", nil, nil, err
 	}
 	done := func() { pool.Close(); drop() }
-	if _, err := store.Migrate(ctx, pool); err != nil {
+	if _, err := postgres.Migrate(ctx, pool); err != nil {
 		done()
 		return "", nil, nil, err
 	}

@@ -10,7 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/tdkt/tdkt/internal/config"
-	"github.com/tdkt/tdkt/internal/store"
+	"github.com/tdkt/tdkt/internal/postgres"
 )
 
 const auditUsage = `usage: tdkt audit verify [flags]
@@ -33,7 +33,7 @@ func auditCmd(ctx context.Context, getenv func(string) string, args []string, ou
 		return err
 	}
 	return withPool(ctx, cfg, func(pool *pgxpool.Pool) error {
-		rep, err := store.New(pool).VerifyAuditChain(ctx)
+		rep, err := postgres.DB{Pool: pool}.VerifyAuditChain(ctx)
 		if err != nil {
 			return err
 		}

@@ -31,8 +31,9 @@ import (
 	"github.com/tdkt/tdkt/internal/httpapi"
 	"github.com/tdkt/tdkt/internal/ops"
 	"github.com/tdkt/tdkt/internal/password"
+	"github.com/tdkt/tdkt/internal/postgres"
 	"github.com/tdkt/tdkt/internal/seed"
-	"github.com/tdkt/tdkt/internal/store"
+	"github.com/tdkt/tdkt/internal/usecase"
 	"github.com/tdkt/tdkt/internal/web"
 	"github.com/tdkt/tdkt/workflows"
 )
@@ -152,7 +153,7 @@ func withPool(ctx context.Context, cfg config.Config, fn func(*pgxpool.Pool) err
 // migrate applies the schema migrations and the reference data every installation
 // needs (levels, award catalogue, authority rules); both are idempotent.
 func migrate(ctx context.Context, log *slog.Logger, pool *pgxpool.Pool) error {
-	applied, err := store.Migrate(ctx, pool)
+	applied, err := postgres.Migrate(ctx, pool)
 	if err != nil {
 		return err
 	}
@@ -202,9 +203,8 @@ func dialTemporal(cfg config.Config, log *slog.Logger, m *opsMetrics) (client.Cl
 
 // newWorker builds the Temporal worker with the workflows and activities registered.
 func newWorker(cfg config.Config, pool *pgxpool.Pool, tc client.Client) (worker.Worker, error) {
-	st := store.New(pool)
 	w := worker.New(tc, cfg.TaskQueue, worker.Options{})
-	workflows.Register(w, &activities.Activities{Store: st, Calendar: st.LoadCalendar})
+	workflows.Register(w, activities.New(pool))
 	return w, nil
 }
 
@@ -245,8 +245,8 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, pool *pgxpo
 	}()
 	// Changes committed through any replica (or by hand) arrive as notifications.
 	go enf.Follow(ctx, pool, time.Now, 5*time.Second, func(err error) { log.Warn("authorization follower", "err", err) })
-	svc := &app.Service{Store: store.New(pool), Authz: enf, Temporal: tc, TaskQueue: cfg.TaskQueue, SessionTTL: cfg.SessionTTL,
-		Passwords: &password.Hasher{Cost: cfg.BcryptCost}}
+	svc := app.New(pool, &usecase.Base{Authz: enf, Temporal: tc, TaskQueue: cfg.TaskQueue, SessionTTL: cfg.SessionTTL,
+		Passwords: &password.Hasher{Cost: cfg.BcryptCost}})
 	svc.ReloadAuthz = func(ctx context.Context) {
 		if err := enf.Reload(ctx, pool, time.Now()); err != nil {
 			log.Error("authorization reload after an administrative change failed", "err", err)
@@ -260,7 +260,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, pool *pgxpo
 	api := &httpapi.Server{App: svc, Log: log, MaxBodyBytes: cfg.MaxBodyBytes, SecureCookies: cfg.SecureCookies,
 		RequireIfMatch: cfg.RequireIfMatch, TrustedProxies: splitList(cfg.TrustedProxies),
 		Middleware: []gin.HandlerFunc{m.Middleware}}
-	m.Registry.MustRegister(&ops.Business{Store: svc.Store})
+	m.Registry.MustRegister(&ops.Business{Store: ops.NewStore(pool)})
 	api.Mount = append(api.Mount, m.Mount(&ops.Health{Pool: pool, Temporal: tc}))
 	var signing web.Signing
 	if cfg.SigningKeysDir != "" {
@@ -276,7 +276,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, pool *pgxpo
 		}
 		signing = pki
 	}
-	ui, err := web.New(web.Config{App: svc, Log: log, SecureCookies: cfg.SecureCookies, Calendar: svc.Store.LoadCalendar, Signing: signing,
+	ui, err := web.New(web.Config{App: svc, Log: log, SecureCookies: cfg.SecureCookies, Calendar: svc.Admin.Store.LoadCalendar, Signing: signing,
 		Limit: api.AllowExpensive})
 	if err != nil {
 		return err

@@ -12,10 +12,10 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/tdkt/tdkt/internal/admin"
 	"github.com/tdkt/tdkt/internal/config"
 	"github.com/tdkt/tdkt/internal/domain"
 	"github.com/tdkt/tdkt/internal/reorg"
-	"github.com/tdkt/tdkt/internal/store"
 )
 
 const unitsUsage = `usage: tdkt units import [-source ACT] FILE.csv [flags]
@@ -57,7 +57,7 @@ func unitsCmd(ctx context.Context, getenv func(string) string, args []string, ou
 		return describe(err)
 	}
 	return withPool(ctx, cfg, func(pool *pgxpool.Pool) error {
-		res, err := store.New(pool).ImportUnits(ctx, rows, *source, store.AdminChange{At: time.Now()})
+		res, err := admin.NewStore(pool).ImportUnits(ctx, rows, *source, admin.AdminChange{At: time.Now()})
 		if err != nil {
 			return describe(err)
 		}

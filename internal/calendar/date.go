@@ -186,3 +186,6 @@ func (d *Date) UnmarshalText(b []byte) error {
 	*d = p
 	return nil
 }
+
+// DMY writes the date the Vietnamese way, dd/mm/yyyy.
+func (d Date) DMY() string { return d.Time(time.UTC).Format("02/01/2006") }

@@ -30,16 +30,15 @@ import (
 	"github.com/tdkt/tdkt/internal/password"
 	"github.com/tdkt/tdkt/internal/pgtest"
 	"github.com/tdkt/tdkt/internal/seed"
-	"github.com/tdkt/tdkt/internal/store"
+	"github.com/tdkt/tdkt/internal/usecase"
 	"github.com/tdkt/tdkt/workflows"
+	"github.com/tdkt/tdkt/workflows/contract"
 )
 
 // Env is one test's running product.
 type Env struct {
 	// Pool is the test's database (the demo, unless WithDatabase gave another).
 	Pool *pgxpool.Pool
-	// Store is the store the application service uses.
-	Store *store.Store
 	// Enforcer is the Casbin enforcer loaded from Pool.
 	Enforcer *authz.Enforcer
 	// Service is the application the HTTP server calls.
@@ -128,15 +127,16 @@ func TodayDB(t testing.TB) *pgxpool.Pool {
 // Activities returns tdkt's activities over pool; days replaces "N working days
 // after" when not nil.
 func Activities(pool *pgxpool.Pool, days func(time.Time, int) time.Time) *activities.Activities {
-	st := store.New(pool)
-	return &activities.Activities{Store: st, Calendar: st.LoadCalendar, AddWorkingDays: days}
+	a := activities.New(pool)
+	a.AddWorkingDays = days
+	return a
 }
 
 // StartWorker starts a tdkt worker on tc whose activities use pool; the caller
 // stops it.
 func StartWorker(t testing.TB, tc client.Client, pool *pgxpool.Pool, days func(time.Time, int) time.Time) worker.Worker {
 	t.Helper()
-	w := worker.New(tc, workflows.TaskQueue, worker.Options{})
+	w := worker.New(tc, contract.TaskQueue, worker.Options{})
 	workflows.Register(w, Activities(pool, days))
 	if err := w.Start(); err != nil {
 		t.Fatal(err)
@@ -167,16 +167,15 @@ func Start(t testing.TB, opts ...Option) *Env {
 			ts = temporaltest.NewServer()
 			t.Cleanup(ts.Stop)
 		}
-		ts.NewWorker(workflows.TaskQueue, func(r worker.Registry) { workflows.Register(r, Activities(c.pool, c.days)) })
+		ts.NewWorker(contract.TaskQueue, func(r worker.Registry) { workflows.Register(r, Activities(c.pool, c.days)) })
 		c.tc = ts.GetDefaultClient()
 	}
 	enf, err := authz.Load(ctx, c.pool, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
-	st := store.New(c.apiPool)
-	e := &Env{Pool: c.pool, Store: st, Enforcer: enf, Temporal: c.tc, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Service: &app.Service{Store: st, Authz: enf, Temporal: c.tc, TaskQueue: workflows.TaskQueue, Now: c.now}}
+	e := &Env{Pool: c.pool, Enforcer: enf, Temporal: c.tc, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Service: app.New(c.apiPool, &usecase.Base{Authz: enf, Temporal: c.tc, TaskQueue: contract.TaskQueue, Now: c.now})}
 	// As `tdkt serve` does: an administrative change applies from the next request.
 	e.Service.ReloadAuthz = func(ctx context.Context) {
 		if err := enf.Reload(ctx, c.pool, time.Now()); err != nil {

@@ -17,8 +17,8 @@ import (
 
 	"github.com/tdkt/tdkt/internal/e2etest"
 	"github.com/tdkt/tdkt/internal/pgtest"
+	"github.com/tdkt/tdkt/internal/postgres"
 	"github.com/tdkt/tdkt/internal/seed"
-	"github.com/tdkt/tdkt/internal/store"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
@@ -184,7 +184,7 @@ func (e *env) checkAuditOnce(id string) int {
 	if n != distinct || n != version+1 || maxSeq != version {
 		e.t.Fatalf("dossier %s at version %d has %d audit events, %d distinct, last %d", id, version, n, distinct, maxSeq)
 	}
-	rep, err := store.New(e.pool).VerifyAuditChain(ctx)
+	rep, err := postgres.DB{Pool: e.pool}.VerifyAuditChain(ctx)
 	if err != nil || rep.Break != nil {
 		e.t.Fatalf("audit chain: %v %v", err, rep.Break)
 	}

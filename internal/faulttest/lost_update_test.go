@@ -9,9 +9,9 @@ import (
 	"go.temporal.io/server/temporaltest"
 
 	"github.com/tdkt/tdkt/internal/domain"
+	"github.com/tdkt/tdkt/internal/dossiers"
 	"github.com/tdkt/tdkt/internal/nomination"
-	"github.com/tdkt/tdkt/internal/store"
-	"github.com/tdkt/tdkt/workflows"
+	"github.com/tdkt/tdkt/workflows/contract"
 )
 
 // TestUpdateLostAfterItsRecordCommittedIsCaughtUp: an accept's Record commits but
@@ -34,12 +34,12 @@ func TestUpdateLostAfterItsRecordCommittedIsCaughtUp(t *testing.T) {
 
 	// The lost update: plan the accept on the workflow's own state and record it
 	// without the workflow.
-	st := store.New(pool)
+	st := dossiers.NewStore(pool)
 	n, err := st.Nomination(ctx, id)
 	if err != nil {
 		t.Fatal(err)
 	}
-	q, err := ts.GetDefaultClient().QueryWorkflow(ctx, workflows.NominationWorkflowID(id), "", workflows.QueryState)
+	q, err := ts.GetDefaultClient().QueryWorkflow(ctx, contract.NominationWorkflowID(id), "", contract.QueryState)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +58,7 @@ func TestUpdateLostAfterItsRecordCommittedIsCaughtUp(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, tr := nomination.Plan(d, accept, time.Now())
-	if _, err := st.Record(ctx, tr, store.Timing{}); err != nil {
+	if _, err := st.Record(ctx, tr, dossiers.Timing{}); err != nil {
 		t.Fatal(err)
 	}
 	if status, _, version := e.state(id); status != "appraising" || version != state.Version+1 {

@@ -17,7 +17,7 @@ import (
 
 	"github.com/tdkt/tdkt/internal/password"
 	"github.com/tdkt/tdkt/internal/seed"
-	"github.com/tdkt/tdkt/workflows"
+	"github.com/tdkt/tdkt/workflows/contract"
 )
 
 // updateHistories makes TestRecordHistories run representative dossiers through
@@ -170,13 +170,13 @@ func TestRecordHistories(t *testing.T) {
 			t.Fatalf("%s ended %s", name, st)
 		}
 		wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-		var final workflows.NominationState
-		if err := tc.GetWorkflow(wctx, workflows.NominationWorkflowID(id), "").Get(wctx, &final); err != nil {
+		var final contract.NominationState
+		if err := tc.GetWorkflow(wctx, contract.NominationWorkflowID(id), "").Get(wctx, &final); err != nil {
 			cancel()
 			t.Fatalf("%s: %v", name, err)
 		}
 		var events []*historypb.HistoryEvent
-		it := tc.GetWorkflowHistory(wctx, workflows.NominationWorkflowID(id), "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+		it := tc.GetWorkflowHistory(wctx, contract.NominationWorkflowID(id), "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
 		for it.HasNext() {
 			ev, err := it.Next()
 			if err != nil {

@@ -6,7 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/tdkt/tdkt/internal/app"
+	"github.com/tdkt/tdkt/internal/admin"
 	"github.com/tdkt/tdkt/internal/domain"
 )
 
@@ -42,7 +42,7 @@ func (s *Server) adminUnits(c *gin.Context) {
 }
 
 func (s *Server) createUnit(c *gin.Context) {
-	var in app.CreateUnitInput
+	var in admin.CreateUnitInput
 	if err := decode(c, &in); err != nil {
 		s.fail(c, err)
 		return
@@ -57,7 +57,7 @@ func (s *Server) createUnit(c *gin.Context) {
 }
 
 func (s *Server) updateUnit(c *gin.Context) {
-	var in app.UpdateUnitInput
+	var in admin.UpdateUnitInput
 	if err := decode(c, &in); err != nil {
 		s.fail(c, err)
 		return
@@ -97,7 +97,7 @@ func (s *Server) adminLevels(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"levels": levels, "kinds": app.UnitKinds})
+	c.JSON(http.StatusOK, gin.H{"levels": levels, "kinds": admin.UnitKinds})
 }
 
 // adminRoles is the role catalogue: the roles the policy knows.
@@ -113,7 +113,7 @@ func (s *Server) adminRoles(c *gin.Context) {
 // adminUsers lists the users of the caller's subtree: ?unit=, ?q= (words of the
 // username or name), ?active=true|false, ?limit= (≤ 200, default 50), ?offset=.
 func (s *Server) adminUsers(c *gin.Context) {
-	q := app.UserQuery{UnitID: c.Query("unit"), Query: c.Query("q")}
+	q := admin.UserQuery{UnitID: c.Query("unit"), Query: c.Query("q")}
 	var fields []domain.FieldError
 	if v := c.Query("active"); v != "" {
 		b, err := strconv.ParseBool(v)
@@ -154,7 +154,7 @@ func (s *Server) userParam(c *gin.Context) (int64, bool) {
 }
 
 func (s *Server) createUser(c *gin.Context) {
-	var in app.CreateUserInput
+	var in admin.CreateUserInput
 	if err := decode(c, &in); err != nil {
 		s.fail(c, err)
 		return
@@ -186,7 +186,7 @@ func (s *Server) updateUser(c *gin.Context) {
 	if !ok {
 		return
 	}
-	var in app.UpdateUserInput
+	var in admin.UpdateUserInput
 	if err := decode(c, &in); err != nil {
 		s.fail(c, err)
 		return

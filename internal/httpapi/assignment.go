@@ -7,7 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/tdkt/tdkt/internal/domain"
-	"github.com/tdkt/tdkt/internal/store"
+	"github.com/tdkt/tdkt/internal/inbox"
 )
 
 // assignmentRoutes registers claiming, assigning and releasing inbox tasks.
@@ -26,7 +26,7 @@ func pathTaskID(c *gin.Context) (int64, error) {
 	return id, nil
 }
 
-func (s *Server) answerTask(c *gin.Context, t store.InboxEntry, err error) {
+func (s *Server) answerTask(c *gin.Context, t inbox.InboxEntry, err error) {
 	if err != nil {
 		s.fail(c, err)
 		return

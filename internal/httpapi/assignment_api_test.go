@@ -7,10 +7,12 @@ import (
 	"testing"
 	"time"
 
+	inboxpkg "github.com/tdkt/tdkt/internal/inbox"
+
 	"github.com/tdkt/tdkt/internal/app"
 	"github.com/tdkt/tdkt/internal/calendar"
 	"github.com/tdkt/tdkt/internal/seed"
-	"github.com/tdkt/tdkt/internal/store"
+	"github.com/tdkt/tdkt/internal/usecase"
 )
 
 func assigneeOf(r response) int64 {
@@ -32,7 +34,7 @@ func TestTasksAreClaimedReassignedByTheHeadAndReleased(t *testing.T) {
 		t.Fatalf("claim answer: %s", r.raw)
 	}
 	b.must(http.StatusOK, "tinh.council_member", "POST", path+"/claim", nil) // claiming again changes nothing
-	svc := &app.Service{Store: store.New(b.pool)}
+	svc := app.New(b.pool, &usecase.Base{})
 	inbox, err := svc.InboxWithAssignees(ctx, member2)
 	if err != nil {
 		t.Fatal(err)
@@ -91,7 +93,7 @@ func TestTasksAreClaimedReassignedByTheHeadAndReleased(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var acting *store.InboxEntry
+	var acting *inboxpkg.InboxEntry
 	for i := range inbox {
 		if inbox[i].ID == task {
 			acting = &inbox[i]

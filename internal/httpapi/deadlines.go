@@ -6,8 +6,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/tdkt/tdkt/internal/app"
 	"github.com/tdkt/tdkt/internal/domain"
+	"github.com/tdkt/tdkt/internal/inbox"
 )
 
 // deadlineRoutes registers the deadline dashboard.
@@ -18,7 +18,7 @@ func (s *Server) deadlineRoutes(g *gin.RouterGroup) {
 // deadlines answers GET /deadlines?unit=ID&subtree=1&soon=3: open tasks by step,
 // due soon and overdue, per unit below the requested one, and the overdue tasks.
 func (s *Server) deadlines(c *gin.Context) {
-	q := app.DeadlineQuery{UnitID: c.Query("unit"), Soon: app.DefaultSoonWorkingDays}
+	q := inbox.DeadlineQuery{UnitID: c.Query("unit"), Soon: inbox.DefaultSoonWorkingDays}
 	switch c.Query("subtree") {
 	case "", "0", "false":
 	case "1", "true":

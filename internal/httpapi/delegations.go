@@ -6,7 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/tdkt/tdkt/internal/app"
+	"github.com/tdkt/tdkt/internal/accounts"
 	"github.com/tdkt/tdkt/internal/domain"
 )
 
@@ -19,7 +19,7 @@ func (s *Server) delegationRoutes(g *gin.RouterGroup) {
 
 // createDelegation hands the user's roles to another user for a range of days.
 func (s *Server) createDelegation(c *gin.Context) {
-	var req app.DelegationInput
+	var req accounts.DelegationInput
 	if err := decode(c, &req); err != nil {
 		s.fail(c, err)
 		return

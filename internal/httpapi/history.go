@@ -13,11 +13,12 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/tdkt/tdkt/internal/app"
+	"github.com/tdkt/tdkt/internal/awards"
 	"github.com/tdkt/tdkt/internal/domain"
 	"github.com/tdkt/tdkt/internal/history"
 	"github.com/tdkt/tdkt/internal/httpx"
 	"github.com/tdkt/tdkt/internal/importer"
+	"github.com/tdkt/tdkt/internal/nominees"
 )
 
 // historyRoutes registers the award history, eligibility and spreadsheet routes.
@@ -44,7 +45,7 @@ func (s *Server) historyRoutes(auth *gin.RouterGroup) {
 // dossier, and the eligibility of its nominees as warnings.
 type nominationWithEligibility struct {
 	domain.Nomination
-	Eligibility *app.NominationEligibility `json:"eligibility,omitempty"`
+	Eligibility *nominees.NominationEligibility `json:"eligibility,omitempty"`
 }
 
 // withEligibility adds the nominees' eligibility to a dossier the user has read.
@@ -81,7 +82,7 @@ func pathID(c *gin.Context, what string) (int64, error) {
 
 func (s *Server) listSubjects(c *gin.Context) {
 	var fields []domain.FieldError
-	f := app.SubjectFilter{UnitID: c.Query("unit"), Kind: c.Query("kind"), Query: c.Query("q"),
+	f := awards.SubjectFilter{UnitID: c.Query("unit"), Kind: c.Query("kind"), Query: c.Query("q"),
 		Limit: queryInt(c, "limit", &fields), Offset: queryInt(c, "offset", &fields)}
 	if len(fields) > 0 {
 		s.fail(c, domain.Invalid("invalid filter", fields...))
@@ -96,7 +97,7 @@ func (s *Server) listSubjects(c *gin.Context) {
 }
 
 func (s *Server) createSubject(c *gin.Context) {
-	var in app.SubjectInput
+	var in awards.SubjectInput
 	if err := decode(c, &in); err != nil {
 		s.fail(c, err)
 		return
@@ -288,7 +289,7 @@ func (s *Server) nomineeTemplate(c *gin.Context) {
 // checkEligibility checks a subject for an award: GET with ?subject_id=&award=&year=
 // (&on=yyyy-mm-dd), or POST with the same fields as JSON.
 func (s *Server) checkEligibility(c *gin.Context) {
-	var q app.EligibilityQuery
+	var q awards.EligibilityQuery
 	if c.Request.Method == http.MethodPost {
 		if err := decode(c, &q); err != nil {
 			s.fail(c, err)
@@ -342,7 +343,7 @@ func (s *Server) overrideEligibility(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	var in app.OverrideInput
+	var in nominees.OverrideInput
 	if err := decode(c, &in); err != nil {
 		s.fail(c, err)
 		return

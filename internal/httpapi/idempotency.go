@@ -10,10 +10,9 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/tdkt/tdkt/internal/app"
+	"github.com/tdkt/tdkt/internal/accounts"
 	"github.com/tdkt/tdkt/internal/domain"
 	"github.com/tdkt/tdkt/internal/httpx"
-	"github.com/tdkt/tdkt/internal/store"
 )
 
 // IdempotencyKeyHeader names the header of a client-chosen request key.
@@ -21,7 +20,7 @@ const IdempotencyKeyHeader = "Idempotency-Key"
 
 // recoverFunc finds out what a request whose API died did. It returns the
 // response to store and send (done), or done=false to run the request again.
-type recoverFunc func(c *gin.Context, key string, rec store.IdempotencyRecord) (status int, body any, location string, done bool, err error)
+type recoverFunc func(c *gin.Context, key string, rec accounts.IdempotencyRecord) (status int, body any, location string, done bool, err error)
 
 // bufferedWriter holds a handler's response until it has been stored.
 type bufferedWriter struct {
@@ -83,17 +82,17 @@ func (s *Server) idempotent(rec recoverFunc) gin.HandlerFunc {
 			return
 		}
 		switch {
-		case claim == store.ClaimExisting && stored.RequestHash == nil:
+		case claim == accounts.ClaimExisting && stored.RequestHash == nil:
 			s.fail(c, domain.Errorf(domain.KindConflict, "a request with this Idempotency-Key has just failed; retry"))
 			return
-		case claim == store.ClaimExisting && !bytes.Equal(stored.RequestHash, h.Sum(nil)):
+		case claim == accounts.ClaimExisting && !bytes.Equal(stored.RequestHash, h.Sum(nil)):
 			s.fail(c, domain.Errorf(kindUnprocessable, "this Idempotency-Key was used for another request"))
 			return
-		case claim == store.ClaimExisting && stored.Status == nil:
+		case claim == accounts.ClaimExisting && stored.Status == nil:
 			c.Header("Retry-After", "1")
 			s.fail(c, domain.Errorf(domain.KindConflict, "a request with this Idempotency-Key is in progress"))
 			return
-		case claim == store.ClaimExisting:
+		case claim == accounts.ClaimExisting:
 			if stored.Location != "" {
 				c.Header("Location", stored.Location)
 			}
@@ -102,8 +101,8 @@ func (s *Server) idempotent(rec recoverFunc) gin.HandlerFunc {
 			c.Abort()
 			return
 		}
-		idem := app.Idempotency{UserID: uid, Key: key, ResourceID: stored.ResourceID}
-		if claim == store.ClaimTakenOver {
+		idem := accounts.Idempotency{UserID: uid, Key: key, ResourceID: stored.ResourceID}
+		if claim == accounts.ClaimTakenOver {
 			status, out, location, done, err := rec(c, key, stored)
 			if err != nil {
 				s.finish(c, uid, key, func() { s.fail(c, err) })
@@ -122,7 +121,7 @@ func (s *Server) idempotent(rec recoverFunc) gin.HandlerFunc {
 				idem.ResourceID = id
 			}
 		}
-		c.Request = c.Request.WithContext(app.WithIdempotency(ctx(c), idem))
+		c.Request = c.Request.WithContext(accounts.WithIdempotency(ctx(c), idem))
 		s.finish(c, uid, key, c.Next)
 	}
 }
@@ -162,7 +161,7 @@ func printableASCII(s string) bool {
 
 // recoverCreate answers a create whose API died: the dossier it committed, or a
 // fresh dossier id to create it again.
-func (s *Server) recoverCreate(c *gin.Context, key string, rec store.IdempotencyRecord) (int, any, string, bool, error) {
+func (s *Server) recoverCreate(c *gin.Context, key string, rec accounts.IdempotencyRecord) (int, any, string, bool, error) {
 	n, id, done, err := s.App.RecoverCreate(ctx(c), userID(c), key, rec)
 	if err != nil || !done {
 		return 0, id, "", false, err
@@ -172,7 +171,7 @@ func (s *Server) recoverCreate(c *gin.Context, key string, rec store.Idempotency
 
 // recoverAction answers an action whose API died with the update's outcome.
 func (s *Server) recoverAction(byTask bool) recoverFunc {
-	return func(c *gin.Context, key string, _ store.IdempotencyRecord) (int, any, string, bool, error) {
+	return func(c *gin.Context, key string, _ accounts.IdempotencyRecord) (int, any, string, bool, error) {
 		var taskID int64
 		id := c.Param("id")
 		if byTask {

@@ -6,13 +6,13 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/tdkt/tdkt/internal/app"
 	"github.com/tdkt/tdkt/internal/domain"
+	"github.com/tdkt/tdkt/internal/dossiers"
 	"github.com/tdkt/tdkt/internal/httpx"
 )
 
 func (s *Server) createNomination(c *gin.Context) {
-	var req app.CreateNominationInput
+	var req dossiers.CreateNominationInput
 	if err := decode(c, &req); err != nil {
 		s.fail(c, err)
 		return
@@ -51,7 +51,7 @@ func (s *Server) editNomination(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	var req app.EditNominationInput
+	var req dossiers.EditNominationInput
 	if err := decode(c, &req); err != nil {
 		s.fail(c, err)
 		return
@@ -72,7 +72,7 @@ func (s *Server) editNomination(c *gin.Context) {
 }
 
 // ifMatch applies an If-Match header (the dossier version) over the body's version.
-func ifMatch(c *gin.Context, req *app.ActInput) error {
+func ifMatch(c *gin.Context, req *dossiers.ActInput) error {
 	v, err := httpx.IfMatch(c, "dossier")
 	if v != nil {
 		req.Version = v
@@ -81,7 +81,7 @@ func ifMatch(c *gin.Context, req *app.ActInput) error {
 }
 
 func (s *Server) submitNomination(c *gin.Context) {
-	var req app.ActInput
+	var req dossiers.ActInput
 	if c.Request.ContentLength != 0 {
 		if err := decode(c, &req); err != nil {
 			s.fail(c, err)
@@ -89,18 +89,18 @@ func (s *Server) submitNomination(c *gin.Context) {
 		}
 	}
 	req.Action = string(domain.ActionSubmit)
-	s.act(c, func(req app.ActInput) (domain.Nomination, error) {
+	s.act(c, func(req dossiers.ActInput) (domain.Nomination, error) {
 		return s.App.Act(ctx(c), userID(c), c.Param("id"), req, "")
 	}, req)
 }
 
 func (s *Server) actOnNomination(c *gin.Context) {
-	var req app.ActInput
+	var req dossiers.ActInput
 	if err := decode(c, &req); err != nil {
 		s.fail(c, err)
 		return
 	}
-	s.act(c, func(req app.ActInput) (domain.Nomination, error) {
+	s.act(c, func(req dossiers.ActInput) (domain.Nomination, error) {
 		return s.App.Act(ctx(c), userID(c), c.Param("id"), req, "")
 	}, req)
 }
@@ -111,17 +111,17 @@ func (s *Server) actOnTask(c *gin.Context) {
 		s.fail(c, domain.Errorf(domain.KindNotFound, "no such task"))
 		return
 	}
-	var req app.ActInput
+	var req dossiers.ActInput
 	if err := decode(c, &req); err != nil {
 		s.fail(c, err)
 		return
 	}
-	s.act(c, func(req app.ActInput) (domain.Nomination, error) {
+	s.act(c, func(req dossiers.ActInput) (domain.Nomination, error) {
 		return s.App.ActOnTask(ctx(c), userID(c), id, req)
 	}, req)
 }
 
-func (s *Server) act(c *gin.Context, do func(app.ActInput) (domain.Nomination, error), req app.ActInput) {
+func (s *Server) act(c *gin.Context, do func(dossiers.ActInput) (domain.Nomination, error), req dossiers.ActInput) {
 	if err := ifMatch(c, &req); err != nil {
 		s.fail(c, err)
 		return
@@ -142,7 +142,7 @@ func (s *Server) act(c *gin.Context, do func(app.ActInput) (domain.Nomination, e
 // failStale answers err; a refusal for staleness when the user sent If-Match (the
 // version seen) is 412 Precondition Failed with the dossier's current ETag.
 func (s *Server) failStale(c *gin.Context, err error, n domain.Nomination, seen *int) {
-	if seen != nil && app.IsStale(err) {
+	if seen != nil && dossiers.IsStale(err) {
 		c.Header("ETag", httpx.ETag(n.Version))
 		s.fail(c, domain.Errorf(kindPreconditionFailed, "the dossier is at version %d, not %d: reload it", n.Version, *seen))
 		return
@@ -151,7 +151,7 @@ func (s *Server) failStale(c *gin.Context, err error, n domain.Nomination, seen 
 }
 
 func (s *Server) listNominations(c *gin.Context) {
-	f := app.NominationFilter{UnitID: c.Query("unit"), Status: c.Query("status"), AwardCode: c.Query("award")}
+	f := dossiers.NominationFilter{UnitID: c.Query("unit"), Status: c.Query("status"), AwardCode: c.Query("award")}
 	var fields []domain.FieldError
 	intParam := func(name string, dst *int) {
 		if v := c.Query(name); v != "" {

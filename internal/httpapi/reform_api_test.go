@@ -6,9 +6,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tdkt/tdkt/internal/admin"
+	"github.com/tdkt/tdkt/internal/dossiers"
 	"github.com/tdkt/tdkt/internal/e2etest"
 	"github.com/tdkt/tdkt/internal/seed"
-	"github.com/tdkt/tdkt/internal/store"
 )
 
 // setupToday runs the product over the demo as it is today, on the real date.
@@ -199,7 +200,7 @@ func TestASubjectOfAnOldCommuneIsFoundAndCheckedUnderItsSuccessor(t *testing.T) 
 
 func TestWhereTheWorkOfAnEndedUnitGoes(t *testing.T) {
 	b := setupToday(t)
-	st := store.New(b.pool)
+	st := dossiers.NewStore(b.pool)
 	on := func(day string) time.Time { d, _ := time.Parse(time.DateOnly, day); return d }
 	cases := []struct {
 		unit, day, want string
@@ -211,7 +212,7 @@ func TestWhereTheWorkOfAnEndedUnitGoes(t *testing.T) {
 		{seed.DemoDistrict, "2026-12-07", "", false},              // the district level is abolished
 	}
 	for _, c := range cases {
-		got, ok, err := st.SuccessorOn(t.Context(), c.unit, on(c.day))
+		got, ok, err := admin.NewStore(st.Pool).SuccessorOn(t.Context(), c.unit, on(c.day))
 		if err != nil || got != c.want || ok != c.ok {
 			t.Errorf("SuccessorOn(%s, %s) = %q %v %v, want %q %v", c.unit, c.day, got, ok, err, c.want, c.ok)
 		}

@@ -5,8 +5,7 @@ import (
 	"net/http"
 
 	"github.com/gin-gonic/gin"
-
-	"github.com/tdkt/tdkt/internal/app"
+	"github.com/tdkt/tdkt/internal/admin"
 )
 
 // reorgRoutes registers the reorganisation of units (sắp xếp đơn vị hành chính):
@@ -31,7 +30,7 @@ func (s *Server) endedUnits(c *gin.Context) {
 }
 
 func (s *Server) moveUsers(c *gin.Context) {
-	var in app.MoveUsersInput
+	var in admin.MoveUsersInput
 	if err := decode(c, &in); err != nil {
 		s.fail(c, err)
 		return

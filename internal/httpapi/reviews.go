@@ -7,11 +7,11 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/tdkt/tdkt/internal/app"
+	"github.com/tdkt/tdkt/internal/accounts"
+	"github.com/tdkt/tdkt/internal/campaigns"
 	"github.com/tdkt/tdkt/internal/domain"
 	"github.com/tdkt/tdkt/internal/httpx"
 	"github.com/tdkt/tdkt/internal/review"
-	"github.com/tdkt/tdkt/internal/store"
 )
 
 // reviewRoutes registers movements (phong trào thi đua), their registrations and
@@ -50,7 +50,7 @@ func (s *Server) reviewRoutes(g *gin.RouterGroup) {
 // rerunReportAction answers a report action whose API died by sending it again: its
 // update id comes from the Idempotency-Key, so the report's workflow applies it once
 // and answers the retry with the first outcome.
-func rerunReportAction(*gin.Context, string, store.IdempotencyRecord) (int, any, string, bool, error) {
+func rerunReportAction(*gin.Context, string, accounts.IdempotencyRecord) (int, any, string, bool, error) {
 	return 0, nil, "", false, nil
 }
 
@@ -93,7 +93,7 @@ func (s *Server) listMovements(c *gin.Context) {
 }
 
 func (s *Server) launchMovement(c *gin.Context) {
-	var in app.LaunchMovementInput
+	var in campaigns.LaunchMovementInput
 	if err := decode(c, &in); err != nil {
 		s.fail(c, err)
 		return
@@ -121,7 +121,7 @@ func (s *Server) register(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	var in app.RegisterInput
+	var in campaigns.RegisterInput
 	if err := decode(c, &in); err != nil {
 		s.fail(c, err)
 		return
@@ -136,7 +136,7 @@ func (s *Server) reviewSchedules(c *gin.Context) {
 }
 
 func (s *Server) createReviewSchedule(c *gin.Context) {
-	var in app.ScheduleInput
+	var in campaigns.ScheduleInput
 	if err := decode(c, &in); err != nil {
 		s.fail(c, err)
 		return
@@ -146,7 +146,7 @@ func (s *Server) createReviewSchedule(c *gin.Context) {
 }
 
 func (s *Server) updateReviewSchedule(c *gin.Context) {
-	var in app.ScheduleInput
+	var in campaigns.ScheduleInput
 	if err := decode(c, &in); err != nil {
 		s.fail(c, err)
 		return
@@ -220,12 +220,12 @@ func (s *Server) describeReviewSchedule(c *gin.Context) {
 }
 
 func (s *Server) listCampaigns(c *gin.Context) {
-	cs, err := s.App.Campaigns(ctx(c), userID(c), app.CampaignFilter{MovementID: c.Query("movement"), Status: c.Query("status")})
+	cs, err := s.App.Campaigns(ctx(c), userID(c), campaigns.CampaignFilter{MovementID: c.Query("movement"), Status: c.Query("status")})
 	s.reviewReply(c, http.StatusOK, gin.H{"reviews": cs}, err)
 }
 
 func (s *Server) launchCampaign(c *gin.Context) {
-	var in app.LaunchCampaignInput
+	var in campaigns.LaunchCampaignInput
 	if err := decode(c, &in); err != nil {
 		s.fail(c, err)
 		return
@@ -243,7 +243,7 @@ func (s *Server) getCampaign(c *gin.Context) {
 }
 
 func (s *Server) campaignDashboard(c *gin.Context) {
-	q := app.DashboardQuery{UnitID: c.Query("unit"), Status: c.Query("status")}
+	q := campaigns.DashboardQuery{UnitID: c.Query("unit"), Status: c.Query("status")}
 	if v := c.Query("depth"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 {
@@ -261,7 +261,7 @@ func (s *Server) setCampaignDeadlines(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	var in app.DeadlinesRequest
+	var in campaigns.DeadlinesRequest
 	if err := decode(c, &in); err != nil {
 		s.fail(c, err)
 		return
@@ -291,7 +291,7 @@ func (s *Server) actOnReport(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	var in app.ReportActInput
+	var in campaigns.ReportActInput
 	if err := decode(c, &in); err != nil {
 		s.fail(c, err)
 		return
@@ -314,7 +314,7 @@ func (s *Server) reportHistory(c *gin.Context) {
 }
 
 func (s *Server) exportReport(c *gin.Context) {
-	format := c.DefaultQuery("format", app.FormatJSON)
+	format := c.DefaultQuery("format", campaigns.FormatJSON)
 	body, contentType, name, err := s.App.ExportReport(ctx(c), userID(c), c.Param("id"), c.Param("unit"), format)
 	if err != nil {
 		s.fail(c, err)

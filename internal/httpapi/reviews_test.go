@@ -18,7 +18,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
-	"github.com/tdkt/tdkt/internal/app"
+	"github.com/tdkt/tdkt/internal/campaigns"
 	"github.com/tdkt/tdkt/internal/e2etest"
 	"github.com/tdkt/tdkt/internal/httpapi"
 	"github.com/tdkt/tdkt/internal/pgtest"
@@ -500,7 +500,7 @@ func TestCampaignOverAGeneratedProvinceToCompletionOverHTTP(t *testing.T) {
 		t.Errorf("JSON export: %v", ex["report"])
 	}
 	status, hdr, docx := b.raw(appraiser(districtID(2)), "/api/v1/reviews/"+id+"/reports/"+districtID(2)+"/export?format=docx")
-	if status != http.StatusOK || hdr.Get("Content-Type") != app.ContentTypeDOCX {
+	if status != http.StatusOK || hdr.Get("Content-Type") != campaigns.ContentTypeDOCX {
 		t.Fatalf("DOCX export: %d %s", status, hdr.Get("Content-Type"))
 	}
 	text := docxText(t, docx)

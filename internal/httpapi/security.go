@@ -8,7 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/tdkt/tdkt/internal/app"
+	"github.com/tdkt/tdkt/internal/accounts"
 	"github.com/tdkt/tdkt/internal/domain"
 )
 
@@ -31,7 +31,7 @@ type createTokenRequest struct {
 // cannot mint tokens: that needs a login session, so a leaked token cannot
 // outlive its expiry.
 func (s *Server) createAPIToken(c *gin.Context) {
-	if strings.HasPrefix(TokenOf(c), app.APITokenPrefix) {
+	if strings.HasPrefix(TokenOf(c), accounts.APITokenPrefix) {
 		s.fail(c, domain.Errorf(domain.KindForbidden, "log in to create API tokens; a token cannot create tokens"))
 		return
 	}
@@ -40,7 +40,7 @@ func (s *Server) createAPIToken(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if req.ExpiresIn < 0 || req.ExpiresIn > int64(app.MaxAPITokenTTL/time.Second) {
+	if req.ExpiresIn < 0 || req.ExpiresIn > int64(accounts.MaxAPITokenTTL/time.Second) {
 		s.fail(c, domain.Invalid("invalid expiry", domain.FieldError{Field: "expires_in", Message: "seconds, at most one year"}))
 		return
 	}

@@ -10,8 +10,9 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/tdkt/tdkt/internal/app"
+	"github.com/tdkt/tdkt/internal/inbox"
 	"github.com/tdkt/tdkt/internal/seed"
-	"github.com/tdkt/tdkt/internal/store"
+	"github.com/tdkt/tdkt/internal/usecase"
 )
 
 // decideBKTinh takes a commune's Bằng khen tỉnh dossier through the procedure
@@ -45,10 +46,10 @@ func (b *bundle) registerAwardees(user string, year int, awards map[string]bool)
 	if err := b.pool.QueryRow(context.Background(), `SELECT id FROM users WHERE username = $1`, user).Scan(&uid); err != nil {
 		b.t.Fatal(err)
 	}
-	svc := &app.Service{Store: store.New(b.pool), Authz: b.enf}
+	svc := app.New(b.pool, &usecase.Base{Authz: b.enf})
 	total := 0
 	for off := 0; ; off += 200 {
-		es, err := svc.Decisions(context.Background(), uid, app.DecisionFilter{Year: year, Limit: 200, Offset: off})
+		es, err := svc.Decisions(context.Background(), uid, inbox.DecisionFilter{Year: year, Limit: 200, Offset: off})
 		if err != nil {
 			b.t.Fatal(err)
 		}

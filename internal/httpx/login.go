@@ -5,6 +5,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/tdkt/tdkt/internal/accounts"
 	"github.com/tdkt/tdkt/internal/app"
 	"github.com/tdkt/tdkt/internal/domain"
 )
@@ -15,10 +16,10 @@ import (
 // applies to both. A locked account or address is KindTooMany and the answer
 // carries Retry-After. The caller sets the session cookie (SetSessionCookie) and
 // answers in its own form.
-func Login(c *gin.Context, svc *app.Service, username, password string) (app.Session, error) {
-	sess, err := svc.Login(app.WithClientIP(Ctx(c), c.ClientIP()), username, password)
+func Login(c *gin.Context, svc *app.Service, username, password string) (accounts.Session, error) {
+	sess, err := svc.Login(accounts.WithClientIP(Ctx(c), c.ClientIP()), username, password)
 	if domain.IsKind(err, domain.KindTooMany) {
-		c.Header("Retry-After", strconv.Itoa(int(app.LockoutDuration.Seconds())))
+		c.Header("Retry-After", strconv.Itoa(int(accounts.LockoutDuration.Seconds())))
 	}
 	return sess, err
 }

@@ -16,11 +16,12 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/tdkt/tdkt/internal/accounts"
+	"github.com/tdkt/tdkt/internal/inbox"
 	"github.com/tdkt/tdkt/internal/mailer"
 	"github.com/tdkt/tdkt/internal/password"
 	"github.com/tdkt/tdkt/internal/pgtest"
 	"github.com/tdkt/tdkt/internal/seed"
-	"github.com/tdkt/tdkt/internal/store"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
@@ -29,7 +30,6 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 // huyen.clerk has none.
 type fixture struct {
 	pool              *pgxpool.Pool
-	st                *store.Store
 	withMail, without int64
 }
 
@@ -42,13 +42,13 @@ func newFixture(t *testing.T) fixture {
 	if _, err := seed.Demo(ctx, pool, password.Hasher{Cost: bcrypt.MinCost}.Hash); err != nil {
 		t.Fatal(err)
 	}
-	f := fixture{pool: pool, st: store.New(pool)}
+	f := fixture{pool: pool}
 	for name, id := range map[string]*int64{"xa.clerk": &f.withMail, "huyen.clerk": &f.without} {
 		if err := pool.QueryRow(ctx, `SELECT id FROM users WHERE username = $1`, name).Scan(id); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := f.st.SetUserEmail(ctx, f.withMail, clerkAddress); err != nil {
+	if err := accounts.NewStore(f.pool).SetUserEmail(ctx, f.withMail, clerkAddress); err != nil {
 		t.Fatal(err)
 	}
 	return f
@@ -56,7 +56,7 @@ func newFixture(t *testing.T) fixture {
 
 func (f fixture) notify(t *testing.T, userID int64, title, body, link string) {
 	t.Helper()
-	if n, err := f.st.Notify(context.Background(), store.NewNotification{UserID: userID, Kind: "task",
+	if n, err := inbox.NewStore(f.pool).Notify(context.Background(), inbox.NewNotification{UserID: userID, Kind: "task",
 		Title: title, Body: body, Link: link}); err != nil || n != 1 {
 		t.Fatalf("notify: %d rows, %v", n, err)
 	}
@@ -225,7 +225,7 @@ func TestRefusedRecipientIsNotRetriedAndDoesNotBlockOthers(t *testing.T) {
 	srv := newSMTPServer(t)
 	srv.rejectTo["gone@langson.gov.vn"] = true
 	srv.start()
-	if err := f.st.SetUserEmail(context.Background(), f.without, "gone@langson.gov.vn"); err != nil {
+	if err := accounts.NewStore(f.pool).SetUserEmail(context.Background(), f.without, "gone@langson.gov.vn"); err != nil {
 		t.Fatal(err)
 	}
 	f.notify(t, f.without, "Thư không đến được", "", "")
@@ -260,7 +260,7 @@ func TestServerDownLeavesNotificationsUnsent(t *testing.T) {
 func TestOldNotificationsAreNotEmailed(t *testing.T) {
 	f := newFixture(t)
 	srv := newSMTPServer(t).start()
-	if _, err := f.st.Notify(context.Background(), store.NewNotification{UserID: f.withMail, Kind: "task",
+	if _, err := inbox.NewStore(f.pool).Notify(context.Background(), inbox.NewNotification{UserID: f.withMail, Kind: "task",
 		Title: "Tin cũ", At: time.Now().Add(-2 * mailer.DefaultMaxAge)}); err != nil {
 		t.Fatal(err)
 	}

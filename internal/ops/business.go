@@ -6,8 +6,6 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-
-	"github.com/tdkt/tdkt/internal/store"
 )
 
 // Business exposes the gauges an operator alerts on, read from PostgreSQL on
@@ -15,7 +13,7 @@ import (
 // cost one query set per TTL. Labels are codes from closed sets: levels, steps,
 // actions and statuses.
 type Business struct {
-	Store *store.Store
+	Store *Store
 	// TTL is how long a reading is reused (default 15 s).
 	TTL time.Duration
 	// Now is the clock (default time.Now).
@@ -23,7 +21,7 @@ type Business struct {
 
 	mu     sync.Mutex
 	at     time.Time
-	cached store.OpsGauges
+	cached OpsGauges
 	err    error
 }
 
@@ -59,7 +57,7 @@ func (b *Business) Collect(ch chan<- prometheus.Metric) {
 	if err != nil {
 		return
 	}
-	emit := func(d *prometheus.Desc, cs []store.OpsCount) {
+	emit := func(d *prometheus.Desc, cs []OpsCount) {
 		for _, c := range cs {
 			ch <- prometheus.MustNewConstMetric(d, prometheus.GaugeValue, c.N, c.Labels...)
 		}
@@ -75,7 +73,7 @@ func (b *Business) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(descCampaigns, prometheus.GaugeValue, g.RunningCampaigns)
 }
 
-func (b *Business) read() (store.OpsGauges, error) {
+func (b *Business) read() (OpsGauges, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	now := time.Now

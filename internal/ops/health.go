@@ -14,9 +14,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/tdkt/tdkt/internal/postgres"
 	"go.temporal.io/sdk/client"
-
-	"github.com/tdkt/tdkt/internal/store"
 )
 
 // Health answers the probes of one process.
@@ -70,11 +69,11 @@ func (h *Health) Ready(ctx context.Context) []Check {
 // checkMigrations fails unless the database is at exactly the binary's version: an
 // older database needs `tdkt migrate`, a newer one a newer binary.
 func (h *Health) checkMigrations(ctx context.Context) error {
-	want, err := store.LatestMigration()
+	want, err := postgres.LatestMigration()
 	if err != nil {
 		return err
 	}
-	got, err := store.AppliedMigration(ctx, h.Pool)
+	got, err := postgres.AppliedMigration(ctx, h.Pool)
 	if err != nil {
 		return err
 	}

@@ -22,9 +22,10 @@ import (
 	"github.com/tdkt/tdkt/internal/httpapi"
 	"github.com/tdkt/tdkt/internal/ops"
 	"github.com/tdkt/tdkt/internal/pgtest"
+	"github.com/tdkt/tdkt/internal/postgres"
 	"github.com/tdkt/tdkt/internal/seed"
-	"github.com/tdkt/tdkt/internal/store"
 	"github.com/tdkt/tdkt/workflows"
+	"github.com/tdkt/tdkt/workflows/contract"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
@@ -100,7 +101,7 @@ func TestReadiness(t *testing.T) {
 	})
 	t.Run("migrations behind", func(t *testing.T) {
 		behind := pgtest.NewPool(t)
-		latest, _ := store.LatestMigration()
+		latest, _ := postgres.LatestMigration()
 		if _, err := behind.Exec(context.Background(), `DELETE FROM schema_migrations WHERE version = $1`, latest); err != nil {
 			t.Fatal(err)
 		}
@@ -139,10 +140,10 @@ func TestMetricsScrape(t *testing.T) {
 	pool := e2etest.DemoDB(t)
 	tm := ops.NewTemporalMetrics()
 	ts := temporaltest.NewServer(temporaltest.WithT(t), temporaltest.WithBaseClientOptions(client.Options{MetricsHandler: tm.Handler()}))
-	ts.NewWorker(workflows.TaskQueue, func(r worker.Registry) { workflows.Register(r, e2etest.Activities(pool, nil)) })
+	ts.NewWorker(contract.TaskQueue, func(r worker.Registry) { workflows.Register(r, e2etest.Activities(pool, nil)) })
 	m := ops.NewMetrics("serve")
 	m.RegisterPool(pool)
-	m.Registry.MustRegister(tm, &ops.Business{Store: store.New(pool)})
+	m.Registry.MustRegister(tm, &ops.Business{Store: ops.NewStore(pool)})
 	env := e2etest.Start(t, e2etest.WithDatabase(pool), e2etest.WithTemporal(ts.GetDefaultClient()),
 		e2etest.WithServer(func(s *httpapi.Server) {
 			s.Middleware = append(s.Middleware, m.Middleware)

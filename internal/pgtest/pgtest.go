@@ -26,7 +26,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/tdkt/tdkt/internal/devenv"
-	"github.com/tdkt/tdkt/internal/store"
+	"github.com/tdkt/tdkt/internal/postgres"
 )
 
 const (
@@ -67,7 +67,7 @@ func Main(m *testing.M) {
 }
 
 // NewPool returns a pool on a brand-new database with all migrations applied
-// (store.Migrate). The pool is closed and the database dropped when the test ends. It
+// (postgres.Migrate). The pool is closed and the database dropped when the test ends. It
 // fails the test if no server is available or migrating fails.
 func NewPool(t testing.TB) *pgxpool.Pool {
 	t.Helper()
@@ -80,7 +80,7 @@ func NewPool(t testing.TB) *pgxpool.Pool {
 	}
 	// Registered after NewDatabase's cleanup, so it runs first: close, then drop.
 	t.Cleanup(pool.Close)
-	if _, err := store.Migrate(ctx, pool); err != nil {
+	if _, err := postgres.Migrate(ctx, pool); err != nil {
 		t.Fatalf("pgtest: %v", err)
 	}
 	return pool

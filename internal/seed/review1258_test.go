@@ -6,8 +6,9 @@ import (
 	"math/big"
 	"testing"
 
+	"github.com/tdkt/tdkt/internal/campaigns"
+	"github.com/tdkt/tdkt/internal/dossiers"
 	"github.com/tdkt/tdkt/internal/review"
-	"github.com/tdkt/tdkt/internal/store"
 )
 
 // The figures of Lạng Sơn's mid-term report (seed/bao-cao-so-ket-1258-lang-son.md),
@@ -165,8 +166,8 @@ func TestReview1258AggregateReproducesTheReportsFigures(t *testing.T) {
 	}
 	// The awards come from the decisions: 20 collectives and 16 individuals with the
 	// provincial Bằng khen, 1 collective with the Prime Minister's.
-	st := store.New(db)
-	awards, err := st.AwardCounts(ctx, Campaign1258ID, Province)
+	st := dossiers.NewStore(db)
+	awards, err := campaigns.NewStore(st.Pool).AwardCounts(ctx, Campaign1258ID, Province)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,7 +179,7 @@ func TestReview1258AggregateReproducesTheReportsFigures(t *testing.T) {
 		t.Errorf("awards %v, want BK_TINH 20 collectives + 16 individuals, BK_TTG 1 collective", got)
 	}
 	// The report's indicators, as the API and the export show them.
-	c, err := st.Campaign(ctx, Campaign1258ID)
+	c, err := campaigns.NewStore(st.Pool).Campaign(ctx, Campaign1258ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -196,7 +197,7 @@ func TestReview1258AggregateReproducesTheReportsFigures(t *testing.T) {
 		}
 	}
 	// A district's awards are those its own units were given.
-	caoLoc, err := st.AwardCounts(ctx, Campaign1258ID, DemoDistrict)
+	caoLoc, err := campaigns.NewStore(st.Pool).AwardCounts(ctx, Campaign1258ID, DemoDistrict)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,7 +11,6 @@ import (
 	"slices"
 
 	"github.com/tdkt/tdkt/internal/domain"
-	"github.com/tdkt/tdkt/internal/store"
 )
 
 // The forms, as their codes in Thông tư 02/2023/TT-BNV.
@@ -66,7 +65,7 @@ type Counts struct {
 	ByKind      [kindCount]int `json:"by_kind"`
 }
 
-func (c *Counts) add(t store.AwardTally) error {
+func (c *Counts) add(t AwardTally) error {
 	col, ok := kindColumn[t.Kind]
 	if !ok {
 		return domain.Errorf(domain.KindInternal, "statistics: unknown award kind %q", t.Kind)
@@ -114,23 +113,23 @@ type AwardForm struct {
 // FormAwards returns, in code order, the awards of a form's level: for 0602.N the
 // awards that only the top level decides, for 0603.N those that the level under
 // it decides at the lowest. ranks lists the levels' ranks, highest first.
-func FormAwards(form string, awards []store.AwardLowestLevel, ranks []int) []store.AwardLowestLevel {
+func FormAwards(form string, awards []AwardLowestLevel, ranks []int) []AwardLowestLevel {
 	pos := map[string]int{FormState: 0, FormProvince: 1}[form]
 	if form == FormMovements || pos >= len(ranks) {
 		return nil
 	}
-	var out []store.AwardLowestLevel
+	var out []AwardLowestLevel
 	for _, a := range awards {
 		if a.Rank == ranks[pos] {
 			out = append(out, a)
 		}
 	}
-	slices.SortFunc(out, func(a, b store.AwardLowestLevel) int { return cmp.Compare(a.AwardCode, b.AwardCode) })
+	slices.SortFunc(out, func(a, b AwardLowestLevel) int { return cmp.Compare(a.AwardCode, b.AwardCode) })
 	return out
 }
 
 // BuildAwardForm aggregates the tallies of the awards of the form's level into the form.
-func BuildAwardForm(form string, year int, awards []store.AwardLowestLevel, ranks []int, tallies []store.AwardTally) (AwardForm, error) {
+func BuildAwardForm(form string, year int, awards []AwardLowestLevel, ranks []int, tallies []AwardTally) (AwardForm, error) {
 	f := AwardForm{Form: form, Year: year, ByAward: []Line{}, BySubmitter: []Line{}}
 	byAward := map[string]int{}
 	for _, a := range FormAwards(form, awards, ranks) {
@@ -180,7 +179,7 @@ type MovementForm struct {
 
 // BuildMovementForm aggregates the movements by the level of the launching unit,
 // highest level first, in the order the tallies come (the store sorts by rank).
-func BuildMovementForm(year int, tallies []store.MovementTally) MovementForm {
+func BuildMovementForm(year int, tallies []MovementTally) MovementForm {
 	f := MovementForm{Form: FormMovements, Year: year, ByLevel: []MovementLine{}}
 	at := map[string]int{}
 	for _, t := range tallies {

@@ -5,15 +5,13 @@ import (
 	"testing"
 
 	"github.com/xuri/excelize/v2"
-
-	"github.com/tdkt/tdkt/internal/store"
 )
 
 // The levels' ranks of the seed (central, province, district, commune) and the
 // lowest deciding rank of a few awards as the authority matrix gives them.
 var (
 	ranks  = []int{4, 3, 2, 1}
-	awards = []store.AwardLowestLevel{
+	awards = []AwardLowestLevel{
 		{AwardCode: "BK_TTG", AwardName: "Bằng khen của Thủ tướng Chính phủ", Rank: 4},
 		{AwardCode: "HCLD_3", AwardName: "Huân chương Lao động hạng Ba", Rank: 4},
 		{AwardCode: "BK_TINH", AwardName: "Bằng khen của Chủ tịch UBND tỉnh", Rank: 3},
@@ -22,8 +20,8 @@ var (
 	}
 )
 
-func tally(unit, nomineeKind, kind, award string, n int) store.AwardTally {
-	return store.AwardTally{SubmitterID: unit, SubmitterName: "UBND " + unit, NomineeKind: nomineeKind, Kind: kind, AwardCode: award, Count: n}
+func tally(unit, nomineeKind, kind, award string, n int) AwardTally {
+	return AwardTally{SubmitterID: unit, SubmitterName: "UBND " + unit, NomineeKind: nomineeKind, Kind: kind, AwardCode: award, Count: n}
 }
 
 func TestFormAwardsComeFromTheLowestDecidingLevel(t *testing.T) {
@@ -51,7 +49,7 @@ func TestFormAwardsComeFromTheLowestDecidingLevel(t *testing.T) {
 }
 
 func TestBuildAwardForm(t *testing.T) {
-	tallies := []store.AwardTally{
+	tallies := []AwardTally{
 		tally("A", "individual", "merit", "BK_TINH", 3),
 		tally("A", "collective", "movement", "BK_TINH", 2),
 		tally("B", "household", "extraordinary", "BK_TINH", 1),
@@ -99,16 +97,16 @@ func TestBuildAwardForm(t *testing.T) {
 }
 
 func TestBuildAwardFormRefusesAnUnknownKind(t *testing.T) {
-	if _, err := BuildAwardForm(FormProvince, 2025, awards, ranks, []store.AwardTally{tally("A", "individual", "bribe", "BK_TINH", 1)}); err == nil {
+	if _, err := BuildAwardForm(FormProvince, 2025, awards, ranks, []AwardTally{tally("A", "individual", "bribe", "BK_TINH", 1)}); err == nil {
 		t.Fatal("an unknown kind was counted")
 	}
-	if _, err := BuildAwardForm(FormProvince, 2025, awards, ranks, []store.AwardTally{tally("A", "village", "merit", "BK_TINH", 1)}); err == nil {
+	if _, err := BuildAwardForm(FormProvince, 2025, awards, ranks, []AwardTally{tally("A", "village", "merit", "BK_TINH", 1)}); err == nil {
 		t.Fatal("an unknown nominee kind was counted")
 	}
 }
 
 func TestBuildMovementForm(t *testing.T) {
-	f := BuildMovementForm(2025, []store.MovementTally{
+	f := BuildMovementForm(2025, []MovementTally{
 		{LevelCode: "province", LevelName: "tỉnh", Registrations: 5},
 		{LevelCode: "district", LevelName: "huyện", Implements: true, Registrations: 2},
 		{LevelCode: "district", LevelName: "huyện", Registrations: 0},
@@ -124,7 +122,7 @@ func TestBuildMovementForm(t *testing.T) {
 // TestXLSXHasTheTotalsAndNoFormulas writes a form with a submitting body named like
 // a formula and reads the workbook back.
 func TestXLSXHasTheTotalsAndNoFormulas(t *testing.T) {
-	ts := []store.AwardTally{tally("A", "individual", "merit", "BK_TINH", 3)}
+	ts := []AwardTally{tally("A", "individual", "merit", "BK_TINH", 3)}
 	ts[0].SubmitterName = "=HYPERLINK(\"http://x\")"
 	f, err := BuildAwardForm(FormProvince, 2025, awards, ranks, ts)
 	if err != nil {

@@ -3,25 +3,32 @@ package statistics
 import (
 	"context"
 	"slices"
-	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/tdkt/tdkt/internal/admin"
 	"github.com/tdkt/tdkt/internal/authz"
 	"github.com/tdkt/tdkt/internal/domain"
-	"github.com/tdkt/tdkt/internal/store"
+	"github.com/tdkt/tdkt/internal/postgres"
+	"github.com/tdkt/tdkt/internal/usecase"
 )
 
-// Authorizer is the part of the enforcer the forms use; app.Service's Authz.
-type Authorizer interface {
-	Allow(userID int64, unitID, obj, act string) (bool, error)
-	VisibleUnits(userID int64, obj, act string) []string
+// Store is the forms' SQL.
+type Store struct{ postgres.DB }
+
+// NewStore returns the forms' SQL on the pool.
+func NewStore(pool *pgxpool.Pool) *Store { return &Store{postgres.DB{Pool: pool}} }
+
+// Service computes the forms for a user: the units are those whose dossiers the user
+// may read (as for the decisions register), narrowed to a unit's subtree.
+type Service struct {
+	*usecase.Base
+	Store *Store
+	admin *admin.Store
 }
 
-// Use computes the forms for a user: the units are those whose dossiers the user
-// may read (as for the decisions register), narrowed to a unit's subtree.
-type Use struct {
-	Store *store.Store
-	Authz Authorizer
-	Now   func() time.Time
+// New returns the forms' use case; the unit tree comes from the administration's SQL.
+func New(base *usecase.Base, store *Store, units *admin.Store) *Service {
+	return &Service{Base: base, Store: store, admin: units}
 }
 
 // Query names a form, its year and, optionally, the unit whose subtree it covers;
@@ -49,7 +56,7 @@ func (r Result) Total() int {
 // Form computes the form of q for the user. An unknown form or a year out of range
 // is invalid; a unit not in force is not found; a unit whose dossiers the user may
 // not read is forbidden.
-func (u Use) Form(ctx context.Context, userID int64, q Query) (Result, error) {
+func (u *Service) Statistics(ctx context.Context, userID int64, q Query) (Result, error) {
 	if !ValidForm(q.Form) {
 		return Result{}, domain.Invalid("invalid form", domain.FieldError{Field: "form", Message: "one of 0601, 0602, 0603"})
 	}
@@ -86,7 +93,7 @@ func (u Use) Form(ctx context.Context, userID int64, q Query) (Result, error) {
 }
 
 // scope returns the units the form covers and the name of the requested unit.
-func (u Use) scope(ctx context.Context, userID int64, unitID string) ([]string, string, error) {
+func (u *Service) scope(ctx context.Context, userID int64, unitID string) ([]string, string, error) {
 	visible := u.Authz.VisibleUnits(userID, authz.ObjectNomination, authz.ActionRead)
 	if unitID == "" {
 		if visible == nil {
@@ -94,7 +101,7 @@ func (u Use) scope(ctx context.Context, userID int64, unitID string) ([]string, 
 		}
 		return visible, "", nil
 	}
-	all, err := u.Store.Units(ctx, u.Now())
+	all, err := u.admin.Units(ctx, u.Clock())
 	if err != nil {
 		return nil, "", err
 	}

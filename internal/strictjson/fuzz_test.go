@@ -10,8 +10,8 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/tdkt/tdkt/internal/app"
 	"github.com/tdkt/tdkt/internal/domain"
+	"github.com/tdkt/tdkt/internal/dossiers"
 )
 
 // createFields and nomineeFields are the only keys a create request may carry; a
@@ -33,7 +33,7 @@ func knownKey(k string, fields []string) bool {
 }
 
 // FuzzDecodeCreateRequest feeds arbitrary bodies to the strict decoding of the
-// API's create request (app.CreateNominationInput, as POST /api/v1/nominations
+// API's create request (dossiers.CreateNominationInput, as POST /api/v1/nominations
 // reads it, under a 4 KiB limit). It must never panic; a refusal is KindInvalid or
 // KindTooLarge with a message, never an internal error; an accepted body is one
 // JSON object followed by white space only, valid UTF-8, whose keys, and its
@@ -48,7 +48,7 @@ func FuzzDecodeCreateRequest(f *testing.F) {
 	f.Add([]byte(`{"unit_id":"LS-09-003","status":"decided"}`))
 	f.Add([]byte(`{"UNIT_ID":"LS"}{}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
-		var in app.CreateNominationInput
+		var in dossiers.CreateNominationInput
 		err := Decode(http.MaxBytesReader(nil, io.NopCloser(bytes.NewReader(body)), 4096), &in)
 		if err != nil {
 			var de *domain.Error
@@ -116,14 +116,14 @@ func TestDecodeRefusesWhatTheCreateRequestDoesNotHave(t *testing.T) {
 		`{"title":"` + strings.Repeat("x", 5000) + `"}`:       "request body too large",
 		`{"unit_id":"LS"}` + strings.Repeat(" ", 5000) + `{}`: "request body too large",
 	} {
-		var in app.CreateNominationInput
+		var in dossiers.CreateNominationInput
 		err := Decode(http.MaxBytesReader(nil, io.NopCloser(strings.NewReader(body)), 4096), &in)
 		var de *domain.Error
 		if !errors.As(err, &de) || !strings.HasPrefix(de.Message, want) {
 			t.Errorf("%.60q: %v, want %q", body, err, want)
 		}
 	}
-	var in app.CreateNominationInput
+	var in dossiers.CreateNominationInput
 	if err := Decode(strings.NewReader(" {\"unit_id\":\"LS\"} \n\t"), &in); err != nil || in.UnitID != "LS" {
 		t.Fatalf("a valid body with white space around: %v %+v", err, in)
 	}
@@ -202,7 +202,7 @@ func TestDecodeRefusesAmbiguousAndHostileBodies(t *testing.T) {
 		{"{\"title\":\"\xff\xfe\"}", "request body is not valid UTF-8", ""},
 		{`{"a\u0000":1}`, "invalid key", ""},
 	} {
-		var in app.CreateNominationInput
+		var in dossiers.CreateNominationInput
 		err := Decode(strings.NewReader(tc.body), &in)
 		var de *domain.Error
 		if !errors.As(err, &de) || de.Kind != domain.KindInvalid || !strings.HasPrefix(de.Message, tc.msg) {
@@ -214,7 +214,7 @@ func TestDecodeRefusesAmbiguousAndHostileBodies(t *testing.T) {
 		}
 	}
 	// Tab, CR and LF are text; so is Vietnamese in either normal form.
-	var in app.CreateNominationInput
+	var in dossiers.CreateNominationInput
 	if err := Decode(strings.NewReader(`{"title":"Tổ 1\r\n\tĐội 2"}`), &in); err != nil || in.Title != "Tổ 1\r\n\tĐội 2" {
 		t.Fatalf("multi-line title: %v %q", err, in.Title)
 	}

@@ -9,9 +9,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/tdkt/tdkt/internal/app"
+	"github.com/tdkt/tdkt/internal/admin"
 	"github.com/tdkt/tdkt/internal/domain"
-	"github.com/tdkt/tdkt/internal/store"
 )
 
 // The admin area (khu vực quản trị): the units of the administrator's subtree
@@ -63,11 +62,11 @@ var navShown = map[string]func(*domain.User) bool{"admin": holdsAdmin}
 // select option. Indent, the prefix that shows its depth, is computed once: a
 // provincial administrator's pages list some 250 units, in up to three selects.
 type adminUnitOption struct {
-	app.AdminUnit
+	admin.AdminUnit
 	Indent string
 }
 
-func unitOptions(units []app.AdminUnit) []adminUnitOption {
+func unitOptions(units []admin.AdminUnit) []adminUnitOption {
 	out := make([]adminUnitOption, len(units))
 	for i, u := range units {
 		out[i] = adminUnitOption{AdminUnit: u, Indent: strings.Repeat("— ", u.Depth)}
@@ -78,7 +77,7 @@ func unitOptions(units []app.AdminUnit) []adminUnitOption {
 // adminUnitsData is the units page: the subtree as a tree, and the create form.
 type adminUnitsData struct {
 	Units  []adminUnitOption
-	Levels []store.Level
+	Levels []admin.Level
 	Kinds  []string
 	// Form holds the create form's values when it is shown again with errors.
 	Form map[string]string
@@ -87,7 +86,7 @@ type adminUnitsData struct {
 // adminUnitData is one unit's page: the edit form and, for the administrator of
 // its parent, the end form.
 type adminUnitData struct {
-	U      app.AdminUnit
+	U      admin.AdminUnit
 	Kinds  []string
 	Form   map[string]string
 	EndsOn string
@@ -174,7 +173,7 @@ func (s *Server) adminUnitsData(c *gin.Context, form map[string]string) (adminUn
 	if form == nil {
 		form = map[string]string{"kind": "people_committee"}
 	}
-	return adminUnitsData{Units: unitOptions(units), Levels: levels, Kinds: app.UnitKinds, Form: form}, nil
+	return adminUnitsData{Units: unitOptions(units), Levels: levels, Kinds: admin.UnitKinds, Form: form}, nil
 }
 
 // adminUnitsPage shows the units the administrator manages and the create form.
@@ -198,7 +197,7 @@ func formValues(c *gin.Context, names ...string) map[string]string {
 
 func (s *Server) adminCreateUnit(c *gin.Context) {
 	form := formValues(c, "id", "parent_id", "name", "level", "kind", "subkind", "valid_from")
-	in := app.CreateUnitInput{ID: form["id"], ParentID: form["parent_id"], Name: form["name"], Level: form["level"],
+	in := admin.CreateUnitInput{ID: form["id"], ParentID: form["parent_id"], Name: form["name"], Level: form["level"],
 		Kind: form["kind"], Subkind: form["subkind"], ValidFrom: form["valid_from"]}
 	u, err := s.cfg.App.CreateUnit(ctx(c), userID(c), in)
 	if err != nil {
@@ -216,10 +215,10 @@ func (s *Server) adminCreateUnit(c *gin.Context) {
 
 // adminUnit finds a unit among those the administrator manages; KindForbidden
 // otherwise (an unknown unit included: the page does not tell them apart).
-func (s *Server) adminUnit(c *gin.Context) (app.AdminUnit, error) {
+func (s *Server) adminUnit(c *gin.Context) (admin.AdminUnit, error) {
 	units, err := s.cfg.App.AdminUnits(ctx(c), userID(c))
 	if err != nil {
-		return app.AdminUnit{}, err
+		return admin.AdminUnit{}, err
 	}
 	id := c.Param("id")
 	for _, u := range units {
@@ -227,7 +226,7 @@ func (s *Server) adminUnit(c *gin.Context) (app.AdminUnit, error) {
 			return u, nil
 		}
 	}
-	return app.AdminUnit{}, domain.Errorf(domain.KindForbidden, "you may not manage this unit")
+	return admin.AdminUnit{}, domain.Errorf(domain.KindForbidden, "you may not manage this unit")
 }
 
 func (s *Server) renderUnitPage(c *gin.Context, status int, p *page, form map[string]string) {
@@ -241,7 +240,7 @@ func (s *Server) renderUnitPage(c *gin.Context, status int, p *page, form map[st
 		values[k] = v
 	}
 	form = values
-	p.Data = adminUnitData{U: u, Kinds: app.UnitKinds, Form: form, EndsOn: form["valid_to"]}
+	p.Data = adminUnitData{U: u, Kinds: admin.UnitKinds, Form: form, EndsOn: form["valid_to"]}
 	s.render(c, status, "admin_unit", p)
 }
 
@@ -252,7 +251,7 @@ func (s *Server) adminUnitPage(c *gin.Context) {
 func (s *Server) adminSaveUnit(c *gin.Context) {
 	form := formValues(c, "name", "kind", "subkind")
 	name, kind, sub := form["name"], form["kind"], form["subkind"]
-	u, err := s.cfg.App.UpdateUnit(ctx(c), userID(c), c.Param("id"), app.UpdateUnitInput{Name: &name, Kind: &kind, Subkind: &sub})
+	u, err := s.cfg.App.UpdateUnit(ctx(c), userID(c), c.Param("id"), admin.UpdateUnitInput{Name: &name, Kind: &kind, Subkind: &sub})
 	if err != nil {
 		p := s.page(c, "admin", nil)
 		status, ok := p.adminFormError(err, nil)
@@ -285,7 +284,7 @@ func (s *Server) adminEndUnit(c *gin.Context) {
 // create form.
 type adminUsersData struct {
 	Units            []adminUnitOption
-	Users            app.UserPage
+	Users            admin.UserPage
 	Unit, Q          string
 	Form             map[string]string
 	PrevURL, NextURL string
@@ -300,7 +299,7 @@ func (s *Server) adminUsersData(c *gin.Context, form map[string]string) (adminUs
 	if offset < 0 {
 		offset = 0
 	}
-	users, err := s.cfg.App.AdminUsers(ctx(c), userID(c), app.UserQuery{UnitID: d.Unit, Query: d.Q, Limit: usersPageSize, Offset: offset})
+	users, err := s.cfg.App.AdminUsers(ctx(c), userID(c), admin.UserQuery{UnitID: d.Unit, Query: d.Q, Limit: usersPageSize, Offset: offset})
 	if err != nil {
 		return d, err
 	}
@@ -343,7 +342,7 @@ func (s *Server) adminUsersPage(c *gin.Context) {
 
 func (s *Server) adminCreateUser(c *gin.Context) {
 	form := formValues(c, "username", "full_name", "unit_id")
-	u, err := s.cfg.App.CreateUser(ctx(c), userID(c), app.CreateUserInput{Username: form["username"], FullName: form["full_name"],
+	u, err := s.cfg.App.CreateUser(ctx(c), userID(c), admin.CreateUserInput{Username: form["username"], FullName: form["full_name"],
 		UnitID: form["unit_id"], Password: c.PostForm("password")})
 	if err != nil {
 		p := s.page(c, "admin", nil)
@@ -360,7 +359,7 @@ func (s *Server) adminCreateUser(c *gin.Context) {
 
 // adminUserData is one user's page.
 type adminUserData struct {
-	U     store.AdminUser
+	U     admin.AdminUser
 	Units []adminUnitOption
 	Roles []string
 	// Self is true on the administrator's own page: no grant form, no deactivation.
@@ -441,7 +440,7 @@ func (s *Server) adminSaveUser(c *gin.Context) {
 	form := formValues(c, "full_name", "unit_id")
 	s.adminAction(c, "user_saved", form, nil, func(id int64) error {
 		name, unit := form["full_name"], form["unit_id"]
-		_, err := s.cfg.App.UpdateUser(ctx(c), userID(c), id, app.UpdateUserInput{FullName: &name, UnitID: &unit})
+		_, err := s.cfg.App.UpdateUser(ctx(c), userID(c), id, admin.UpdateUserInput{FullName: &name, UnitID: &unit})
 		return err
 	})
 }

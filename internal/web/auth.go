@@ -13,7 +13,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/tdkt/tdkt/internal/app"
+	"github.com/tdkt/tdkt/internal/accounts"
 	"github.com/tdkt/tdkt/internal/domain"
 	"github.com/tdkt/tdkt/internal/httpx"
 )
@@ -167,7 +167,7 @@ func (s *Server) login(c *gin.Context) {
 	sess, err := httpx.Login(c, s.cfg.App, d.Username, c.PostForm("password"))
 	switch {
 	case domain.IsKind(err, domain.KindTooMany):
-		d.Failed, d.Minutes = "login.locked", int(app.LockoutDuration.Minutes())
+		d.Failed, d.Minutes = "login.locked", int(accounts.LockoutDuration.Minutes())
 		s.showLogin(c, http.StatusTooManyRequests, d)
 		return
 	case domain.IsKind(err, domain.KindInvalid):

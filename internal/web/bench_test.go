@@ -15,13 +15,15 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/tdkt/tdkt/internal/admin"
 	"github.com/tdkt/tdkt/internal/app"
 	"github.com/tdkt/tdkt/internal/authz"
+	"github.com/tdkt/tdkt/internal/dossiers"
 	"github.com/tdkt/tdkt/internal/e2etest"
 	"github.com/tdkt/tdkt/internal/httpapi"
 	"github.com/tdkt/tdkt/internal/httpx"
 	"github.com/tdkt/tdkt/internal/seed"
-	"github.com/tdkt/tdkt/internal/store"
+	"github.com/tdkt/tdkt/internal/usecase"
 	"github.com/tdkt/tdkt/internal/web"
 )
 
@@ -35,7 +37,7 @@ const benchDossiers = 20_000
 // decision; each has its audit events and its open task. The rows are written in
 // bulk SQL because going through Temporal would take minutes; the shapes are the
 // ones the Record activity writes.
-func seedBenchDossiers(tb testing.TB, n int) (*store.Store, string) {
+func seedBenchDossiers(tb testing.TB, n int) (*dossiers.Store, string) {
 	tb.Helper()
 	ctx := context.Background()
 	pool := e2etest.DemoDB(tb)
@@ -102,7 +104,7 @@ func seedBenchDossiers(tb testing.TB, n int) (*store.Store, string) {
 		ORDER BY created_at LIMIT 1`).Scan(&detail); err != nil {
 		tb.Fatal(err)
 	}
-	return store.New(pool), detail
+	return dossiers.NewStore(pool), detail
 }
 
 // BenchmarkPages renders the main pages through the whole HTTP stack (session,
@@ -111,20 +113,20 @@ func seedBenchDossiers(tb testing.TB, n int) (*store.Store, string) {
 // mean. Run with: go test -run '^$' -bench Pages ./internal/web/
 func BenchmarkPages(b *testing.B) {
 	st, detail := seedBenchDossiers(b, benchDossiers)
-	subject := seedBenchSubjects(b, st.Pool(), benchSubjects)
+	subject := seedBenchSubjects(b, st.Pool, benchSubjects)
 	ctx := context.Background()
 	// The mid-term review of movement 1258 (226 commune and 11 district reports) for
 	// the report and movement pages.
-	if err := seed.Review1258(ctx, st.Pool()); err != nil {
+	if err := seed.Review1258(ctx, st.Pool); err != nil {
 		b.Fatal(err)
 	}
-	enf, err := authz.Load(ctx, st.Pool(), time.Now())
+	enf, err := authz.Load(ctx, st.Pool, time.Now())
 	if err != nil {
 		b.Fatal(err)
 	}
-	svc := &app.Service{Store: st, Authz: enf}
+	svc := app.New(st.Pool, &usecase.Base{Authz: enf})
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	ui, err := web.New(web.Config{App: svc, Log: log, Calendar: st.LoadCalendar})
+	ui, err := web.New(web.Config{App: svc, Log: log, Calendar: admin.NewStore(st.Pool).LoadCalendar})
 	if err != nil {
 		b.Fatal(err)
 	}

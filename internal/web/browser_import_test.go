@@ -9,7 +9,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/tdkt/tdkt/internal/app"
+	"github.com/tdkt/tdkt/internal/dossiers"
 	"github.com/tdkt/tdkt/internal/seed"
 )
 
@@ -38,8 +38,8 @@ func (tb *tab) uploadAndSend(input, button, file string) int64 {
 // screenshots of each page.
 func TestBrowserNomineeImportAndHistoryRegister(t *testing.T) {
 	b := setup(t)
-	n, err := b.svc.CreateNomination(context.Background(), b.userID("xa.clerk"), app.CreateNominationInput{UnitID: seed.DemoCommune,
-		AwardCode: "GK", Year: 2025, Nominees: []app.NomineeInput{{Kind: "household", Name: "Hộ ông Lý Văn Páo"}}})
+	n, err := b.svc.CreateNomination(context.Background(), b.userID("xa.clerk"), dossiers.CreateNominationInput{UnitID: seed.DemoCommune,
+		AwardCode: "GK", Year: 2025, Nominees: []dossiers.NomineeInput{{Kind: "household", Name: "Hộ ông Lý Văn Páo"}}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,7 +9,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/tdkt/tdkt/internal/app"
+	"github.com/tdkt/tdkt/internal/dossiers"
 	"github.com/tdkt/tdkt/internal/seed"
 )
 
@@ -40,13 +40,13 @@ func TestBrowserEveryPageFitsAPhoneAndADesk(t *testing.T) {
 	b := setup(t)
 	b.moreDossiers(6)
 	fwd := b.newDossier("BK_TINH", "individual", "Hoàng Văn Tùng", "Lý Thị Hoa Ban")
-	b.actAs("huyen.appraiser", fwd.ID, app.ActInput{Action: "accept"})
-	b.actAs("huyen.appraiser", fwd.ID, app.ActInput{Action: "approve"})
+	b.actAs("huyen.appraiser", fwd.ID, dossiers.ActInput{Action: "accept"})
+	b.actAs("huyen.appraiser", fwd.ID, dossiers.ActInput{Action: "approve"})
 	campaign := b.districtCampaign()
 	movement := b.provinceMovement()
 	draft := b.newDossier("GK", "household", "Hộ ông Lý Văn Páo")
-	b.actAs("huyen.appraiser", draft.ID, app.ActInput{Action: "accept"})
-	b.actAs("huyen.appraiser", draft.ID, app.ActInput{Action: "return", MissingItems: []string{"Biên bản họp"}})
+	b.actAs("huyen.appraiser", draft.ID, dossiers.ActInput{Action: "accept"})
+	b.actAs("huyen.appraiser", draft.ID, dossiers.ActInput{Action: "return", MissingItems: []string{"Biên bản họp"}})
 
 	pages := []screenPage{
 		{"dashboard", "huyen.appraiser", "/"},

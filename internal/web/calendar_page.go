@@ -10,16 +10,15 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/tdkt/tdkt/internal/app"
+	"github.com/tdkt/tdkt/internal/admin"
 	"github.com/tdkt/tdkt/internal/calendar"
 	"github.com/tdkt/tdkt/internal/domain"
-	"github.com/tdkt/tdkt/internal/store"
 )
 
 // calendarData is the holiday calendar page's content (lịch nghỉ lễ, ngày làm
 // việc): one year, and for the central administrator the form of its overrides.
 type calendarData struct {
-	Y         app.CalendarYear
+	Y         admin.CalendarYear
 	CanManage bool
 	// Lines are the overrides as the form edits them, one "dd/mm/yyyy; nghỉ|làm;
 	// name" per line.
@@ -40,7 +39,7 @@ func (p *page) Weekday(d calendar.Date) string {
 func (p *page) Date(d calendar.Date) string { return vnDate(d) }
 
 // overrideLines writes recorded overrides in the form's notation.
-func overrideLines(list []store.CalendarOverride) string {
+func overrideLines(list []admin.CalendarOverride) string {
 	var b strings.Builder
 	for _, o := range list {
 		kind := "nghỉ"
@@ -96,7 +95,7 @@ func (s *Server) calendarYear(c *gin.Context) int {
 	if y, err := strconv.Atoi(c.PostForm("year")); err == nil {
 		return y
 	}
-	return s.now().In(store.Vietnam).Year()
+	return s.now().In(calendar.Zone).Year()
 }
 
 // calendarPage shows one year's days off and swapped working days to everyone;
@@ -107,7 +106,7 @@ func (s *Server) calendarPage(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	d := calendarData{Y: y, CanManage: s.cfg.App.Can(userID(c), app.CentralUnitID, "calendar", "manage"),
+	d := calendarData{Y: y, CanManage: s.cfg.App.Can(userID(c), admin.CentralUnitID, "calendar", "manage"),
 		Lines: overrideLines(y.Overrides)}
 	s.render(c, http.StatusOK, "calendar", s.page(c, "calendar", d))
 }

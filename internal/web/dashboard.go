@@ -6,7 +6,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/tdkt/tdkt/internal/domain"
-	"github.com/tdkt/tdkt/internal/store"
+	"github.com/tdkt/tdkt/internal/inbox"
 )
 
 // dashData is the overview page's content.
@@ -16,7 +16,7 @@ type dashData struct {
 	Total     int
 	ByStatus  chart
 	BySteps   chart
-	Waiting   []store.UnitLoad
+	Waiting   []inbox.UnitLoad
 	CanNew    bool
 }
 
@@ -58,7 +58,7 @@ func (s *Server) dashboard(c *gin.Context) {
 			Values: []chartValue{{Value: counts[status], Class: "bar-" + string(status)}}})
 	}
 	d.ByStatus = newChart("chart-status", p.T("dash.by_status"), statusRows, nil)
-	steps := map[domain.Step]store.StepCount{}
+	steps := map[domain.Step]inbox.StepCount{}
 	for _, sc := range st.BySteps {
 		steps[sc.Step] = sc
 	}

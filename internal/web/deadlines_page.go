@@ -5,14 +5,13 @@ import (
 	"strconv"
 
 	"github.com/gin-gonic/gin"
-
-	"github.com/tdkt/tdkt/internal/app"
+	"github.com/tdkt/tdkt/internal/inbox"
 )
 
 // deadlinesData is the deadline page's content: the application's deadline board
 // (the same use case as GET /api/v1/deadlines) and the filter as chosen.
 type deadlinesData struct {
-	Board app.DeadlineBoard
+	Board inbox.DeadlineBoard
 	Soon  int
 }
 
@@ -20,11 +19,11 @@ type deadlinesData struct {
 // due within the horizon (?soon=, working days, 3 by default) and those overdue,
 // per unit directly below the user's unit, then the overdue tasks themselves.
 func (s *Server) deadlinesPage(c *gin.Context) {
-	d := deadlinesData{Soon: app.DefaultSoonWorkingDays}
+	d := deadlinesData{Soon: inbox.DefaultSoonWorkingDays}
 	if v, err := strconv.Atoi(c.Query("soon")); err == nil {
 		d.Soon = v
 	}
-	board, err := s.cfg.App.Deadlines(ctx(c), userID(c), app.DeadlineQuery{Soon: d.Soon})
+	board, err := s.cfg.App.Deadlines(ctx(c), userID(c), inbox.DeadlineQuery{Soon: d.Soon})
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -14,9 +14,10 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/tdkt/tdkt/internal/calendar"
 	"github.com/tdkt/tdkt/internal/documents"
 	"github.com/tdkt/tdkt/internal/domain"
-	"github.com/tdkt/tdkt/internal/store"
+	"github.com/tdkt/tdkt/internal/dossiers"
 )
 
 // Signing gives the issuing units' signing keys and the trust anchors that signed
@@ -26,8 +27,6 @@ type Signing interface {
 	UnitKey(unitID, unitName string) (*documents.Key, error)
 	Roots() *x509.CertPool
 }
-
-var vietnam = time.FixedZone("ICT", 7*3600)
 
 // decisionPDF serves a decision with its annex as a PDF (?code= as for the
 // printable page). The first request issues the document: it is generated once,
@@ -118,7 +117,7 @@ type issued struct {
 
 // decisionIssued names a decision's document (a certificate with a nominee).
 func (s *Server) decisionIssued(c *gin.Context, d decisionData, kind string, nomineeID *int64) (issued, error) {
-	decID, err := s.cfg.App.Store.DecisionID(ctx(c), d.N.ID, d.D.Code)
+	decID, err := s.cfg.App.Dossiers.Store.DecisionID(ctx(c), d.N.ID, d.D.Code)
 	if err != nil {
 		return issued{}, err
 	}
@@ -127,18 +126,18 @@ func (s *Server) decisionIssued(c *gin.Context, d decisionData, kind string, nom
 }
 
 // issue returns the document already issued, or renders, records and signs it.
-func (s *Server) issue(c *gin.Context, k issued, render func(code, url string) (documents.Rendered, string, error)) (*store.IssuedDocument, error) {
-	st := s.cfg.App.Store
+func (s *Server) issue(c *gin.Context, k issued, render func(code, url string) (documents.Rendered, string, error)) (*dossiers.IssuedDocument, error) {
+	st := s.cfg.App.Dossiers.Store
 	if doc, err := st.FindIssuedDocument(ctx(c), k.kind, k.decisionID, k.letterID, k.nomineeID); err != nil || doc != nil {
 		return doc, err
 	}
-	code := store.NewVerificationCode()
+	code := dossiers.NewVerificationCode()
 	r, title, err := render(code, requestBase(c)+"/verify/"+code)
 	if err != nil {
 		return nil, domain.Errorf(domain.KindInvalid, "the document cannot be produced: %v", err)
 	}
 	seal, _ := json.Marshal(r.Seal)
-	doc, err := st.IssueDocument(ctx(c), store.IssuedDocument{Code: code, Kind: k.kind, DecisionID: k.decisionID, LetterID: k.letterID,
+	doc, err := st.IssueDocument(ctx(c), dossiers.IssuedDocument{Code: code, Kind: k.kind, DecisionID: k.decisionID, LetterID: k.letterID,
 		NomineeID: k.nomineeID, NominationID: k.nominationID, UnitID: k.unitID, Title: title, PDF: r.PDF, Seal: seal})
 	if err != nil || doc.SignedPDF != nil || s.cfg.Signing == nil {
 		return doc, err
@@ -152,7 +151,7 @@ func (s *Server) issue(c *gin.Context, k issued, render func(code, url string) (
 		return nil, err
 	}
 	at := s.now()
-	signed, err := documents.Sign(doc.PDF, rs, key.Signer, key.Chain, documents.SignInfo{Time: at.In(vietnam),
+	signed, err := documents.Sign(doc.PDF, rs, key.Signer, key.Chain, documents.SignInfo{Time: at.In(calendar.Zone),
 		Reason: "Ban hành " + doc.Title, Location: k.place})
 	if err != nil {
 		return nil, err
@@ -173,8 +172,8 @@ func (s *Server) header(d decisionData) documents.Header {
 // issuing level on its date, the submission letter and the council's result from
 // the history, the bonus from the base salary in force.
 func (s *Server) decisionDocument(c *gin.Context, d decisionData) (documents.Decision, error) {
-	st := s.cfg.App.Store
-	unit, err := st.Unit(ctx(c), d.D.UnitID)
+	st, adm := s.cfg.App.Dossiers.Store, s.cfg.App.Admin.Store
+	unit, err := adm.Unit(ctx(c), d.D.UnitID)
 	if err != nil {
 		return documents.Decision{}, err
 	}
@@ -190,7 +189,7 @@ func (s *Server) decisionDocument(c *gin.Context, d decisionData) (documents.Dec
 		Recipients: []string{"Như Điều 3;", d.N.UnitName + ";", "Lưu: VT."},
 		Signature:  documents.Signature{Title: "Chủ tịch", Name: d.Signer}}
 	out.Proposal = proposal(d)
-	if salaries, err := st.ListBaseSalaries(ctx(c)); err == nil {
+	if salaries, err := adm.ListBaseSalaries(ctx(c)); err == nil {
 		for _, b := range salaries {
 			if !b.ValidFrom.Time(time.UTC).After(d.Signed) {
 				out.BaseSalary, out.BaseSalarySource = b.Amount, b.Source
@@ -225,12 +224,12 @@ func proposal(d decisionData) string {
 	}
 	out := "đề nghị của " + d.N.UnitName
 	if letter != "" {
-		out += " tại Tờ trình số " + letter + " " + documents.DateLine("", letterAt.In(vietnam))
+		out += " tại Tờ trình số " + letter + " " + documents.DateLine("", letterAt.In(calendar.Zone))
 	} else {
 		out += " tại hồ sơ “" + d.N.Title + "”"
 	}
 	if !councilAt.IsZero() {
-		out += " và kết quả xét của Hội đồng Thi đua - Khen thưởng " + documents.DateLine("", councilAt.In(vietnam))
+		out += " và kết quả xét của Hội đồng Thi đua - Khen thưởng " + documents.DateLine("", councilAt.In(calendar.Zone))
 	}
 	return out
 }
@@ -243,7 +242,7 @@ func requestBase(c *gin.Context) string {
 	return scheme + "://" + c.Request.Host
 }
 
-func servePDF(c *gin.Context, doc *store.IssuedDocument, name string) {
+func servePDF(c *gin.Context, doc *dossiers.IssuedDocument, name string) {
 	b := doc.PDF
 	if doc.SignedPDF != nil {
 		b = doc.SignedPDF
@@ -290,10 +289,10 @@ func (s *Server) publicVerify(c *gin.Context) {
 		return
 	}
 	code := strings.ToUpper(c.Param("code"))
-	var p *store.PublicAward
+	var p *dossiers.PublicAward
 	if codeShape.MatchString(code) {
 		var err error
-		if p, err = s.cfg.App.Store.PublicAwardByCode(ctx(c), code); err != nil {
+		if p, err = s.cfg.App.Dossiers.Store.PublicAwardByCode(ctx(c), code); err != nil {
 			s.cfg.Log.Error("public verification", "err", err)
 			c.String(http.StatusServiceUnavailable, "Dịch vụ tạm thời gián đoạn.\n")
 			return
@@ -306,7 +305,7 @@ func (s *Server) publicVerify(c *gin.Context) {
 	}
 	status := "Còn hiệu lực"
 	if p.RevokedAt != nil {
-		status = "Đã bị thu hồi, hủy bỏ ngày " + p.RevokedAt.In(vietnam).Format("02/01/2006")
+		status = "Đã bị thu hồi, hủy bỏ ngày " + p.RevokedAt.In(calendar.Zone).Format("02/01/2006")
 		if p.RevokeGround != "" {
 			status += " (" + p.RevokeGround + ")"
 		}
@@ -379,12 +378,12 @@ func (s *Server) verifyUpload(c *gin.Context) {
 // its decision.
 func (s *Server) lookupIssued(c *gin.Context) documents.Lookup {
 	return func(code string) (*documents.Issued, error) {
-		doc, err := s.cfg.App.Store.IssuedDocumentByCode(ctx(c), code)
+		doc, err := s.cfg.App.Dossiers.Store.IssuedDocumentByCode(ctx(c), code)
 		if err != nil || doc == nil {
 			return nil, err
 		}
 		out := &documents.Issued{Code: doc.Code, Kind: doc.Kind, Title: doc.Title, PDF: doc.PDF}
-		if p, err := s.cfg.App.Store.PublicAwardByCode(ctx(c), code); err == nil && p != nil {
+		if p, err := s.cfg.App.Dossiers.Store.PublicAwardByCode(ctx(c), code); err == nil && p != nil {
 			out.Reference = p.DecisionCode
 			if p.RevokedAt != nil {
 				out.Revoked, out.RevokedBy = true, p.RevokeGround
@@ -403,7 +402,7 @@ func (s *Server) uploadSigned(c *gin.Context) {
 	if !ok {
 		return
 	}
-	st := s.cfg.App.Store
+	st := s.cfg.App.Dossiers.Store
 	decID, err := st.DecisionID(ctx(c), d.N.ID, d.D.Code)
 	if err != nil {
 		s.fail(c, err)

@@ -14,8 +14,8 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/tdkt/tdkt/internal/app"
 	"github.com/tdkt/tdkt/internal/documents"
+	"github.com/tdkt/tdkt/internal/dossiers"
 )
 
 var (
@@ -208,9 +208,9 @@ func TestSubmissionLetterPDF(t *testing.T) {
 	b := setup(t)
 	n := b.newDossier("BK_TINH", "individual", "Hoàng Văn Tùng")
 	id := n.ID
-	b.actAs("huyen.appraiser", id, app.ActInput{Action: "accept"})
-	b.actAs("huyen.appraiser", id, app.ActInput{Action: "approve"})
-	b.actAs("huyen.decider", id, app.ActInput{Action: "forward"})
+	b.actAs("huyen.appraiser", id, dossiers.ActInput{Action: "accept"})
+	b.actAs("huyen.appraiser", id, dossiers.ActInput{Action: "approve"})
+	b.actAs("huyen.decider", id, dossiers.ActInput{Action: "forward"})
 	clerk := b.login("huyen.decider")
 	var letter string
 	if err := b.pool.QueryRow(context.Background(), `SELECT code FROM submission_letters WHERE nomination_id = $1 ORDER BY seq LIMIT 1`, id).

@@ -9,11 +9,11 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/tdkt/tdkt/internal/app"
 	"github.com/tdkt/tdkt/internal/domain"
+	"github.com/tdkt/tdkt/internal/dossiers"
 	"github.com/tdkt/tdkt/internal/httpx"
+	"github.com/tdkt/tdkt/internal/inbox"
 	"github.com/tdkt/tdkt/internal/nomination"
-	"github.com/tdkt/tdkt/internal/store"
 )
 
 // dossierData is the dossier page's content.
@@ -297,7 +297,7 @@ func (s *Server) actOnDossier(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	in := app.ActInput{Action: form.Action, Version: version, Note: form.Note, Reason: form.Reason,
+	in := dossiers.ActInput{Action: form.Action, Version: version, Note: form.Note, Reason: form.Reason,
 		UnitID: c.PostForm("unit_id"), Answer: c.PostForm("answer"), ConfirmSimplified: c.PostForm("confirm_simplified") == "1"}
 	if n, err := s.cfg.App.Nomination(ctx(c), userID(c), id); err == nil {
 		in.Units, in.Outcomes, in.NomineeID = procedureInput(c, n, &form)
@@ -531,7 +531,7 @@ func awardeeRows(n domain.Nomination, dec domain.Decision, awardNames map[string
 
 // decisionsData is the decisions register's content.
 type decisionsData struct {
-	Entries []store.DecisionEntry
+	Entries []inbox.DecisionEntry
 	Year    string
 	Page    int
 	PrevURL string
@@ -540,7 +540,7 @@ type decisionsData struct {
 
 func (s *Server) decisionList(c *gin.Context) {
 	d := decisionsData{Year: c.Query("year"), Page: 1}
-	f := app.DecisionFilter{Limit: pageSize}
+	f := inbox.DecisionFilter{Limit: pageSize}
 	if y, err := strconv.Atoi(d.Year); err == nil {
 		f.Year = y
 	}

@@ -9,8 +9,9 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/tdkt/tdkt/internal/app"
+	"github.com/tdkt/tdkt/internal/admin"
 	"github.com/tdkt/tdkt/internal/domain"
+	"github.com/tdkt/tdkt/internal/dossiers"
 )
 
 // Pages of the dossiers (hồ sơ đề nghị): the list, the create and edit forms, the
@@ -25,7 +26,7 @@ type listData struct {
 	Units    []unitOption
 	Awards   []domain.Award
 	Statuses []domain.Status
-	Filter   app.NominationFilter
+	Filter   dossiers.NominationFilter
 	Year     string
 	Page     int
 	PrevURL  string
@@ -49,7 +50,7 @@ var allStatuses = []domain.Status{domain.StatusDraft, domain.StatusIntake, domai
 
 func (s *Server) dossierList(c *gin.Context) {
 	uid := userID(c)
-	f := app.NominationFilter{UnitID: c.Query("unit"), Status: c.Query("status"), AwardCode: c.Query("award"), Limit: pageSize}
+	f := dossiers.NominationFilter{UnitID: c.Query("unit"), Status: c.Query("status"), AwardCode: c.Query("award"), Limit: pageSize}
 	d := listData{Statuses: allStatuses, Year: c.Query("year")}
 	if y, err := strconv.Atoi(d.Year); err == nil {
 		f.Year = y
@@ -95,7 +96,7 @@ func (s *Server) dossierList(c *gin.Context) {
 }
 
 // flattenUnits lists a unit forest depth first, for selects.
-func flattenUnits(nodes []*app.UnitNode, depth int, out []unitOption) []unitOption {
+func flattenUnits(nodes []*admin.UnitNode, depth int, out []unitOption) []unitOption {
 	for _, n := range nodes {
 		out = append(out, unitOption{ID: n.ID, Name: n.Name, Depth: depth})
 		out = flattenUnits(n.Children, depth+1, out)
@@ -114,7 +115,7 @@ type formData struct {
 	AwardCode string
 	Year      int
 	Title     string
-	Rows      []app.NomineeInput
+	Rows      []dossiers.NomineeInput
 	// Codes are the subject codes of the rows (subject_link.go).
 	Codes []string
 	// CanSubmit offers "save and submit" on the edit form.
@@ -136,14 +137,14 @@ func (d *formData) RowURL() string {
 type rowData struct {
 	P     *page
 	Index int // 0-based position, or -1 for a row added in place
-	Row   app.NomineeInput
+	Row   dossiers.NomineeInput
 	Kinds []string
 }
 
 var nomineeKinds = []string{string(domain.NomineeIndividual), string(domain.NomineeCollective), string(domain.NomineeHousehold)}
 
 // Row builds the data of one nominee row for the template.
-func (p *page) Row(i int, r app.NomineeInput, kinds []string) rowData {
+func (p *page) Row(i int, r dossiers.NomineeInput, kinds []string) rowData {
 	return rowData{P: p, Index: i, Row: r, Kinds: kinds}
 }
 
@@ -165,7 +166,7 @@ func (s *Server) newDossier(c *gin.Context) {
 	if len(d.Units) == 1 {
 		d.UnitID = d.Units[0].ID
 	}
-	d.Rows = []app.NomineeInput{{Kind: string(domain.NomineeIndividual)}}
+	d.Rows = []dossiers.NomineeInput{{Kind: string(domain.NomineeIndividual)}}
 	s.render(c, http.StatusOK, "dossier_form", s.page(c, "dossiers", d))
 }
 
@@ -204,7 +205,7 @@ func (s *Server) formOptions(c *gin.Context, n *domain.Nomination) (*formData, e
 // parseNominees reads the nominee rows of a form: parallel fields, one value per
 // row. Rows whose text fields are all empty are dropped. ok is false when the
 // fields do not line up (a tampered or truncated form).
-func parseNominees(c *gin.Context) (rows []app.NomineeInput, ok bool) {
+func parseNominees(c *gin.Context) (rows []dossiers.NomineeInput, ok bool) {
 	kinds := c.PostFormArray("nominee_kind")
 	names := c.PostFormArray("nominee_name")
 	jobs := c.PostFormArray("nominee_job")
@@ -212,7 +213,7 @@ func parseNominees(c *gin.Context) (rows []app.NomineeInput, ok bool) {
 	achs := c.PostFormArray("nominee_achievements")
 	subjects := c.PostFormArray("nominee_subject")
 	n := len(kinds)
-	if len(names) != n || len(jobs) != n || len(orgs) != n || len(achs) != n || n > app.MaxNominees+20 {
+	if len(names) != n || len(jobs) != n || len(orgs) != n || len(achs) != n || n > dossiers.MaxNominees+20 {
 		return nil, false
 	}
 	// The subject a row names (set by a nominee list import) rides along as a
@@ -222,7 +223,7 @@ func parseNominees(c *gin.Context) (rows []app.NomineeInput, ok bool) {
 		return nil, false
 	}
 	for i := range kinds {
-		r := app.NomineeInput{Kind: kinds[i], Name: names[i], JobTitle: jobs[i], Organisation: orgs[i], Achievements: achs[i]}
+		r := dossiers.NomineeInput{Kind: kinds[i], Name: names[i], JobTitle: jobs[i], Organisation: orgs[i], Achievements: achs[i]}
 		if len(subjects) == n && subjects[i] != "" {
 			id, err := strconv.ParseInt(subjects[i], 10, 64)
 			if err != nil {
@@ -259,7 +260,7 @@ func (s *Server) createDossier(c *gin.Context) {
 		return
 	}
 	if wantsRow(c) {
-		d.Rows = append(d.Rows, app.NomineeInput{Kind: string(domain.NomineeIndividual)})
+		d.Rows = append(d.Rows, dossiers.NomineeInput{Kind: string(domain.NomineeIndividual)})
 		s.render(c, http.StatusOK, "dossier_form", p)
 		return
 	}
@@ -274,7 +275,7 @@ func (s *Server) createDossier(c *gin.Context) {
 			return
 		}
 	}
-	n, err := s.cfg.App.CreateNomination(ctx(c), userID(c), app.CreateNominationInput{
+	n, err := s.cfg.App.CreateNomination(ctx(c), userID(c), dossiers.CreateNominationInput{
 		UnitID: d.UnitID, AwardCode: d.AwardCode, Year: d.Year, Title: d.Title, Nominees: rows})
 	if err != nil {
 		status, ok := p.formError(err)
@@ -283,7 +284,7 @@ func (s *Server) createDossier(c *gin.Context) {
 			return
 		}
 		if len(d.Rows) == 0 {
-			d.Rows = []app.NomineeInput{{Kind: string(domain.NomineeIndividual)}}
+			d.Rows = []dossiers.NomineeInput{{Kind: string(domain.NomineeIndividual)}}
 		}
 		s.render(c, status, "dossier_form", p)
 		return
@@ -346,12 +347,12 @@ func (s *Server) saveDossier(c *gin.Context) {
 		return
 	}
 	if wantsRow(c) {
-		d.Rows = append(d.Rows, app.NomineeInput{Kind: d.Kinds[0]})
+		d.Rows = append(d.Rows, dossiers.NomineeInput{Kind: d.Kinds[0]})
 		s.render(c, http.StatusOK, "dossier_form", p)
 		return
 	}
 	if rows == nil {
-		rows = []app.NomineeInput{} // an empty list is an error to report, not "keep the nominees"
+		rows = []dossiers.NomineeInput{} // an empty list is an error to report, not "keep the nominees"
 	}
 	if codes, ok := subjectCodes(c); ok {
 		d.Codes = codes
@@ -361,7 +362,7 @@ func (s *Server) saveDossier(c *gin.Context) {
 			return
 		}
 	}
-	saved, err := s.cfg.App.EditNomination(ctx(c), userID(c), n.ID, app.EditNominationInput{Title: d.Title, Nominees: rows})
+	saved, err := s.cfg.App.EditNomination(ctx(c), userID(c), n.ID, dossiers.EditNominationInput{Title: d.Title, Nominees: rows})
 	if err != nil {
 		status, ok := p.formError(err)
 		if !ok {
@@ -369,14 +370,14 @@ func (s *Server) saveDossier(c *gin.Context) {
 			return
 		}
 		if len(d.Rows) == 0 {
-			d.Rows = []app.NomineeInput{{Kind: d.Kinds[0]}}
+			d.Rows = []dossiers.NomineeInput{{Kind: d.Kinds[0]}}
 		}
 		s.render(c, status, "dossier_form", p)
 		return
 	}
 	if c.PostForm("then") == string(domain.ActionSubmit) {
 		v := saved.Version
-		if _, err := s.cfg.App.Act(ctx(c), userID(c), n.ID, app.ActInput{Action: string(domain.ActionSubmit), Version: &v}, ""); err != nil {
+		if _, err := s.cfg.App.Act(ctx(c), userID(c), n.ID, dossiers.ActInput{Action: string(domain.ActionSubmit), Version: &v}, ""); err != nil {
 			s.actFailed(c, n.ID, actForm{}, err)
 			return
 		}
@@ -401,5 +402,5 @@ func (s *Server) nomineeRow(c *gin.Context) {
 			kinds = nomineeKinds
 		}
 	}
-	s.renderPartial(c, "nominee-row", p.Row(-1, app.NomineeInput{Kind: kinds[0]}, kinds))
+	s.renderPartial(c, "nominee-row", p.Row(-1, dossiers.NomineeInput{Kind: kinds[0]}, kinds))
 }

@@ -7,8 +7,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/tdkt/tdkt/internal/app"
 	"github.com/tdkt/tdkt/internal/domain"
+	"github.com/tdkt/tdkt/internal/nominees"
 )
 
 // The eligibility of a dossier's nominees on the dossier page: each nominee's
@@ -19,14 +19,14 @@ import (
 
 // eligibilityView is the dossier page's eligibility section.
 type eligibilityView struct {
-	app.NominationEligibility
+	nominees.NominationEligibility
 	// CanOverride shows the override form: the user appraises at a level of the
 	// dossier's route and the dossier is still in its procedure.
 	CanOverride bool
 }
 
 // Of returns the eligibility of one nominee, or nil.
-func (v *eligibilityView) Of(nomineeID int64) *app.NomineeEligibility {
+func (v *eligibilityView) Of(nomineeID int64) *nominees.NomineeEligibility {
 	if v == nil {
 		return nil
 	}
@@ -40,8 +40,8 @@ func (v *eligibilityView) Of(nomineeID int64) *app.NomineeEligibility {
 
 // Checked lists the nominees with a checklist (those naming a subject), for the
 // override form.
-func (v *eligibilityView) Checked() []app.NomineeEligibility {
-	var out []app.NomineeEligibility
+func (v *eligibilityView) Checked() []nominees.NomineeEligibility {
+	var out []nominees.NomineeEligibility
 	for _, ne := range v.Nominees {
 		if ne.Result != nil {
 			out = append(out, ne)
@@ -74,7 +74,7 @@ func (s *Server) overrideEligibility(c *gin.Context) {
 	id := c.Param("id")
 	form := actForm{Action: "override", OverrideReason: c.PostForm("reason"), Nominee: c.PostForm("nominee_id"),
 		Criterion: c.PostForm("criterion"), Met: c.PostForm("met")}
-	in := app.OverrideInput{Criterion: form.Criterion, Reason: form.OverrideReason}
+	in := nominees.OverrideInput{Criterion: form.Criterion, Reason: form.OverrideReason}
 	in.NomineeID, _ = strconv.ParseInt(form.Nominee, 10, 64)
 	switch form.Met {
 	case "1":

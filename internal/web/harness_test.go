@@ -16,6 +16,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/tdkt/tdkt/internal/app"
+	"github.com/tdkt/tdkt/internal/dossiers"
 	"github.com/tdkt/tdkt/internal/e2etest"
 	"github.com/tdkt/tdkt/internal/httpapi"
 	"github.com/tdkt/tdkt/internal/pgtest"
@@ -54,7 +55,7 @@ func mountUI(e *e2etest.Env) (func(*gin.Engine), error) {
 	if err != nil {
 		return nil, err
 	}
-	ui, err := web.New(web.Config{App: e.Service, Log: e.Log, Calendar: e.Store.LoadCalendar, Signing: pki})
+	ui, err := web.New(web.Config{App: e.Service, Log: e.Log, Calendar: e.Service.Admin.Store.LoadCalendar, Signing: pki})
 	if err != nil {
 		return nil, err
 	}
@@ -229,20 +230,20 @@ func (b *bundle) moreDossiers(n int) {
 	ctx := context.Background()
 	clerk, appraiser := b.userID("xa.clerk"), b.userID("huyen.appraiser")
 	for i := range n {
-		d, err := b.svc.CreateNomination(ctx, clerk, app.CreateNominationInput{UnitID: seed.DemoCommune, AwardCode: "GK",
+		d, err := b.svc.CreateNomination(ctx, clerk, dossiers.CreateNominationInput{UnitID: seed.DemoCommune, AwardCode: "GK",
 			Year: 2025, Title: fmt.Sprintf("Đề nghị tặng Giấy khen hộ gia đình tiêu biểu, đợt %d", i+1),
-			Nominees: []app.NomineeInput{{Kind: "household", Name: fmt.Sprintf("Hộ gia đình số %d thôn Bản Loỏng", i+1)}}})
+			Nominees: []dossiers.NomineeInput{{Kind: "household", Name: fmt.Sprintf("Hộ gia đình số %d thôn Bản Loỏng", i+1)}}})
 		if err != nil {
 			b.t.Fatal(err)
 		}
 		if i == 0 {
 			continue
 		}
-		if _, err := b.svc.Act(ctx, clerk, d.ID, app.ActInput{Action: "submit"}, ""); err != nil {
+		if _, err := b.svc.Act(ctx, clerk, d.ID, dossiers.ActInput{Action: "submit"}, ""); err != nil {
 			b.t.Fatal(err)
 		}
 		if i%2 == 0 {
-			if _, err := b.svc.Act(ctx, appraiser, d.ID, app.ActInput{Action: "accept"}, ""); err != nil {
+			if _, err := b.svc.Act(ctx, appraiser, d.ID, dossiers.ActInput{Action: "accept"}, ""); err != nil {
 				b.t.Fatal(err)
 			}
 		}

@@ -10,7 +10,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/tdkt/tdkt/internal/app"
+	"github.com/tdkt/tdkt/internal/awards"
 	"github.com/tdkt/tdkt/internal/domain"
 	"github.com/tdkt/tdkt/internal/eligibility"
 	"github.com/tdkt/tdkt/internal/history"
@@ -91,7 +91,7 @@ func (s *Server) historyList(c *gin.Context) {
 		d.Page = pg
 	}
 	// One more than a page tells whether there is a next page.
-	subs, err := s.cfg.App.Subjects(ctx(c), userID(c), app.SubjectFilter{UnitID: d.UnitID, Kind: d.Kind, Query: d.Q,
+	subs, err := s.cfg.App.Subjects(ctx(c), userID(c), awards.SubjectFilter{UnitID: d.UnitID, Kind: d.Kind, Query: d.Q,
 		Limit: pageSize + 1, Offset: (d.Page - 1) * pageSize})
 	if err != nil {
 		s.fail(c, err)
@@ -139,7 +139,7 @@ type subjectData struct {
 	Ratings    []history.TaskRating
 	// Check is the eligibility form's choice; Elig its answer, when asked.
 	Check     eligibilityChoice
-	Elig      *app.SubjectEligibility
+	Elig      *awards.SubjectEligibility
 	CanRecord bool
 	// Form is what the user typed into a refused record form, and Section which one.
 	Form    url.Values
@@ -223,12 +223,12 @@ func (s *Server) showSubject(c *gin.Context, p *page, section string, form url.V
 	} else if n := names[rec.Subject.UnitID]; n != "" {
 		d.UnitName = n
 	}
-	awards, err := s.cfg.App.Awards(ctx(c))
+	catalogue, err := s.cfg.App.Awards(ctx(c))
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	for _, a := range awards {
+	for _, a := range catalogue {
 		d.AwardNames[a.Code] = a.Name
 		if a.AllowsKind(rec.Subject.Kind) {
 			d.Awards = append(d.Awards, a)
@@ -246,7 +246,7 @@ func (s *Server) showSubject(c *gin.Context, p *page, section string, form url.V
 		d.Check.Year = y
 	}
 	if d.Check.Award != "" && c.Request.Method == http.MethodGet {
-		e, err := s.cfg.App.CheckEligibility(ctx(c), uid, app.EligibilityQuery{SubjectID: id, AwardCode: d.Check.Award, Year: d.Check.Year})
+		e, err := s.cfg.App.CheckEligibility(ctx(c), uid, awards.EligibilityQuery{SubjectID: id, AwardCode: d.Check.Award, Year: d.Check.Year})
 		if err != nil {
 			st, ok := p.formError(err)
 			if !ok {

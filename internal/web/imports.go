@@ -8,8 +8,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/tdkt/tdkt/internal/app"
 	"github.com/tdkt/tdkt/internal/domain"
+	"github.com/tdkt/tdkt/internal/dossiers"
 	"github.com/tdkt/tdkt/internal/history"
 	"github.com/tdkt/tdkt/internal/httpx"
 	"github.com/tdkt/tdkt/internal/importer"
@@ -186,10 +186,10 @@ func (s *Server) importNominees(c *gin.Context) {
 
 // nomineeInputs returns a dossier's nominees as the edit form's rows, with the
 // subjects they name.
-func nomineeInputs(n domain.Nomination) []app.NomineeInput {
-	rows := make([]app.NomineeInput, 0, len(n.Nominees))
+func nomineeInputs(n domain.Nomination) []dossiers.NomineeInput {
+	rows := make([]dossiers.NomineeInput, 0, len(n.Nominees))
 	for _, nm := range n.Nominees {
-		rows = append(rows, app.NomineeInput{Kind: string(nm.Kind), Name: nm.Name, JobTitle: nm.JobTitle,
+		rows = append(rows, dossiers.NomineeInput{Kind: string(nm.Kind), Name: nm.Name, JobTitle: nm.JobTitle,
 			Organisation: nm.Organisation, Achievements: nm.Achievements, SubjectID: nm.SubjectID})
 	}
 	return rows
@@ -221,14 +221,14 @@ func (s *Server) createFromFile(c *gin.Context, d *formData, p *page) bool {
 		s.fail(c, err)
 		return true
 	}
-	n, err := s.cfg.App.CreateNominationFromFile(ctx(c), userID(c), app.CreateNominationInput{UnitID: d.UnitID,
+	n, err := s.cfg.App.CreateNominationFromFile(ctx(c), userID(c), dossiers.CreateNominationInput{UnitID: d.UnitID,
 		AwardCode: d.AwardCode, Year: d.Year, Title: d.Title}, data, format)
 	if err == nil {
 		c.Redirect(http.StatusSeeOther, "/dossiers/"+n.ID+"?ok=created_from_file&n="+strconv.Itoa(len(n.Nominees)))
 		return true
 	}
 	if len(d.Rows) == 0 {
-		d.Rows = []app.NomineeInput{{Kind: string(domain.NomineeIndividual)}}
+		d.Rows = []dossiers.NomineeInput{{Kind: string(domain.NomineeIndividual)}}
 	}
 	d.Import = &importView{FileName: name}
 	status, ok := p.importRefused(d.Import, err)

@@ -8,19 +8,20 @@ import (
 	"github.com/gin-gonic/gin"
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/tdkt/tdkt/internal/accounts"
 	"github.com/tdkt/tdkt/internal/domain"
-	"github.com/tdkt/tdkt/internal/store"
+	"github.com/tdkt/tdkt/internal/inbox"
 )
 
 // inboxData is the inbox's content: the user's open tasks after the filters, each
 // with who handles it and whether the user acts in it under a delegation.
 type inboxData struct {
-	Tasks  []store.InboxEntry
+	Tasks  []inbox.InboxEntry
 	UserID int64
 	// AwardNames names the award of each task's dossier.
 	AwardNames map[string]string
 	// Views are the user's saved filter sets of the inbox.
-	Views   []store.SavedView
+	Views   []accounts.SavedView
 	Total   int
 	Steps   []domain.Step
 	Step    string

@@ -8,8 +8,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/tdkt/tdkt/internal/app"
 	"github.com/tdkt/tdkt/internal/domain"
+	"github.com/tdkt/tdkt/internal/dossiers"
 )
 
 // bulkActions are the actions the inbox takes on many dossiers at once.
@@ -52,7 +52,7 @@ func (s *Server) bulkAct(c *gin.Context) {
 		n, err := s.cfg.App.Nomination(ctx(c), uid, id)
 		if err == nil {
 			r.Title = n.Title
-			in := app.ActInput{Action: action, Version: &n.Version, Note: note}
+			in := dossiers.ActInput{Action: action, Version: &n.Version, Note: note}
 			if action == string(domain.ActionReturn) {
 				in.MissingItems = []string{note}
 			}

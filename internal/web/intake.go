@@ -6,13 +6,13 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/tdkt/tdkt/internal/domain"
-	"github.com/tdkt/tdkt/internal/store"
+	"github.com/tdkt/tdkt/internal/dossiers"
 )
 
 // Missing lists the required documents not yet attached, which the submit form
 // warns about.
-func (d *procedureData) Missing() []store.RequiredDocument {
-	var out []store.RequiredDocument
+func (d *procedureData) Missing() []dossiers.RequiredDocument {
+	var out []dossiers.RequiredDocument
 	for _, r := range d.Required {
 		if !r.Present {
 			out = append(out, r)

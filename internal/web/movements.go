@@ -12,10 +12,10 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/tdkt/tdkt/internal/app"
+	"github.com/tdkt/tdkt/internal/admin"
+	"github.com/tdkt/tdkt/internal/campaigns"
 	"github.com/tdkt/tdkt/internal/domain"
 	"github.com/tdkt/tdkt/internal/review"
-	"github.com/tdkt/tdkt/internal/store"
 )
 
 // Movements (phong trào thi đua) and their recurring reviews, and the actions of a
@@ -48,7 +48,7 @@ func (s *Server) roleUnits(c *gin.Context, obj, act string) []unitOption {
 func (s *Server) inScope(c *gin.Context, root string, units []unitOption) []unitOption {
 	var out []unitOption
 	for _, u := range units {
-		if ok, err := s.cfg.App.Store.IsAncestorOrSelf(ctx(c), root, u.ID); err == nil && ok {
+		if ok, err := s.cfg.App.Reviews.Store.IsAncestorOrSelf(ctx(c), root, u.ID); err == nil && ok {
 			out = append(out, u)
 		}
 	}
@@ -103,7 +103,7 @@ func formInt(p *page, form url.Values, field string, errs map[string]string) *in
 
 // movementsData is the movements list's content.
 type movementsData struct {
-	Movements []store.Movement
+	Movements []campaigns.Movement
 	CanLaunch bool
 }
 
@@ -121,7 +121,7 @@ func (s *Server) movementList(c *gin.Context) {
 // movementFormData is the launch form's content.
 type movementFormData struct {
 	Units     []unitOption
-	Parents   []store.Movement
+	Parents   []campaigns.Movement
 	Templates []review.Template
 	Form      url.Values
 }
@@ -172,11 +172,11 @@ func (s *Server) launchMovement(c *gin.Context) {
 	}
 	form := c.Request.PostForm
 	p := s.page(c, "movements", nil)
-	in := app.LaunchMovementInput{UnitID: form.Get("unit_id"), ParentID: form.Get("parent_id"), Name: form.Get("name"),
+	in := campaigns.LaunchMovementInput{UnitID: form.Get("unit_id"), ParentID: form.Get("parent_id"), Name: form.Get("name"),
 		DecisionNumber: form.Get("decision_number"), Goals: form.Get("goals"), Criteria: form.Get("criteria"),
 		TemplateCode: form.Get("template_code")}
 	errs := formDates(p, form, map[string]*string{"decision_date": &in.DecisionDate, "period_start": &in.PeriodStart, "period_end": &in.PeriodEnd})
-	var m store.Movement
+	var m campaigns.Movement
 	var err error
 	if len(errs) > 0 {
 		// The application still decides whether the user may launch here at all.
@@ -201,9 +201,9 @@ func (s *Server) launchMovement(c *gin.Context) {
 // movementData is a movement's page: its plan, registrations, campaigns and
 // recurring reviews, with the forms the user may use.
 type movementData struct {
-	M             store.Movement
-	Registrations []store.Registration
-	Campaigns     []store.Campaign
+	M             campaigns.Movement
+	Registrations []campaigns.Registration
+	Campaigns     []campaigns.Campaign
 	Schedules     []scheduleView
 	// RegisterUnits are the user's units that may register for the movement;
 	// CanManage allows the schedule forms, CanLaunchReview the campaign form.
@@ -224,7 +224,7 @@ func (d movementData) Val(formID, name, def string) string {
 }
 
 // Registered returns the registration of a unit, if it has registered.
-func (d movementData) Registered(unitID string) *store.Registration {
+func (d movementData) Registered(unitID string) *campaigns.Registration {
 	for i := range d.Registrations {
 		if d.Registrations[i].UnitID == unitID {
 			return &d.Registrations[i]
@@ -236,7 +236,7 @@ func (d movementData) Registered(unitID string) *store.Registration {
 // scheduleView is a recurring review with when it fires, read from its spec, and
 // what Temporal says of it (app.Service.DescribeReviewSchedule).
 type scheduleView struct {
-	S    store.ReviewSchedule
+	S    campaigns.ReviewSchedule
 	Spec scheduleSpecView
 	// Next are the next times it fires (at most nextRuns); Paused is Temporal's
 	// state. Unknown is set when the description could not be read.
@@ -299,7 +299,7 @@ func (s *Server) movementView(c *gin.Context, id string) (movementData, error) {
 	if d.Registrations, err = s.cfg.App.Registrations(ctx(c), uid, m.ID); err != nil {
 		return d, err
 	}
-	if d.Campaigns, err = s.cfg.App.Campaigns(ctx(c), uid, app.CampaignFilter{MovementID: m.ID}); err != nil {
+	if d.Campaigns, err = s.cfg.App.Campaigns(ctx(c), uid, campaigns.CampaignFilter{MovementID: m.ID}); err != nil {
 		return d, err
 	}
 	scheds, err := s.cfg.App.ReviewSchedules(ctx(c), uid, m.ID)
@@ -381,7 +381,7 @@ func (s *Server) registerUnit(c *gin.Context) {
 	}
 	id := c.Param("id")
 	_, err := s.cfg.App.RegisterForMovement(ctx(c), userID(c), id,
-		app.RegisterInput{UnitID: form.Get("unit_id"), Commitments: form.Get("commitments")})
+		campaigns.RegisterInput{UnitID: form.Get("unit_id"), Commitments: form.Get("commitments")})
 	if err != nil {
 		s.movementFormFailed(c, s.page(c, "movements", nil), err, "register", form)
 		return
@@ -392,9 +392,9 @@ func (s *Server) registerUnit(c *gin.Context) {
 // scheduleInput reads a schedule form: when it fires (month, day and hour of an
 // annual review; the day of a mid-term or final one as dd/mm/yyyy), the working days
 // of the campaign it opens, and the levels that report.
-func scheduleInput(p *page, form url.Values) (app.ScheduleInput, map[string]string) {
+func scheduleInput(p *page, form url.Values) (campaigns.ScheduleInput, map[string]string) {
 	errs := map[string]string{}
-	in := app.ScheduleInput{Kind: form.Get("kind"), Note: form.Get("note")}
+	in := campaigns.ScheduleInput{Kind: form.Get("kind"), Note: form.Get("note")}
 	in.Month = formInt(p, form, "month", errs)
 	in.Day = formInt(p, form, "day", errs)
 	in.Hour = formInt(p, form, "hour", errs)
@@ -492,7 +492,7 @@ func (s *Server) scheduleAction(c *gin.Context, formID, flash string, run func(*
 
 // campaignFormData is the content of the form that launches a review campaign.
 type campaignFormData struct {
-	Movements []store.Movement
+	Movements []campaigns.Movement
 	Units     []unitOption
 	// Targets are, per requesting unit the user may launch for, the units that
 	// report to it by default: its administrative units directly below.
@@ -540,9 +540,9 @@ func (s *Server) targetGroups(c *gin.Context, units []unitOption) ([]targetGroup
 	if err != nil {
 		return nil, err
 	}
-	nodes := map[string]*app.UnitNode{}
-	var walk func([]*app.UnitNode)
-	walk = func(ns []*app.UnitNode) {
+	nodes := map[string]*admin.UnitNode{}
+	var walk func([]*admin.UnitNode)
+	walk = func(ns []*admin.UnitNode) {
 		for _, n := range ns {
 			nodes[n.ID] = n
 			walk(n.Children)
@@ -554,7 +554,7 @@ func (s *Server) targetGroups(c *gin.Context, units []unitOption) ([]targetGroup
 		g := targetGroup{Unit: u}
 		if n := nodes[u.ID]; n != nil {
 			for _, ch := range n.Children {
-				if ch.Kind == store.AdministrativeKind {
+				if ch.Kind == campaigns.AdministrativeKind {
 					g.Children = append(g.Children, unitOption{ID: ch.ID, Name: ch.Name})
 				}
 			}
@@ -602,7 +602,7 @@ func (s *Server) launchCampaign(c *gin.Context) {
 		return
 	}
 	p := s.page(c, "reviews", nil)
-	in := app.LaunchCampaignInput{MovementID: form.Get("movement_id"), UnitID: form.Get("unit_id"), Kind: form.Get("kind"),
+	in := campaigns.LaunchCampaignInput{MovementID: form.Get("movement_id"), UnitID: form.Get("unit_id"), Kind: form.Get("kind"),
 		Title: form.Get("title"), LetterNumber: form.Get("letter_number")}
 	var l2, l3 string
 	errs := formDates(p, form, map[string]*string{"letter_date": &in.LetterDate, "final_deadline": &in.FinalDeadline,
@@ -619,7 +619,7 @@ func (s *Server) launchCampaign(c *gin.Context) {
 	if len(in.TargetUnitIDs) == 0 {
 		errs["target_unit_ids"] = p.T("campaign.targets_required")
 	}
-	var cp store.Campaign
+	var cp campaigns.Campaign
 	var err error
 	if len(errs) > 0 {
 		if !s.cfg.App.Can(userID(c), in.UnitID, "review", "launch") {
@@ -668,7 +668,7 @@ func (s *Server) setDeadlines(c *gin.Context) {
 	}
 	id := c.Param("id")
 	p := s.page(c, "reviews", nil)
-	in := app.DeadlinesRequest{Note: form.Get("note")}
+	in := campaigns.DeadlinesRequest{Note: form.Get("note")}
 	var l2, l3 string
 	errs := formDates(p, form, map[string]*string{"final_deadline": &in.FinalDeadline, "level_deadlines[1]": &l2, "level_deadlines[2]": &l3})
 	in.LevelDeadlines = levelDeadlines(in.FinalDeadline, l2, l3)
@@ -718,7 +718,7 @@ func (s *Server) closeCampaign(c *gin.Context) {
 
 // DeadlineInput returns the date a campaign's level must report by, as dd/mm/yyyy
 // for the deadlines form, or "" when the campaign has no such level.
-func (p *page) DeadlineInput(c store.Campaign, level int) string {
+func (p *page) DeadlineInput(c campaigns.Campaign, level int) string {
 	if level < len(c.Levels) {
 		return formatDate(c.Levels[level].Deadline)
 	}

@@ -7,9 +7,9 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/tdkt/tdkt/internal/app"
 	"github.com/tdkt/tdkt/internal/domain"
-	"github.com/tdkt/tdkt/workflows"
+	"github.com/tdkt/tdkt/internal/dossiers"
+	"github.com/tdkt/tdkt/workflows/contract"
 )
 
 // outcomeChoice is what was chosen for one nominee on the forwarding or decision
@@ -19,7 +19,7 @@ type outcomeChoice struct {
 }
 
 // keepOutcome remembers a nominee's outcome as the form sent it.
-func (f *actForm) keepOutcome(o workflows.Outcome) {
+func (f *actForm) keepOutcome(o contract.Outcome) {
 	if f.Outcomes == nil {
 		f.Outcomes = map[int64]outcomeChoice{}
 	}
@@ -43,10 +43,10 @@ func (d *dossierData) LowerFor(nm domain.Nominee) []domain.Award {
 
 // checkOutcomes refuses, before the action is sent, a downgrade to an award that
 // the current level may not give the nominee instead of the proposed one
-// (app.CheckLowerAward): the form comes back with a message naming each nominee
+// (dossiers.CheckLowerAward): the form comes back with a message naming each nominee
 // concerned and every choice kept. It reports whether the form was refused.
-func (s *Server) checkOutcomes(c *gin.Context, n domain.Nomination, form actForm, outcomes []workflows.Outcome) bool {
-	var downgrades []workflows.Outcome
+func (s *Server) checkOutcomes(c *gin.Context, n domain.Nomination, form actForm, outcomes []contract.Outcome) bool {
+	var downgrades []contract.Outcome
 	for _, o := range outcomes {
 		if o.Outcome == "downgrade" {
 			downgrades = append(downgrades, o)
@@ -67,7 +67,7 @@ func (s *Server) checkOutcomes(c *gin.Context, n domain.Nomination, form actForm
 			if nm.ID != o.NomineeID {
 				continue
 			}
-			if err := app.CheckLowerAward(lower, nm, o.AwardCode); err != nil {
+			if err := dossiers.CheckLowerAward(lower, nm, o.AwardCode); err != nil {
 				key := "act.outcomes.err.award"
 				if strings.TrimSpace(o.AwardCode) == "" {
 					key = "act.outcomes.err.required"

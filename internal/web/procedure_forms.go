@@ -7,10 +7,11 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/tdkt/tdkt/internal/calendar"
 	"github.com/tdkt/tdkt/internal/domain"
+	"github.com/tdkt/tdkt/internal/dossiers"
 	"github.com/tdkt/tdkt/internal/httpx"
-	"github.com/tdkt/tdkt/internal/store"
-	"github.com/tdkt/tdkt/workflows"
+	"github.com/tdkt/tdkt/workflows/contract"
 )
 
 // procedureData is what the dossier page shows of the procedure beyond the steps
@@ -19,10 +20,10 @@ import (
 // công khai), the attachments (tài liệu đính kèm) with the checklist of required
 // documents, and what the user may do with each.
 type procedureData struct {
-	Council  []store.CouncilSession
-	Consult  store.Consultation
-	Docs     []store.Document
-	Required []store.RequiredDocument
+	Council  []dossiers.CouncilSession
+	Consult  dossiers.Consultation
+	Docs     []dossiers.Document
+	Required []dossiers.RequiredDocument
 	// CanVote: the user is a council member of the level holding the dossier and a
 	// vote is open; Voted and Recused say what the user has done in it.
 	CanVote, Voted, Recused bool
@@ -49,7 +50,7 @@ const otherDocKind = "khac"
 
 // AnswerKey is the message key of a concurrence answer: agree, object, silent, or
 // none yet.
-func (d *procedureData) AnswerKey(a store.ConcurrenceAnswer) string {
+func (d *procedureData) AnswerKey(a dossiers.ConcurrenceAnswer) string {
 	if a.Answer == nil {
 		return "concur.answer.none"
 	}
@@ -82,7 +83,7 @@ func (d *dossierData) Nominees(status string) []domain.Nominee {
 }
 
 // OpenSession returns the open vote session, or nil.
-func (d *procedureData) OpenSession() *store.CouncilSession {
+func (d *procedureData) OpenSession() *dossiers.CouncilSession {
 	for i := range d.Council {
 		if d.Council[i].ClosedAt == nil {
 			return &d.Council[i]
@@ -97,7 +98,7 @@ func (d *procedureData) ConsultClosesAt() string {
 	if len(d.Consult.Windows) == 0 {
 		return ""
 	}
-	return d.Consult.Windows[len(d.Consult.Windows)-1].ClosesAt.In(store.Vietnam).Format("02/01/2006 15:04")
+	return d.Consult.Windows[len(d.Consult.Windows)-1].ClosesAt.In(calendar.Zone).Format("02/01/2006 15:04")
 }
 
 // KindName labels an attachment's kind with the checklist's name of it.
@@ -234,7 +235,7 @@ func (s *Server) uploadDocument(c *gin.Context) {
 // procedure's forms: the units asked for concurrence, the answering unit and its
 // answer, the nominee held or released, and the per-nominee outcomes of a
 // decision or a forwarding.
-func procedureInput(c *gin.Context, n domain.Nomination, form *actForm) (units []string, outcomes []workflows.Outcome, nominee int64) {
+func procedureInput(c *gin.Context, n domain.Nomination, form *actForm) (units []string, outcomes []contract.Outcome, nominee int64) {
 	units = c.PostFormArray("units")
 	for _, u := range strings.FieldsFunc(c.PostForm("units_other"), func(r rune) bool { return r == ',' || r == ' ' || r == '\n' }) {
 		if u = strings.TrimSpace(u); u != "" && !contains(units, u) {
@@ -247,7 +248,7 @@ func procedureInput(c *gin.Context, n domain.Nomination, form *actForm) (units [
 			key := strconv.FormatInt(nm.ID, 10)
 			switch o := c.PostForm("outcome_" + key); o {
 			case "downgrade", "reject":
-				out := workflows.Outcome{NomineeID: nm.ID, Outcome: o, Reason: strings.TrimSpace(c.PostForm("oreason_" + key))}
+				out := contract.Outcome{NomineeID: nm.ID, Outcome: o, Reason: strings.TrimSpace(c.PostForm("oreason_" + key))}
 				if o == "downgrade" {
 					out.AwardCode = c.PostForm("award_" + key)
 				}

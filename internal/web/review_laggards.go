@@ -1,14 +1,14 @@
 package web
 
 import (
-	"github.com/tdkt/tdkt/internal/app"
+	"github.com/tdkt/tdkt/internal/campaigns"
 	"github.com/tdkt/tdkt/internal/review"
 )
 
 // laggard is a unit of a campaign that has not reported by its deadline (missing)
 // or reported after it (late).
 type laggard struct {
-	*app.DashboardNode
+	*campaigns.DashboardNode
 	Missing bool
 }
 
@@ -21,8 +21,8 @@ func (d campaignData) Laggards() []laggard {
 		return nil
 	}
 	var missing, late []laggard
-	var walk func(n *app.DashboardNode)
-	walk = func(n *app.DashboardNode) {
+	var walk func(n *campaigns.DashboardNode)
+	walk = func(n *campaigns.DashboardNode) {
 		for _, ch := range n.Children {
 			switch {
 			case ch.Shown == review.StatusOverdue:

@@ -3,7 +3,7 @@ package web
 import (
 	"testing"
 
-	"github.com/tdkt/tdkt/internal/app"
+	"github.com/tdkt/tdkt/internal/campaigns"
 	"github.com/tdkt/tdkt/internal/domain"
 	"github.com/tdkt/tdkt/internal/review"
 )
@@ -13,8 +13,8 @@ import (
 // and another district itself is missing: the list names the three missing units
 // (district and communes, at any depth) before the late one, and no unit on time.
 func TestLaggardsListMissingThenLateUnitsAtEveryDepth(t *testing.T) {
-	node := func(id string, shown review.Status, late bool, children ...*app.DashboardNode) *app.DashboardNode {
-		return &app.DashboardNode{UnitID: id, UnitName: id, Shown: shown, Late: late, Children: children}
+	node := func(id string, shown review.Status, late bool, children ...*campaigns.DashboardNode) *campaigns.DashboardNode {
+		return &campaigns.DashboardNode{UnitID: id, UnitName: id, Shown: shown, Late: late, Children: children}
 	}
 	tree := node("tinh", review.StatusCollecting, false,
 		node("huyen-a", review.StatusSubmitted, false,
@@ -23,7 +23,7 @@ func TestLaggardsListMissingThenLateUnitsAtEveryDepth(t *testing.T) {
 			node("xa-3", review.StatusOverdue, false),
 			node("xa-4", review.StatusSubmitted, false)),
 		node("huyen-b", review.StatusOverdue, false))
-	got := campaignData{D: app.Dashboard{Tree: tree}}.Laggards()
+	got := campaignData{D: campaigns.Dashboard{Tree: tree}}.Laggards()
 	var ids []string
 	for _, l := range got {
 		tag := "late"

@@ -10,11 +10,10 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/tdkt/tdkt/internal/app"
+	"github.com/tdkt/tdkt/internal/campaigns"
 	"github.com/tdkt/tdkt/internal/domain"
 	"github.com/tdkt/tdkt/internal/httpx"
 	"github.com/tdkt/tdkt/internal/review"
-	"github.com/tdkt/tdkt/internal/store"
 )
 
 // The report form (báo cáo sơ kết, tổng kết) of one unit in a campaign. Figures are
@@ -27,13 +26,13 @@ import (
 
 // reportData is a report page's content.
 type reportData struct {
-	V          app.ReportView
+	V          campaigns.ReportView
 	CampaignID string
 	// Rows are the template's indicators other than the narrative sections, in the
 	// template's order; Sections are the narrative sections.
 	Rows     []indicatorRow
 	Sections []sectionRow
-	Events   []store.ReviewEvent
+	Events   []campaigns.ReviewEvent
 	// Reason is the return reason as posted, when the return form is re-rendered.
 	Reason string
 	// CanReadParent links the parent's report, which a commune clerk may not read.
@@ -96,7 +95,7 @@ func (s *Server) reportPage(c *gin.Context) {
 
 // fillReport builds the report page's data, with the posted form's values in the
 // inputs when it is re-rendered with errors.
-func (s *Server) fillReport(c *gin.Context, p *page, campaignID string, v app.ReportView, posted url.Values) error {
+func (s *Server) fillReport(c *gin.Context, p *page, campaignID string, v campaigns.ReportView, posted url.Values) error {
 	events, err := s.cfg.App.ReportHistory(ctx(c), userID(c), campaignID, v.UnitID)
 	if err != nil {
 		return err
@@ -158,7 +157,7 @@ func (s *Server) actOnReport(c *gin.Context) {
 		s.fail(c, domain.Invalid("unknown action", domain.FieldError{Field: "action", Message: "one of save, submit, return, accept"}))
 		return
 	}
-	in := app.ReportActInput{Action: action, Reason: c.PostForm("reason"), Note: c.PostForm("note")}
+	in := campaigns.ReportActInput{Action: action, Reason: c.PostForm("reason"), Note: c.PostForm("note")}
 	if in.Version, err = httpx.Version(c.PostForm("version"), "version", "report"); err != nil {
 		s.fail(c, err)
 		return
@@ -219,7 +218,7 @@ func containsAction(list []review.Action, a review.Action) bool {
 // the action now, checked in the same order: a campaign that has ended or the
 // requesting unit's own report is a conflict, a missing permission is forbidden,
 // anything else is the report's state.
-func (s *Server) reportRefusal(uid int64, v app.ReportView, a review.Action) error {
+func (s *Server) reportRefusal(uid int64, v campaigns.ReportView, a review.Action) error {
 	if v.CampaignStatus != "running" || v.Depth == 0 {
 		return domain.Errorf(domain.KindConflict, "the report takes no actions")
 	}
@@ -254,7 +253,7 @@ func parseWholeNumber(s string) (int64, bool) {
 // readReportValues reads the posted figures and sections of the report's template
 // into in: a changed entry is set, an emptied one cleared. It returns the field
 // errors of numbers that cannot be read, translated, by field key.
-func readReportValues(p *page, v app.ReportView, form url.Values, in *app.ReportActInput) map[string]string {
+func readReportValues(p *page, v campaigns.ReportView, form url.Values, in *campaigns.ReportActInput) map[string]string {
 	errs := map[string]string{}
 	for _, r := range v.Indicators {
 		switch {
@@ -349,7 +348,7 @@ func (p *page) ReviewEvent(action string) string { return p.T("revent." + action
 
 // EventDetail returns a text detail of a report event (the return reason, the
 // note), or "".
-func (p *page) EventDetail(e store.ReviewEvent, key string) string {
+func (p *page) EventDetail(e campaigns.ReviewEvent, key string) string {
 	if s, ok := e.Details[key].(string); ok {
 		return s
 	}

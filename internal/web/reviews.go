@@ -7,14 +7,13 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/tdkt/tdkt/internal/app"
+	"github.com/tdkt/tdkt/internal/campaigns"
 	"github.com/tdkt/tdkt/internal/review"
-	"github.com/tdkt/tdkt/internal/store"
 )
 
 // campaignsData is the review campaigns list's content.
 type campaignsData struct {
-	Campaigns []store.Campaign
+	Campaigns []campaigns.Campaign
 	// CanLaunch offers the form that requests a review.
 	CanLaunch bool
 }
@@ -22,7 +21,7 @@ type campaignsData struct {
 // campaignList lists the review campaigns (đợt sơ kết, tổng kết) in which a unit
 // the user may read takes part, with the link to launch one for those who may.
 func (s *Server) campaignList(c *gin.Context) {
-	cs, err := s.cfg.App.Campaigns(ctx(c), userID(c), app.CampaignFilter{})
+	cs, err := s.cfg.App.Campaigns(ctx(c), userID(c), campaigns.CampaignFilter{})
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -36,11 +35,11 @@ func (s *Server) campaignList(c *gin.Context) {
 // each of those units with its own units; the reports of the user's own units, and
 // the requesting unit's forms (deadlines, closing) when the user may manage it.
 type campaignData struct {
-	D        app.Dashboard
+	D        campaigns.Dashboard
 	Progress chart
 	Rows     []progressRow
 	// MyReports are the reports of the units where the user drafts or submits.
-	MyReports []*app.DashboardNode
+	MyReports []*campaigns.DashboardNode
 	CanManage bool
 	// Form is the posted deadlines or closing form, shown again with its errors.
 	Form url.Values
@@ -57,7 +56,7 @@ func (d campaignData) Val(name, def string) string {
 // progressRow is one unit below the root with the counts of its own units by
 // status (or its own status when it has none below it).
 type progressRow struct {
-	Node                                *app.DashboardNode
+	Node                                *campaigns.DashboardNode
 	Reported, Pending, Overdue, Missing int
 }
 
@@ -72,7 +71,7 @@ func (s *Server) campaignPage(c *gin.Context) {
 // posted form (then shown with status 422 or 409).
 func (s *Server) campaignPageWith(c *gin.Context, p *page, form url.Values) {
 	uid := userID(c)
-	d, err := s.cfg.App.CampaignDashboard(ctx(c), uid, c.Param("id"), app.DashboardQuery{UnitID: c.Query("unit"), Depth: 2})
+	d, err := s.cfg.App.CampaignDashboard(ctx(c), uid, c.Param("id"), campaigns.DashboardQuery{UnitID: c.Query("unit"), Depth: 2})
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -94,7 +93,7 @@ func (s *Server) campaignPageWith(c *gin.Context, p *page, form url.Values) {
 			r := progressRow{Node: n}
 			below := n.Children
 			if len(below) == 0 {
-				below = []*app.DashboardNode{n}
+				below = []*campaigns.DashboardNode{n}
 			}
 			for _, u := range below {
 				switch {
@@ -130,7 +129,7 @@ func (s *Server) campaignPageWith(c *gin.Context, p *page, form url.Values) {
 }
 
 // findNode returns the node of a unit in the dashboard tree, or nil.
-func findNode(n *app.DashboardNode, unitID string) *app.DashboardNode {
+func findNode(n *campaigns.DashboardNode, unitID string) *campaigns.DashboardNode {
 	if n.UnitID == unitID {
 		return n
 	}

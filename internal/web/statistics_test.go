@@ -11,7 +11,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/xuri/excelize/v2"
 
-	"github.com/tdkt/tdkt/internal/app"
+	"github.com/tdkt/tdkt/internal/dossiers"
 	"github.com/tdkt/tdkt/internal/seed"
 )
 
@@ -25,18 +25,18 @@ var provinceCouncil = []string{"tinh.council_chair", "tinh.council_vice", "tinh.
 func (b *bundle) decideProvinceAward(award, kind string, names ...string) int {
 	b.t.Helper()
 	n := b.newDossier(award, kind, names...)
-	b.actAs("huyen.appraiser", n.ID, app.ActInput{Action: "accept"})
-	b.actAs("huyen.appraiser", n.ID, app.ActInput{Action: "approve"})
-	b.actAs("huyen.decider", n.ID, app.ActInput{Action: "forward"})
-	b.actAs("tinh.appraiser", n.ID, app.ActInput{Action: "accept"})
-	b.actAs("tinh.appraiser", n.ID, app.ActInput{Action: "approve"})
+	b.actAs("huyen.appraiser", n.ID, dossiers.ActInput{Action: "accept"})
+	b.actAs("huyen.appraiser", n.ID, dossiers.ActInput{Action: "approve"})
+	b.actAs("huyen.decider", n.ID, dossiers.ActInput{Action: "forward"})
+	b.actAs("tinh.appraiser", n.ID, dossiers.ActInput{Action: "accept"})
+	b.actAs("tinh.appraiser", n.ID, dossiers.ActInput{Action: "approve"})
 	for _, v := range provinceCouncil {
 		if _, err := b.svc.Vote(context.Background(), b.userID(v), n.ID, "yes"); err != nil {
 			b.t.Fatalf("%s votes: %v", v, err)
 		}
 	}
-	b.actAs("tinh.council_chair", n.ID, app.ActInput{Action: "close_vote"})
-	n = b.actAs("tinh.decider", n.ID, app.ActInput{Action: "decide"})
+	b.actAs("tinh.council_chair", n.ID, dossiers.ActInput{Action: "close_vote"})
+	n = b.actAs("tinh.decider", n.ID, dossiers.ActInput{Action: "decide"})
 	if n.Status != "decided" || len(n.Decisions) == 0 {
 		b.t.Fatalf("%s: %s", award, n.Status)
 	}

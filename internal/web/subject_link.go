@@ -5,8 +5,8 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
-
-	"github.com/tdkt/tdkt/internal/app"
+	"github.com/tdkt/tdkt/internal/awards"
+	"github.com/tdkt/tdkt/internal/dossiers"
 )
 
 // Linking a nominee to an award-history subject (đối tượng) from the create and
@@ -52,7 +52,7 @@ func subjectCodes(c *gin.Context) (codes []string, present bool) {
 // code, creating the subject from the row when the unit has none. It returns the
 // field errors by row (the application's message translated), empty when every
 // row is linked or left alone.
-func (s *Server) linkSubjects(c *gin.Context, p *page, unitID string, rows []app.NomineeInput, codes []string) map[string]string {
+func (s *Server) linkSubjects(c *gin.Context, p *page, unitID string, rows []dossiers.NomineeInput, codes []string) map[string]string {
 	fields := map[string]string{}
 	for i := range rows {
 		if i >= len(codes) {
@@ -64,7 +64,7 @@ func (s *Server) linkSubjects(c *gin.Context, p *page, unitID string, rows []app
 			continue
 		}
 		field := "nominees[" + strconv.Itoa(i) + "].subject"
-		found, err := s.cfg.App.Subjects(ctx(c), userID(c), app.SubjectFilter{UnitID: unitID, Query: code, Limit: 50})
+		found, err := s.cfg.App.Subjects(ctx(c), userID(c), awards.SubjectFilter{UnitID: unitID, Query: code, Limit: 50})
 		if err != nil {
 			fields[field] = p.T("error.internal")
 			continue
@@ -80,7 +80,7 @@ func (s *Server) linkSubjects(c *gin.Context, p *page, unitID string, rows []app
 		if linked {
 			continue
 		}
-		sub, err := s.cfg.App.CreateSubject(ctx(c), userID(c), app.SubjectInput{UnitID: unitID, Code: code, Kind: rows[i].Kind,
+		sub, err := s.cfg.App.CreateSubject(ctx(c), userID(c), awards.SubjectInput{UnitID: unitID, Code: code, Kind: rows[i].Kind,
 			Name: rows[i].Name, JobTitle: rows[i].JobTitle, Organisation: rows[i].Organisation})
 		if err != nil {
 			fields[field] = p.T("form.subject.refused", code)
@@ -94,7 +94,7 @@ func (s *Server) linkSubjects(c *gin.Context, p *page, unitID string, rows []app
 
 // subjectCodesOf returns the codes of the subjects the rows are linked to, for the
 // edit form; a subject the user may not read shows no code.
-func (s *Server) subjectCodesOf(c *gin.Context, rows []app.NomineeInput) []string {
+func (s *Server) subjectCodesOf(c *gin.Context, rows []dossiers.NomineeInput) []string {
 	codes := make([]string, len(rows))
 	for i, r := range rows {
 		if r.SubjectID == nil {

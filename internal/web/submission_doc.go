@@ -18,7 +18,7 @@ func (s *Server) submissionPDF(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	st := s.cfg.App.Store
+	st := s.cfg.App.Dossiers.Store
 	l, err := st.SubmissionLetterByCode(ctx(c), n.ID, c.Query("letter"))
 	if err != nil {
 		s.fail(c, err)
@@ -30,13 +30,13 @@ func (s *Server) submissionPDF(c *gin.Context) {
 				return r.UnitName
 			}
 		}
-		if u, err := st.Unit(ctx(c), id); err == nil {
+		if u, err := s.cfg.App.Admin.Store.Unit(ctx(c), id); err == nil {
 			return u.Name
 		}
 		return id
 	}
 	from, to := name(l.UnitID), name(l.ToUnitID)
-	unit, err := st.Unit(ctx(c), l.UnitID)
+	unit, err := s.cfg.App.Admin.Store.Unit(ctx(c), l.UnitID)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -7,19 +7,19 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/tdkt/tdkt/internal/app"
-	"github.com/tdkt/tdkt/internal/store"
+	"github.com/tdkt/tdkt/internal/admin"
+	"github.com/tdkt/tdkt/internal/inbox"
 )
 
 // unitNodeView is one node of the unit tree page, with the page for translations.
 type unitNodeView struct {
 	P     *page
-	N     *app.UnitNode
+	N     *admin.UnitNode
 	Depth int
 }
 
 // Child returns the view of a child node.
-func (v unitNodeView) Child(n *app.UnitNode) unitNodeView {
+func (v unitNodeView) Child(n *admin.UnitNode) unitNodeView {
 	return unitNodeView{P: v.P, N: n, Depth: v.Depth + 1}
 }
 
@@ -27,7 +27,7 @@ func (v unitNodeView) Child(n *app.UnitNode) unitNodeView {
 func (v unitNodeView) Open() bool { return v.Depth == 0 }
 
 // Node returns the view of a root node.
-func (p *page) Node(n *app.UnitNode) unitNodeView { return unitNodeView{P: p, N: n} }
+func (p *page) Node(n *admin.UnitNode) unitNodeView { return unitNodeView{P: p, N: n} }
 
 // unitTree shows the units the user may read (cây đơn vị), folded below the roots.
 func (s *Server) unitTree(c *gin.Context) {
@@ -41,7 +41,7 @@ func (s *Server) unitTree(c *gin.Context) {
 
 // notifData is the notifications page's content.
 type notifData struct {
-	Items      []store.Notification
+	Items      []inbox.Notification
 	UnreadOnly bool
 }
 

@@ -7,8 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tdkt/tdkt/internal/app"
+	"github.com/tdkt/tdkt/internal/accounts"
 	"github.com/tdkt/tdkt/internal/authz"
+	"github.com/tdkt/tdkt/internal/dossiers"
 	"github.com/tdkt/tdkt/internal/password"
 	"github.com/tdkt/tdkt/internal/seed"
 	"golang.org/x/crypto/bcrypt"
@@ -38,16 +39,16 @@ func TestADelegateSeesAndUsesTheButtonsOfTheDelegatingUser(t *testing.T) {
 		t.Fatal(err)
 	}
 	day := beforeReform().In(time.FixedZone("ICT", 7*3600)).Format("2006-01-02")
-	if _, err := b.svc.CreateDelegation(ctx, b.userID("huyen.appraiser"), app.DelegationInput{ToUserID: staff, ValidFrom: day,
+	if _, err := b.svc.CreateDelegation(ctx, b.userID("huyen.appraiser"), accounts.DelegationInput{ToUserID: staff, ValidFrom: day,
 		ValidTo: day, Reason: "Đi công tác"}); err != nil {
 		t.Fatal(err)
 	}
-	n, err := b.svc.CreateNomination(ctx, b.userID("xa.clerk"), app.CreateNominationInput{UnitID: seed.DemoCommune,
-		AwardCode: "BK_TINH", Year: 2025, Nominees: []app.NomineeInput{{Kind: "individual", Name: "Hoàng Văn Tùng"}}})
+	n, err := b.svc.CreateNomination(ctx, b.userID("xa.clerk"), dossiers.CreateNominationInput{UnitID: seed.DemoCommune,
+		AwardCode: "BK_TINH", Year: 2025, Nominees: []dossiers.NomineeInput{{Kind: "individual", Name: "Hoàng Văn Tùng"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b.svc.Act(ctx, b.userID("xa.clerk"), n.ID, app.ActInput{Action: "submit"}, ""); err != nil {
+	if _, err := b.svc.Act(ctx, b.userID("xa.clerk"), n.ID, dossiers.ActInput{Action: "submit"}, ""); err != nil {
 		t.Fatal(err)
 	}
 

@@ -13,7 +13,8 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/tdkt/tdkt/internal/app"
+	"github.com/tdkt/tdkt/internal/awards"
+	"github.com/tdkt/tdkt/internal/dossiers"
 	"github.com/tdkt/tdkt/internal/importer"
 	"github.com/tdkt/tdkt/internal/seed"
 )
@@ -137,8 +138,8 @@ func TestNomineeImportOnTheEditPageIsAllOrNothing(t *testing.T) {
 
 	// The award's own check (a Giấy khen's kinds allow everyone; a CSTĐCS only
 	// individuals) is reported on the file's row too.
-	cstd, err := b.svc.CreateNomination(ctx, b.userID("xa.clerk"), app.CreateNominationInput{UnitID: seed.DemoCommune, AwardCode: "CSTDCS",
-		Year: 2024, Nominees: []app.NomineeInput{{Kind: "individual", Name: "Hoàng Thị Lan"}}})
+	cstd, err := b.svc.CreateNomination(ctx, b.userID("xa.clerk"), dossiers.CreateNominationInput{UnitID: seed.DemoCommune, AwardCode: "CSTDCS",
+		Year: 2024, Nominees: []dossiers.NomineeInput{{Kind: "individual", Name: "Hoàng Thị Lan"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +149,7 @@ func TestNomineeImportOnTheEditPageIsAllOrNothing(t *testing.T) {
 		has(t, "<td data-label=\"Dòng\">3</td>", "Loại đối tượng", "không xét tặng cho loại đối tượng này")
 
 	// CSV, with a subject code that links the nominee to the award history.
-	lan, err := b.svc.CreateSubject(ctx, b.userID("xa.clerk"), app.SubjectInput{UnitID: seed.DemoCommune, Code: "012345678901",
+	lan, err := b.svc.CreateSubject(ctx, b.userID("xa.clerk"), awards.SubjectInput{UnitID: seed.DemoCommune, Code: "012345678901",
 		Kind: "individual", Name: "Hoàng Thị Lan"})
 	if err != nil {
 		t.Fatal(err)
@@ -437,12 +438,12 @@ func TestDossierPageShowsEligibilityAndTheAppraisersOverride(t *testing.T) {
 	if err := b.pool.QueryRow(ctx, `SELECT id FROM subjects WHERE code = '002'`).Scan(&thang); err != nil {
 		t.Fatal(err)
 	}
-	n, err := b.svc.CreateNomination(ctx, b.userID("xa.clerk"), app.CreateNominationInput{UnitID: seed.DemoCommune, AwardCode: "BK_TINH",
-		Year: 2024, Nominees: []app.NomineeInput{{Kind: "individual", Name: "Nông Văn Thắng", SubjectID: &thang}}})
+	n, err := b.svc.CreateNomination(ctx, b.userID("xa.clerk"), dossiers.CreateNominationInput{UnitID: seed.DemoCommune, AwardCode: "BK_TINH",
+		Year: 2024, Nominees: []dossiers.NomineeInput{{Kind: "individual", Name: "Nông Văn Thắng", SubjectID: &thang}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	b.actAs("xa.clerk", n.ID, app.ActInput{Action: "submit"})
+	b.actAs("xa.clerk", n.ID, dossiers.ActInput{Action: "submit"})
 	clerk.get("/dossiers/"+n.ID).must(t, 200).has(t, `id="eligibility"`, "Kiểm tra tiêu chuẩn", "Chưa đủ tiêu chuẩn", `class="criterion unmet"`).
 		lacks(t, `id="override-form"`)
 

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/tdkt/tdkt/internal/app"
+	"github.com/tdkt/tdkt/internal/accounts"
 	"github.com/tdkt/tdkt/internal/seed"
 )
 
@@ -20,15 +20,15 @@ func TestWebLoginHasTheAPIsLockouts(t *testing.T) {
 	b := setup(t)
 	anon := b.anonymous()
 	anon.get("/login").must(t, http.StatusOK)
-	for i := 0; i < app.AccountFailures; i++ {
+	for i := 0; i < accounts.AccountFailures; i++ {
 		anon.post("/login", url.Values{"username": {"xa.clerk"}, "password": {"sai mật khẩu"}}).
 			must(t, http.StatusUnauthorized).has(t, "Sai tên đăng nhập hoặc mật khẩu.")
 	}
 	p := anon.post("/login", url.Values{"username": {"xa.clerk"}, "password": {seed.DemoPassword}}).
 		must(t, http.StatusTooManyRequests).
-		has(t, fmt.Sprintf("tạm bị khóa. Hãy thử lại sau %d phút", int(app.LockoutDuration.Minutes())), `id="login-error"`).
+		has(t, fmt.Sprintf("tạm bị khóa. Hãy thử lại sau %d phút", int(accounts.LockoutDuration.Minutes())), `id="login-error"`).
 		lacks(t, "Lỗi hệ thống")
-	if got := p.header.Get("Retry-After"); got != fmt.Sprint(int(app.LockoutDuration.Seconds())) {
+	if got := p.header.Get("Retry-After"); got != fmt.Sprint(int(accounts.LockoutDuration.Seconds())) {
 		t.Fatalf("Retry-After of a locked account: %q", got)
 	}
 	if !strings.Contains(p.url, "/login") {
@@ -38,7 +38,7 @@ func TestWebLoginHasTheAPIsLockouts(t *testing.T) {
 	// Another account from the same address still logs in, until the address has
 	// failed twenty times in all (the five above count).
 	b.login("xa.head")
-	for i := app.AccountFailures; i < app.IPFailures; i++ {
+	for i := accounts.AccountFailures; i < accounts.IPFailures; i++ {
 		anon.post("/login", url.Values{"username": {fmt.Sprintf("thu.%d", i)}, "password": {"x"}}).
 			must(t, http.StatusUnauthorized)
 	}

@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tdkt/tdkt/internal/app"
 	"github.com/tdkt/tdkt/internal/calendar"
+	"github.com/tdkt/tdkt/internal/campaigns"
 	"github.com/tdkt/tdkt/internal/review"
 	"github.com/tdkt/tdkt/internal/seed"
 )
@@ -25,13 +25,13 @@ func (b *bundle) districtCampaign() string {
 	b.t.Helper()
 	ctx := context.Background()
 	huyen := b.userID("huyen.appraiser")
-	m, err := b.svc.LaunchMovement(ctx, huyen, app.LaunchMovementInput{UnitID: seed.DemoDistrict,
+	m, err := b.svc.LaunchMovement(ctx, huyen, campaigns.LaunchMovementInput{UnitID: seed.DemoDistrict,
 		Name: "Cao Lộc chung tay vì người nghèo", PeriodStart: "2025-01-01", PeriodEnd: "2030-12-31", TemplateCode: review.Template1258})
 	if err != nil {
 		b.t.Fatal(err)
 	}
 	final := time.Now().In(calendar.Zone).AddDate(0, 0, 40).Format(time.DateOnly)
-	c, err := b.svc.LaunchCampaign(ctx, huyen, app.LaunchCampaignInput{MovementID: m.ID, Kind: "annual", FinalDeadline: final,
+	c, err := b.svc.LaunchCampaign(ctx, huyen, campaigns.LaunchCampaignInput{MovementID: m.ID, Kind: "annual", FinalDeadline: final,
 		LetterNumber: "15/UBND-NV", TargetUnitIDs: []string{seed.DemoCommune}})
 	if err != nil {
 		b.t.Fatal(err)
@@ -272,7 +272,7 @@ func TestMovementScheduleAndCampaignThroughTheForms(t *testing.T) {
 // body, a movement of the province running to 2035.
 func (b *bundle) provinceMovement() string {
 	b.t.Helper()
-	m, err := b.svc.LaunchMovement(context.Background(), b.userID("tinh.appraiser"), app.LaunchMovementInput{UnitID: seed.Province,
+	m, err := b.svc.LaunchMovement(context.Background(), b.userID("tinh.appraiser"), campaigns.LaunchMovementInput{UnitID: seed.Province,
 		Name: "Lạng Sơn thi đua chuyển đổi số", PeriodStart: "2026-01-01", PeriodEnd: "2035-12-31", TemplateCode: review.TemplateGeneral})
 	if err != nil {
 		b.t.Fatal(err)

@@ -11,10 +11,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/tdkt/tdkt/internal/app"
 	"github.com/tdkt/tdkt/internal/domain"
+	"github.com/tdkt/tdkt/internal/dossiers"
+	"github.com/tdkt/tdkt/internal/inbox"
 	"github.com/tdkt/tdkt/internal/seed"
-	"github.com/tdkt/tdkt/internal/store"
 )
 
 // gkForm is the create form of a Giấy khen dossier of the demo commune, which the
@@ -319,7 +319,7 @@ func TestDashboardUnitsNotificationsAndFilters(t *testing.T) {
 	if err := b.pool.QueryRow(context.Background(), `SELECT id FROM users WHERE username = 'huyen.appraiser'`).Scan(&uid); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b.svc.Store.Notify(context.Background(), store.NewNotification{UserID: uid, Kind: "task",
+	if _, err := b.svc.Worklists.Store.Notify(context.Background(), inbox.NewNotification{UserID: uid, Kind: "task",
 		Title: "Hồ sơ Giấy khen cần thẩm định", Link: "/api/v1/nominations/" + id}); err != nil {
 		t.Fatal(err)
 	}
@@ -377,7 +377,7 @@ func (br *browser) upload(path string, fields url.Values, fileName string, conte
 
 // actAs takes an action through the application as a demo user, to bring a
 // dossier to the step a test is about.
-func (b *bundle) actAs(user, id string, in app.ActInput) domain.Nomination {
+func (b *bundle) actAs(user, id string, in dossiers.ActInput) domain.Nomination {
 	b.t.Helper()
 	n, err := b.svc.Act(context.Background(), b.userID(user), id, in, "")
 	if err != nil {
@@ -389,15 +389,15 @@ func (b *bundle) actAs(user, id string, in app.ActInput) domain.Nomination {
 // newDossier creates and submits a dossier of the demo commune as its clerk.
 func (b *bundle) newDossier(award, kind string, names ...string) domain.Nomination {
 	b.t.Helper()
-	in := app.CreateNominationInput{UnitID: seed.DemoCommune, AwardCode: award, Year: 2025}
+	in := dossiers.CreateNominationInput{UnitID: seed.DemoCommune, AwardCode: award, Year: 2025}
 	for _, n := range names {
-		in.Nominees = append(in.Nominees, app.NomineeInput{Kind: kind, Name: n, Achievements: "Thành tích tiêu biểu trong năm"})
+		in.Nominees = append(in.Nominees, dossiers.NomineeInput{Kind: kind, Name: n, Achievements: "Thành tích tiêu biểu trong năm"})
 	}
 	n, err := b.svc.CreateNomination(context.Background(), b.userID("xa.clerk"), in)
 	if err != nil {
 		b.t.Fatal(err)
 	}
-	return b.actAs("xa.clerk", n.ID, app.ActInput{Action: "submit"})
+	return b.actAs("xa.clerk", n.ID, dossiers.ActInput{Action: "submit"})
 }
 
 // TestCouncilVotesThroughTheForms: a Bằng khen tỉnh reaches the provincial council;
@@ -409,11 +409,11 @@ func TestCouncilVotesThroughTheForms(t *testing.T) {
 	b := setup(t)
 	n := b.newDossier("BK_TINH", "individual", "Hoàng Văn Tùng")
 	id := n.ID
-	b.actAs("huyen.appraiser", id, app.ActInput{Action: "accept"})
-	b.actAs("huyen.appraiser", id, app.ActInput{Action: "approve"})
-	b.actAs("huyen.decider", id, app.ActInput{Action: "forward"})
-	b.actAs("tinh.appraiser", id, app.ActInput{Action: "accept"})
-	b.actAs("tinh.appraiser", id, app.ActInput{Action: "approve"})
+	b.actAs("huyen.appraiser", id, dossiers.ActInput{Action: "accept"})
+	b.actAs("huyen.appraiser", id, dossiers.ActInput{Action: "approve"})
+	b.actAs("huyen.decider", id, dossiers.ActInput{Action: "forward"})
+	b.actAs("tinh.appraiser", id, dossiers.ActInput{Action: "accept"})
+	b.actAs("tinh.appraiser", id, dossiers.ActInput{Action: "approve"})
 
 	// Nobody outside the council sees a ballot.
 	b.login("tinh.appraiser").get("/dossiers/"+id).must(t, 200).has(t, "Hội đồng đang bỏ phiếu").lacks(t, `id="vote-form"`)
@@ -468,8 +468,8 @@ func TestCouncilVotesThroughTheForms(t *testing.T) {
 // the decider rejects one nominee of three on the decision form.
 func TestConcurrenceHoldOutcomesAndAttachmentsThroughTheForms(t *testing.T) {
 	b := setup(t)
-	in := app.CreateNominationInput{UnitID: seed.DemoCommune, AwardCode: "GK", Year: 2025,
-		Nominees: []app.NomineeInput{{Kind: "household", Name: "Hộ ông Lý Văn Páo"}, {Kind: "household", Name: "Hộ bà Vi Thị Năm"},
+	in := dossiers.CreateNominationInput{UnitID: seed.DemoCommune, AwardCode: "GK", Year: 2025,
+		Nominees: []dossiers.NomineeInput{{Kind: "household", Name: "Hộ ông Lý Văn Páo"}, {Kind: "household", Name: "Hộ bà Vi Thị Năm"},
 			{Kind: "household", Name: "Hộ ông Hà Văn Tư"}}}
 	n, err := b.svc.CreateNomination(context.Background(), b.userID("xa.clerk"), in)
 	if err != nil {
@@ -501,8 +501,8 @@ func TestConcurrenceHoldOutcomesAndAttachmentsThroughTheForms(t *testing.T) {
 		t.Fatalf("download with the session cookie: %d, %d bytes", res.StatusCode, len(got))
 	}
 	b.login("xa2.clerk").get(link[1]).must(t, http.StatusNotFound)
-	b.actAs("xa.clerk", id, app.ActInput{Action: "submit"})
-	b.actAs("huyen.appraiser", id, app.ActInput{Action: "accept"})
+	b.actAs("xa.clerk", id, dossiers.ActInput{Action: "submit"})
+	b.actAs("huyen.appraiser", id, dossiers.ActInput{Action: "accept"})
 
 	// Concurrence: the commune (the submitting unit) is offered; none chosen is refused.
 	district := b.login("huyen.appraiser")
@@ -523,7 +523,7 @@ func TestConcurrenceHoldOutcomesAndAttachmentsThroughTheForms(t *testing.T) {
 	p = district.act(id, p, "hold", url.Values{"nominee_id": {ids[2]}, "reason": {"Đang bị thanh tra"}}).must(t, 200).
 		has(t, "Đã tạm hoãn xét đối tượng", "Đang bị thanh tra", `id="release-form"`)
 	district.act(id, p, "release", url.Values{"nominee_id": {ids[2]}}).must(t, 200).has(t, "Đã hết tạm hoãn đối tượng")
-	b.actAs("huyen.appraiser", id, app.ActInput{Action: "approve", Version: nil})
+	b.actAs("huyen.appraiser", id, dossiers.ActInput{Action: "approve", Version: nil})
 
 	// The decider rejects one nominee on the decision form and awards the others.
 	decider := b.login("huyen.decider")
@@ -564,8 +564,8 @@ func (b *bundle) nomineeIDs(id string) []string {
 func TestPublicConsultationCommentThroughTheForm(t *testing.T) {
 	b := setup(t)
 	n := b.newDossier("GDVH", "household", "Hộ bà Hoàng Thị Nga")
-	b.actAs("xa.appraiser", n.ID, app.ActInput{Action: "accept"})
-	if n = b.actAs("xa.appraiser", n.ID, app.ActInput{Action: "approve"}); n.Status != domain.StatusConsulting {
+	b.actAs("xa.appraiser", n.ID, dossiers.ActInput{Action: "accept"})
+	if n = b.actAs("xa.appraiser", n.ID, dossiers.ActInput{Action: "approve"}); n.Status != domain.StatusConsulting {
 		t.Fatalf("after appraisal: %s", n.Status)
 	}
 	head := b.login("xa.head")

@@ -12,10 +12,11 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/xuri/excelize/v2"
 
-	"github.com/tdkt/tdkt/internal/app"
+	"github.com/tdkt/tdkt/internal/accounts"
+	"github.com/tdkt/tdkt/internal/awards"
 	"github.com/tdkt/tdkt/internal/domain"
+	"github.com/tdkt/tdkt/internal/dossiers"
 	"github.com/tdkt/tdkt/internal/seed"
-	"github.com/tdkt/tdkt/internal/store"
 )
 
 // TestForwardFormOffersOnlyLowerAwardsAndKeepsTheChoices: the district's leader
@@ -30,8 +31,8 @@ func TestForwardFormOffersOnlyLowerAwardsAndKeepsTheChoices(t *testing.T) {
 	b := setup(t)
 	n := b.newDossier("BK_TINH", "individual", "Hoàng Văn Tùng", "Lý Thị Hoa")
 	id := n.ID
-	b.actAs("huyen.appraiser", id, app.ActInput{Action: "accept"})
-	b.actAs("huyen.appraiser", id, app.ActInput{Action: "approve"})
+	b.actAs("huyen.appraiser", id, dossiers.ActInput{Action: "accept"})
+	b.actAs("huyen.appraiser", id, dossiers.ActInput{Action: "approve"})
 	ids := b.nomineeIDs(id)
 
 	head := b.login("huyen.decider")
@@ -126,7 +127,7 @@ func TestInboxShowsAwardAssigneeAndDelegationAndClaimsFromThePage(t *testing.T) 
 		has(t, "Đã trả lại việc cho những người cùng vai trò.", `action="/inbox/tasks/`+task+`/claim"`)
 	appraiser.post("/inbox/tasks/999999/claim", url.Values{}).must(t, http.StatusNotFound)
 
-	if _, err := b.svc.CreateDelegation(context.Background(), b.userID("huyen.appraiser"), app.DelegationInput{
+	if _, err := b.svc.CreateDelegation(context.Background(), b.userID("huyen.appraiser"), accounts.DelegationInput{
 		ToUserID: b.userID("huyen.head"), ValidFrom: "2025-06-16", ValidTo: "2025-06-30", Reason: "Đi công tác"}); err != nil {
 		t.Fatal(err)
 	}
@@ -135,7 +136,7 @@ func TestInboxShowsAwardAssigneeAndDelegationAndClaimsFromThePage(t *testing.T) 
 }
 
 // TestOutcomeNotificationNamesTheDossierForTheClerk: the notification the Record
-// activity writes at a return (store.NotifyOutcomeTx) reaches the commune's clerk
+// activity writes at a return (dossiers.NotifyOutcomeTx) reaches the commune's clerk
 // with the dossier's title, the unit, a Vietnamese date and time, the reason and
 // the missing items; writing it twice (a retried activity) leaves one; an action
 // that is not an outcome (a comment) writes nothing.
@@ -148,7 +149,7 @@ func TestOutcomeNotificationNamesTheDossierForTheClerk(t *testing.T) {
 	ctx := context.Background()
 	for range 2 {
 		if err := pgx.BeginFunc(ctx, b.pool, func(tx pgx.Tx) error {
-			_, err := store.NotifyOutcomeTx(ctx, tx, tr)
+			_, err := dossiers.NotifyOutcomeTx(ctx, tx, tr)
 			return err
 		}); err != nil {
 			t.Fatal(err)
@@ -156,7 +157,7 @@ func TestOutcomeNotificationNamesTheDossierForTheClerk(t *testing.T) {
 	}
 	tr.Action, tr.Seq = domain.ActionComment, 100
 	if err := pgx.BeginFunc(ctx, b.pool, func(tx pgx.Tx) error {
-		got, err := store.NotifyOutcomeTx(ctx, tx, tr)
+		got, err := dossiers.NotifyOutcomeTx(ctx, tx, tr)
 		if got != 0 {
 			t.Errorf("a comment told %d users", got)
 		}
@@ -185,8 +186,8 @@ func TestBulkActionFromTheInboxReportsEachDossier(t *testing.T) {
 	for _, name := range []string{"Hộ ông A", "Hộ ông B", "Hộ ông C"} {
 		ids = append(ids, b.newDossier("GK", "household", name).ID)
 	}
-	draft, err := b.svc.CreateNomination(context.Background(), b.userID("xa.clerk"), app.CreateNominationInput{UnitID: seed.DemoCommune,
-		AwardCode: "GK", Year: 2025, Title: "Hồ sơ còn đang soạn", Nominees: []app.NomineeInput{{Kind: "household", Name: "Hộ ông D"}}})
+	draft, err := b.svc.CreateNomination(context.Background(), b.userID("xa.clerk"), dossiers.CreateNominationInput{UnitID: seed.DemoCommune,
+		AwardCode: "GK", Year: 2025, Title: "Hồ sơ còn đang soạn", Nominees: []dossiers.NomineeInput{{Kind: "household", Name: "Hộ ông D"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -218,13 +219,13 @@ func TestBulkActionFromTheInboxReportsEachDossier(t *testing.T) {
 func TestInboxExportsTheFilteredListToXLSX(t *testing.T) {
 	b := setup(t)
 	b.newDossier("GK", "household", "Hộ ông Lý Văn Páo")
-	in := app.CreateNominationInput{UnitID: seed.DemoCommune, AwardCode: "GK", Year: 2025, Title: "Đề nghị khen hộ Bản Loỏng",
-		Nominees: []app.NomineeInput{{Kind: "household", Name: "Hộ bà Vi Thị Năm"}}}
+	in := dossiers.CreateNominationInput{UnitID: seed.DemoCommune, AwardCode: "GK", Year: 2025, Title: "Đề nghị khen hộ Bản Loỏng",
+		Nominees: []dossiers.NomineeInput{{Kind: "household", Name: "Hộ bà Vi Thị Năm"}}}
 	n, err := b.svc.CreateNomination(context.Background(), b.userID("xa.clerk"), in)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b.actAs("xa.clerk", n.ID, app.ActInput{Action: "submit"})
+	b.actAs("xa.clerk", n.ID, dossiers.ActInput{Action: "submit"})
 	br := b.login("huyen.appraiser")
 	br.get("/inbox?q=ban+loong").must(t, 200).has(t, `href="/inbox/export.xlsx?q=ban`)
 	p := br.get("/inbox/export.xlsx?q=ban+loong").must(t, 200)
@@ -279,7 +280,7 @@ func TestSavedViewsArePerUser(t *testing.T) {
 func TestNomineesAreLinkedToSubjectsFromTheForm(t *testing.T) {
 	b := setup(t)
 	ctx := context.Background()
-	lan, err := b.svc.CreateSubject(ctx, b.userID("xa.clerk"), app.SubjectInput{UnitID: seed.DemoCommune, Code: "HGD-001",
+	lan, err := b.svc.CreateSubject(ctx, b.userID("xa.clerk"), awards.SubjectInput{UnitID: seed.DemoCommune, Code: "HGD-001",
 		Kind: "household", Name: "Hộ ông Lý Văn Páo"})
 	if err != nil {
 		t.Fatal(err)

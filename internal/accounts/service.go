@@ -1,0 +1,30 @@
+// Package accounts holds who a request is: login and the per-address and per-account
+// lockouts, sessions, API tokens, logout everywhere, delegations, idempotency keys,
+// e-mail preferences and saved views, with their SQL.
+package accounts
+
+import (
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/tdkt/tdkt/internal/admin"
+	"github.com/tdkt/tdkt/internal/postgres"
+	"github.com/tdkt/tdkt/internal/usecase"
+)
+
+// Store is the package's SQL.
+type Store struct{ postgres.DB }
+
+// NewStore returns the package's SQL on the pool.
+func NewStore(pool *pgxpool.Pool) *Store { return &Store{postgres.DB{Pool: pool}} }
+
+// Service is the package's use cases.
+type Service struct {
+	*usecase.Base
+	Store *Store
+	admin *admin.Service
+}
+
+// New returns the use cases over base and store.
+func New(base *usecase.Base, store *Store, admin *admin.Service) *Service {
+	return &Service{Base: base, Store: store, admin: admin}
+}

@@ -1,0 +1,9 @@
+package awards_test
+
+import (
+	"testing"
+
+	"github.com/tdkt/tdkt/internal/pgtest"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }

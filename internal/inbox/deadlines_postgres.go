@@ -1,0 +1,86 @@
+package inbox
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/tdkt/tdkt/internal/domain"
+	"github.com/tdkt/tdkt/internal/postgres"
+)
+
+// DeadlineCount is the number of open tasks of one step waiting in one unit: all of
+// them, those due soon (due between now and a limit) and those overdue (due
+// before now).
+type DeadlineCount struct {
+	UnitID  string
+	Step    domain.Step
+	Open    int
+	DueSoon int
+	Overdue int
+}
+
+// DeadlineCounts counts the open tasks waiting in units by unit and step, for the
+// deadline dashboard (theo dõi thời hạn). A task is due soon when its due date is
+// in [now, soonUntil] and overdue when it is before now; a task without a due date
+// only counts as open.
+func (s *Store) DeadlineCounts(ctx context.Context, units []string, now, soonUntil time.Time) ([]DeadlineCount, error) {
+	const op = "DeadlineCounts"
+	rows, err := s.Pool.Query(ctx, `SELECT unit_id, step, count(*),
+			count(*) FILTER (WHERE due_at >= $2 AND due_at <= $3),
+			count(*) FILTER (WHERE due_at < $2)
+		FROM tasks WHERE status = 'open' AND unit_id = ANY($1)
+		GROUP BY unit_id, step ORDER BY unit_id, step`, units, now, soonUntil)
+	if err != nil {
+		return nil, postgres.Translate(op, err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (DeadlineCount, error) {
+		var c DeadlineCount
+		err := r.Scan(&c.UnitID, &c.Step, &c.Open, &c.DueSoon, &c.Overdue)
+		return c, err
+	})
+	return out, postgres.Translate(op, err)
+}
+
+// OverdueTask is an open task past its due date, with its dossier and who has
+// claimed it, for chasing the unit that holds it.
+type OverdueTask struct {
+	TaskID          int64       `json:"task_id"`
+	NominationID    string      `json:"nomination_id"`
+	NominationTitle string      `json:"nomination_title"`
+	UnitID          string      `json:"unit_id"`
+	UnitName        string      `json:"unit_name"`
+	Step            domain.Step `json:"step"`
+	Role            string      `json:"role"`
+	DueAt           time.Time   `json:"due_at"`
+	AssigneeID      int64       `json:"assignee_id,omitempty"`
+	AssigneeName    string      `json:"assignee_name,omitempty"`
+	// WorkingDaysOverdue is filled in by the caller, which holds the calendar.
+	WorkingDaysOverdue int `json:"working_days_overdue"`
+}
+
+// OverdueTasks lists the open tasks waiting in units whose due date is before now,
+// longest overdue first, at most limit (1–500, default 100).
+func (s *Store) OverdueTasks(ctx context.Context, units []string, now time.Time, limit int) ([]OverdueTask, error) {
+	const op = "inbox.OverdueTasks"
+	if limit <= 0 || limit > 500 {
+		limit = 100
+	}
+	rows, err := s.Pool.Query(ctx, `SELECT t.id, t.nomination_id, n.title, t.unit_id, u.name, t.step, t.role, t.due_at,
+			coalesce(t.assignee_id, 0), coalesce(a.full_name, '')
+		FROM tasks t JOIN nominations n ON n.id = t.nomination_id JOIN units u ON u.id = t.unit_id
+		LEFT JOIN users a ON a.id = t.assignee_id
+		WHERE t.status = 'open' AND t.due_at < $2 AND t.unit_id = ANY($1)
+		ORDER BY t.due_at, t.id LIMIT $3`, units, now, limit)
+	if err != nil {
+		return nil, postgres.Translate(op, err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (OverdueTask, error) {
+		var t OverdueTask
+		err := r.Scan(&t.TaskID, &t.NominationID, &t.NominationTitle, &t.UnitID, &t.UnitName, &t.Step, &t.Role, &t.DueAt,
+			&t.AssigneeID, &t.AssigneeName)
+		return t, err
+	})
+	return out, postgres.Translate(op, err)
+}

@@ -1,0 +1,30 @@
+// Package inbox holds the work lists: the inbox with assignees, claiming and assigning
+// tasks, deadlines, notifications, the dashboard's counts and the decisions register,
+// with their SQL.
+package inbox
+
+import (
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/tdkt/tdkt/internal/admin"
+	"github.com/tdkt/tdkt/internal/postgres"
+	"github.com/tdkt/tdkt/internal/usecase"
+)
+
+// Store is the package's SQL.
+type Store struct{ postgres.DB }
+
+// NewStore returns the package's SQL on the pool.
+func NewStore(pool *pgxpool.Pool) *Store { return &Store{postgres.DB{Pool: pool}} }
+
+// Service is the package's use cases.
+type Service struct {
+	*usecase.Base
+	Store *Store
+	admin *admin.Service
+}
+
+// New returns the use cases over base and store.
+func New(base *usecase.Base, store *Store, admin *admin.Service) *Service {
+	return &Service{Base: base, Store: store, admin: admin}
+}

@@ -1,0 +1,102 @@
+package ops
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/tdkt/tdkt/internal/postgres"
+)
+
+// Store is the gauges' SQL.
+type Store struct{ postgres.DB }
+
+// NewStore returns the gauges' SQL on the pool.
+func NewStore(pool *pgxpool.Pool) *Store { return &Store{postgres.DB{Pool: pool}} }
+
+// OpsCount is one labelled count of the operations gauges.
+type OpsCount struct {
+	Labels []string
+	N      float64
+}
+
+// OpsGauges are the business counts an operator watches: open tasks by the level
+// of the unit holding them and step, the open tasks at risk (reminder passed, not
+// yet due) and overdue by level, audit events by action, decisions issued by the
+// level of the deciding unit, and review reports submitted late or still missing
+// past their deadline in running campaigns. Every label is a code from a closed
+// set (levels, steps, actions), never an identifier.
+type OpsGauges struct {
+	OpenTasks        []OpsCount // level, step
+	AtRiskTasks      []OpsCount // level
+	OverdueTasks     []OpsCount // level
+	Actions          []OpsCount // action
+	Decisions        []OpsCount // level
+	ReportsLate      float64
+	ReportsOverdue   float64
+	OpenNominations  []OpsCount // status
+	RunningCampaigns float64
+}
+
+// LoadOpsGauges counts OpsGauges at now in one snapshot.
+func (s *Store) LoadOpsGauges(ctx context.Context, now time.Time) (OpsGauges, error) {
+	const op = "ops.LoadOpsGauges"
+	var g OpsGauges
+	tx, err := s.Pool.BeginTx(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead})
+	if err != nil {
+		return g, postgres.Translate(op, err)
+	}
+	defer tx.Rollback(ctx) //nolint:errcheck // read-only
+	counts := func(dst *[]OpsCount, labels int, q string, args ...any) error {
+		rows, err := tx.Query(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (OpsCount, error) {
+			c := OpsCount{Labels: make([]string, labels)}
+			dest := make([]any, 0, labels+1)
+			for i := range c.Labels {
+				dest = append(dest, &c.Labels[i])
+			}
+			var n int64
+			err := r.Scan(append(dest, &n)...)
+			c.N = float64(n)
+			return c, err
+		})
+		*dst = out
+		return err
+	}
+	const openTasks = `FROM tasks t JOIN units u ON u.id = t.unit_id WHERE t.status = 'open'`
+	steps := []struct {
+		dst    *[]OpsCount
+		labels int
+		q      string
+	}{
+		{&g.OpenTasks, 2, `SELECT u.level, t.step, count(*) ` + openTasks + ` GROUP BY 1, 2`},
+		{&g.AtRiskTasks, 1, `SELECT u.level, count(*) ` + openTasks + ` AND t.remind_at <= $1 AND t.due_at >= $1 GROUP BY 1`},
+		{&g.OverdueTasks, 1, `SELECT u.level, count(*) ` + openTasks + ` AND t.due_at < $1 GROUP BY 1`},
+		{&g.Actions, 1, `SELECT action, count(*) FROM audit_events GROUP BY 1`},
+		{&g.Decisions, 1, `SELECT u.level, count(*) FROM decisions d JOIN units u ON u.id = d.unit_id GROUP BY 1`},
+		{&g.OpenNominations, 1, `SELECT status, count(*) FROM nominations WHERE closed_at IS NULL GROUP BY 1`},
+	}
+	for _, st := range steps {
+		var args []any
+		if st.dst == &g.AtRiskTasks || st.dst == &g.OverdueTasks {
+			args = []any{now}
+		}
+		if err := counts(st.dst, st.labels, st.q, args...); err != nil {
+			return g, postgres.Translate(op, err)
+		}
+	}
+	var late, overdue, running int64
+	if err := tx.QueryRow(ctx, `SELECT count(*) FILTER (WHERE r.late),
+			count(*) FILTER (WHERE r.status IN ('not_started', 'draft', 'returned') AND r.deadline < $1),
+			count(DISTINCT c.id)
+		FROM review_campaigns c JOIN review_reports r ON r.campaign_id = c.id WHERE c.status = 'running'`, now).
+		Scan(&late, &overdue, &running); err != nil {
+		return g, postgres.Translate(op, err)
+	}
+	g.ReportsLate, g.ReportsOverdue, g.RunningCampaigns = float64(late), float64(overdue), float64(running)
+	return g, nil
+}
