@@ -1,7 +1,8 @@
 // Package app composes tdkt's feature packages into the one Service that both the
 // JSON API and the web UI call, so that every entry point reaches the same use
 // cases. It holds no use case of its own: each lives in its feature package
-// (dossiers, inbox, nominees, campaigns, awards, admin, accounts, statistics), whose methods
+// (dossiers, inbox, nominees, campaigns, awards, admin, accounts, statistics, councils,
+// attachments), whose methods
 // the Service promotes.
 package app
 
@@ -10,8 +11,10 @@ import (
 
 	"github.com/tdkt/tdkt/internal/accounts"
 	"github.com/tdkt/tdkt/internal/admin"
+	"github.com/tdkt/tdkt/internal/attachments"
 	"github.com/tdkt/tdkt/internal/awards"
 	"github.com/tdkt/tdkt/internal/campaigns"
+	"github.com/tdkt/tdkt/internal/councils"
 	"github.com/tdkt/tdkt/internal/dossiers"
 	"github.com/tdkt/tdkt/internal/inbox"
 	"github.com/tdkt/tdkt/internal/nominees"
@@ -29,6 +32,8 @@ type (
 	Nominees  = nominees.Service
 	Reviews   = campaigns.Service
 	Forms     = statistics.Service
+	Councils  = councils.Service
+	Files     = attachments.Service
 )
 
 // Service is the application: the feature packages' use cases over one Base.
@@ -42,6 +47,8 @@ type Service struct {
 	*Nominees
 	*Reviews
 	*Forms
+	*Councils
+	*Files
 }
 
 // New wires the feature packages over one pool and one Base.

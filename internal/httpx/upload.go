@@ -9,8 +9,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/tdkt/tdkt/internal/attachments"
 	"github.com/tdkt/tdkt/internal/domain"
-	"github.com/tdkt/tdkt/internal/dossiers"
 	"github.com/tdkt/tdkt/internal/importer"
 )
 
@@ -18,7 +18,7 @@ import (
 // to a temporary file. The server's body limit caps the whole request.
 const MultipartMemory = 8 << 20
 
-// File is an uploaded file: its sanitised name (dossiers.SanitizeFileName: no
+// File is an uploaded file: its sanitised name (attachments.SanitizeFileName: no
 // directory part, no control or odd characters, a neutral name when the client
 // gave none) and its content, never empty.
 type File struct {
@@ -67,7 +67,7 @@ func ReadUpload(c *gin.Context, field string) (File, error) {
 			return File{}, domain.Invalid("file refused", domain.FieldError{Field: field, Message: err.Error()})
 		}
 	}
-	return File{Name: dossiers.SanitizeFileName(name), Data: data}, nil
+	return File{Name: attachments.SanitizeFileName(name), Data: data}, nil
 }
 
 // readError is the error of an upload that could not be read: too large, or no

@@ -5,14 +5,14 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/tdkt/tdkt/internal/attachments"
 	"github.com/tdkt/tdkt/internal/domain"
-	"github.com/tdkt/tdkt/internal/dossiers"
 )
 
 // Missing lists the required documents not yet attached, which the submit form
 // warns about.
-func (d *procedureData) Missing() []dossiers.RequiredDocument {
-	var out []dossiers.RequiredDocument
+func (d *procedureData) Missing() []attachments.RequiredDocument {
+	var out []attachments.RequiredDocument
 	for _, r := range d.Required {
 		if !r.Present {
 			out = append(out, r)

@@ -7,7 +7,9 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/tdkt/tdkt/internal/attachments"
 	"github.com/tdkt/tdkt/internal/calendar"
+	"github.com/tdkt/tdkt/internal/councils"
 	"github.com/tdkt/tdkt/internal/domain"
 	"github.com/tdkt/tdkt/internal/dossiers"
 	"github.com/tdkt/tdkt/internal/httpx"
@@ -20,10 +22,10 @@ import (
 // công khai), the attachments (tài liệu đính kèm) with the checklist of required
 // documents, and what the user may do with each.
 type procedureData struct {
-	Council  []dossiers.CouncilSession
+	Council  []councils.CouncilSession
 	Consult  dossiers.Consultation
-	Docs     []dossiers.Document
-	Required []dossiers.RequiredDocument
+	Docs     []attachments.Document
+	Required []attachments.RequiredDocument
 	// CanVote: the user is a council member of the level holding the dossier and a
 	// vote is open; Voted and Recused say what the user has done in it.
 	CanVote, Voted, Recused bool
@@ -83,7 +85,7 @@ func (d *dossierData) Nominees(status string) []domain.Nominee {
 }
 
 // OpenSession returns the open vote session, or nil.
-func (d *procedureData) OpenSession() *dossiers.CouncilSession {
+func (d *procedureData) OpenSession() *councils.CouncilSession {
 	for i := range d.Council {
 		if d.Council[i].ClosedAt == nil {
 			return &d.Council[i]

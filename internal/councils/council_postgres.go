@@ -1,13 +1,11 @@
-package dossiers
+package councils
 
 import (
 	"context"
-	"encoding/json"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/tdkt/tdkt/internal/awards"
 	"github.com/tdkt/tdkt/internal/domain"
 	"github.com/tdkt/tdkt/internal/postgres"
 )
@@ -51,14 +49,14 @@ func (s *Store) OpenCouncilSession(ctx context.Context, nominationID string) (se
 	if err == pgx.ErrNoRows {
 		return 0, "", false, domain.Errorf(domain.KindConflict, "no council vote is open on this dossier")
 	}
-	return session, unitID, secret, postgres.Translate("dossiers.OpenCouncilSession", err)
+	return session, unitID, secret, postgres.Translate("councils.OpenCouncilSession", err)
 }
 
 // CastVote records one member's vote in the open session: attendance (who voted)
 // and the ballot (what was voted) in separate rows, and, for a secret ballot, no
 // link between them. A second vote by the same member is a conflict.
 func (s *Store) CastVote(ctx context.Context, nominationID string, session int, userID int64, choice string, secret bool, at time.Time) error {
-	const op = "dossiers.CastVote"
+	const op = "councils.CastVote"
 	return s.InTx(ctx, op, func(tx pgx.Tx) error {
 		var open bool
 		if err := tx.QueryRow(ctx, `SELECT closed_at IS NULL FROM council_sessions WHERE nomination_id = $1 AND session = $2 FOR SHARE`,
@@ -89,13 +87,13 @@ func (s *Store) CastVote(ctx context.Context, nominationID string, session int, 
 func (s *Store) DeclareConflict(ctx context.Context, nominationID string, userID int64, reason string, at time.Time) error {
 	_, err := s.Pool.Exec(ctx, `INSERT INTO council_conflicts (nomination_id, user_id, reason, declared_at) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (nomination_id, user_id) DO UPDATE SET reason = EXCLUDED.reason`, nominationID, userID, reason, at)
-	return postgres.Translate("dossiers.DeclareConflict", err)
+	return postgres.Translate("councils.DeclareConflict", err)
 }
 
 // CouncilSessions returns a dossier's vote sessions with attendance, recusals and
 // the minutes of closed ones.
 func (s *Store) CouncilSessions(ctx context.Context, nominationID string) ([]CouncilSession, error) {
-	const op = "dossiers.CouncilSessions"
+	const op = "councils.CouncilSessions"
 	rows, err := s.Pool.Query(ctx, `SELECT session, unit_id, opened_at, closed_at, secret, quorum::float8, threshold::float8,
 		members, present, yes, no, abstain, result FROM council_sessions WHERE nomination_id = $1 ORDER BY session`, nominationID)
 	if err != nil {
@@ -140,56 +138,4 @@ func (s *Store) CouncilSessions(ctx context.Context, nominationID string) ([]Cou
 		sessions[i].Conflicts = conflicts
 	}
 	return sessions, nil
-}
-
-// RevokeDecision cancels a decision (hủy bỏ, Law art. 93) with its legal ground:
-// it marks the decision revoked, records the recovery of every awardee's bonus and
-// certificate, and appends an audit event to the closed dossier's history. It fails
-// with KindConflict when the decision is already revoked or the dossier is still
-// in its procedure, KindNotFound for an unknown decision.
-func (s *Store) RevokeDecision(ctx context.Context, nominationID, code string, actor int64, ground, note string, at time.Time) error {
-	const op = "dossiers.RevokeDecision"
-	return s.InTx(ctx, op, func(tx pgx.Tx) error {
-		var version int
-		var status string
-		if err := tx.QueryRow(ctx, `SELECT version, status FROM nominations WHERE id = $1 FOR UPDATE`, nominationID).Scan(&version, &status); err != nil {
-			return err
-		}
-		if !domain.Status(status).Terminal() {
-			return domain.Errorf(domain.KindConflict, "the dossier is still %s; revoke once its procedure has ended", status)
-		}
-		var id int64
-		var unit string
-		var revoked *time.Time
-		err := tx.QueryRow(ctx, `SELECT id, unit_id, revoked_at FROM decisions WHERE nomination_id = $1 AND code = $2 FOR UPDATE`,
-			nominationID, code).Scan(&id, &unit, &revoked)
-		if err == pgx.ErrNoRows {
-			return &domain.Error{Op: op, Kind: domain.KindNotFound, Message: "no such decision on this dossier"}
-		}
-		if err != nil {
-			return err
-		}
-		if revoked != nil {
-			return domain.Errorf(domain.KindConflict, "decision %s was already revoked", code)
-		}
-		if _, err := tx.Exec(ctx, `UPDATE decisions SET revoked_at = $2, revoked_by = $3, revoke_ground = $4, revoke_note = $5 WHERE id = $1`,
-			id, at, actor, ground, note); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `UPDATE decision_awardees SET recovered = true WHERE decision_id = $1`, id); err != nil {
-			return err
-		}
-		if err := awards.RevokeDecisionHistoryTx(ctx, tx, nominationID); err != nil {
-			return err
-		}
-		details, _ := json.Marshal(map[string]any{"decision_code": code, "ground": ground, "note": note,
-			"recovery": "thu hồi hiện vật và tiền thưởng"})
-		seq := version + 1
-		if _, err := tx.Exec(ctx, `UPDATE nominations SET version = $2, updated_at = $3 WHERE id = $1`, nominationID, seq, at); err != nil {
-			return err
-		}
-		_, err = tx.Exec(ctx, `INSERT INTO audit_events (nomination_id, seq, at, actor_id, action, from_status, to_status, unit_id, details)
-			VALUES ($1, $2, $3, $4, 'revoke', $5, $5, $6, $7)`, nominationID, seq, at, actor, status, unit, details)
-		return err
-	})
 }

@@ -1,0 +1,219 @@
+package awards
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/tdkt/tdkt/internal/domain"
+	"github.com/tdkt/tdkt/internal/history"
+	"github.com/tdkt/tdkt/internal/postgres"
+)
+
+const subjectColumns = `id, unit_id, code, kind, name, job_title, organisation, created_at, updated_at`
+
+func scanSubject(r pgx.Row) (history.Subject, error) {
+	var s history.Subject
+	err := r.Scan(&s.ID, &s.UnitID, &s.Code, &s.Kind, &s.Name, &s.JobTitle, &s.Organisation, &s.CreatedAt, &s.UpdatedAt)
+	return s, err
+}
+
+// CreateSubject stores a new subject; KindConflict when the unit already has the
+// code, KindInvalid for an unknown unit.
+func (s *Store) CreateSubject(ctx context.Context, sub history.Subject) (history.Subject, error) {
+	out, err := scanSubject(s.Pool.QueryRow(ctx, `INSERT INTO subjects (unit_id, code, kind, name, job_title, organisation)
+		VALUES ($1, $2, $3, $4, $5, $6) RETURNING `+subjectColumns,
+		sub.UnitID, sub.Code, sub.Kind, sub.Name, sub.JobTitle, sub.Organisation))
+	return out, postgres.Translate("awards.CreateSubject", err)
+}
+
+// Subject returns one subject; KindNotFound if unknown.
+func (s *Store) Subject(ctx context.Context, id int64) (history.Subject, error) {
+	out, err := scanSubject(s.Pool.QueryRow(ctx, `SELECT `+subjectColumns+` FROM subjects WHERE id = $1`, id))
+	return out, postgres.Translate("awards.Subject", err)
+}
+
+// SubjectByCode returns the subject a unit knows by code; KindNotFound if none.
+func (s *Store) SubjectByCode(ctx context.Context, unitID, code string) (history.Subject, error) {
+	out, err := scanSubject(s.Pool.QueryRow(ctx, `SELECT `+subjectColumns+` FROM subjects WHERE unit_id = $1 AND code = $2`, unitID, code))
+	return out, postgres.Translate("awards.SubjectByCode", err)
+}
+
+// SubjectsByID returns the subjects with the given ids that exist.
+func (s *Store) SubjectsByID(ctx context.Context, ids []int64) (map[int64]history.Subject, error) {
+	rows, err := s.Pool.Query(ctx, `SELECT `+subjectColumns+` FROM subjects WHERE id = ANY($1)`, ids)
+	if err != nil {
+		return nil, postgres.Translate("awards.SubjectsByID", err)
+	}
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (history.Subject, error) { return scanSubject(r) })
+	if err != nil {
+		return nil, postgres.Translate("awards.SubjectsByID", err)
+	}
+	out := make(map[int64]history.Subject, len(list))
+	for _, sub := range list {
+		out[sub.ID] = sub
+	}
+	return out, nil
+}
+
+// SubjectFilter narrows a subject list. Units is the set the caller may read; it is
+// always applied. Query matches the code exactly or the name in part.
+type SubjectFilter struct {
+	Units  []string
+	UnitID string
+	Kind   string
+	Query  string
+	Limit  int
+	Offset int
+}
+
+// Subjects lists subjects by unit and name. The name matches in part, with or
+// without Vietnamese diacritics and in any case: the query is folded by
+// history.Fold and compared with the name the database folded the same way
+// (subjects.name_folded, migration 0008).
+func (s *Store) Subjects(ctx context.Context, f SubjectFilter) ([]history.Subject, error) {
+	q := `SELECT ` + subjectColumns + ` FROM subjects WHERE unit_id = ANY($1)`
+	args := []any{f.Units}
+	add := func(cond string, v any) {
+		args = append(args, v)
+		q += fmt.Sprintf(" AND "+cond, len(args))
+	}
+	if f.UnitID != "" {
+		add("unit_id = $%d", f.UnitID)
+	}
+	if f.Kind != "" {
+		add("kind = $%d", f.Kind)
+	}
+	if f.Query != "" {
+		args = append(args, f.Query, "%"+postgres.LikeEscape(history.Fold(f.Query))+"%")
+		q += fmt.Sprintf(" AND (code = $%d OR name_folded LIKE $%d)", len(args)-1, len(args))
+	}
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 100
+	}
+	args = append(args, f.Limit, f.Offset)
+	q += fmt.Sprintf(" ORDER BY unit_id, name, id LIMIT $%d OFFSET $%d", len(args)-1, len(args))
+	rows, err := s.Pool.Query(ctx, q, args...)
+	if err != nil {
+		return nil, postgres.Translate("awards.Subjects", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (history.Subject, error) { return scanSubject(r) })
+	return out, postgres.Translate("awards.Subjects", err)
+}
+
+// SubjectRecords returns the whole history of each subject, keyed by id: the
+// facts the eligibility rules read, in five queries whatever the number of subjects.
+func (s *Store) SubjectRecords(ctx context.Context, ids []int64) (map[int64]*history.Record, error) {
+	out, err := subjectRecords(ctx, s.Pool, ids)
+	return out, postgres.Translate("awards.SubjectRecords", err)
+}
+
+func subjectRecords(ctx context.Context, q postgres.Querier, ids []int64) (map[int64]*history.Record, error) {
+	out := map[int64]*history.Record{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	rows, err := q.Query(ctx, `SELECT `+subjectColumns+` FROM subjects WHERE id = ANY($1)`, ids)
+	if err != nil {
+		return nil, err
+	}
+	subjects, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (history.Subject, error) { return scanSubject(r) })
+	if err != nil {
+		return nil, err
+	}
+	for _, sub := range subjects {
+		out[sub.ID] = &history.Record{Subject: sub, Ratings: []history.TaskRating{}, Awards: []history.AwardRecord{},
+			Initiatives: []history.Initiative{}, Holds: []history.Hold{}}
+	}
+	each := func(sql string, scan func(pgx.Rows) error) error {
+		rows, err := q.Query(ctx, sql, ids)
+		if err != nil {
+			return err
+		}
+		return forEach(rows, scan)
+	}
+	var id int64
+	err = each(`SELECT subject_id, year, rating FROM task_ratings WHERE subject_id = ANY($1) ORDER BY subject_id, year`,
+		func(r pgx.Rows) error {
+			var tr history.TaskRating
+			if err := r.Scan(&id, &tr.Year, &tr.Rating); err != nil {
+				return err
+			}
+			out[id].Ratings = append(out[id].Ratings, tr)
+			return nil
+		})
+	if err != nil {
+		return nil, err
+	}
+	err = each(`SELECT subject_id, id, award_code, year, coalesce(level, ''), kind, decision_code,
+			coalesce(to_char(decision_date, 'YYYY-MM-DD'), ''), coalesce(deciding_unit_id, ''), coalesce(nomination_id::text, ''), source, note
+		FROM award_records WHERE subject_id = ANY($1) ORDER BY subject_id, year, award_code, id`,
+		func(r pgx.Rows) error {
+			var a history.AwardRecord
+			if err := r.Scan(&id, &a.ID, &a.AwardCode, &a.Year, &a.Level, &a.Kind, &a.DecisionCode, &a.DecisionDate,
+				&a.DecidingUnitID, &a.NominationID, &a.Source, &a.Note); err != nil {
+				return err
+			}
+			out[id].Awards = append(out[id].Awards, a)
+			return nil
+		})
+	if err != nil {
+		return nil, err
+	}
+	err = each(`SELECT subject_id, id, year, title, scope, recognised_by, decision_code,
+			coalesce(to_char(recognised_on, 'YYYY-MM-DD'), ''), source
+		FROM initiatives WHERE subject_id = ANY($1) ORDER BY subject_id, year, id`,
+		func(r pgx.Rows) error {
+			var in history.Initiative
+			if err := r.Scan(&id, &in.ID, &in.Year, &in.Title, &in.Scope, &in.RecognisedBy, &in.DecisionCode, &in.RecognisedOn, &in.Source); err != nil {
+				return err
+			}
+			out[id].Initiatives = append(out[id].Initiatives, in)
+			return nil
+		})
+	if err != nil {
+		return nil, err
+	}
+	err = each(`SELECT subject_id, id, kind, to_char(starts_on, 'YYYY-MM-DD'), coalesce(to_char(ends_on, 'YYYY-MM-DD'), ''),
+			reason, decision_code, source
+		FROM subject_holds WHERE subject_id = ANY($1) ORDER BY subject_id, starts_on, id`,
+		func(r pgx.Rows) error {
+			var h history.Hold
+			if err := r.Scan(&id, &h.ID, &h.Kind, &h.StartsOn, &h.EndsOn, &h.Reason, &h.DecisionCode, &h.Source); err != nil {
+				return err
+			}
+			out[id].Holds = append(out[id].Holds, h)
+			return nil
+		})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// SubjectRecord returns a subject with its history and the dossiers that name it;
+// KindNotFound if unknown.
+func (s *Store) SubjectRecord(ctx context.Context, id int64) (*history.Record, error) {
+	const op = "awards.SubjectRecord"
+	recs, err := subjectRecords(ctx, s.Pool, []int64{id})
+	if err != nil {
+		return nil, postgres.Translate(op, err)
+	}
+	rec, ok := recs[id]
+	if !ok {
+		return nil, &domain.Error{Op: op, Kind: domain.KindNotFound, Message: "no such subject"}
+	}
+	rows, err := s.Pool.Query(ctx, `SELECT n.id::text, coalesce(nm.award_code, n.award_code), n.year, n.status, nm.id
+		FROM nominees nm JOIN nominations n ON n.id = nm.nomination_id
+		WHERE nm.subject_id = $1 ORDER BY n.year, n.created_at`, id)
+	if err != nil {
+		return nil, postgres.Translate(op, err)
+	}
+	rec.Nominations, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (history.NominationOf, error) {
+		var n history.NominationOf
+		err := r.Scan(&n.NominationID, &n.AwardCode, &n.Year, &n.Status, &n.NomineeID)
+		return n, err
+	})
+	return rec, postgres.Translate(op, err)
+}
