@@ -53,4 +53,4 @@ bench-national:
 
 ## bench: the benchmarks whose figures the README reports
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime 2s ./internal/store/ ./internal/calendar/... ./internal/authz/ ./internal/web/
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 2s ./internal/postgres/ ./internal/inbox/ ./internal/awards/ ./internal/calendar/... ./internal/authz/ ./internal/web/

@@ -3,7 +3,7 @@
 // their yearly task ratings, the titles and commendations they received, their
 // recognised initiatives and their discipline and investigation periods. These are
 // the facts the eligibility rules read. The package is pure: it validates and
-// describes the records; internal/store keeps them and internal/importer reads and
+// describes the records; internal/awards keeps them and internal/importer reads and
 // writes them as spreadsheets.
 package history
 
