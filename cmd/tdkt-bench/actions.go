@@ -19,6 +19,7 @@ import (
 	"syscall"
 	"time"
 
+	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
@@ -118,6 +119,9 @@ type actionsReport struct {
 		Temporal string   `json:"temporal"` // "dev server (SQLite file)" or the address given
 		API      []string `json:"api"`
 		Topology string   `json:"topology"`
+		// BareStart: "with-update" (the start and the first update in one call) or
+		// "separate" (the first update a call of its own after the start).
+		BareStart string `json:"bare_start"`
 	} `json:"params"`
 	Bare  phaseJSON `json:"bare_temporal"`
 	Tdkt  phaseJSON `json:"tdkt"`
@@ -125,6 +129,8 @@ type actionsReport struct {
 	// Checked says what was verified after the run (every dossier decided, the audit
 	// chain intact); empty when the bench does not own the database (-api).
 	Checked string `json:"checked,omitempty"`
+	// LockWaits were sampled in tdkt's database during its phase (not with -api).
+	LockWaits *lockWaitsJSON `json:"lock_waits,omitempty"`
 }
 
 // timings collects the latency of every action, per step, under a lock.
@@ -166,6 +172,9 @@ func runActions(ctx context.Context, cfg config) error {
 	if cfg.clients < 1 || cfg.dossiers < 1 {
 		return errors.New("need at least one client and one dossier")
 	}
+	if cfg.bareStart != "with-update" && cfg.bareStart != "separate" {
+		return fmt.Errorf("-bare-start %q: with-update or separate", cfg.bareStart)
+	}
 	rep := actionsReport{Scenario: "actions", Machine: describeMachine()}
 	rep.Params.Clients, rep.Params.Dossiers, rep.Params.Warmup = cfg.clients, cfg.dossiers, min(cfg.clients, cfg.dossiers)
 	fmt.Printf("load average at start: %s\n", rep.Machine.LoadStart)
@@ -194,6 +203,7 @@ func runActions(ctx context.Context, cfg config) error {
 	defer tc.Close()
 
 	var verify func(ctx context.Context, ids []string) (string, error)
+	var sampler func() func() lockWaitsJSON
 	if cfg.api == "" {
 		bin := cfg.tdktBin
 		if bin == "" {
@@ -234,6 +244,7 @@ func runActions(ctx context.Context, cfg config) error {
 			}
 		}
 		rep.Params.Topology = "tdkt serve + tdkt worker, one process each, started by the bench"
+		sampler = func() func() lockWaitsJSON { return sampleLockWaits(ctx, pool, 50*time.Millisecond) }
 		verify = func(ctx context.Context, ids []string) (string, error) {
 			var decided int
 			if err := pool.QueryRow(ctx, `SELECT count(*) FROM nominations WHERE id::text = ANY($1) AND status = 'decided'`, ids).Scan(&decided); err != nil {
@@ -274,16 +285,17 @@ func runActions(ctx context.Context, cfg config) error {
 	// Warm-up: one item per client on each side, not counted.
 	warm := rep.Params.Warmup
 	var discard timings
-	if _, _, err := driveBare(ctx, tc, cfg.clients, warm, runID+"-warm", &discard); err != nil {
+	if _, _, err := driveBare(ctx, tc, cfg.clients, warm, runID+"-warm", cfg.bareStart == "with-update", &discard); err != nil {
 		return fmt.Errorf("bare warm-up: %w", err)
 	}
 	if _, _, err := d.drive(ctx, cfg.clients, warm, runID+"-warm", &discard); err != nil {
 		return fmt.Errorf("tdkt warm-up: %w", err)
 	}
 
-	fmt.Printf("bare Temporal: %d workflows × (start + 4 updates with a local activity), %d clients…\n", cfg.dossiers, cfg.clients)
+	rep.Params.BareStart = cfg.bareStart
+	fmt.Printf("bare Temporal: %d workflows × (start + 4 updates with a local activity; start %s), %d clients…\n", cfg.dossiers, cfg.bareStart, cfg.clients)
 	var bt timings
-	wall, _, err := driveBare(ctx, tc, cfg.clients, cfg.dossiers, runID, &bt)
+	wall, _, err := driveBare(ctx, tc, cfg.clients, cfg.dossiers, runID, cfg.bareStart == "with-update", &bt)
 	if err != nil {
 		return fmt.Errorf("bare: %w", err)
 	}
@@ -292,7 +304,15 @@ func runActions(ctx context.Context, cfg config) error {
 
 	fmt.Printf("tdkt over HTTP: %d dossiers × (create, submit, accept, approve, decide), %d clients…\n", cfg.dossiers, cfg.clients)
 	var tt timings
+	var stopSampling func() lockWaitsJSON
+	if sampler != nil {
+		stopSampling = sampler()
+	}
 	wall, ids, err := d.drive(ctx, cfg.clients, cfg.dossiers, runID, &tt)
+	if stopSampling != nil {
+		lw := stopSampling()
+		rep.LockWaits = &lw
+	}
 	if err != nil {
 		return fmt.Errorf("tdkt: %w", err)
 	}
@@ -328,8 +348,8 @@ func writeJSON(path string, v any) error {
 func printActions(r actionsReport) {
 	fmt.Printf("\nactions vs bare Temporal — %s, %d CPUs (%s), load average %s → %s, %s\n",
 		r.Machine.Host, r.Machine.CPUs, r.Machine.CPU, r.Machine.LoadStart, r.Machine.LoadEnd, r.Machine.Date.Format(time.RFC3339))
-	fmt.Printf("  %d clients, %d items each side (5 actions per item), %d warm-up items; Temporal: %s\n  tdkt: %s\n",
-		r.Params.Clients, r.Params.Dossiers, r.Params.Warmup, r.Params.Temporal, r.Params.Topology)
+	fmt.Printf("  %d clients, %d items each side (5 actions per item), %d warm-up items; Temporal: %s\n  tdkt: %s; bare start: %s\n",
+		r.Params.Clients, r.Params.Dossiers, r.Params.Warmup, r.Params.Temporal, r.Params.Topology, r.Params.BareStart)
 	fmt.Printf("  %-44s %9s %9s %9s %9s %12s\n", "", "p50", "p95", "p99", "max", "actions/s")
 	row := func(name string, l latencyJSON, rate float64) {
 		rs := ""
@@ -348,6 +368,10 @@ func printActions(r actionsReport) {
 	}
 	fmt.Printf("  tdkt ÷ bare: %.2f  (%.1f vs %.1f actions/s; %.1f vs %.1f s wall)\n",
 		r.Ratio, r.Tdkt.ActionsPerSec, r.Bare.ActionsPerSec, r.Tdkt.Seconds, r.Bare.Seconds)
+	if l := r.LockWaits; l != nil {
+		fmt.Printf("  tdkt's database, sampled every 50 ms (%d samples): %.2f sessions waiting for a lock on average, %.2f of them in an audit insert (the chain head); an audit insert waiting in %.0f%% of samples, at most %d at once\n",
+			l.Samples, l.MeanWaiting, l.MeanWaitingAudit, 100*l.ShareAudit, l.MaxAudit)
+	}
 	if r.Checked != "" {
 		fmt.Println("  checked:", r.Checked)
 	}
@@ -355,19 +379,49 @@ func printActions(r actionsReport) {
 
 // driveBare runs items bare workflows with n clients: each starts one and sends it
 // four updates. It returns the wall time.
-func driveBare(ctx context.Context, tc client.Client, n, items int, runID string, t *timings) (time.Duration, []string, error) {
+//
+// withStart sends the start and the first update in one call (UpdateWithStartWorkflow);
+// otherwise the first update follows the start as a call of its own, as tdkt's
+// submit follows its create, and waits for the workflow's first task.
+func driveBare(ctx context.Context, tc client.Client, n, items int, runID string, withStart bool, t *timings) (time.Duration, []string, error) {
 	start := time.Now()
 	err := forEachN(ctx, n, items, func(i int) error {
 		id := fmt.Sprintf("bench-bare-%s-%d", runID, i)
+		opts := client.StartWorkflowOptions{ID: id, TaskQueue: bareTaskQueue}
+		first := 1
 		t0 := time.Now()
-		run, err := tc.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: bareTaskQueue}, bareWorkflow)
-		if err != nil {
-			return err
+		if withStart {
+			// The start and the first update in one call: the update is delivered with
+			// the first workflow task instead of waiting for it.
+			opts.WorkflowIDConflictPolicy = enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL
+			h, err := tc.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
+				StartWorkflowOperation: tc.NewWithStartWorkflowOperation(opts, bareWorkflow),
+				UpdateOptions: client.UpdateWorkflowOptions{WorkflowID: id, UpdateName: bareUpdate, Args: []any{false},
+					WaitForStage: client.WorkflowUpdateStageCompleted}})
+			if err != nil {
+				return err
+			}
+			var got int
+			if err := h.Get(ctx, &got); err != nil {
+				return err
+			}
+			if got != 1 {
+				return fmt.Errorf("workflow %s: update 1 answered %d", id, got)
+			}
+			// One call, two actions: one sample under each name.
+			d := time.Since(t0)
+			t.add(bareSteps[0], d)
+			t.add(bareSteps[1], d)
+			first = 2
+		} else {
+			if _, err := tc.ExecuteWorkflow(ctx, opts, bareWorkflow); err != nil {
+				return err
+			}
+			t.add(bareSteps[0], time.Since(t0))
 		}
-		t.add(bareSteps[0], time.Since(t0))
-		for u := 1; u <= 4; u++ {
+		for u := first; u <= 4; u++ {
 			t0 := time.Now()
-			h, err := tc.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: id, RunID: run.GetRunID(), UpdateName: bareUpdate,
+			h, err := tc.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: id, UpdateName: bareUpdate,
 				Args: []any{u == 4}, WaitForStage: client.WorkflowUpdateStageCompleted})
 			if err != nil {
 				return err

@@ -79,6 +79,7 @@ type config struct {
 	dossiers       int
 	api, tdktBin   string
 	bareWorkerMode bool
+	bareStart      string
 }
 
 func main() {
@@ -105,6 +106,7 @@ func main() {
 	flag.IntVar(&cfg.dossiers, "dossiers", 300, "actions: dossiers driven through tdkt, and bare workflows driven through Temporal")
 	flag.StringVar(&cfg.api, "api", "", "actions: tdkt API base URL(s), comma-separated (e.g. make cluster's http://127.0.0.1:8081,http://127.0.0.1:8082); empty builds tdkt and starts serve and worker")
 	flag.StringVar(&cfg.tdktBin, "tdkt", "", "actions: the tdkt binary to start (empty: go build ./cmd/tdkt)")
+	flag.StringVar(&cfg.bareStart, "bare-start", "with-update", "actions: with-update sends a bare workflow's start and first update in one call; separate sends the update after the start, as tdkt's submit follows its create")
 	flag.BoolVar(&cfg.bareWorkerMode, "bare-worker", false, "internal: run only the bare workflow's worker (the actions scenario starts itself so)")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
