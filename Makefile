@@ -2,7 +2,7 @@
 GO ?= go
 PKGS := ./...
 
-.PHONY: run test vet fmt-check bench bench-national build workflowcheck chromium pdf-tools cluster
+.PHONY: run test vet fmt-check bench bench-national bench-actions build workflowcheck chromium pdf-tools cluster
 
 ## run: the whole product in one process (embedded Temporal, local PostgreSQL, demo data) on :8080
 run:
@@ -50,6 +50,15 @@ workflowcheck:
 ## prints a table and writes bench-national-authz.json (needs PostgreSQL)
 bench-national:
 	$(GO) run ./cmd/tdkt-bench -scenario authz -json bench-national-authz.json
+
+## bench-actions: user actions over HTTP (tdkt serve + tdkt worker as processes: create, submit,
+## accept, approve, decide) against bare Temporal (a no-op workflow: start + 4 updates with a local
+## activity) on the same dev Temporal server, 16 clients; prints a table, writes
+## bench-actions.json (needs PostgreSQL). ARGS passes flags, e.g. for make cluster:
+## make bench-actions ARGS='-temporal 127.0.0.1:7233 -api http://127.0.0.1:8081,http://127.0.0.1:8082'
+bench-actions: build
+	$(GO) build -o bin/tdkt-bench ./cmd/tdkt-bench
+	./bin/tdkt-bench -scenario actions -tdkt bin/tdkt -json bench-actions.json $(ARGS)
 
 ## bench: the benchmarks whose figures the README reports
 bench:

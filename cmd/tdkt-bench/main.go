@@ -10,10 +10,15 @@
 //
 //	go run ./cmd/tdkt-bench [-provinces 34] [-communes 3321] [-clients 16]
 //	go run ./cmd/tdkt-bench -scenario authz [-assignments 100000] [-decisions 200000] [-changes 30] [-replicas 2] [-json out.json]
+//	go run ./cmd/tdkt-bench -scenario actions [-clients 16] [-dossiers 300] [-temporal host:port -api URL[,URL]] [-json out.json]
 //
 // The authz scenario (authz.go) measures authorization over a generated national tree
 // instead: building the enforcer, its heap, decision latencies, and the time from a
 // role grant or revocation committed in PostgreSQL to a following enforcer deciding.
+//
+// The actions scenario (actions.go) drives dossiers over HTTP through tdkt serve and
+// tdkt worker, and no-op workflows on the same Temporal server, and compares their
+// actions per second.
 //
 // It needs a PostgreSQL server (-database-url, default $TEST_DATABASE_URL or
 // postgres://postgres@127.0.0.1:5432/postgres) where it creates and then drops a
@@ -73,6 +78,11 @@ type config struct {
 	assignments, decisions int
 	changes, replicas      int
 	jsonOut                string
+	// The actions scenario (actions.go).
+	dossiers       int
+	api, tdktBin   string
+	bareWorkerMode bool
+	bareStart      string
 }
 
 func main() {
@@ -90,12 +100,17 @@ func main() {
 	flag.StringVar(&cfg.namespace, "namespace", "default", "Temporal namespace")
 	flag.BoolVar(&cfg.workerMode, "worker", false, "internal: run only the worker (the bench starts itself so)")
 	flag.BoolVar(&cfg.keep, "keep", false, "keep the benchmark database")
-	flag.StringVar(&cfg.scenario, "scenario", "review", "review: the nationwide review campaign; authz: authorization over a national tree")
+	flag.StringVar(&cfg.scenario, "scenario", "review", "review: the nationwide review campaign; authz: authorization over a national tree; actions: tdkt's actions over HTTP vs bare Temporal")
 	flag.IntVar(&cfg.assignments, "assignments", 100_000, "authz: role assignments over the national tree")
 	flag.IntVar(&cfg.decisions, "decisions", 200_000, "authz: timed decisions")
 	flag.IntVar(&cfg.changes, "changes", 30, "authz: role grants (each then revoked) committed in PostgreSQL and timed to the follower's decision")
 	flag.IntVar(&cfg.replicas, "replicas", 2, "authz: following enforcers (as tdkt serve replicas), each on its own connection")
-	flag.StringVar(&cfg.jsonOut, "json", "", "write the results as JSON to this file (authz)")
+	flag.StringVar(&cfg.jsonOut, "json", "", "write the results as JSON to this file (authz, actions)")
+	flag.IntVar(&cfg.dossiers, "dossiers", 300, "actions: dossiers driven through tdkt, and bare workflows driven through Temporal")
+	flag.StringVar(&cfg.api, "api", "", "actions: tdkt API base URL(s), comma-separated (e.g. make cluster's http://127.0.0.1:8081,http://127.0.0.1:8082); empty builds tdkt and starts serve and worker")
+	flag.StringVar(&cfg.tdktBin, "tdkt", "", "actions: the tdkt binary to start (empty: go build ./cmd/tdkt)")
+	flag.StringVar(&cfg.bareStart, "bare-start", "with-update", "actions: with-update sends a bare workflow's start and first update in one call; separate sends the update after the start, as tdkt's submit follows its create")
+	flag.BoolVar(&cfg.bareWorkerMode, "bare-worker", false, "internal: run only the bare workflow's worker (the actions scenario starts itself so)")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -103,10 +118,14 @@ func main() {
 	switch {
 	case cfg.workerMode:
 		err = runWorker(ctx, cfg)
+	case cfg.bareWorkerMode:
+		err = runBareWorker(ctx, cfg)
+	case cfg.scenario == "actions":
+		err = runActions(ctx, cfg)
 	case cfg.scenario == "authz":
 		err = runAuthz(ctx, cfg)
 	case cfg.scenario != "review":
-		err = fmt.Errorf("unknown scenario %q (review, authz)", cfg.scenario)
+		err = fmt.Errorf("unknown scenario %q (review, authz, actions)", cfg.scenario)
 	default:
 		err = run(ctx, cfg)
 	}

@@ -6,11 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tdkt/tdkt/internal/accounts"
-	"github.com/tdkt/tdkt/internal/admin"
-	"github.com/tdkt/tdkt/internal/awards"
 	"github.com/tdkt/tdkt/internal/domain"
-	"github.com/tdkt/tdkt/internal/inbox"
 	"github.com/tdkt/tdkt/internal/pgtest"
 	"github.com/tdkt/tdkt/internal/seed"
 	"github.com/tdkt/tdkt/internal/usecase"
@@ -46,9 +42,7 @@ func TestClaimedTaskIsActedOnOnlyByItsAssigneeOrTheHead(t *testing.T) {
 		t.Fatal(err)
 	}
 	base := &usecase.Base{Now: func() time.Time { return time.Date(2026, 3, 10, 3, 0, 0, 0, time.UTC) }}
-	ad := admin.New(base, admin.NewStore(pool))
-	s := New(base, NewStore(pool), ad, accounts.New(base, accounts.NewStore(pool), ad),
-		awards.New(base, awards.NewStore(pool), ad), inbox.New(base, inbox.NewStore(pool), ad))
+	s := newTestService(pool, base)
 	// Unclaimed: the claim rule stops nobody.
 	for _, u := range []string{"xa.clerk", "xa.appraiser"} {
 		if err := s.checkClaim(ctx, ids[u], nom, domain.StepAppraise); err != nil {

@@ -208,7 +208,7 @@ func (s *Service) CreateNomination(ctx context.Context, userID int64, req Create
 		return domain.Nomination{}, err
 	}
 	defer tx.Rollback(ctx) //nolint:errcheck // no-op after commit
-	if err := CreateNominationTx(ctx, tx, nn); err != nil {
+	if err := CreateNominationRowsTx(ctx, tx, nn); err != nil {
 		return domain.Nomination{}, err
 	}
 	_, err = s.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
@@ -220,7 +220,7 @@ func (s *Service) CreateNomination(ctx context.Context, userID int64, req Create
 	if err != nil {
 		return domain.Nomination{}, fmt.Errorf("start dossier workflow: %w", err)
 	}
-	if err := tx.Commit(ctx); err != nil {
+	if err := commitCreated(ctx, tx, nn); err != nil {
 		// The workflow exists without its rows: end it so nothing is left behind.
 		_ = s.Temporal.TerminateWorkflow(context.WithoutCancel(ctx), nn.WorkflowID, "", "dossier rows not committed")
 		return domain.Nomination{}, fmt.Errorf("commit dossier: %w", err)

@@ -30,11 +30,10 @@ type NewNomination struct {
 	MovementID, CampaignID string
 }
 
-// CreateNominationTx inserts a draft dossier, its nominees, the submit task in the
-// submitting unit's inbox and the audit event "create" (seq 0), inside tx. The
-// caller commits only after the dossier's workflow has started, so a failed start
-// leaves nothing behind.
-func CreateNominationTx(ctx context.Context, tx pgx.Tx, n NewNomination) error {
+// CreateNominationRowsTx inserts a draft dossier, its nominees and the submit task
+// in the submitting unit's inbox, inside tx, but not its audit event: see
+// CreateNominationTx and AuditNominationCreatedTx (nominations_create.go).
+func CreateNominationRowsTx(ctx context.Context, tx pgx.Tx, n NewNomination) error {
 	const op = "dossiers.CreateNomination"
 	route, err := json.Marshal(n.Route)
 	if err != nil {
@@ -65,11 +64,6 @@ func CreateNominationTx(ctx context.Context, tx pgx.Tx, n NewNomination) error {
 	}
 	if _, err := tx.Exec(ctx, `INSERT INTO tasks (nomination_id, seq, step, unit_id, role, created_at)
 		VALUES ($1, 0, $2, $3, $4, $5)`, n.ID, domain.StepSubmit, n.UnitID, domain.StepRole(domain.StepSubmit), n.At); err != nil {
-		return postgres.Translate(op, err)
-	}
-	details, _ := json.Marshal(map[string]any{"award_code": n.AwardCode, "year": n.Year, "nominees": len(n.Nominees)})
-	if _, err := tx.Exec(ctx, `INSERT INTO audit_events (nomination_id, seq, at, actor_id, action, to_status, unit_id, details)
-		VALUES ($1, 0, $2, $3, 'create', $4, $5, $6)`, n.ID, n.At, n.CreatedBy, domain.StatusDraft, n.UnitID, details); err != nil {
 		return postgres.Translate(op, err)
 	}
 	return nil

@@ -1,0 +1,144 @@
+package dossiers
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"go.temporal.io/sdk/client"
+
+	"github.com/tdkt/tdkt/internal/domain"
+	"github.com/tdkt/tdkt/internal/pgtest"
+	"github.com/tdkt/tdkt/internal/postgres"
+	"github.com/tdkt/tdkt/internal/seed"
+	"github.com/tdkt/tdkt/internal/usecase"
+)
+
+// allowAll is an authorizer that allows everything: these tests are about the
+// transaction around the workflow start, not about permissions.
+type allowAll struct{}
+
+func (allowAll) Allow(int64, string, string, string) (bool, error) { return true, nil }
+func (allowAll) VisibleUnits(int64, string, string) []string       { return nil }
+
+// startProbe stands in for the Temporal client: while CreateNomination starts the
+// dossier's workflow it runs probe (another writer of the audit log), then answers
+// err. Any other method of the client is not expected and panics (nil embedded).
+type startProbe struct {
+	client.Client
+	probe      func(ctx context.Context) error
+	err        error
+	probeErr   error
+	started    int
+	terminated []string
+}
+
+func (p *startProbe) ExecuteWorkflow(ctx context.Context, _ client.StartWorkflowOptions, _ any, _ ...any) (client.WorkflowRun, error) {
+	p.started++
+	p.probeErr = p.probe(ctx)
+	return nil, p.err
+}
+
+func (p *startProbe) TerminateWorkflow(_ context.Context, id, _, _ string, _ ...any) error {
+	p.terminated = append(p.terminated, id)
+	return nil
+}
+
+// auditWrite commits one audit event (an administrative one, as another replica
+// would write) in a transaction of its own that gives up after 2 s of waiting for
+// a lock: it fails if the chain head is locked by someone else for that long.
+func auditWrite(pool *pgxpool.Pool) func(ctx context.Context) error {
+	return func(ctx context.Context) error {
+		tx, err := pool.Begin(ctx)
+		if err != nil {
+			return err
+		}
+		defer tx.Rollback(ctx) //nolint:errcheck // no-op after commit
+		if _, err := tx.Exec(ctx, `SET LOCAL lock_timeout = '2s'`); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO audit_events (nomination_id, seq, at, action, details)
+			VALUES (NULL, 0, now(), 'probe', '{}')`); err != nil {
+			return err
+		}
+		return tx.Commit(ctx)
+	}
+}
+
+// TestCreateNominationDoesNotHoldTheAuditChainWhileStarting: while a dossier's
+// workflow is being started, another audit write commits (the chain head is not
+// locked across the round trip to Temporal); the dossier's rows and its "create"
+// event are then committed after it, and the chain verifies. When the start fails,
+// neither the rows nor the event are left, and the chain still verifies.
+func TestCreateNominationDoesNotHoldTheAuditChainWhileStarting(t *testing.T) {
+	ctx := context.Background()
+	pool := pgtest.NewPool(t)
+	if _, _, err := seed.DemoToday(ctx, pool, func(string) (string, error) { return "x", nil }); err != nil {
+		t.Fatal(err)
+	}
+	var clerk int64
+	if err := pool.QueryRow(ctx, `SELECT id FROM users WHERE username = 'xa.clerk'`).Scan(&clerk); err != nil {
+		t.Fatal(err)
+	}
+	probe := &startProbe{probe: auditWrite(pool)}
+	s := newTestService(pool, &usecase.Base{Authz: allowAll{}, Temporal: probe, TaskQueue: "test",
+		Now: func() time.Time { return time.Date(2026, 3, 10, 3, 0, 0, 0, time.UTC) }})
+	in := CreateNominationInput{UnitID: seed.TodayCommune, AwardCode: "GK", Year: 2026,
+		Nominees: []NomineeInput{{Kind: "individual", Name: "Hoàng Văn Tùng", JobTitle: "Trưởng thôn", Achievements: "Dẫn đầu phong trào"}}}
+
+	n, err := s.CreateNomination(ctx, clerk, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if probe.started != 1 || probe.probeErr != nil {
+		t.Fatalf("an audit write during the workflow start: %v (starts %d), want it committed", probe.probeErr, probe.started)
+	}
+	var probeSeq, createSeq int64
+	if err := pool.QueryRow(ctx, `SELECT
+			(SELECT chain_seq FROM audit_events WHERE action = 'probe'),
+			(SELECT chain_seq FROM audit_events WHERE nomination_id = $1 AND seq = 0 AND action = 'create')`, n.ID).
+		Scan(&probeSeq, &createSeq); err != nil {
+		t.Fatal(err)
+	}
+	if createSeq != probeSeq+1 {
+		t.Errorf("the create event is at chain position %d, the write made during the start at %d: want it right after", createSeq, probeSeq)
+	}
+	if n.Status != domain.StatusDraft {
+		t.Errorf("dossier status %s, want draft", n.Status)
+	}
+	rep, err := (postgres.DB{Pool: pool}).VerifyAuditChain(ctx)
+	if err != nil || rep.Break != nil {
+		t.Fatalf("audit chain after a create: %v %+v", err, rep.Break)
+	}
+
+	// A failed start: nothing of the dossier is left, and the chain holds.
+	var before, createsBefore int
+	if err := pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM nominations),
+			(SELECT count(*) FROM audit_events WHERE action = 'create')`).Scan(&before, &createsBefore); err != nil {
+		t.Fatal(err)
+	}
+	probe.err = errors.New("temporal unavailable")
+	if _, err := s.CreateNomination(ctx, clerk, in); err == nil {
+		t.Fatal("create succeeded although the workflow did not start")
+	}
+	if probe.probeErr != nil {
+		t.Fatalf("an audit write during the failed start: %v", probe.probeErr)
+	}
+	var after, creates int
+	if err := pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM nominations),
+			(SELECT count(*) FROM audit_events WHERE action = 'create')`).Scan(&after, &creates); err != nil {
+		t.Fatal(err)
+	}
+	if after != before || creates != createsBefore {
+		t.Errorf("after a failed start: %d dossiers (was %d), %d create events (was %d)", after, before, creates, createsBefore)
+	}
+	rep, err = (postgres.DB{Pool: pool}).VerifyAuditChain(ctx)
+	if err != nil || rep.Break != nil {
+		t.Fatalf("audit chain after a failed create: %v %+v", err, rep.Break)
+	}
+	if rep.Events < 3 {
+		t.Errorf("chain of %d events, want at least the two probes and the create", rep.Events)
+	}
+}
