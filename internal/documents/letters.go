@@ -34,6 +34,46 @@ func RenderCertificate(c Certificate) (Rendered, error) {
 		return Rendered{}, err
 	}
 	w.SetAutoPageBreak(false, 0)
+	seal := w.certificatePage(c)
+	b, err := w.bytes()
+	return Rendered{PDF: b, Seal: seal}, err
+}
+
+// RenderCertificates produces the certificates of a decision in one PDF, one page
+// per awardee, for printing on certificate paper; each page carries the awardee's
+// own verification code. The file is a print copy: it has no code of its own and
+// its Seal is the first page's.
+func RenderCertificates(cs []Certificate) (Rendered, error) {
+	if len(cs) == 0 {
+		return Rendered{}, fmt.Errorf("documents: no certificate to print")
+	}
+	for _, c := range cs {
+		if err := need(map[string]string{"kind": c.Kind, "authority": c.Authority, "awardee": c.Awardee,
+			"decision": c.Decision, "signer": c.Signature.Name}); err != nil {
+			return Rendered{}, err
+		}
+	}
+	first := cs[0]
+	w, err := newWriter(Meta{Title: fmt.Sprintf("%s – %d tập thể, cá nhân", first.Kind, len(cs)), Author: first.Header.Issuer,
+		Subject: "Kèm theo Quyết định số " + first.Decision, Date: first.Header.Date}, true)
+	if err != nil {
+		return Rendered{}, err
+	}
+	w.SetAutoPageBreak(false, 0)
+	var seal Seal
+	for i, c := range cs {
+		s := w.certificatePage(c)
+		if i == 0 {
+			seal = s
+		}
+	}
+	b, err := w.bytes()
+	return Rendered{PDF: b, Seal: seal}, err
+}
+
+// certificatePage draws one certificate on a new landscape page and returns where
+// its seal goes.
+func (w *writer) certificatePage(c Certificate) Seal {
 	w.AddPage()
 	const W, H = 297.0, 210.0
 	w.SetDrawColor(150, 20, 20)
@@ -80,8 +120,7 @@ func RenderCertificate(c Certificate) (Rendered, error) {
 	}
 	seal := sy + 1
 	w.centred(sx, seal+sealH, sw, "B", 14, c.Signature.Name)
-	b, err := w.bytes()
-	return Rendered{PDF: b, Seal: Seal{Page: 1, Rect: Rect{X1: mmToPt(sx + 8), Y1: mmToPt(H - seal - sealH), X2: mmToPt(sx + sw - 8), Y2: mmToPt(H - seal)}}}, err
+	return Seal{Page: w.PageNo(), Rect: Rect{X1: mmToPt(sx + 8), Y1: mmToPt(H - seal - sealH), X2: mmToPt(sx + sw - 8), Y2: mmToPt(H - seal)}}
 }
 
 // Submission is a submission letter (tờ trình) proposing awards to the competent
