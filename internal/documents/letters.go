@@ -192,15 +192,18 @@ type Vote struct {
 
 // Minutes are the minutes of a council meeting (biên bản họp Hội đồng).
 type Minutes struct {
-	Header     Header
-	Code       string
-	Award      string
-	Held       string   // time and place: "Vào hồi 14 giờ 00 ngày …, tại …"
-	Chair      string   // "Ông Lộc Văn Thành, Chủ tịch UBND xã – Chủ tịch Hội đồng"
-	Secretary  string   // name
-	Members    []string // every member, "name, title"
-	Present    []string // names present
-	Votes      []Vote
+	Header    Header
+	Code      string
+	Award     string
+	Held      string   // time and place: "Vào hồi 14 giờ 00 ngày …, tại …"
+	Chair     string   // "Ông Lộc Văn Thành, Chủ tịch UBND xã – Chủ tịch Hội đồng"
+	Secretary string   // name
+	Members   []string // every member, "name, title"
+	Present   []string // names present
+	Votes     []Vote
+	// Ballot says how the council voted, after "biểu quyết": "bằng phiếu kín"
+	// when "".
+	Ballot     string
 	Conclusion string
 	// ChairSign and SecretarySign are the two signatures of the minutes.
 	ChairSign, SecretarySign Signature
@@ -231,7 +234,11 @@ func RenderMinutes(m Minutes) (Rendered, error) {
 	if absent := len(m.Members) - len(m.Present); absent > 0 {
 		w.para("", 14, fmt.Sprintf("Vắng mặt: %d người.", absent))
 	}
-	w.para("", 14, "Hội đồng đã xem xét hồ sơ và biểu quyết bằng phiếu kín; kết quả như sau:")
+	ballot := m.Ballot
+	if ballot == "" {
+		ballot = "bằng phiếu kín"
+	}
+	w.para("", 14, "Hội đồng đã xem xét hồ sơ và biểu quyết "+ballot+"; kết quả như sau:")
 	cols := []column{{"STT", 12, "C"}, {"Họ và tên / Tên tập thể", 62, "L"}, {"Đồng ý", 20, "C"}, {"Không đồng ý", 24, "C"},
 		{"Không biểu quyết", 24, "C"}, {"Kết quả", 23, "C"}}
 	w.tableRow(cols, cellTexts(cols), "B", true)

@@ -181,16 +181,25 @@ func (s *Store) DecisionSignerTitle(ctx context.Context, decisionID int64) (stri
 // SignerTitles are the titles a decider may hold.
 var SignerTitles = []string{"chair", "vice_chair", "acting_chair"}
 
-// SetUserTitle sets the title a user signs decisions with ("" for none).
-func (s *Store) SetUserTitle(ctx context.Context, userID int64, title string) error {
-	tag, err := s.pool.Exec(ctx, `UPDATE users SET title = $2 WHERE id = $1`, userID, title)
-	if err != nil {
-		return translate("store.SetUserTitle", err)
-	}
-	if tag.RowsAffected() == 0 {
-		return domain.Errorf(domain.KindNotFound, "no user %d", userID)
-	}
-	return nil
+// SetUserTitle sets the title a user signs decisions with ("" for none), with an
+// entry in the administration audit log.
+func (s *Store) SetUserTitle(ctx context.Context, userID int64, title string, ch AdminChange) error {
+	const op = "store.SetUserTitle"
+	return s.inTx(ctx, op, func(tx pgx.Tx) error {
+		var old, unit string
+		err := tx.QueryRow(ctx, `SELECT title, unit_id FROM users WHERE id = $1 FOR UPDATE`, userID).Scan(&old, &unit)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return domain.Errorf(domain.KindNotFound, "no user %d", userID)
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE users SET title = $2 WHERE id = $1`, userID, title); err != nil {
+			return err
+		}
+		return adminAudit(ctx, tx, ch, "admin.user.title", unit, map[string]any{"user_id": userID,
+			"before": map[string]string{"title": old}, "after": map[string]string{"title": title}})
+	})
 }
 
 // UserTitle returns the title a user signs decisions with.
