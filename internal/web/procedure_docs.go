@@ -170,7 +170,10 @@ func (s *Server) returnLetterPDF(c *gin.Context) {
 	k := issued{kind: "return_letter", ref: "return:" + strconv.FormatInt(l.ID, 10), nominationID: n.ID, unitID: l.UnitID,
 		unitName: issuer, place: placeOf(l.UnitID, from)}
 	doc, err := s.issue(c, k, func(code, url string) (documents.Rendered, string, error) {
-		dossier := "hồ sơ đề nghị tặng " + n.AwardName + " “" + n.Title + "”"
+		dossier := "hồ sơ đề nghị tặng " + n.AwardName
+		if n.Title != "" {
+			dossier = "hồ sơ “" + n.Title + "”"
+		}
 		if letter := letterBefore(events, ev.At); letter != "" {
 			dossier += " kèm theo " + letter
 		}
