@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/chromedp"
+
 	"github.com/tdkt/tdkt/internal/app"
 )
 
@@ -74,19 +76,15 @@ func checkPDF(t *testing.T, name, body string, want ...string) []string {
 
 var paperRe = regexp.MustCompile(`href="(/dossiers/[^"]+\.pdf\?[^"]+)" class="paper-view"`)
 
-// TestProcedureDocumentsOnTheDossierPage takes a Bằng khen tỉnh dossier through a
-// return by the district, the appraisals, the provincial council and the decision
-// of a vice-chair. The dossier page then offers every document of the procedure,
-// to view and to download: the return letter (numbered in the district's register
-// of return letters, gapless across dossiers), the appraisal notes, the council
-// minutes, the tờ trình, the decision signed "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH" and its
-// certificates in one PDF, one page per awardee. Each is issued once and read by
-// poppler and qpdf; a user who cannot see the dossier gets 404 for each.
-func TestProcedureDocumentsOnTheDossierPage(t *testing.T) {
-	pdfTools(t)
-	b := setup(t)
+// fullProcedure takes a Bằng khen tỉnh dossier with two nominees through a return
+// by the district, the district's and the province's appraisals, the provincial
+// council's vote and the decision of the province's decider, whom the province's
+// administrator records as a vice-chair on the user's page. It returns the
+// dossier and the decision's number.
+func (b *bundle) fullProcedure(t *testing.T) (id, decision string) {
+	t.Helper()
 	n := b.newDossier("BK_TINH", "individual", "Hoàng Văn Tùng", "Lý Thị Hoa Ban")
-	id := n.ID
+	id = n.ID
 	b.actAs("huyen.appraiser", id, app.ActInput{Action: "return", MissingItems: []string{"Báo cáo thành tích của ông Hoàng Văn Tùng"}})
 	b.actAs("xa.clerk", id, app.ActInput{Action: "submit"})
 	b.actAs("huyen.appraiser", id, app.ActInput{Action: "accept"})
@@ -100,8 +98,6 @@ func TestProcedureDocumentsOnTheDossierPage(t *testing.T) {
 		}
 	}
 	b.actAs("tinh.council_chair", id, app.ActInput{Action: "close_vote"})
-
-	// The province's administrator records that its decider is a vice-chair.
 	admin := b.login("tinh.admin")
 	decider := fmt.Sprint(b.userID("tinh.decider"))
 	admin.get("/admin/users/"+decider).must(t, 200).has(t, `id="user-title"`, `value="vice_chair"`)
@@ -109,7 +105,21 @@ func TestProcedureDocumentsOnTheDossierPage(t *testing.T) {
 	admin.post("/admin/users/"+decider+"/title", url.Values{"title": {"vice_chair"}}).must(t, 200).
 		has(t, "Đã lưu chức danh ký quyết định.", `value="vice_chair" selected`)
 	n = b.actAs("tinh.decider", id, app.ActInput{Action: "decide"})
-	decision := n.Decisions[len(n.Decisions)-1].Code
+	return id, n.Decisions[len(n.Decisions)-1].Code
+}
+
+// TestProcedureDocumentsOnTheDossierPage takes a Bằng khen tỉnh dossier through a
+// return by the district, the appraisals, the provincial council and the decision
+// of a vice-chair. The dossier page then offers every document of the procedure,
+// to view and to download: the return letter (numbered in the district's register
+// of return letters, gapless across dossiers), the appraisal notes, the council
+// minutes, the tờ trình, the decision signed "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH" and its
+// certificates in one PDF, one page per awardee. Each is issued once and read by
+// poppler and qpdf; a user who cannot see the dossier gets 404 for each.
+func TestProcedureDocumentsOnTheDossierPage(t *testing.T) {
+	pdfTools(t)
+	b := setup(t)
+	id, decision := b.fullProcedure(t)
 
 	// A second dossier returned by the district takes the next number.
 	other := b.newDossier("GK", "household", "Hộ ông Nông Văn Dũng")
@@ -212,5 +222,34 @@ func TestProcedureDocumentsOnTheDossierPage(t *testing.T) {
 	stranger := b.login("xa2.clerk")
 	for _, u := range byKind {
 		stranger.get(u).must(t, http.StatusNotFound)
+	}
+}
+
+// TestBrowserDossierPapersFit shows the dossier page with its documents, the
+// decision signed by a vice-chair and the user page with the title form in
+// Chromium at 1280 and 390 px, checks they fit, and writes the screenshots into
+// docs/screens/.
+func TestBrowserDossierPapersFit(t *testing.T) {
+	b := setup(t)
+	id, decision := b.fullProcedure(t)
+	tb := newTab(t, b.url)
+	tb.do(chromedp.EmulateViewport(1280, 900))
+	tb.login("xa.clerk")
+	out := docsScreens(t)
+	problems := tb.shotAt(out, "dossier-papers", "/dossiers/"+id)
+	tb.do(chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
+	tb.open("/dossiers/" + id)
+	tb.elementShot(out, "dossier-papers-section-390.png", "#papers")
+	problems = append(problems, tb.shotAt(out, "decision", "/dossiers/"+id+"/decision?code="+url.QueryEscape(decision))...)
+	tb.do(chromedp.EmulateViewport(1280, 900))
+	tb.open("/")
+	tb.logout()
+	tb.login("tinh.admin")
+	problems = append(problems, tb.shotAt(out, "admin-user", fmt.Sprintf("/admin/users/%d", b.userID("tinh.decider")))...)
+	if len(problems) > 0 {
+		t.Errorf("pages that do not fit:\n%s", strings.Join(problems, "\n"))
+	}
+	if errs := tb.pageErrors(); len(errs) > 0 {
+		t.Fatalf("the pages reported errors:\n%s", strings.Join(errs, "\n"))
 	}
 }
