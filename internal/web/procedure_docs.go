@@ -395,7 +395,19 @@ func (s *Server) appraisalPDF(c *gin.Context) {
 			case domain.StepConcur:
 				next = "lấy ý kiến hiệp y của các cơ quan liên quan trước khi trình"
 			}
-			a.Conclusion = "Hồ sơ đủ thành phần theo quy định và đã được thẩm định theo kết quả trên; đề nghị " + next + "."
+			var missing []string
+			for _, d := range a.Documents {
+				if !d.Present {
+					missing = append(missing, d.Name)
+				}
+			}
+			if len(missing) == 0 {
+				a.Conclusion = "Hồ sơ đủ thành phần theo quy định và đã được thẩm định theo kết quả trên; đề nghị " + next + "."
+			} else {
+				// The appraiser approved a dossier with parts missing: the note says so.
+				a.Conclusion = "Hồ sơ được thẩm định đạt theo kết quả trên, trong đó thành phần hồ sơ còn thiếu: " +
+					strings.Join(missing, "; ") + "; đề nghị " + next + "."
+			}
 		}
 		r, err := documents.RenderAppraisal(a)
 		return r, "Phiếu thẩm định hồ sơ " + n.Title, err

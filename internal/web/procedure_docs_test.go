@@ -175,7 +175,7 @@ func TestProcedureDocumentsOnTheDossierPage(t *testing.T) {
 	body, _ = get(byKind["appraisal"])
 	checkPDF(t, "appraisal", body, "PHIẾU THẨM ĐỊNH", "PHÒNG NỘI VỤ", "Hồ sơ đề nghị tặng Bằng khen", "Công văn số 1/UBND-TĐKT",
 		"Báo cáo thành tích của ông Hoàng Văn Tùng", "Hoàng Văn Tùng", "Lý Thị Hoa Ban", "Đã đối chiếu sổ khen thưởng của xã",
-		"ký Tờ trình đề nghị cấp trên", "NGƯỜI THẨM ĐỊNH")
+		"Tờ trình đề nghị cấp trên khen thưởng", "thành phần hồ sơ còn thiếu: Báo cáo thành tích", "NGƯỜI THẨM ĐỊNH")
 	body, _ = get(byKind["appraisal2"])
 	checkPDF(t, "appraisal-province", body, "PHIẾU THẨM ĐỊNH", "SỞ NỘI VỤ", "trình Hội đồng Thi đua - Khen thưởng")
 	body, _ = get(byKind["minutes"])
