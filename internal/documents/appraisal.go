@@ -13,8 +13,10 @@ type Appraisal struct {
 	// Header: Superior is the People's Committee, Issuer the standing body; a
 	// phiếu carries no register number (Number "").
 	Header Header
-	Code   string
-	Award  string
+	// Code is written into the file's metadata for POST /api/v1/documents/verify;
+	// it is not printed: the public page answers for decisions and certificates.
+	Code  string
+	Award string
 	// Facts are the dossier's particulars, each "label: value" (name, submitting
 	// unit, submission letter, received on, nominees).
 	Facts []string
@@ -169,9 +171,6 @@ func RenderAppraisal(a Appraisal) (Rendered, error) {
 	w.centred(sx, top+sealH, sw, "B", 13.5, a.Signature.Name)
 	w.SetY(top + sealH + 8)
 	seal := Seal{Page: w.PageNo(), Rect: Rect{X1: mmToPt(sx + 5), Y1: mmToPt(pageH - top - sealH), X2: mmToPt(sx + sw - 5), Y2: mmToPt(pageH - top)}}
-	if a.Code != "" {
-		w.verification(a.Code, "")
-	}
 	b, err := w.bytes()
 	return Rendered{PDF: b, Seal: seal}, err
 }

@@ -315,7 +315,9 @@ func RenderReturnLetter(r ReturnLetter) (Rendered, error) {
 		ask += " " + r.Deadline
 	}
 	w.para("", 14, ask+"./.")
-	seal := w.closing(r.Recipients, r.Signature, r.Code, "")
+	// The code goes into the metadata only: the public page answers for decisions
+	// and certificates, so a printed code would lead nowhere.
+	seal := w.closing(r.Recipients, r.Signature, "", "")
 	b, err := w.bytes()
 	return Rendered{PDF: b, Seal: seal}, err
 }
