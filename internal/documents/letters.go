@@ -34,6 +34,46 @@ func RenderCertificate(c Certificate) (Rendered, error) {
 		return Rendered{}, err
 	}
 	w.SetAutoPageBreak(false, 0)
+	seal := w.certificatePage(c)
+	b, err := w.bytes()
+	return Rendered{PDF: b, Seal: seal}, err
+}
+
+// RenderCertificates produces the certificates of a decision in one PDF, one page
+// per awardee, for printing on certificate paper; each page carries the awardee's
+// own verification code. The file is a print copy: it has no code of its own and
+// its Seal is the first page's.
+func RenderCertificates(cs []Certificate) (Rendered, error) {
+	if len(cs) == 0 {
+		return Rendered{}, fmt.Errorf("documents: no certificate to print")
+	}
+	for _, c := range cs {
+		if err := need(map[string]string{"kind": c.Kind, "authority": c.Authority, "awardee": c.Awardee,
+			"decision": c.Decision, "signer": c.Signature.Name}); err != nil {
+			return Rendered{}, err
+		}
+	}
+	first := cs[0]
+	w, err := newWriter(Meta{Title: fmt.Sprintf("%s – %d tập thể, cá nhân", first.Kind, len(cs)), Author: first.Header.Issuer,
+		Subject: "Kèm theo Quyết định số " + first.Decision, Date: first.Header.Date}, true)
+	if err != nil {
+		return Rendered{}, err
+	}
+	w.SetAutoPageBreak(false, 0)
+	var seal Seal
+	for i, c := range cs {
+		s := w.certificatePage(c)
+		if i == 0 {
+			seal = s
+		}
+	}
+	b, err := w.bytes()
+	return Rendered{PDF: b, Seal: seal}, err
+}
+
+// certificatePage draws one certificate on a new landscape page and returns where
+// its seal goes.
+func (w *writer) certificatePage(c Certificate) Seal {
 	w.AddPage()
 	const W, H = 297.0, 210.0
 	w.SetDrawColor(150, 20, 20)
@@ -80,8 +120,7 @@ func RenderCertificate(c Certificate) (Rendered, error) {
 	}
 	seal := sy + 1
 	w.centred(sx, seal+sealH, sw, "B", 14, c.Signature.Name)
-	b, err := w.bytes()
-	return Rendered{PDF: b, Seal: Seal{Page: 1, Rect: Rect{X1: mmToPt(sx + 8), Y1: mmToPt(H - seal - sealH), X2: mmToPt(sx + sw - 8), Y2: mmToPt(H - seal)}}}, err
+	return Seal{Page: w.PageNo(), Rect: Rect{X1: mmToPt(sx + 8), Y1: mmToPt(H - seal - sealH), X2: mmToPt(sx + sw - 8), Y2: mmToPt(H - seal)}}
 }
 
 // Submission is a submission letter (tờ trình) proposing awards to the competent
@@ -153,15 +192,18 @@ type Vote struct {
 
 // Minutes are the minutes of a council meeting (biên bản họp Hội đồng).
 type Minutes struct {
-	Header     Header
-	Code       string
-	Award      string
-	Held       string   // time and place: "Vào hồi 14 giờ 00 ngày …, tại …"
-	Chair      string   // "Ông Lộc Văn Thành, Chủ tịch UBND xã – Chủ tịch Hội đồng"
-	Secretary  string   // name
-	Members    []string // every member, "name, title"
-	Present    []string // names present
-	Votes      []Vote
+	Header    Header
+	Code      string
+	Award     string
+	Held      string   // time and place: "Vào hồi 14 giờ 00 ngày …, tại …"
+	Chair     string   // "Ông Lộc Văn Thành, Chủ tịch UBND xã – Chủ tịch Hội đồng"
+	Secretary string   // name
+	Members   []string // every member, "name, title"
+	Present   []string // names present
+	Votes     []Vote
+	// Ballot says how the council voted, after "biểu quyết": "bằng phiếu kín"
+	// when "".
+	Ballot     string
 	Conclusion string
 	// ChairSign and SecretarySign are the two signatures of the minutes.
 	ChairSign, SecretarySign Signature
@@ -192,7 +234,11 @@ func RenderMinutes(m Minutes) (Rendered, error) {
 	if absent := len(m.Members) - len(m.Present); absent > 0 {
 		w.para("", 14, fmt.Sprintf("Vắng mặt: %d người.", absent))
 	}
-	w.para("", 14, "Hội đồng đã xem xét hồ sơ và biểu quyết bằng phiếu kín; kết quả như sau:")
+	ballot := m.Ballot
+	if ballot == "" {
+		ballot = "bằng phiếu kín"
+	}
+	w.para("", 14, "Hội đồng đã xem xét hồ sơ và biểu quyết "+ballot+"; kết quả như sau:")
 	cols := []column{{"STT", 12, "C"}, {"Họ và tên / Tên tập thể", 62, "L"}, {"Đồng ý", 20, "C"}, {"Không đồng ý", 24, "C"},
 		{"Không biểu quyết", 24, "C"}, {"Kết quả", 23, "C"}}
 	w.tableRow(cols, cellTexts(cols), "B", true)
@@ -269,7 +315,9 @@ func RenderReturnLetter(r ReturnLetter) (Rendered, error) {
 		ask += " " + r.Deadline
 	}
 	w.para("", 14, ask+"./.")
-	seal := w.closing(r.Recipients, r.Signature, r.Code, "")
+	// The code goes into the metadata only: the public page answers for decisions
+	// and certificates, so a printed code would lead nowhere.
+	seal := w.closing(r.Recipients, r.Signature, "", "")
 	b, err := w.bytes()
 	return Rendered{PDF: b, Seal: seal}, err
 }

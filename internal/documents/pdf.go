@@ -181,7 +181,9 @@ func (w *writer) header(h Header) float64 {
 	ly = w.centred(x0, ly, leftW, "B", 12.5, strings.ToUpper(h.Issuer))
 	w.rule(x0+leftW/2, ly+0.8, leftW/3)
 	ly += 3
-	ly = w.centred(x0, ly, leftW, "", 13, "Số: "+h.Number)
+	if h.Number != "" { // an internal form (phiếu) has no register number
+		ly = w.centred(x0, ly, leftW, "", 13, "Số: "+h.Number)
+	}
 	if h.About != "" {
 		ly = w.centred(x0+4, ly+1, leftW-8, "", 12, "V/v "+h.About)
 	}

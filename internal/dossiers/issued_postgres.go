@@ -32,6 +32,9 @@ type IssuedDocument struct {
 	Signer           string          `json:"signer,omitempty"`
 	SignedAt         *time.Time      `json:"signed_at,omitempty"`
 	SignedExternally bool            `json:"signed_externally"`
+	// Ref names a document of a dossier that belongs to neither a decision nor a
+	// submission letter (FindIssuedByRef).
+	Ref string `json:"ref,omitempty"`
 }
 
 // codeAlphabet has no 0/O, 1/I/L: a code read aloud or typed from paper stays right.
@@ -75,12 +78,12 @@ func (s *Store) DecisionID(ctx context.Context, nominationID, code string) (int6
 	return id, postgres.Translate("dossiers.DecisionID", err)
 }
 
-const issuedColumns = `id, code, kind, decision_id, letter_id, nominee_id, nomination_id, unit_id, title, pdf, seal, signed_pdf, signer, signed_at, signed_externally`
+const issuedColumns = `id, code, kind, decision_id, letter_id, nominee_id, nomination_id, unit_id, title, pdf, seal, signed_pdf, signer, signed_at, signed_externally, ref`
 
 func scanIssued(row pgx.Row) (*IssuedDocument, error) {
 	var d IssuedDocument
 	err := row.Scan(&d.ID, &d.Code, &d.Kind, &d.DecisionID, &d.LetterID, &d.NomineeID, &d.NominationID, &d.UnitID, &d.Title, &d.PDF, &d.Seal,
-		&d.SignedPDF, &d.Signer, &d.SignedAt, &d.SignedExternally)
+		&d.SignedPDF, &d.Signer, &d.SignedAt, &d.SignedExternally, &d.Ref)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, nil
 	}
@@ -107,11 +110,14 @@ func (s *Store) IssueDocument(ctx context.Context, d IssuedDocument) (*IssuedDoc
 	if len(d.PDF) == 0 || d.Code == "" || d.Title == "" {
 		return nil, domain.Invalid("an issued document needs its bytes, its code and its title")
 	}
-	_, err := s.Pool.Exec(ctx, `INSERT INTO issued_documents (code, kind, decision_id, letter_id, nominee_id, nomination_id, unit_id, title, pdf, seal)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING`,
-		d.Code, d.Kind, d.DecisionID, d.LetterID, d.NomineeID, d.NominationID, d.UnitID, d.Title, d.PDF, d.Seal)
+	_, err := s.Pool.Exec(ctx, `INSERT INTO issued_documents (code, kind, decision_id, letter_id, nominee_id, nomination_id, unit_id, title, pdf, seal, ref)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING`,
+		d.Code, d.Kind, d.DecisionID, d.LetterID, d.NomineeID, d.NominationID, d.UnitID, d.Title, d.PDF, d.Seal, d.Ref)
 	if err != nil {
 		return nil, postgres.Translate(op, err)
+	}
+	if d.Ref != "" {
+		return s.FindIssuedByRef(ctx, d.Kind, d.NominationID, d.Ref)
 	}
 	return s.FindIssuedDocument(ctx, d.Kind, d.DecisionID, d.LetterID, d.NomineeID)
 }

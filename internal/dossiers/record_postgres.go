@@ -76,6 +76,13 @@ func (s *Store) Record(ctx context.Context, t domain.Transition, tm Timing) (dom
 			res.Letter = code
 			details["letter_code"] = code
 		}
+		if t.Action == domain.ActionReturn && t.ActorID != 0 {
+			code, err := issueReturnLetter(ctx, tx, t)
+			if err != nil {
+				return err
+			}
+			details["return_letter_code"] = code
+		}
 		if err := recordConcurrence(ctx, tx, t, tm, details, &res); err != nil {
 			return err
 		}
@@ -312,18 +319,18 @@ func recordOutcomes(ctx context.Context, tx pgx.Tx, t domain.Transition) error {
 func issueDecision(ctx context.Context, tx pgx.Tx, t domain.Transition) (*domain.Decision, error) {
 	signedOn := t.At.In(calendar.Zone)
 	year := signedOn.Year()
-	var number int
-	if err := tx.QueryRow(ctx, `INSERT INTO decision_counters (unit_id, year, last_number) VALUES ($1, $2, 1)
-		ON CONFLICT (unit_id, year) DO UPDATE SET last_number = decision_counters.last_number + 1
-		RETURNING last_number`, t.Decision.UnitID, year).Scan(&number); err != nil {
+	number, err := nextNumber(ctx, tx, decisionRegister, t.Decision.UnitID, year)
+	if err != nil {
 		return nil, err
 	}
 	code := fmt.Sprintf("%d/QĐ-%s", number, issuerSuffix(t.Decision.UnitID))
 	d := &domain.Decision{NominationID: t.NominationID, UnitID: t.Decision.UnitID, Year: year, Number: number,
 		Code: code, SignedBy: t.ActorID, SignedOn: signedOn.Format("2006-01-02"), CreatedAt: t.At}
 	var id int64
-	if err := tx.QueryRow(ctx, `INSERT INTO decisions (nomination_id, seq, unit_id, year, number, code, signed_by, signed_on, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`, d.NominationID, t.Seq, d.UnitID, d.Year, d.Number, d.Code,
+	// The signer's title (chair, vice-chair, acting chair) on the day decides the
+	// signature authority the decision's document prints (KT./TM./Q.).
+	if err := tx.QueryRow(ctx, `INSERT INTO decisions (nomination_id, seq, unit_id, year, number, code, signed_by, signed_on, created_at, signer_title)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, COALESCE((SELECT title FROM users WHERE id = $7), '')) RETURNING id`, d.NominationID, t.Seq, d.UnitID, d.Year, d.Number, d.Code,
 		d.SignedBy, d.SignedOn, d.CreatedAt).Scan(&id); err != nil {
 		return nil, err
 	}
@@ -353,14 +360,12 @@ func issueDecision(ctx context.Context, tx pgx.Tx, t domain.Transition) (*domain
 func issueLetter(ctx context.Context, tx pgx.Tx, t domain.Transition) (string, error) {
 	signedOn := t.At.In(calendar.Zone)
 	year := signedOn.Year()
-	var number int
-	if err := tx.QueryRow(ctx, `INSERT INTO letter_counters (unit_id, year, last_number) VALUES ($1, $2, 1)
-		ON CONFLICT (unit_id, year) DO UPDATE SET last_number = letter_counters.last_number + 1
-		RETURNING last_number`, t.UnitID, year).Scan(&number); err != nil {
+	number, err := nextNumber(ctx, tx, letterRegister, t.UnitID, year)
+	if err != nil {
 		return "", err
 	}
 	code := fmt.Sprintf("%d/TTr-%s", number, issuerSuffix(t.UnitID))
-	_, err := tx.Exec(ctx, `INSERT INTO submission_letters (nomination_id, seq, unit_id, to_unit_id, year, number, code, signed_by, signed_on)
+	_, err = tx.Exec(ctx, `INSERT INTO submission_letters (nomination_id, seq, unit_id, to_unit_id, year, number, code, signed_by, signed_on)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, t.NominationID, t.Seq, t.UnitID, t.LetterTo, year, number, code,
 		t.ActorID, signedOn.Format("2006-01-02"))
 	return code, err
@@ -510,6 +515,9 @@ func recordCouncil(ctx context.Context, tx pgx.Tx, t domain.Transition, awardCod
 	if _, err := tx.Exec(ctx, `UPDATE council_sessions SET closed_at = $3, members = $4, present = $5, yes = $6, no = $7,
 		abstain = $8, result = $9, minutes = $10 WHERE nomination_id = $1 AND session = $2`,
 		t.NominationID, t.CouncilSession, t.At, c.Members, c.Present, c.Yes, c.No, c.Abstain, c.Result, minutes); err != nil {
+		return err
+	}
+	if err := numberMinutes(ctx, tx, t, unit, eligible, details); err != nil {
 		return err
 	}
 	res.Council = &c

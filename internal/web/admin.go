@@ -35,6 +35,7 @@ func (s *Server) adminRoutes(a *gin.RouterGroup) {
 	a.POST("/admin/users/:id/deactivate", s.adminSetActive(false))
 	a.POST("/admin/users/:id/activate", s.adminSetActive(true))
 	a.POST("/admin/users/:id/password", s.adminResetPassword)
+	a.POST("/admin/users/:id/title", s.adminSetTitle)
 	a.POST("/admin/users/:id/roles", s.adminGrantRole)
 	a.POST("/admin/users/:id/roles/revoke", s.adminRevokeRole)
 }
@@ -365,6 +366,9 @@ type adminUserData struct {
 	// Self is true on the administrator's own page: no grant form, no deactivation.
 	Self bool
 	Form map[string]string
+	// Title is the title the user signs decisions with; Titles the choices.
+	Title  string
+	Titles []string
 }
 
 // userIDParam reads the :id of a user page; a malformed id names no user.
@@ -406,7 +410,13 @@ func (s *Server) renderUserPage(c *gin.Context, status int, p *page, form map[st
 	if _, ok := form["grant_unit_id"]; !ok {
 		form["grant_unit_id"] = u.UnitID // a role is most often held where one works
 	}
-	p.Data = adminUserData{U: u, Units: unitOptions(units), Roles: roles, Self: u.ID == userID(c), Form: form}
+	title, err := s.cfg.App.UserTitle(ctx(c), userID(c), id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	p.Data = adminUserData{U: u, Units: unitOptions(units), Roles: roles, Self: u.ID == userID(c), Form: form,
+		Title: title, Titles: signerTitles()}
 	s.render(c, status, "admin_user", p)
 }
 

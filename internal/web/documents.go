@@ -65,41 +65,10 @@ func (s *Server) certificatePDF(c *gin.Context) {
 		return
 	}
 	nid, err := strconv.ParseInt(c.Query("nominee"), 10, 64)
-	var aw *domain.Awardee
-	for i := range d.D.Awardees {
-		if d.D.Awardees[i].NomineeID == nid && err == nil {
-			aw = &d.D.Awardees[i]
-		}
-	}
-	if aw == nil {
-		s.fail(c, domain.Errorf(domain.KindNotFound, "the decision has no such awardee"))
-		return
-	}
-	row := awardeeRow{}
-	for i, a := range d.D.Awardees {
-		if a.NomineeID == nid && i < len(d.Rows) {
-			row = d.Rows[i]
-		}
-	}
-	k, err := s.decisionIssued(c, d, "certificate", &nid)
 	if err != nil {
-		s.fail(c, err)
-		return
+		nid = 0
 	}
-	doc, err := s.issue(c, k, func(code, url string) (documents.Rendered, string, error) {
-		kind := "Giấy chứng nhận"
-		achievement := fmt.Sprintf("Đã đạt danh hiệu %s năm %d.", row.Award, d.N.Year)
-		for _, k := range []string{"Bằng khen", "Giấy khen"} {
-			if strings.HasPrefix(row.Award, k) {
-				kind = k
-				achievement = fmt.Sprintf("Đã có thành tích xuất sắc năm %d.", d.N.Year)
-			}
-		}
-		r, err := documents.RenderCertificate(documents.Certificate{Kind: kind, Authority: "Chủ tịch " + expandCommittee(d.IssuerName),
-			Awardee: row.Name, Position: row.Position, Achievement: achievement, Decision: d.D.Code, Header: s.header(d),
-			Code: code, VerifyURL: url, Signature: documents.Signature{Title: "Chủ tịch", Name: d.Signer}})
-		return r, kind + " – " + row.Name, err
-	})
+	_, doc, err := s.certificate(c, d, nid)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -107,12 +76,61 @@ func (s *Server) certificatePDF(c *gin.Context) {
 	servePDF(c, doc, "giay-khen-"+strconv.FormatInt(nid, 10))
 }
 
+// certificate issues (once) the certificate of one awardee of a decision and
+// returns its content and the issued document.
+func (s *Server) certificate(c *gin.Context, d decisionData, nid int64) (documents.Certificate, *dossiers.IssuedDocument, error) {
+	var aw *domain.Awardee
+	for i := range d.D.Awardees {
+		if d.D.Awardees[i].NomineeID == nid && nid != 0 {
+			aw = &d.D.Awardees[i]
+		}
+	}
+	if aw == nil {
+		return documents.Certificate{}, nil, domain.Errorf(domain.KindNotFound, "the decision has no such awardee")
+	}
+	row := awardeeRow{}
+	for i, a := range d.D.Awardees {
+		if a.NomineeID == nid && i < len(d.Rows) {
+			row = d.Rows[i]
+		}
+	}
+	sig, err := s.decisionSignature(c, d)
+	if err != nil {
+		return documents.Certificate{}, nil, err
+	}
+	kind := "Giấy chứng nhận"
+	achievement := fmt.Sprintf("Đã đạt danh hiệu %s năm %d.", row.Award, d.N.Year)
+	for _, k := range []string{"Bằng khen", "Giấy khen"} {
+		if strings.HasPrefix(row.Award, k) {
+			kind = k
+			achievement = fmt.Sprintf("Đã có thành tích xuất sắc năm %d.", d.N.Year)
+		}
+	}
+	cert := documents.Certificate{Kind: kind, Authority: "Chủ tịch " + expandCommittee(d.IssuerName),
+		Awardee: row.Name, Position: row.Position, Achievement: achievement, Decision: d.D.Code, Header: s.header(d),
+		Signature: sig}
+	k, err := s.decisionIssued(c, d, "certificate", &nid)
+	if err != nil {
+		return cert, nil, err
+	}
+	doc, err := s.issue(c, k, func(code, url string) (documents.Rendered, string, error) {
+		cc := cert
+		cc.Code, cc.VerifyURL = code, url
+		r, err := documents.RenderCertificate(cc)
+		return r, kind + " – " + row.Name, err
+	})
+	return cert, doc, err
+}
+
 // issued names a document: its kind, what it belongs to, and who issues it.
 type issued struct {
 	kind                            string
 	decisionID, letterID, nomineeID *int64
-	nominationID                    string
-	unitID, unitName, place         string
+	// ref names a document of the dossier that belongs to neither a decision nor
+	// a submission letter (store.FindIssuedByRef).
+	ref                     string
+	nominationID            string
+	unitID, unitName, place string
 }
 
 // decisionIssued names a decision's document (a certificate with a nominee).
@@ -128,7 +146,13 @@ func (s *Server) decisionIssued(c *gin.Context, d decisionData, kind string, nom
 // issue returns the document already issued, or renders, records and signs it.
 func (s *Server) issue(c *gin.Context, k issued, render func(code, url string) (documents.Rendered, string, error)) (*dossiers.IssuedDocument, error) {
 	st := s.cfg.App.Dossiers.Store
-	if doc, err := st.FindIssuedDocument(ctx(c), k.kind, k.decisionID, k.letterID, k.nomineeID); err != nil || doc != nil {
+	find := func() (*dossiers.IssuedDocument, error) {
+		if k.ref != "" {
+			return st.FindIssuedByRef(ctx(c), k.kind, k.nominationID, k.ref)
+		}
+		return st.FindIssuedDocument(ctx(c), k.kind, k.decisionID, k.letterID, k.nomineeID)
+	}
+	if doc, err := find(); err != nil || doc != nil {
 		return doc, err
 	}
 	code := dossiers.NewVerificationCode()
@@ -138,7 +162,7 @@ func (s *Server) issue(c *gin.Context, k issued, render func(code, url string) (
 	}
 	seal, _ := json.Marshal(r.Seal)
 	doc, err := st.IssueDocument(ctx(c), dossiers.IssuedDocument{Code: code, Kind: k.kind, DecisionID: k.decisionID, LetterID: k.letterID,
-		NomineeID: k.nomineeID, NominationID: k.nominationID, UnitID: k.unitID, Title: title, PDF: r.PDF, Seal: seal})
+		NomineeID: k.nomineeID, NominationID: k.nominationID, UnitID: k.unitID, Title: title, PDF: r.PDF, Seal: seal, Ref: k.ref})
 	if err != nil || doc.SignedPDF != nil || s.cfg.Signing == nil {
 		return doc, err
 	}
@@ -187,7 +211,10 @@ func (s *Server) decisionDocument(c *gin.Context, d decisionData) (documents.Dec
 		Fund:       "Quỹ thi đua, khen thưởng của " + issuer,
 		Executors:  "Chánh Văn phòng " + issuer + ", Thủ trưởng các cơ quan, đơn vị có liên quan",
 		Recipients: []string{"Như Điều 3;", d.N.UnitName + ";", "Lưu: VT."},
-		Signature:  documents.Signature{Title: "Chủ tịch", Name: d.Signer}}
+	}
+	if out.Signature, err = s.decisionSignature(c, d); err != nil {
+		return documents.Decision{}, err
+	}
 	out.Proposal = proposal(d)
 	if salaries, err := adm.ListBaseSalaries(ctx(c)); err == nil {
 		for _, b := range salaries {
@@ -242,6 +269,11 @@ func requestBase(c *gin.Context) string {
 	return scheme + "://" + c.Request.Host
 }
 
+// safeName is a file name's ASCII form.
+func safeName(name string) string {
+	return regexp.MustCompile(`[^A-Za-z0-9_-]+`).ReplaceAllString(name, "-")
+}
+
 func servePDF(c *gin.Context, doc *dossiers.IssuedDocument, name string) {
 	b := doc.PDF
 	if doc.SignedPDF != nil {
@@ -251,8 +283,7 @@ func servePDF(c *gin.Context, doc *dossiers.IssuedDocument, name string) {
 	if c.Query("download") != "" {
 		disp = "attachment"
 	}
-	safe := regexp.MustCompile(`[^A-Za-z0-9_-]+`).ReplaceAllString(name, "-")
-	c.Header("Content-Disposition", disp+`; filename="`+safe+`.pdf"`)
+	c.Header("Content-Disposition", disp+`; filename="`+safeName(name)+`.pdf"`)
 	c.Header("X-Verification-Code", doc.Code)
 	c.Data(http.StatusOK, "application/pdf", b)
 }

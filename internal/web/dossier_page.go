@@ -9,6 +9,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/tdkt/tdkt/internal/documents"
 	"github.com/tdkt/tdkt/internal/domain"
 	"github.com/tdkt/tdkt/internal/dossiers"
 	"github.com/tdkt/tdkt/internal/httpx"
@@ -37,6 +38,8 @@ type dossierData struct {
 	Decisions []domain.Decision
 	// Elig is the nominees' eligibility; nil when the check failed.
 	Elig *eligibilityView
+	// Papers are the documents the procedure issued (procedure_docs.go).
+	Papers []paperLink
 	procedureData
 }
 
@@ -183,6 +186,7 @@ func (s *Server) showDossier(c *gin.Context, id string, p *page, form actForm, s
 		d.Events = append(d.Events, councilResult(newEventView(e, names)))
 	}
 	d.Stops = routeStops(n)
+	d.Papers = s.dossierPapers(c, n, events)
 	d.Decisions = decisionsOf(n)
 	d.Elig = s.dossierEligibility(c, n)
 	if err := s.loadProcedure(c, d, awards); err != nil {
@@ -363,6 +367,8 @@ type decisionData struct {
 	// Events is the dossier's history, where the documents find the submission
 	// letters and the council's result.
 	Events []domain.AuditEvent
+	// Sign is the signature block (KT./TM./Q.) of the printable page.
+	Sign documents.Signature
 }
 
 // awardeeRow is one line of the decision's list of awardees.
@@ -421,6 +427,11 @@ func expandCommittee(name string) string {
 func (s *Server) decisionPrint(c *gin.Context) {
 	d, ok := s.decisionContent(c)
 	if !ok {
+		return
+	}
+	var err error
+	if d.Sign, err = s.decisionSignature(c, d); err != nil {
+		s.fail(c, err)
 		return
 	}
 	s.render(c, http.StatusOK, "decision", s.page(c, "decisions", d))

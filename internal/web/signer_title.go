@@ -1,0 +1,17 @@
+package web
+
+import (
+	"github.com/gin-gonic/gin"
+	"github.com/tdkt/tdkt/internal/admin"
+)
+
+// adminSetTitle sets the title a user signs decisions with (chair, vice-chair,
+// acting chair), from the user's administration page.
+func (s *Server) adminSetTitle(c *gin.Context) {
+	s.adminAction(c, "user_title_saved", nil, nil, func(id int64) error {
+		return s.cfg.App.SetUserTitle(ctx(c), userID(c), id, c.PostForm("title"))
+	})
+}
+
+// signerTitles are the choices of the title form, "" first.
+func signerTitles() []string { return append([]string{""}, admin.SignerTitles...) }
