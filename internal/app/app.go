@@ -63,5 +63,7 @@ func New(pool *pgxpool.Pool, base *usecase.Base) *Service {
 		Nominees: nominees.New(base, nominees.NewStore(pool), do, aw),
 		Reviews:  campaigns.New(base, campaigns.NewStore(pool), ad, ac),
 		Forms:    statistics.New(base, statistics.NewStore(pool), ad.Store),
+		Councils: councils.New(base, councils.NewStore(pool), do),
+		Files:    attachments.New(base, attachments.NewStore(pool), do),
 	}
 }
