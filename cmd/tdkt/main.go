@@ -32,6 +32,7 @@ import (
 	"github.com/tdkt/tdkt/internal/ops"
 	"github.com/tdkt/tdkt/internal/password"
 	"github.com/tdkt/tdkt/internal/seed"
+	"github.com/tdkt/tdkt/internal/sso"
 	"github.com/tdkt/tdkt/internal/store"
 	"github.com/tdkt/tdkt/internal/web"
 	"github.com/tdkt/tdkt/workflows"
@@ -246,7 +247,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, pool *pgxpo
 	// Changes committed through any replica (or by hand) arrive as notifications.
 	go enf.Follow(ctx, pool, time.Now, 5*time.Second, func(err error) { log.Warn("authorization follower", "err", err) })
 	svc := &app.Service{Store: store.New(pool), Authz: enf, Temporal: tc, TaskQueue: cfg.TaskQueue, SessionTTL: cfg.SessionTTL,
-		Passwords: &password.Hasher{Cost: cfg.BcryptCost}}
+		Passwords: &password.Hasher{Cost: cfg.BcryptCost}, PasswordLoginDisabled: !cfg.PasswordLogin}
 	svc.ReloadAuthz = func(ctx context.Context) {
 		if err := enf.Reload(ctx, pool, time.Now()); err != nil {
 			log.Error("authorization reload after an administrative change failed", "err", err)
@@ -276,8 +277,15 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, pool *pgxpo
 		}
 		signing = pki
 	}
+	if cfg.OIDC.Issuer != "" {
+		h, err := sso.New(cfg.OIDC, svc, log, cfg.SecureCookies)
+		if err != nil {
+			return err
+		}
+		api.Mount = append(api.Mount, h.Mount)
+	}
 	ui, err := web.New(web.Config{App: svc, Log: log, SecureCookies: cfg.SecureCookies, Calendar: svc.Store.LoadCalendar, Signing: signing,
-		Limit: api.AllowExpensive})
+		Limit: api.AllowExpensive, SSO: cfg.OIDC.Issuer != ""})
 	if err != nil {
 		return err
 	}
