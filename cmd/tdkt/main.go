@@ -16,7 +16,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/gin-gonic/gin"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
@@ -76,8 +75,16 @@ func run(ctx context.Context, cmd string, args []string, getenv func(string) str
 		return err
 	}
 	level, _ := cfg.Level()
-	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	log := slog.New(ops.LogHandler(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level})))
 	log.Info("starting", "command", cmd, "config", cfg)
+	switch cmd {
+	case "serve", "worker", "dev":
+		stopTracing, err := startTracing(ctx, cfg, cmd, log)
+		if err != nil {
+			return err
+		}
+		defer stopTracing()
+	}
 	switch cmd {
 	case "migrate":
 		return withPool(ctx, cfg, func(pool *pgxpool.Pool) error { return migrate(ctx, log, pool) })
@@ -139,7 +146,12 @@ func withPool(ctx context.Context, cfg config.Config, fn func(*pgxpool.Pool) err
 	if cfg.DatabaseURL == "" {
 		return errors.New("DATABASE_URL is not set")
 	}
-	pool, err := pgxpool.New(ctx, cfg.DatabaseURL)
+	pc, err := pgxpool.ParseConfig(cfg.DatabaseURL)
+	if err != nil {
+		return fmt.Errorf("database: %w", err)
+	}
+	tracePool(pc)
+	pool, err := pgxpool.NewWithConfig(ctx, pc)
 	if err != nil {
 		return fmt.Errorf("database: %w", err)
 	}
@@ -187,9 +199,14 @@ func dialTemporal(cfg config.Config, log *slog.Logger, m *opsMetrics) (client.Cl
 	// A replica may start before the Temporal frontend answers (a cluster starting,
 	// a server restarting): it keeps trying for a minute before giving up.
 	deadline := time.Now().Add(time.Minute)
+	interceptors, err := temporalInterceptors()
+	if err != nil {
+		return nil, err
+	}
 	for {
 		c, err := client.Dial(client.Options{HostPort: cfg.TemporalAddress, Namespace: cfg.TemporalNamespace,
-			Logger: slogAdapter{log.With("component", "temporal-client")}, MetricsHandler: m.temporal.Handler()})
+			Logger: slogAdapter{log.With("component", "temporal-client")}, MetricsHandler: m.temporal.Handler(),
+			Interceptors: interceptors})
 		if err == nil {
 			return c, nil
 		}
@@ -260,7 +277,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, pool *pgxpo
 	}
 	api := &httpapi.Server{App: svc, Log: log, MaxBodyBytes: cfg.MaxBodyBytes, SecureCookies: cfg.SecureCookies,
 		RequireIfMatch: cfg.RequireIfMatch, TrustedProxies: splitList(cfg.TrustedProxies),
-		Middleware: []gin.HandlerFunc{m.Middleware}}
+		Middleware: append(requestMiddleware(log), m.Middleware)}
 	m.Registry.MustRegister(&ops.Business{Store: svc.Store})
 	api.Mount = append(api.Mount, m.Mount(&ops.Health{Pool: pool, Temporal: tc}))
 	var signing web.Signing

@@ -221,11 +221,11 @@ func (h *Handler) finish(c *gin.Context) {
 		h.refuse(c, ReasonUnknown, "login", err)
 		return
 	case err != nil:
-		h.log.Error("single sign-on: login", "err", err)
+		h.log.ErrorContext(c.Request.Context(), "single sign-on: login", "err", err)
 		c.AbortWithStatus(http.StatusInternalServerError)
 		return
 	}
-	h.log.Info("single sign-on login", "user", username, "user_id", sess.User.ID)
+	h.log.InfoContext(c.Request.Context(), "single sign-on login", "user", username, "user_id", sess.User.ID)
 	// A browser-session cookie, as the password form sets.
 	httpx.SetSessionCookie(c, sess.Token, time.Time{}, h.secureCookies)
 	c.Redirect(http.StatusSeeOther, f.Next)
@@ -250,7 +250,7 @@ func (h *Handler) takeFlow(c *gin.Context) (flow, bool) {
 
 // refuse logs why and sends the browser to the login page with the reason.
 func (h *Handler) refuse(c *gin.Context, reason, step string, err error) {
-	h.log.Warn("single sign-on refused", "reason", reason, "step", step, "err", err)
+	h.log.WarnContext(c.Request.Context(), "single sign-on refused", "reason", reason, "step", step, "err", err)
 	c.Header("Cache-Control", "no-store")
 	c.Redirect(http.StatusSeeOther, "/login?sso="+reason)
 }
