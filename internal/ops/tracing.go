@@ -122,10 +122,16 @@ func RequestLog(log *slog.Logger) gin.HandlerFunc {
 		if route == "" {
 			route = "unmatched"
 		}
+		if quiet[route] && c.Writer.Status() < 400 {
+			return // probes and scrapes, every few seconds
+		}
 		log.LogAttrs(ctx, slog.LevelInfo, "request", slog.String("method", c.Request.Method), slog.String("route", route),
 			slog.Int("status", c.Writer.Status()), slog.Duration("duration", time.Since(start)))
 	}
 }
+
+// quiet are the routes whose successful requests are not logged.
+var quiet = map[string]bool{"/livez": true, "/readyz": true, "/metrics": true, "/healthz": true}
 
 func plainID(s string) bool {
 	if s == "" || len(s) > 64 {
