@@ -16,7 +16,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/gin-gonic/gin"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
@@ -33,6 +32,7 @@ import (
 	"github.com/tdkt/tdkt/internal/password"
 	"github.com/tdkt/tdkt/internal/postgres"
 	"github.com/tdkt/tdkt/internal/seed"
+	"github.com/tdkt/tdkt/internal/sso"
 	"github.com/tdkt/tdkt/internal/usecase"
 	"github.com/tdkt/tdkt/internal/web"
 	"github.com/tdkt/tdkt/workflows"
@@ -76,8 +76,16 @@ func run(ctx context.Context, cmd string, args []string, getenv func(string) str
 		return err
 	}
 	level, _ := cfg.Level()
-	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	log := slog.New(ops.LogHandler(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level})))
 	log.Info("starting", "command", cmd, "config", cfg)
+	switch cmd {
+	case "serve", "worker", "dev":
+		stopTracing, err := startTracing(ctx, cfg, cmd, log)
+		if err != nil {
+			return err
+		}
+		defer stopTracing()
+	}
 	switch cmd {
 	case "migrate":
 		return withPool(ctx, cfg, func(pool *pgxpool.Pool) error { return migrate(ctx, log, pool) })
@@ -139,7 +147,12 @@ func withPool(ctx context.Context, cfg config.Config, fn func(*pgxpool.Pool) err
 	if cfg.DatabaseURL == "" {
 		return errors.New("DATABASE_URL is not set")
 	}
-	pool, err := pgxpool.New(ctx, cfg.DatabaseURL)
+	pc, err := pgxpool.ParseConfig(cfg.DatabaseURL)
+	if err != nil {
+		return fmt.Errorf("database: %w", err)
+	}
+	tracePool(pc)
+	pool, err := pgxpool.NewWithConfig(ctx, pc)
 	if err != nil {
 		return fmt.Errorf("database: %w", err)
 	}
@@ -187,9 +200,14 @@ func dialTemporal(cfg config.Config, log *slog.Logger, m *opsMetrics) (client.Cl
 	// A replica may start before the Temporal frontend answers (a cluster starting,
 	// a server restarting): it keeps trying for a minute before giving up.
 	deadline := time.Now().Add(time.Minute)
+	interceptors, err := temporalInterceptors()
+	if err != nil {
+		return nil, err
+	}
 	for {
 		c, err := client.Dial(client.Options{HostPort: cfg.TemporalAddress, Namespace: cfg.TemporalNamespace,
-			Logger: slogAdapter{log.With("component", "temporal-client")}, MetricsHandler: m.temporal.Handler()})
+			Logger: slogAdapter{log.With("component", "temporal-client")}, MetricsHandler: m.temporal.Handler(),
+			Interceptors: interceptors})
 		if err == nil {
 			return c, nil
 		}
@@ -246,7 +264,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, pool *pgxpo
 	// Changes committed through any replica (or by hand) arrive as notifications.
 	go enf.Follow(ctx, pool, time.Now, 5*time.Second, func(err error) { log.Warn("authorization follower", "err", err) })
 	svc := app.New(pool, &usecase.Base{Authz: enf, Temporal: tc, TaskQueue: cfg.TaskQueue, SessionTTL: cfg.SessionTTL,
-		Passwords: &password.Hasher{Cost: cfg.BcryptCost}})
+		Passwords: &password.Hasher{Cost: cfg.BcryptCost}, PasswordLoginDisabled: !cfg.PasswordLogin})
 	svc.ReloadAuthz = func(ctx context.Context) {
 		if err := enf.Reload(ctx, pool, time.Now()); err != nil {
 			log.Error("authorization reload after an administrative change failed", "err", err)
@@ -259,7 +277,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, pool *pgxpo
 	}
 	api := &httpapi.Server{App: svc, Log: log, MaxBodyBytes: cfg.MaxBodyBytes, SecureCookies: cfg.SecureCookies,
 		RequireIfMatch: cfg.RequireIfMatch, TrustedProxies: splitList(cfg.TrustedProxies),
-		Middleware: []gin.HandlerFunc{m.Middleware}}
+		Middleware: append(requestMiddleware(log), m.Middleware)}
 	m.Registry.MustRegister(&ops.Business{Store: ops.NewStore(pool)})
 	api.Mount = append(api.Mount, m.Mount(&ops.Health{Pool: pool, Temporal: tc}))
 	var signing web.Signing
@@ -276,8 +294,15 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, pool *pgxpo
 		}
 		signing = pki
 	}
+	if cfg.OIDC.Issuer != "" {
+		h, err := sso.New(cfg.OIDC, svc, log, cfg.SecureCookies)
+		if err != nil {
+			return err
+		}
+		api.Mount = append(api.Mount, h.Mount)
+	}
 	ui, err := web.New(web.Config{App: svc, Log: log, SecureCookies: cfg.SecureCookies, Calendar: svc.Admin.Store.LoadCalendar, Signing: signing,
-		Limit: api.AllowExpensive})
+		Limit: api.AllowExpensive, SSO: cfg.OIDC.Issuer != ""})
 	if err != nil {
 		return err
 	}

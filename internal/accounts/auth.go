@@ -28,6 +28,9 @@ func HashToken(tok string) []byte {
 // Login checks a username and password and opens a session. A wrong username and a
 // wrong password are the same KindUnauthorized error and take the same time.
 func (s *Service) Login(ctx context.Context, username, pw string) (Session, error) {
+	if s.PasswordLoginDisabled {
+		return Session{}, ErrPasswordLoginDisabled
+	}
 	if username == "" || pw == "" {
 		return Session{}, domain.Invalid("username and password are required",
 			domain.FieldError{Field: "username", Message: "required"}, domain.FieldError{Field: "password", Message: "required"})
@@ -48,6 +51,12 @@ func (s *Service) Login(ctx context.Context, username, pw string) (Session, erro
 	if err := s.loginSucceeded(ctx, username, id, hash, pw); err != nil {
 		return Session{}, err
 	}
+	return s.openSession(ctx, id)
+}
+
+// openSession creates the session of an authenticated user: a random token whose
+// hash is stored, valid for SessionTTL. Every way of logging in ends here.
+func (s *Service) openSession(ctx context.Context, id int64) (Session, error) {
 	raw := make([]byte, 32)
 	if _, err := rand.Read(raw); err != nil {
 		return Session{}, err

@@ -80,6 +80,36 @@ type Config struct {
 	// TemporalHistoryShards is the history shard count of a new `tdkt
 	// temporal-server` cluster (TDKT_TEMPORAL_HISTORY_SHARDS); fixed once created.
 	TemporalHistoryShards int
+	// OIDC is single sign-on with an OpenID Connect provider; off while
+	// OIDC.Issuer is empty.
+	OIDC OIDC
+	// PasswordLogin allows the username and password form and POST
+	// /api/v1/auth/login (TDKT_PASSWORD_LOGIN); false needs OIDC.
+	PasswordLogin bool
+	// OTLPEndpoint, when set, exports traces over OTLP/HTTP to this URL
+	// (OTEL_EXPORTER_OTLP_ENDPOINT, e.g. http://collector:4318).
+	OTLPEndpoint string
+}
+
+// OIDC configures OpenID Connect login (authorization code flow with PKCE).
+type OIDC struct {
+	// Issuer is the provider's issuer URL, whose /.well-known/openid-configuration
+	// is read (TDKT_OIDC_ISSUER).
+	Issuer string
+	// ClientID and ClientSecret are tdkt's registration at the provider
+	// (TDKT_OIDC_CLIENT_ID, TDKT_OIDC_CLIENT_SECRET; the secret is masked in logs).
+	ClientID     string
+	ClientSecret string
+	// RedirectURL is the callback registered at the provider, on tdkt's public
+	// address, e.g. https://tdkt.example.gov.vn/login/sso/callback
+	// (TDKT_OIDC_REDIRECT_URL); tdkt answers on its path.
+	RedirectURL string
+	// UsernameClaim is the ID token claim holding the tdkt username
+	// (TDKT_OIDC_USERNAME_CLAIM).
+	UsernameClaim string
+	// UnitClaim, when set, is the claim holding the person's unit id, which must be
+	// the account's home unit (TDKT_OIDC_UNIT_CLAIM).
+	UnitClaim string
 }
 
 // Default returns the configuration with every default filled in.
@@ -99,6 +129,8 @@ func Default() Config {
 
 		TemporalVisibilityDatabase: "temporal_visibility",
 		TemporalHistoryShards:      4,
+		OIDC:                       OIDC{UsernameClaim: "preferred_username"},
+		PasswordLogin:              true,
 	}
 }
 
@@ -174,6 +206,14 @@ func Load(getenv func(string) string, args []string) (Config, error) {
 	str(&c.TemporalDatabaseURL, "temporal-database-url", "TDKT_TEMPORAL_DATABASE_URL", "temporal-server: PostgreSQL URL of Temporal's persistence database")
 	str(&c.TemporalVisibilityDatabase, "temporal-visibility-database", "TDKT_TEMPORAL_VISIBILITY_DATABASE", "temporal-server: visibility database name")
 	integer(&c.TemporalHistoryShards, "temporal-history-shards", "TDKT_TEMPORAL_HISTORY_SHARDS", "temporal-server: history shards of a new cluster")
+	str(&c.OIDC.Issuer, "oidc-issuer", "TDKT_OIDC_ISSUER", "OpenID Connect issuer URL; empty: no single sign-on")
+	str(&c.OIDC.ClientID, "oidc-client-id", "TDKT_OIDC_CLIENT_ID", "OpenID Connect client ID")
+	str(&c.OIDC.ClientSecret, "oidc-client-secret", "TDKT_OIDC_CLIENT_SECRET", "OpenID Connect client secret")
+	str(&c.OIDC.RedirectURL, "oidc-redirect-url", "TDKT_OIDC_REDIRECT_URL", "OpenID Connect callback URL registered at the provider")
+	str(&c.OIDC.UsernameClaim, "oidc-username-claim", "TDKT_OIDC_USERNAME_CLAIM", "ID token claim holding the tdkt username")
+	str(&c.OIDC.UnitClaim, "oidc-unit-claim", "TDKT_OIDC_UNIT_CLAIM", "ID token claim holding the unit id, checked against the account's unit; empty: not checked")
+	boolean(&c.PasswordLogin, "password-login", "TDKT_PASSWORD_LOGIN", "allow username and password login")
+	str(&c.OTLPEndpoint, "otlp-endpoint", "OTEL_EXPORTER_OTLP_ENDPOINT", "OTLP/HTTP endpoint for traces; empty: no traces")
 	if len(errs) > 0 {
 		return c, errs[0]
 	}
@@ -193,6 +233,9 @@ func Load(getenv func(string) string, args []string) (Config, error) {
 	if err := c.checkSMTP(); err != nil {
 		return c, err
 	}
+	if err := c.checkOIDC(); err != nil {
+		return c, err
+	}
 	return c, nil
 }
 
@@ -206,6 +249,30 @@ func (c Config) checkSMTP() error {
 	}
 	if _, err := mail.ParseAddress(c.SMTPFrom); err != nil {
 		return fmt.Errorf("TDKT_SMTP_FROM must be an e-mail address when TDKT_SMTP_ADDR is set: %w", err)
+	}
+	return nil
+}
+
+// checkOIDC validates the single sign-on settings.
+func (c Config) checkOIDC() error {
+	o := c.OIDC
+	if o.Issuer == "" {
+		if !c.PasswordLogin {
+			return fmt.Errorf("TDKT_PASSWORD_LOGIN=false needs single sign-on: set TDKT_OIDC_ISSUER")
+		}
+		return nil
+	}
+	if u, err := url.Parse(o.Issuer); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return fmt.Errorf("TDKT_OIDC_ISSUER must be an http(s) URL, got %q", o.Issuer)
+	}
+	if o.ClientID == "" {
+		return fmt.Errorf("TDKT_OIDC_CLIENT_ID is required with TDKT_OIDC_ISSUER")
+	}
+	if u, err := url.Parse(o.RedirectURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.Path == "" {
+		return fmt.Errorf("TDKT_OIDC_REDIRECT_URL must be an absolute http(s) URL with a path, got %q", o.RedirectURL)
+	}
+	if o.UsernameClaim == "" {
+		return fmt.Errorf("TDKT_OIDC_USERNAME_CLAIM must not be empty")
 	}
 	return nil
 }
@@ -244,6 +311,14 @@ func (c Config) LogValue() slog.Value {
 		slog.String("temporal_database_url", MaskURL(c.TemporalDatabaseURL)),
 		slog.String("temporal_visibility_database", c.TemporalVisibilityDatabase),
 		slog.Int("temporal_history_shards", c.TemporalHistoryShards),
+		slog.String("oidc_issuer", c.OIDC.Issuer),
+		slog.String("oidc_client_id", c.OIDC.ClientID),
+		slog.String("oidc_client_secret", maskSecret(c.OIDC.ClientSecret)),
+		slog.String("oidc_redirect_url", c.OIDC.RedirectURL),
+		slog.String("oidc_username_claim", c.OIDC.UsernameClaim),
+		slog.String("oidc_unit_claim", c.OIDC.UnitClaim),
+		slog.Bool("password_login", c.PasswordLogin),
+		slog.String("otlp_endpoint", MaskURL(c.OTLPEndpoint)),
 	)
 }
 

@@ -85,7 +85,7 @@ func ProblemOf(err error) Problem {
 func WriteProblem(c *gin.Context, log *slog.Logger, err error) {
 	p := ProblemOf(err)
 	if p.Status == http.StatusInternalServerError && log != nil {
-		log.Error("request failed", slog.String("path", c.Request.URL.Path), slog.Any("err", err))
+		log.ErrorContext(c.Request.Context(), "request failed", slog.String("path", c.Request.URL.Path), slog.Any("err", err))
 	}
 	WriteProblemDoc(c, p.Status, p)
 }

@@ -33,6 +33,8 @@ type Base struct {
 	Now func() time.Time
 	// SessionTTL is how long a login lasts.
 	SessionTTL time.Duration
+	// PasswordLoginDisabled refuses Login (single sign-on only; see LoginVerified).
+	PasswordLoginDisabled bool
 	// Passwords, when set, replaces on login a stored hash it would not write
 	// (bcrypt, or argon2id with other parameters) with its own.
 	Passwords *password.Hasher

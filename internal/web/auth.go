@@ -119,6 +119,8 @@ type loginData struct {
 	Failed   string // message key
 	// Minutes is how long a lockout lasts, for the message login.locked.
 	Minutes int
+	// SSO shows the single sign-on button; Password the username and password form.
+	SSO, Password bool
 }
 
 // loginForm shows the login page, or goes on to the requested page when the
@@ -131,8 +133,15 @@ func (s *Server) loginForm(c *gin.Context) {
 			return
 		}
 	}
-	s.showLogin(c, http.StatusOK, loginData{Next: next})
+	d := loginData{Next: next}
+	if r := c.Query("sso"); ssoReasons[r] {
+		d.Failed = "login.sso." + r
+	}
+	s.showLogin(c, http.StatusOK, d)
 }
+
+// ssoReasons are the refusals internal/sso sends back as /login?sso=<reason>.
+var ssoReasons = map[string]bool{"failed": true, "unknown": true, "locked": true, "unit": true, "provider": true}
 
 // showLogin renders the login form with its pre-session CSRF key: the browser's
 // current one (so that two open login tabs both work), or a fresh random one.
@@ -148,6 +157,7 @@ func (s *Server) showLogin(c *gin.Context, status int, d loginData) {
 	}
 	http.SetCookie(c.Writer, &http.Cookie{Name: loginCookie, Value: key, Path: "/login", MaxAge: 3600,
 		HttpOnly: true, Secure: s.cfg.SecureCookies, SameSite: http.SameSiteStrictMode})
+	d.SSO, d.Password = s.cfg.SSO, !s.cfg.App.PasswordLoginDisabled
 	p := s.page(c, "", d)
 	p.CSRF = csrfToken(key, loginCSRFLabel)
 	s.render(c, status, "login", p)
@@ -158,6 +168,10 @@ func (s *Server) showLogin(c *gin.Context, status int, d loginData) {
 // reads (same name, HttpOnly, SameSite=Lax). A locked account or address shows
 // the form again with 429, how long the lock lasts and Retry-After.
 func (s *Server) login(c *gin.Context) {
+	if s.cfg.App.PasswordLoginDisabled {
+		s.showLogin(c, http.StatusForbidden, loginData{Failed: "login.password_disabled", Next: safeNext(c.PostForm("next"))})
+		return
+	}
 	key, _ := c.Cookie(loginCookie)
 	if !validCSRF(key, loginCSRFLabel, c.PostForm(csrfField)) {
 		s.renderError(c, http.StatusForbidden, "error.csrf.title", "error.csrf")
@@ -202,13 +216,4 @@ func (s *Server) logout(c *gin.Context) {
 
 // safeNext keeps a post-login target only when it is a path on this site, so the
 // login form cannot be used to send users elsewhere.
-func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.Contains(next, `\`) {
-		return "/"
-	}
-	u, err := url.Parse(next)
-	if err != nil || u.Scheme != "" || u.Host != "" {
-		return "/"
-	}
-	return next
-}
+func safeNext(next string) string { return httpx.SafeNext(next) }

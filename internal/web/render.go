@@ -273,7 +273,7 @@ func (s *Server) fail(c *gin.Context, err error) {
 	}
 	key, ok := errorPages[kind]
 	if !ok {
-		s.cfg.Log.Error("web request failed", slog.String("path", c.FullPath()), slog.Any("err", err))
+		s.cfg.Log.ErrorContext(c.Request.Context(), "web request failed", slog.String("path", c.FullPath()), slog.Any("err", err))
 		s.renderError(c, http.StatusInternalServerError, "error.internal.title", "error.internal")
 		return
 	}

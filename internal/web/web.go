@@ -133,6 +133,9 @@ type Config struct {
 	// Signing signs the documents tdkt issues and verifies signed copies; nil
 	// issues them unsigned (documents.go).
 	Signing Signing
+	// SSO shows the single sign-on button (to /login/sso, internal/sso) on the
+	// login page.
+	SSO bool
 }
 
 // Server is the web UI: its dependencies, parsed templates and static assets.
