@@ -285,7 +285,7 @@ func runActions(ctx context.Context, cfg config) error {
 	// Warm-up: one item per client on each side, not counted.
 	warm := rep.Params.Warmup
 	var discard timings
-	if _, _, err := driveBare(ctx, tc, cfg.clients, warm, runID+"-warm", cfg.bareStart == "with-update", &discard); err != nil {
+	if _, err := driveBare(ctx, tc, cfg.clients, warm, runID+"-warm", cfg.bareStart == "with-update", &discard); err != nil {
 		return fmt.Errorf("bare warm-up: %w", err)
 	}
 	if _, _, err := d.drive(ctx, cfg.clients, warm, runID+"-warm", &discard); err != nil {
@@ -295,7 +295,7 @@ func runActions(ctx context.Context, cfg config) error {
 	rep.Params.BareStart = cfg.bareStart
 	fmt.Printf("bare Temporal: %d workflows × (start + 4 updates with a local activity; start %s), %d clients…\n", cfg.dossiers, cfg.bareStart, cfg.clients)
 	var bt timings
-	wall, _, err := driveBare(ctx, tc, cfg.clients, cfg.dossiers, runID, cfg.bareStart == "with-update", &bt)
+	wall, err := driveBare(ctx, tc, cfg.clients, cfg.dossiers, runID, cfg.bareStart == "with-update", &bt)
 	if err != nil {
 		return fmt.Errorf("bare: %w", err)
 	}
@@ -383,7 +383,7 @@ func printActions(r actionsReport) {
 // withStart sends the start and the first update in one call (UpdateWithStartWorkflow);
 // otherwise the first update follows the start as a call of its own, as tdkt's
 // submit follows its create, and waits for the workflow's first task.
-func driveBare(ctx context.Context, tc client.Client, n, items int, runID string, withStart bool, t *timings) (time.Duration, []string, error) {
+func driveBare(ctx context.Context, tc client.Client, n, items int, runID string, withStart bool, t *timings) (time.Duration, error) {
 	start := time.Now()
 	err := forEachN(ctx, n, items, func(i int) error {
 		id := fmt.Sprintf("bench-bare-%s-%d", runID, i)
@@ -437,7 +437,7 @@ func driveBare(ctx context.Context, tc client.Client, n, items int, runID string
 		}
 		return nil
 	})
-	return time.Since(start), nil, err
+	return time.Since(start), err
 }
 
 // httpDriver drives dossiers over tdkt's JSON API, round-robin over its URLs.
