@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
 
@@ -227,16 +228,33 @@ func newWorker(cfg config.Config, pool *pgxpool.Pool, tc client.Client) (worker.
 }
 
 func runWorker(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, tc client.Client) error {
-	w, err := newWorker(cfg, pool, tc)
-	if err != nil {
-		return err
+	// A worker started with its Temporal server (make cluster, a rolling restart)
+	// may come up before the server has registered the namespace: it waits for it
+	// (up to two minutes) instead of exiting.
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		w, err := newWorker(cfg, pool, tc)
+		if err != nil {
+			return err
+		}
+		err = w.Start()
+		if err == nil {
+			<-ctx.Done()
+			w.Stop()
+			return nil
+		}
+		var nsf *serviceerror.NamespaceNotFound
+		var nf *serviceerror.NotFound
+		if !(errors.As(err, &nsf) || errors.As(err, &nf)) || time.Now().After(deadline) {
+			return fmt.Errorf("worker: %w", err)
+		}
+		slog.Warn("worker: the namespace is not registered yet; retrying", "namespace", cfg.TemporalNamespace)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(time.Second):
+		}
 	}
-	if err := w.Start(); err != nil {
-		return fmt.Errorf("worker: %w", err)
-	}
-	<-ctx.Done()
-	w.Stop()
-	return nil
 }
 
 // serve runs the API until ctx ends, then shuts down gracefully. The authorization
