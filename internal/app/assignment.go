@@ -20,7 +20,11 @@ func (s *Service) todayInVietnam() calendar.Date {
 // the user acts in under a delegation in force today, soonest due first, each with
 // the user who has claimed it so that everyone holding the role sees who has it.
 func (s *Service) InboxWithAssignees(ctx context.Context, userID int64) ([]store.InboxEntry, error) {
-	return s.Store.InboxWithAssignees(ctx, userID, 100, s.todayInVietnam(), s.now())
+	entries, err := s.Store.InboxWithAssignees(ctx, userID, 100, s.todayInVietnam(), s.now())
+	if err != nil {
+		return nil, err
+	}
+	return entries, s.fillInboxColumns(ctx, entries)
 }
 
 // ClaimTask makes the user the one handling an open task (nhận xử lý). The user

@@ -544,13 +544,15 @@ func updateError(err error) error {
 type NominationFilter struct {
 	UnitID, Status, AwardCode string
 	Year, Limit, Offset       int
+	// Query: words of the code, the title or a nominee's name, with or without diacritics.
+	Query string
 }
 
 // Nominations lists the dossiers the user may read, newest first.
 func (s *Service) Nominations(ctx context.Context, userID int64, f NominationFilter) ([]domain.Nomination, error) {
 	return s.Store.Nominations(ctx, store.NominationFilter{
 		Units: s.Authz.VisibleUnits(userID, "nomination", "read"), UnitID: f.UnitID, Status: f.Status,
-		AwardCode: f.AwardCode, Year: f.Year, Limit: f.Limit, Offset: f.Offset,
+		AwardCode: f.AwardCode, Year: f.Year, Query: f.Query, Limit: f.Limit, Offset: f.Offset,
 	})
 }
 

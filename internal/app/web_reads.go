@@ -87,6 +87,9 @@ func (s *Service) DossierStats(ctx context.Context, userID int64) (store.Nominat
 // DecisionFilter narrows the decisions register.
 type DecisionFilter struct {
 	Year, Limit, Offset int
+	// UnitID (issuing or submitting unit), AwardCode, Kind (of commendation) and
+	// Query (words of the decision number, dossier code, title or nominee names).
+	UnitID, AwardCode, Kind, Query string
 }
 
 // Decisions lists the decisions on dossiers the user may read, newest first.
@@ -95,7 +98,8 @@ func (s *Service) Decisions(ctx context.Context, userID int64, f DecisionFilter)
 	if len(units) == 0 {
 		return nil, nil
 	}
-	return s.Store.Decisions(ctx, store.DecisionFilter{Units: units, Year: f.Year, Limit: f.Limit, Offset: f.Offset})
+	return s.Store.Decisions(ctx, store.DecisionFilter{Units: units, Year: f.Year, UnitID: f.UnitID, AwardCode: f.AwardCode,
+		Kind: f.Kind, Query: f.Query, Limit: f.Limit, Offset: f.Offset})
 }
 
 // UnreadNotifications counts the user's unread notifications.

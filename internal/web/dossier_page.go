@@ -37,6 +37,9 @@ type dossierData struct {
 	Decisions []domain.Decision
 	// Elig is the nominees' eligibility; nil when the check failed.
 	Elig *eligibilityView
+	// Assignment is the open task with who handles it and, for the head of its
+	// unit, the people it may be given to.
+	Assignment *app.DossierTask
 	procedureData
 }
 
@@ -151,6 +154,14 @@ func (s *Server) showDossier(c *gin.Context, id string, p *page, form actForm, s
 		t, err := s.cfg.App.OpenTask(ctx(c), uid, id)
 		if err == nil {
 			d.Task = &t
+			a, err := s.cfg.App.DossierTaskAssignment(ctx(c), uid, id)
+			if err != nil && !domain.IsKind(err, domain.KindNotFound) {
+				s.fail(c, err)
+				return
+			}
+			if err == nil {
+				d.Assignment = &a
+			}
 		} else if !domain.IsKind(err, domain.KindNotFound) {
 			s.fail(c, err)
 			return
@@ -536,6 +547,7 @@ type decisionsData struct {
 	Page    int
 	PrevURL string
 	NextURL string
+	decisionFilterData
 }
 
 func (s *Server) decisionList(c *gin.Context) {
@@ -547,6 +559,11 @@ func (s *Server) decisionList(c *gin.Context) {
 	if pg, err := strconv.Atoi(c.Query("page")); err == nil && pg > 1 {
 		d.Page = pg
 		f.Offset = (pg - 1) * pageSize
+	}
+	var err error
+	if d.decisionFilterData, err = s.decisionFilters(c, &f); err != nil {
+		s.fail(c, err)
+		return
 	}
 	es, err := s.cfg.App.Decisions(ctx(c), userID(c), f)
 	if err != nil {
