@@ -25,19 +25,23 @@ func dossierTextMatch(query string, args *[]any) string {
 }
 
 // textMatch is dossierTextMatch where each word may also be found in the text
-// column also (ILIKE), e.g. a decision's number.
+// column also, folded the same way, e.g. a decision's number (12/QĐ-UBND).
 func textMatch(query string, args *[]any, also string) string {
 	var b strings.Builder
 	words := strings.Fields(history.Fold(query))
 	if len(words) > maxSearchWords {
 		words = words[:maxSearchWords]
 	}
+	if also != "" && len(words) > 0 {
+		*args = append(*args, history.FoldFrom, history.FoldTo)
+		also = fmt.Sprintf("lower(translate(%s, $%d, $%d))", also, len(*args)-1, len(*args))
+	}
 	for _, w := range words {
 		*args = append(*args, "%"+likeEscape(w)+"%")
 		k := len(*args)
 		b.WriteString(" AND (")
 		if also != "" {
-			fmt.Fprintf(&b, "%s ILIKE $%d OR ", also, k)
+			fmt.Fprintf(&b, "%s LIKE $%d OR ", also, k)
 		}
 		fmt.Fprintf(&b, `n.code ILIKE $%d OR n.title_folded LIKE $%d OR EXISTS (
 			SELECT 1 FROM nominees nm WHERE nm.nomination_id = n.id AND nm.name_folded LIKE $%d))`, k, k, k)
