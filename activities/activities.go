@@ -6,7 +6,6 @@ package activities
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/tdkt/tdkt/internal/calendar"
@@ -36,15 +35,9 @@ func (a *Activities) adder(ctx context.Context) (func(time.Time, int) time.Time,
 	if a.AddWorkingDays != nil {
 		return a.AddWorkingDays, nil
 	}
-	var cal *calendar.Calendar
-	var err error
-	if a.Calendar != nil {
-		cal, err = a.Calendar(ctx)
-	} else {
-		cal, err = calendar.New(calendar.Published())
-	}
+	cal, err := a.calendar(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("calendar: %w", err)
+		return nil, err
 	}
 	return cal.AddWorkingDays, nil
 }
@@ -80,6 +73,9 @@ func (a *Activities) Record(ctx context.Context, t domain.Transition) (domain.Re
 		if l, ok := limits[domain.StepConcur]; ok {
 			tm.ConcurrenceDue = add(t.At, l.WorkingDays)
 		}
+	}
+	if err := a.resumeClocks(ctx, t, &tm); err != nil {
+		return domain.RecordResult{}, err
 	}
 	return a.Store.Record(ctx, t, tm)
 }
