@@ -80,7 +80,11 @@ func (s *Service) DossierTaskAssignment(ctx context.Context, userID int64, nomin
 	if err != nil {
 		return DossierTask{}, err
 	}
-	d := DossierTask{InboxEntry: e}
+	filled := []store.InboxEntry{e}
+	if err := s.fillInboxColumns(ctx, filled); err != nil {
+		return DossierTask{}, err
+	}
+	d := DossierTask{InboxEntry: filled[0]}
 	if c, ok := choices[e.ID]; ok {
 		d.Choices = c
 	}

@@ -27,6 +27,10 @@ func (s *Service) fillInboxColumns(ctx context.Context, entries []store.InboxEnt
 	if err != nil {
 		return err
 	}
+	limits, err := s.Store.StepLimits(ctx)
+	if err != nil {
+		return err
+	}
 	now := s.now()
 	for i := range entries {
 		e := &entries[i]
@@ -36,6 +40,7 @@ func (s *Service) fillInboxColumns(ctx context.Context, entries []store.InboxEnt
 		if e.DueAt != nil {
 			left := cal.WorkingDaysBetween(now, *e.DueAt)
 			e.WorkingDaysLeft = &left
+			e.AtRisk = !e.Overdue && atRisk(cal, limits[e.Step].WorkingDays, *e.DueAt, now)
 		}
 	}
 	return nil
@@ -50,8 +55,10 @@ type OpenTaskColumns struct {
 	UnitName        string      `json:"unit_name"`
 	DueAt           *time.Time  `json:"due_at,omitempty"`
 	WorkingDaysLeft *int        `json:"working_days_left,omitempty"`
-	AssigneeID      int64       `json:"assignee_id,omitempty"`
-	AssigneeName    string      `json:"assignee_name,omitempty"`
+	// AtRisk: at least AtRiskPercent of the step's limit has run (not overdue).
+	AtRisk       bool   `json:"at_risk,omitempty"`
+	AssigneeID   int64  `json:"assignee_id,omitempty"`
+	AssigneeName string `json:"assignee_name,omitempty"`
 }
 
 // DossierListEntry is a line of the dossier list: the dossier (with its code and
@@ -84,6 +91,10 @@ func (s *Service) DossierList(ctx context.Context, userID int64, f NominationFil
 	if err != nil {
 		return nil, err
 	}
+	limits, err := s.Store.StepLimits(ctx)
+	if err != nil {
+		return nil, err
+	}
 	now := s.now()
 	for i, n := range ns {
 		out[i].Nomination = n
@@ -96,6 +107,7 @@ func (s *Service) DossierList(ctx context.Context, userID int64, f NominationFil
 		if r.DueAt != nil {
 			left := cal.WorkingDaysBetween(now, *r.DueAt)
 			t.WorkingDaysLeft = &left
+			t.AtRisk = atRisk(cal, limits[r.Step].WorkingDays, *r.DueAt, now)
 		}
 		out[i].OpenTask = t
 	}

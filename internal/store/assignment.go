@@ -27,6 +27,8 @@ type InboxEntry struct {
 	NomineeCount    int    `json:"nominee_count,omitempty"`
 	NomineeNames    string `json:"-"` // for the inbox's text filter
 	WorkingDaysLeft *int   `json:"working_days_left,omitempty"`
+	// AtRisk: at least app.AtRiskPercent of the step's time limit has run.
+	AtRisk bool `json:"at_risk,omitempty"`
 }
 
 // InboxWithAssigneesQuery is InboxQuery with the assignee of each task, over the

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -72,4 +73,18 @@ type assignFormView struct {
 // AssignForm builds the assign form of a task for the template "assign-form".
 func (p *page) AssignForm(taskID, assigneeID int64, title string, people []app.Assignable, dossier string) assignFormView {
 	return assignFormView{P: p, TaskID: taskID, AssigneeID: assigneeID, Title: title, People: people, Dossier: dossier}
+}
+
+// DueRisk is Due for a task whose at-risk state the application computed (75 %
+// of the step's limit, app.AtRiskPercent): an at-risk task is marked so, others
+// by their working days left.
+func (p *page) DueRisk(due *time.Time, atRisk bool) dueView {
+	v := p.Due(due)
+	if atRisk && !v.Overdue {
+		v.Class = "due-soon"
+		v.Text = p.T("due.at_risk", v.Text)
+	} else if v.Class == "due-soon" {
+		v.Class = "due-ok"
+	}
+	return v
 }
