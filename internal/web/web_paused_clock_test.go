@@ -23,7 +23,7 @@ func TestReturnPausesTheClockAndResubmissionResumesIt(t *testing.T) {
 	id := n.ID
 	b.actAs("huyen.appraiser", id, app.ActInput{Action: "accept"})
 	appraiser := b.login("huyen.appraiser")
-	p := appraiser.get("/dossiers/" + id).must(t, 200)
+	p := appraiser.get("/dossiers/"+id).must(t, 200)
 	appraiser.act(id, p, "return", url.Values{"checklist": {"1"}, "have": {"submission", "report"},
 		"missing_other": {"Xác nhận của Trưởng thôn"}}).must(t, 200).has(t, "Đã trả lại hồ sơ")
 
