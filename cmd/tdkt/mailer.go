@@ -3,11 +3,13 @@ package main
 import (
 	"context"
 	"log/slog"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/tdkt/tdkt/internal/config"
 	"github.com/tdkt/tdkt/internal/mailer"
+	"github.com/tdkt/tdkt/internal/store"
 )
 
 // startMailer sends the notification outbox by e-mail in the background until ctx
@@ -23,5 +25,10 @@ func startMailer(ctx context.Context, cfg config.Config, log *slog.Logger, pool 
 	}
 	go m.Run(ctx, mailer.DefaultInterval) //nolint:errcheck // Run logs its failures and returns nil when ctx ends
 	log.Info("e-mail notifications on", "smtp_addr", cfg.SMTPAddr)
+	if cfg.EmailDigest {
+		d := &mailer.Digest{Store: store.New(pool), Pool: pool, Log: log.With("component", "digest"), Now: time.Now}
+		go d.Run(ctx, 10*time.Minute)
+		log.Info("daily e-mail digest on", "from_hour", mailer.DigestHour)
+	}
 	return nil
 }
