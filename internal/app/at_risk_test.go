@@ -34,3 +34,20 @@ func TestAtRiskFromThreeQuartersOfTheLimit(t *testing.T) {
 		t.Error("a step without a limit is at risk")
 	}
 }
+
+// TestAtRiskOnTheDueDayOfAShortLimit: a three-working-day intake is at risk only
+// on its due day (75 % of 3 days has run only then).
+func TestAtRiskOnTheDueDayOfAShortLimit(t *testing.T) {
+	cal, err := calendar.New(calendar.Published())
+	if err != nil {
+		t.Fatal(err)
+	}
+	opened := time.Date(2025, 6, 2, 9, 0, 0, 0, calendar.Zone)
+	due := cal.AddWorkingDays(opened, 3)
+	if atRisk(cal, 3, due, cal.AddWorkingDays(opened, 2).Add(-time.Hour)) {
+		t.Error("at risk on the second of three working days")
+	}
+	if !atRisk(cal, 3, due, due.Add(-time.Hour)) {
+		t.Error("not at risk on the due day")
+	}
+}

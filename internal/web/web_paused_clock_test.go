@@ -61,3 +61,48 @@ func TestReturnPausesTheClockAndResubmissionResumesIt(t *testing.T) {
 	}
 	appraiser.get("/dossiers/"+id).must(t, 200).has(t, got.In(calendar.Zone).Format("02/01/2006"))
 }
+
+// TestAtRiskFromThreeQuartersOfTheStepLimit: of two appraisals (ten working days)
+// of the district, one due in one working day on the application's clock (9 of 10
+// days used) and one due in five, the deadline board counts one at risk, in total
+// and for the appraisal step, and the page shows it; the inbox flags that task at
+// risk and not the other.
+func TestAtRiskFromThreeQuartersOfTheStepLimit(t *testing.T) {
+	b := setup(t)
+	soon := b.newDossier("GK", "household", "Hộ ông Lý Văn Páo")
+	later := b.newDossier("GK", "household", "Hộ bà Hoàng Thị Lụa")
+	ctx := context.Background()
+	cal, err := b.svc.Store.LoadCalendar(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id, days := range map[string]int{soon.ID: 1, later.ID: 5} {
+		b.actAs("huyen.appraiser", id, app.ActInput{Action: "accept"})
+		if _, err := b.pool.Exec(ctx, `UPDATE tasks SET due_at = $2 WHERE nomination_id = $1 AND status = 'open' AND step = 'appraise'`,
+			id, cal.AddWorkingDays(beforeReform(), days)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	board, err := b.svc.Deadlines(ctx, b.userID("huyen.appraiser"), app.DeadlineQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if board.Totals.AtRisk != 1 || board.Totals.ByStep["appraise"].AtRisk != 1 {
+		t.Fatalf("at risk: total %d, appraisal %d; want 1 and 1", board.Totals.AtRisk, board.Totals.ByStep["appraise"].AtRisk)
+	}
+	br := b.login("huyen.appraiser")
+	br.get("/deadlines").must(t, 200).has(t, `id="total-risk"><span class="badge due-soon">1</span>`, "Sắp quá hạn (đã qua 75 % thời hạn)")
+	// The inbox's flag, as the API returns it (the page words it with the web
+	// server's own clock, which this harness does not set).
+	tasks, err := b.svc.InboxWithAssignees(ctx, b.userID("huyen.appraiser"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	risk := map[string]bool{}
+	for _, e := range tasks {
+		risk[e.NominationID] = e.AtRisk
+	}
+	if !risk[soon.ID] || risk[later.ID] {
+		t.Fatalf("inbox at risk: due in 1 day %v, in 5 days %v; want true, false", risk[soon.ID], risk[later.ID])
+	}
+}
