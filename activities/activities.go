@@ -6,7 +6,6 @@ package activities
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -23,6 +22,8 @@ type Activities struct {
 	// Dossiers and Campaigns are the SQL the nomination and review activities write through.
 	Dossiers  *dossiers.Store
 	Campaigns *campaigns.Store
+	// Admin is the SQL of the step time limits.
+	Admin *admin.Store
 	// Calendar returns the working-day calendar in force (the published decisions
 	// plus the administrator's overrides). Nil uses the published calendar alone.
 	Calendar func(ctx context.Context) (*calendar.Calendar, error)
@@ -33,8 +34,9 @@ type Activities struct {
 
 // New returns the activities over a pool, with the calendar in force.
 func New(pool *pgxpool.Pool) *Activities {
-	return &Activities{Dossiers: dossiers.NewStore(pool), Campaigns: campaigns.NewStore(pool),
-		Calendar: admin.NewStore(pool).LoadCalendar}
+	ad := admin.NewStore(pool)
+	return &Activities{Dossiers: dossiers.NewStore(pool), Campaigns: campaigns.NewStore(pool), Admin: ad,
+		Calendar: ad.LoadCalendar}
 }
 
 // StepLimit is a step's time limit in working days and how many working days
@@ -47,15 +49,9 @@ func (a *Activities) adder(ctx context.Context) (func(time.Time, int) time.Time,
 	if a.AddWorkingDays != nil {
 		return a.AddWorkingDays, nil
 	}
-	var cal *calendar.Calendar
-	var err error
-	if a.Calendar != nil {
-		cal, err = a.Calendar(ctx)
-	} else {
-		cal, err = calendar.New(calendar.Published())
-	}
+	cal, err := a.calendar(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("calendar: %w", err)
+		return nil, err
 	}
 	return cal.AddWorkingDays, nil
 }
@@ -69,7 +65,7 @@ func (a *Activities) Record(ctx context.Context, t domain.Transition) (domain.Re
 	if err != nil {
 		return domain.RecordResult{}, err
 	}
-	limits, err := a.Dossiers.StepLimits(ctx)
+	limits, err := a.Admin.StepLimits(ctx)
 	if err != nil {
 		return domain.RecordResult{}, err
 	}
@@ -91,6 +87,9 @@ func (a *Activities) Record(ctx context.Context, t domain.Transition) (domain.Re
 		if l, ok := limits[domain.StepConcur]; ok {
 			tm.ConcurrenceDue = add(t.At, l.WorkingDays)
 		}
+	}
+	if err := a.resumeClocks(ctx, t, &tm); err != nil {
+		return domain.RecordResult{}, err
 	}
 	return a.Dossiers.Record(ctx, t, tm)
 }

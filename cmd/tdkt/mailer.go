@@ -3,10 +3,12 @@ package main
 import (
 	"context"
 	"log/slog"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/tdkt/tdkt/internal/config"
+	"github.com/tdkt/tdkt/internal/inbox"
 	"github.com/tdkt/tdkt/internal/mailer"
 )
 
@@ -23,5 +25,10 @@ func startMailer(ctx context.Context, cfg config.Config, log *slog.Logger, pool 
 	}
 	go m.Run(ctx, mailer.DefaultInterval) //nolint:errcheck // Run logs its failures and returns nil when ctx ends
 	log.Info("e-mail notifications on", "smtp_addr", cfg.SMTPAddr)
+	if cfg.EmailDigest {
+		d := &mailer.Digest{Store: inbox.NewStore(pool), Pool: pool, Log: log.With("component", "digest"), Now: time.Now}
+		go d.Run(ctx, 10*time.Minute)
+		log.Info("daily e-mail digest on", "from_hour", mailer.DigestHour)
+	}
 	return nil
 }

@@ -169,3 +169,24 @@ func (s *Store) PutBaseSalaries(ctx context.Context, table []BaseSalaryEntry, ch
 		return Audit(ctx, tx, ch, "admin.base_salaries.put", "", map[string]any{"base_salaries": table})
 	})
 }
+
+// StepLimitRow is a step's time limit: working days, and the reminder's lead.
+type StepLimitRow struct {
+	WorkingDays, RemindBefore int
+}
+
+// StepLimits returns the time limit of every step (table step_time_limits).
+func (s *Store) StepLimits(ctx context.Context) (map[domain.Step]StepLimitRow, error) {
+	rows, err := s.Pool.Query(ctx, `SELECT step, working_days, remind_before FROM step_time_limits`)
+	if err != nil {
+		return nil, postgres.Translate("admin.StepLimits", err)
+	}
+	out := map[domain.Step]StepLimitRow{}
+	var step string
+	var l StepLimitRow
+	_, err = pgx.ForEachRow(rows, []any{&step, &l.WorkingDays, &l.RemindBefore}, func() error {
+		out[domain.Step(step)] = l
+		return nil
+	})
+	return out, postgres.Translate("admin.StepLimits", err)
+}

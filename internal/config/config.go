@@ -65,6 +65,9 @@ type Config struct {
 	SMTPUsername string
 	// SMTPPassword goes with SMTPUsername (TDKT_SMTP_PASSWORD); masked in logs.
 	SMTPPassword string
+	// EmailDigest turns on the daily e-mail digest of open and overdue work
+	// (TDKT_EMAIL_DIGEST; off by default; needs TDKT_SMTP_ADDR).
+	EmailDigest bool
 	// TrustedProxies are the reverse proxies (comma-separated addresses or CIDRs)
 	// whose X-Forwarded-For names the client, for login throttling
 	// (TDKT_TRUSTED_PROXIES); empty trusts none.
@@ -201,6 +204,7 @@ func Load(getenv func(string) string, args []string) (Config, error) {
 	str(&c.SMTPFrom, "smtp-from", "TDKT_SMTP_FROM", "sender address of e-mail notifications")
 	str(&c.SMTPUsername, "smtp-username", "TDKT_SMTP_USERNAME", "SMTP username (AUTH PLAIN)")
 	str(&c.SMTPPassword, "smtp-password", "TDKT_SMTP_PASSWORD", "SMTP password")
+	boolean(&c.EmailDigest, "email-digest", "TDKT_EMAIL_DIGEST", "e-mail each user a daily digest of open and overdue work (needs SMTP)")
 	str(&c.TrustedProxies, "trusted-proxies", "TDKT_TRUSTED_PROXIES", "comma-separated reverse proxies whose X-Forwarded-For is believed")
 	boolean(&c.RequireIfMatch, "require-if-match", "TDKT_REQUIRE_IF_MATCH", "require If-Match on dossier changes")
 	str(&c.TemporalDatabaseURL, "temporal-database-url", "TDKT_TEMPORAL_DATABASE_URL", "temporal-server: PostgreSQL URL of Temporal's persistence database")

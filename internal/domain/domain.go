@@ -228,7 +228,10 @@ type Nominee struct {
 
 // Nomination is a dossier (hồ sơ đề nghị khen thưởng) as the read model holds it.
 type Nomination struct {
-	ID            string      `json:"id"`
+	ID string `json:"id"`
+	// Code is the dossier's number in its unit and year (số hồ sơ), e.g.
+	// LS-09-003/2026/0012, assigned once when it is created (migration 0017).
+	Code          string      `json:"code"`
 	WorkflowID    string      `json:"workflow_id"`
 	UnitID        string      `json:"unit_id"`
 	UnitName      string      `json:"unit_name"`
@@ -253,6 +256,8 @@ type Nomination struct {
 	ClosedAt      *time.Time  `json:"closed_at,omitempty"`
 	StageDueAt    *time.Time  `json:"stage_due_at,omitempty"`
 	Nominees      []Nominee   `json:"nominees,omitempty"`
+	// NomineeCount is the number of nominees, also where Nominees is not read (lists).
+	NomineeCount int `json:"nominee_count"`
 	// Decision is the latest decision; Decisions lists all (a downgrade decided at an
 	// intermediate level, a held nominee decided later).
 	Decision  *Decision  `json:"decision,omitempty"`

@@ -10,29 +10,7 @@ import (
 	"github.com/tdkt/tdkt/internal/calendar"
 	"github.com/tdkt/tdkt/internal/domain"
 	"github.com/tdkt/tdkt/internal/inbox"
-	"github.com/tdkt/tdkt/internal/postgres"
 )
-
-// StepLimitRow is a step's time limit: working days, and the reminder's lead.
-type StepLimitRow struct {
-	WorkingDays, RemindBefore int
-}
-
-// StepLimits returns the time limit of every step (table step_time_limits).
-func (s *Store) StepLimits(ctx context.Context) (map[domain.Step]StepLimitRow, error) {
-	rows, err := s.Pool.Query(ctx, `SELECT step, working_days, remind_before FROM step_time_limits`)
-	if err != nil {
-		return nil, postgres.Translate("dossiers.StepLimits", err)
-	}
-	out := map[domain.Step]StepLimitRow{}
-	var step string
-	var l StepLimitRow
-	_, err = pgx.ForEachRow(rows, []any{&step, &l.WorkingDays, &l.RemindBefore}, func() error {
-		out[domain.Step(step)] = l
-		return nil
-	})
-	return out, postgres.Translate("dossiers.StepLimits", err)
-}
 
 type openTask struct {
 	id           int64

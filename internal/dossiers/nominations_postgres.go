@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/tdkt/tdkt/internal/domain"
+	"github.com/tdkt/tdkt/internal/inbox"
 	"github.com/tdkt/tdkt/internal/postgres"
 )
 
@@ -161,7 +162,8 @@ func decisionsOf(ctx context.Context, q pgx.Tx, nominationID string, seq int) ([
 
 const nominationColumns = `n.id, n.workflow_id, n.unit_id, u.name, n.award_code, a.name, n.kind, n.procedure, n.year, n.title,
 	n.status, n.current_step, coalesce(n.current_unit_id, ''), n.route, n.route_index, n.version, n.missing_items, n.reason,
-	n.created_by, n.created_at, n.updated_at, n.submitted_at, n.closed_at, n.stage_due_at`
+	n.created_by, n.created_at, n.updated_at, n.submitted_at, n.closed_at, n.stage_due_at, n.code,
+	(SELECT count(*) FROM nominees nm WHERE nm.nomination_id = n.id)`
 
 const nominationFrom = ` FROM nominations n JOIN units u ON u.id = n.unit_id JOIN awards a ON a.code = n.award_code`
 
@@ -170,7 +172,7 @@ func scanNomination(row pgx.Row) (domain.Nomination, error) {
 	var route, missing []byte
 	err := row.Scan(&n.ID, &n.WorkflowID, &n.UnitID, &n.UnitName, &n.AwardCode, &n.AwardName, &n.Kind, &n.Procedure,
 		&n.Year, &n.Title, &n.Status, &n.CurrentStep, &n.CurrentUnitID, &route, &n.RouteIndex, &n.Version, &missing,
-		&n.Reason, &n.CreatedBy, &n.CreatedAt, &n.UpdatedAt, &n.SubmittedAt, &n.ClosedAt, &n.StageDueAt)
+		&n.Reason, &n.CreatedBy, &n.CreatedAt, &n.UpdatedAt, &n.SubmittedAt, &n.ClosedAt, &n.StageDueAt, &n.Code, &n.NomineeCount)
 	if err != nil {
 		return n, err
 	}
@@ -227,8 +229,11 @@ type NominationFilter struct {
 	Status    string
 	AwardCode string
 	Year      int
-	Limit     int
-	Offset    int
+	// Query: words each found in the code, the title or a nominee's name, with or
+	// without diacritics (dossierTextMatch).
+	Query  string
+	Limit  int
+	Offset int
 }
 
 // Nominations lists dossiers newest first, restricted to f.Units.
@@ -252,6 +257,7 @@ func (s *Store) Nominations(ctx context.Context, f NominationFilter) ([]domain.N
 	if f.Year != 0 {
 		add("n.year = $%d", f.Year)
 	}
+	q += inbox.DossierTextMatch(f.Query, &args)
 	if f.Limit <= 0 || f.Limit > 200 {
 		f.Limit = 50
 	}

@@ -151,7 +151,8 @@ func (s *Server) failStale(c *gin.Context, err error, n domain.Nomination, seen 
 }
 
 func (s *Server) listNominations(c *gin.Context) {
-	f := dossiers.NominationFilter{UnitID: c.Query("unit"), Status: c.Query("status"), AwardCode: c.Query("award")}
+	f := dossiers.NominationFilter{UnitID: c.Query("unit"), Status: c.Query("status"), AwardCode: c.Query("award"),
+		Query: c.Query("q")}
 	var fields []domain.FieldError
 	intParam := func(name string, dst *int) {
 		if v := c.Query(name); v != "" {
@@ -170,7 +171,7 @@ func (s *Server) listNominations(c *gin.Context) {
 		s.fail(c, domain.Invalid("invalid filter", fields...))
 		return
 	}
-	ns, err := s.App.Nominations(ctx(c), userID(c), f)
+	ns, err := s.App.DossierList(ctx(c), userID(c), f)
 	if err != nil {
 		s.fail(c, err)
 		return

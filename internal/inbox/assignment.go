@@ -13,7 +13,11 @@ var HeadRoles = []string{domain.RoleUnitHead, domain.RoleDecider}
 // the user acts in under a delegation in force today, soonest due first, each with
 // the user who has claimed it so that everyone holding the role sees who has it.
 func (s *Service) InboxWithAssignees(ctx context.Context, userID int64) ([]InboxEntry, error) {
-	return s.Store.InboxWithAssignees(ctx, userID, 100, s.Today(), s.Clock())
+	entries, err := s.Store.InboxWithAssignees(ctx, userID, 100, s.Today(), s.Clock())
+	if err != nil {
+		return nil, err
+	}
+	return entries, s.FillInboxColumns(ctx, entries)
 }
 
 // ClaimTask makes the user the one handling an open task (nhận xử lý). The user

@@ -19,6 +19,17 @@ type InboxEntry struct {
 	AssigneeID   int64  `json:"assignee_id,omitempty"`
 	AssigneeName string `json:"assignee_name,omitempty"`
 	Acting       bool   `json:"acting,omitempty"`
+	// The dossier's columns of the inbox (app.Service.InboxWithAssignees fills them
+	// from DossierRows): its code, the submitting unit, the number of nominees and
+	// the working days left until the due date (negative when overdue).
+	DossierCode     string `json:"dossier_code,omitempty"`
+	SenderUnitID    string `json:"sender_unit_id,omitempty"`
+	SenderUnitName  string `json:"sender_unit_name,omitempty"`
+	NomineeCount    int    `json:"nominee_count,omitempty"`
+	NomineeNames    string `json:"-"` // for the inbox's text filter
+	WorkingDaysLeft *int   `json:"working_days_left,omitempty"`
+	// AtRisk: at least AtRiskPercent of the step's time limit has run.
+	AtRisk bool `json:"at_risk,omitempty"`
 }
 
 // InboxWithAssigneesQuery is InboxQuery with the assignee of each task, over the

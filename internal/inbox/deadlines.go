@@ -29,6 +29,8 @@ type DeadlineTally struct {
 	Open    int `json:"open"`
 	DueSoon int `json:"due_soon"`
 	Overdue int `json:"overdue"`
+	// AtRisk counts the tasks past AtRiskPercent of their step's limit, not overdue.
+	AtRisk int `json:"at_risk"`
 }
 
 // DeadlineCounts is a tally in total and per step of the procedure.
@@ -183,6 +185,9 @@ func (s *Service) Deadlines(ctx context.Context, userID int64, q DeadlineQuery) 
 			groups[g] = &DeadlineGroup{UnitID: u.ID, UnitName: u.Name, Level: u.Level}
 		}
 		groups[g].add(c)
+	}
+	if err := s.countAtRisk(ctx, cal, scope, now, &board, func(unit string) *DeadlineGroup { return groups[group(unit)] }); err != nil {
+		return DeadlineBoard{}, err
 	}
 	for _, g := range groups {
 		board.Groups = append(board.Groups, *g)

@@ -159,10 +159,17 @@ func (s *Store) NominationStats(ctx context.Context, units []string, now time.Ti
 // DecisionFilter narrows the decisions register. Units is the set of submitting
 // units whose dossiers the caller may read; it is always applied.
 type DecisionFilter struct {
-	Units  []string
-	Year   int
-	Limit  int
-	Offset int
+	Units []string
+	Year  int
+	// UnitID keeps the decisions issued by the unit or on its dossiers; AwardCode
+	// and Kind those on dossiers of that award and kind of commendation; Query the
+	// decisions whose number, dossier code, title or nominee names hold its words.
+	UnitID    string
+	AwardCode string
+	Kind      string
+	Query     string
+	Limit     int
+	Offset    int
 }
 
 // DecisionEntry is one line of the decisions register: the decision and its dossier.
@@ -199,6 +206,7 @@ func (s *Store) Decisions(ctx context.Context, f DecisionFilter) ([]DecisionEntr
 		args = append(args, f.Year)
 		q += fmt.Sprintf(" AND d.year = $%d", len(args))
 	}
+	q += decisionFilterConditions(f, &args)
 	args = append(args, f.Limit, f.Offset)
 	q += fmt.Sprintf(" ORDER BY d.signed_on DESC, d.created_at DESC, d.id DESC LIMIT $%d OFFSET $%d", len(args)-1, len(args))
 	rows, err := s.Pool.Query(ctx, q, append([]any{pgx.QueryExecModeExec}, args...)...)

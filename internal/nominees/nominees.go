@@ -41,6 +41,9 @@ type NomineeEligibility struct {
 	Result      *eligibility.Result `json:"result,omitempty"`
 	Conflicts   []history.Conflict  `json:"conflicts"`
 	Warnings    []string            `json:"warnings"`
+	// Notices are the same warnings as message codes with their arguments, for a
+	// page to word in the reader's language (eligibility_notices.go).
+	Notices []Notice `json:"notices"`
 }
 
 // EligibilityForNomination checks every nominee of a dossier the user may read:
@@ -89,12 +92,12 @@ func (s *Service) NominationEligibilityOf(ctx context.Context, n domain.Nominati
 	kind := history.AwardKind(n.Kind)
 	for _, nm := range n.Nominees {
 		ne := NomineeEligibility{NomineeID: nm.ID, Position: nm.Position, Name: nm.Name, SubjectID: nm.SubjectID,
-			AwardCode: n.AwardCode, Conflicts: []history.Conflict{}, Warnings: []string{}}
+			AwardCode: n.AwardCode, Conflicts: []history.Conflict{}, Warnings: []string{}, Notices: []Notice{}}
 		if nm.AwardCode != "" {
 			ne.AwardCode = nm.AwardCode
 		}
 		if nm.SubjectID == nil {
-			ne.Warnings = append(ne.Warnings, "Chưa gắn mã đối tượng: không kiểm tra được lịch sử thi đua, khen thưởng.")
+			ne.warn(Notice{Code: "no_subject", Text: "Chưa gắn mã đối tượng: không kiểm tra được lịch sử thi đua, khen thưởng."})
 		} else if rec := recs[*nm.SubjectID]; rec != nil {
 			ne.SubjectCode = rec.Subject.Code
 			res, err := rules.Evaluate(eligibility.Input{Facts: rec, Award: ne.AwardCode, Year: n.Year, On: on, HoldsOn: now.In(calendar.Zone), Kind: kind})
@@ -110,16 +113,18 @@ func (s *Service) NominationEligibilityOf(ctx context.Context, n domain.Nominati
 					met = c.Override.Met
 				}
 				if !met && c.ID != "no_hold" {
-					ne.Warnings = append(ne.Warnings, "Chưa đạt: "+c.Explanation)
+					ne.warn(Notice{Code: "unmet", Args: []any{c.Explanation}, Text: "Chưa đạt: " + c.Explanation})
 				}
 			}
 			if res.Status == eligibility.StatusNotChecked {
-				ne.Warnings = append(ne.Warnings, res.Notes...)
+				for _, note := range res.Notes {
+					ne.warn(Notice{Text: note})
+				}
 			}
 		}
 		ne.Conflicts = append(ne.Conflicts, conflicts[nm.ID]...)
 		for _, c := range ne.Conflicts {
-			ne.Warnings = append(ne.Warnings, c.Message)
+			ne.warn(conflictNotice(c))
 		}
 		if len(ne.Warnings) > 0 {
 			out.Flagged++

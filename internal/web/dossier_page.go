@@ -40,6 +40,9 @@ type dossierData struct {
 	Elig *eligibilityView
 	// Papers are the documents the procedure issued (procedure_docs.go).
 	Papers []paperLink
+	// Assignment is the open task with who handles it and, for the head of its
+	// unit, the people it may be given to.
+	Assignment *dossiers.DossierTask
 	procedureData
 }
 
@@ -154,6 +157,14 @@ func (s *Server) showDossier(c *gin.Context, id string, p *page, form actForm, s
 		t, err := s.cfg.App.OpenTask(ctx(c), uid, id)
 		if err == nil {
 			d.Task = &t
+			a, err := s.cfg.App.DossierTaskAssignment(ctx(c), uid, id)
+			if err != nil && !domain.IsKind(err, domain.KindNotFound) {
+				s.fail(c, err)
+				return
+			}
+			if err == nil {
+				d.Assignment = &a
+			}
 		} else if !domain.IsKind(err, domain.KindNotFound) {
 			s.fail(c, err)
 			return
@@ -547,6 +558,7 @@ type decisionsData struct {
 	Page    int
 	PrevURL string
 	NextURL string
+	decisionFilterData
 }
 
 func (s *Server) decisionList(c *gin.Context) {
@@ -558,6 +570,11 @@ func (s *Server) decisionList(c *gin.Context) {
 	if pg, err := strconv.Atoi(c.Query("page")); err == nil && pg > 1 {
 		d.Page = pg
 		f.Offset = (pg - 1) * pageSize
+	}
+	var err error
+	if d.decisionFilterData, err = s.decisionFilters(c, &f); err != nil {
+		s.fail(c, err)
+		return
 	}
 	es, err := s.cfg.App.Decisions(ctx(c), userID(c), f)
 	if err != nil {

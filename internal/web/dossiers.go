@@ -22,7 +22,7 @@ const pageSize = 50
 
 // listData is the dossier list's content.
 type listData struct {
-	Dossiers []domain.Nomination
+	Dossiers []dossiers.DossierListEntry
 	Units    []unitOption
 	Awards   []domain.Award
 	Statuses []domain.Status
@@ -50,7 +50,8 @@ var allStatuses = []domain.Status{domain.StatusDraft, domain.StatusIntake, domai
 
 func (s *Server) dossierList(c *gin.Context) {
 	uid := userID(c)
-	f := dossiers.NominationFilter{UnitID: c.Query("unit"), Status: c.Query("status"), AwardCode: c.Query("award"), Limit: pageSize}
+	f := dossiers.NominationFilter{UnitID: c.Query("unit"), Status: c.Query("status"), AwardCode: c.Query("award"),
+		Query: strings.TrimSpace(c.Query("q")), Limit: pageSize}
 	d := listData{Statuses: allStatuses, Year: c.Query("year")}
 	if y, err := strconv.Atoi(d.Year); err == nil {
 		f.Year = y
@@ -62,7 +63,7 @@ func (s *Server) dossierList(c *gin.Context) {
 		d.Page = 1
 	}
 	var err error
-	if d.Dossiers, err = s.cfg.App.Nominations(ctx(c), uid, f); err != nil {
+	if d.Dossiers, err = s.cfg.App.DossierList(ctx(c), uid, f); err != nil {
 		s.fail(c, err)
 		return
 	}

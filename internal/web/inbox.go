@@ -3,13 +3,12 @@ package web
 import (
 	"net/http"
 	"strings"
-	"unicode"
 
 	"github.com/gin-gonic/gin"
-	"golang.org/x/text/unicode/norm"
 
 	"github.com/tdkt/tdkt/internal/accounts"
 	"github.com/tdkt/tdkt/internal/domain"
+	"github.com/tdkt/tdkt/internal/history"
 	"github.com/tdkt/tdkt/internal/inbox"
 )
 
@@ -20,6 +19,9 @@ type inboxData struct {
 	UserID int64
 	// AwardNames names the award of each task's dossier.
 	AwardNames map[string]string
+	// Assign lists, for each task the user may give to someone (as the head of
+	// its unit), the people who may receive it.
+	Assign map[int64][]inbox.Assignable
 	// Views are the user's saved filter sets of the inbox.
 	Views   []accounts.SavedView
 	Total   int
@@ -72,10 +74,14 @@ func (s *Server) inboxTasks(c *gin.Context) (inboxData, error) {
 		if d.Overdue && !t.Overdue {
 			continue
 		}
-		if !matchesAll(fold(t.NominationTitle+" "+names[t.AwardCode]+" "+t.UnitName+" "+t.AssigneeName), words) {
+		if !matchesAll(fold(t.NominationTitle+" "+names[t.AwardCode]+" "+t.UnitName+" "+t.AssigneeName+" "+
+			t.DossierCode+" "+t.SenderUnitName+" "+t.NomineeNames), words) {
 			continue
 		}
 		d.Tasks = append(d.Tasks, t)
+	}
+	if d.Assign, err = s.cfg.App.AssignChoices(ctx(c), userID(c), d.Tasks); err != nil {
+		return inboxData{}, err
 	}
 	return d, nil
 }
@@ -90,17 +96,5 @@ func matchesAll(text string, words []string) bool {
 }
 
 // fold lowercases s and strips Vietnamese diacritics (đ → d), so that "bang khen"
-// finds "Bằng khen".
-func fold(s string) string {
-	var b strings.Builder
-	for _, r := range norm.NFD.String(strings.ToLower(s)) {
-		switch {
-		case unicode.Is(unicode.Mn, r):
-		case r == 'đ':
-			b.WriteRune('d')
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
+// finds "Bằng khen": the one fold of names and searches, history.Fold.
+func fold(s string) string { return history.Fold(s) }

@@ -28,16 +28,16 @@ func (s *Server) inboxExport(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	head := []any{p.T("inbox.col.dossier"), p.T("common.award"), p.T("inbox.col.step"), p.T("inbox.col.unit"),
+	head := []any{p.T("common.code"), p.T("inbox.col.sender"), p.T("inbox.col.nominees"), p.T("inbox.col.dossier"), p.T("common.award"), p.T("inbox.col.step"), p.T("inbox.col.unit"),
 		p.T("inbox.col.due"), p.T("export.days_left"), p.T("deadlines.assignee"), p.T("inbox.delegated"), p.T("export.link")}
 	rows := [][]any{head}
 	for _, t := range d.Tasks {
-		due := p.Due(t.DueAt)
+		due := p.DueRisk(t.DueAt, t.AtRisk)
 		delegated := ""
 		if t.Acting {
 			delegated = p.T("inbox.delegated")
 		}
-		rows = append(rows, []any{t.NominationTitle, d.AwardNames[t.AwardCode], p.Step(t.Step), t.UnitName,
+		rows = append(rows, []any{t.DossierCode, t.SenderUnitName, t.NomineeCount, t.NominationTitle, d.AwardNames[t.AwardCode], p.Step(t.Step), t.UnitName,
 			due.Date, due.Text, t.AssigneeName, delegated, "/dossiers/" + t.NominationID})
 	}
 	for i, r := range rows {
@@ -50,8 +50,9 @@ func (s *Server) inboxExport(c *gin.Context) {
 	if bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}}); err == nil {
 		_ = f.SetRowStyle(sheet, 1, 1, bold)
 	}
-	_ = f.SetColWidth(sheet, "A", "A", 60)
-	_ = f.SetColWidth(sheet, "B", "H", 22)
+	_ = f.SetColWidth(sheet, "A", "C", 22)
+	_ = f.SetColWidth(sheet, "D", "D", 60)
+	_ = f.SetColWidth(sheet, "E", "K", 22)
 	name := "viec-can-xu-ly-" + s.now().In(calendar.Zone).Format("20060102") + ".xlsx"
 	c.Header("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 	c.Header("Content-Disposition", fmt.Sprintf("attachment; filename=%q; filename*=UTF-8''%s", name, url.PathEscape(name)))

@@ -251,6 +251,7 @@ func (s *Server) routes(g *gin.RouterGroup) {
 	a.POST("/inbox/views/:view/delete", s.deleteView)
 	a.POST("/inbox/tasks/:task/claim", s.claimTask)
 	a.POST("/inbox/tasks/:task/release", s.releaseTask)
+	a.POST("/inbox/tasks/:task/assign", s.assignTask)
 	a.GET("/dossiers", s.dossierList)
 	a.GET("/dossiers/new", s.newDossier)
 	a.POST("/dossiers/new", s.createDossier)

@@ -240,8 +240,8 @@ func TestInboxExportsTheFilteredListToXLSX(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 2 || rows[0][0] != "Hồ sơ" || rows[1][0] != "Đề nghị khen hộ Bản Loỏng" || rows[1][1] != "Giấy khen" ||
-		rows[1][3] != "UBND huyện Cao Lộc" {
+	if len(rows) != 2 || rows[0][0] != "Số hồ sơ" || rows[1][0] != n.Code || rows[1][1] != "UBND xã Bảo Lâm" || rows[1][2] != "1" ||
+		rows[1][3] != "Đề nghị khen hộ Bản Loỏng" || rows[1][4] != "Giấy khen" || rows[1][6] != "UBND huyện Cao Lộc" {
 		t.Fatalf("the workbook's rows: %q", rows)
 	}
 }

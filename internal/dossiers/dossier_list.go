@@ -1,0 +1,61 @@
+package dossiers
+
+import (
+	"context"
+
+	"github.com/tdkt/tdkt/internal/domain"
+	"github.com/tdkt/tdkt/internal/inbox"
+)
+
+// DossierListEntry is a line of the dossier list: the dossier (with its code and
+// number of nominees) and its open task, if any.
+type DossierListEntry struct {
+	domain.Nomination
+	OpenTask *inbox.OpenTaskColumns `json:"open_task,omitempty"`
+}
+
+// DossierList lists the dossiers the user may read, newest first, as Nominations
+// does, each with its open task.
+func (s *Service) DossierList(ctx context.Context, userID int64, f NominationFilter) ([]DossierListEntry, error) {
+	ns, err := s.Nominations(ctx, userID, f)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]DossierListEntry, len(ns))
+	if len(ns) == 0 {
+		return out, nil
+	}
+	ids := make([]string, len(ns))
+	for i, n := range ns {
+		ids[i] = n.ID
+	}
+	rows, err := s.inbox.Store.DossierRows(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	cal, err := s.admin.Store.LoadCalendar(ctx)
+	if err != nil {
+		return nil, err
+	}
+	limits, err := s.admin.Store.StepLimits(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := s.Clock()
+	for i, n := range ns {
+		out[i].Nomination = n
+		r, ok := rows[n.ID]
+		if !ok || r.TaskID == 0 {
+			continue
+		}
+		t := &inbox.OpenTaskColumns{TaskID: r.TaskID, Step: r.Step, UnitName: r.TaskUnitName, DueAt: r.DueAt,
+			AssigneeID: r.AssigneeID, AssigneeName: r.AssigneeName}
+		if r.DueAt != nil {
+			left := cal.WorkingDaysBetween(now, *r.DueAt)
+			t.WorkingDaysLeft = &left
+			t.AtRisk = inbox.AtRisk(cal, limits[r.Step].WorkingDays, *r.DueAt, now)
+		}
+		out[i].OpenTask = t
+	}
+	return out, nil
+}
