@@ -152,6 +152,7 @@ func (s *Service) ImportUnits(ctx context.Context, userID int64, file io.Reader,
 		return store.ImportResult{}, err
 	}
 	s.reloadAuthz(ctx)
+	s.tellDossiersAt(ctx, res.Ended)
 	return res, nil
 }
 
