@@ -24,11 +24,16 @@ func scanSubject(r pgx.Row) (history.Subject, error) {
 
 // CreateSubject stores a new subject; KindConflict when the unit already has the
 // code, KindInvalid for an unknown unit.
+// A person another unit knows by the same citizen identity number is that subject,
+// moved here (createOrAdoptSubject).
 func (s *Store) CreateSubject(ctx context.Context, sub history.Subject) (history.Subject, error) {
-	out, err := scanSubject(s.pool.QueryRow(ctx, `INSERT INTO subjects (unit_id, code, kind, name, job_title, organisation)
-		VALUES ($1, $2, $3, $4, $5, $6) RETURNING `+subjectColumns,
-		sub.UnitID, sub.Code, sub.Kind, sub.Name, sub.JobTitle, sub.Organisation))
-	return out, translate("store.CreateSubject", err)
+	var out history.Subject
+	err := s.inTx(ctx, "store.CreateSubject", func(tx pgx.Tx) error {
+		var err error
+		out, err = createOrAdoptSubject(ctx, tx, sub)
+		return err
+	})
+	return out, err
 }
 
 // Subject returns one subject; KindNotFound if unknown.
@@ -263,6 +268,15 @@ func (s *Store) ApplyHistoryBatch(ctx context.Context, b *history.Batch, source 
 			kind string
 		}
 		existing := map[string]known{}
+		var people []string // individuals of the subjects sheet: one subject per CCCD across units
+		for _, e := range b.Subjects {
+			if e.Kind == string(domain.NomineeIndividual) {
+				people = append(people, e.Code)
+			}
+		}
+		if _, err := adoptPeople(ctx, tx, b.UnitID, people, at); err != nil {
+			return err
+		}
 		rows, err := tx.Query(ctx, `SELECT code, id, kind FROM subjects WHERE unit_id = $1 AND code = ANY($2)`, b.UnitID, keys(codes))
 		if err != nil {
 			return err
