@@ -92,3 +92,14 @@ func (s *Server) adminImportUnits(c *gin.Context) {
 	p.Error = "import.refused"
 	s.render(c, http.StatusUnprocessableEntity, "admin_import", p)
 }
+
+// Sheeted reports whether any bad row names a sheet: a CSV file (a reorganisation)
+// has none, and its table has no sheet column.
+func (v rowErrorsView) Sheeted() bool {
+	for _, r := range v.Rows {
+		if r.Sheet != "" {
+			return true
+		}
+	}
+	return false
+}
