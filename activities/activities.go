@@ -30,6 +30,9 @@ type Activities struct {
 	// AddWorkingDays, when set, replaces the calendar arithmetic: tests use it to
 	// make "N working days" pass in seconds.
 	AddWorkingDays func(from time.Time, n int) time.Time
+	// Now is the application's clock (nil: time.Now), by which a unit's end is
+	// reached; tests move it across a reorganisation.
+	Now func() time.Time
 }
 
 // New returns the activities over a pool, with the calendar in force.

@@ -25,6 +25,7 @@ const rulesChange = "rules-identity"
 type dossierRun struct {
 	in    contract.NominationInput
 	state contract.NominationState
+	watch unitWatch
 }
 
 // dossier is the core's view of the running dossier.
@@ -52,6 +53,10 @@ func NominationWorkflow(ctx workflow.Context, in contract.NominationInput) (cont
 	}}
 	if workflow.GetVersion(ctx, rulesChange, workflow.DefaultVersion, nomination.RulesIdentity) >= nomination.RulesIdentity {
 		n.state.Rules = nomination.RulesIdentity
+	}
+	if workflow.GetVersion(ctx, handoverChange, workflow.DefaultVersion, handoverVersion) >= handoverVersion {
+		n.watch.on = true
+		n.watchReorganisations(ctx)
 	}
 	if err := workflow.SetQueryHandler(ctx, contract.QueryState, func() (contract.NominationState, error) { return n.state, nil }); err != nil {
 		return n.state, err
@@ -87,9 +92,15 @@ func NominationWorkflow(ctx workflow.Context, in contract.NominationInput) (cont
 		return n.state, err
 	}
 	for !n.state.Status.Terminal() {
+		if n.needsUnitEnd() {
+			if err := n.underLock(ctx, mu, n.readUnitEnd); err != nil {
+				return n.state, err
+			}
+			continue
+		}
 		v := n.state.Version
-		at, fire := n.nextTimer()
-		changed := func() bool { return n.state.Version != v || n.state.Status.Terminal() }
+		at, fire := n.withUnitEnd(n.nextTimer())
+		changed := func() bool { return n.state.Version != v || n.state.Status.Terminal() || n.needsUnitEnd() }
 		if fire == nil {
 			if err := workflow.Await(ctx, changed); err != nil {
 				return n.state, err

@@ -44,6 +44,11 @@ type recorder struct {
 	council  []string // results of successive vote closings
 	reminded []activities.DeadlineInput
 	overdue  []activities.DeadlineInput
+	// Units that end (at the instant given) and their successors, for UnitEnd on
+	// the environment's clock now.
+	ends       map[string]time.Time
+	successors map[string]string
+	now        func() time.Time
 }
 
 func (r *recorder) Record(_ context.Context, t domain.Transition) (domain.RecordResult, error) {
@@ -130,6 +135,8 @@ func run(t *testing.T, rec *recorder, sc scenario) (*testsuite.TestWorkflowEnvir
 	env.RegisterActivityWithOptions(rec.Record, activity.RegisterOptions{Name: "Record"})
 	env.RegisterActivityWithOptions(rec.Remind, activity.RegisterOptions{Name: "Remind"})
 	env.RegisterActivityWithOptions(rec.Escalate, activity.RegisterOptions{Name: "Escalate"})
+	env.RegisterActivityWithOptions(rec.UnitEnd, activity.RegisterOptions{Name: "UnitEnd"})
+	rec.now = env.Now
 	outs := make([]outcome, len(sc.steps))
 	for i, s := range sc.steps {
 		i, s := i, s

@@ -263,6 +263,7 @@ func (s *Service) EndUnit(ctx context.Context, userID int64, id, validTo string)
 		return domain.Unit{}, err
 	}
 	s.reloadAuthz(ctx)
+	s.tellDossiersAt(ctx, []string{u.ID})
 	return s.Store.Unit(ctx, u.ID)
 }
 

@@ -37,7 +37,7 @@ func (s *Service) UnitsOn(ctx context.Context, userID int64, on time.Time) ([]*D
 	for _, u := range all { // parents come before children
 		ok := today[u.ID] || nodes[u.ParentID] != nil
 		if !ok && u.ValidTo != nil {
-			ok, err = s.successorVisible(ctx, u.ID, today)
+			ok, err = s.SuccessorVisible(ctx, u.ID, today)
 			if err != nil {
 				return nil, err
 			}
@@ -56,9 +56,9 @@ func (s *Service) UnitsOn(ctx context.Context, userID int64, on time.Time) ([]*D
 	return roots, nil
 }
 
-// successorVisible reports whether a unit succeeding id, directly or through later
+// SuccessorVisible reports whether a unit succeeding id, directly or through later
 // reorganisations, is in the visible set.
-func (s *Service) successorVisible(ctx context.Context, id string, visible map[string]bool) (bool, error) {
+func (s *Service) SuccessorVisible(ctx context.Context, id string, visible map[string]bool) (bool, error) {
 	seen := map[string]bool{id: true}
 	queue := []string{id}
 	for len(queue) > 0 && len(seen) < 256 {
@@ -104,7 +104,7 @@ func (s *Service) UnitSuccessions(ctx context.Context, userID int64, unitID stri
 		for _, id := range s.Authz.VisibleUnits(userID, authz.ObjectUnit, "read") {
 			today[id] = true
 		}
-		ok, err := s.successorVisible(ctx, unitID, today)
+		ok, err := s.SuccessorVisible(ctx, unitID, today)
 		if err != nil {
 			return nil, err
 		}
@@ -150,6 +150,7 @@ func (s *Service) ImportUnits(ctx context.Context, userID int64, file io.Reader,
 		return ImportResult{}, err
 	}
 	s.reloadAuthz(ctx)
+	s.tellDossiersAt(ctx, res.Ended)
 	return res, nil
 }
 

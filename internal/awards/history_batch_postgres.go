@@ -51,6 +51,15 @@ func (s *Store) ApplyHistoryBatch(ctx context.Context, b *history.Batch, source 
 			kind string
 		}
 		existing := map[string]known{}
+		var people []string // individuals of the subjects sheet: one subject per CCCD across units
+		for _, e := range b.Subjects {
+			if e.Kind == string(domain.NomineeIndividual) {
+				people = append(people, e.Code)
+			}
+		}
+		if _, err := adoptPeople(ctx, tx, b.UnitID, people, at); err != nil {
+			return err
+		}
 		rows, err := tx.Query(ctx, `SELECT code, id, kind FROM subjects WHERE unit_id = $1 AND code = ANY($2)`, b.UnitID, keys(codes))
 		if err != nil {
 			return err

@@ -21,11 +21,16 @@ func scanSubject(r pgx.Row) (history.Subject, error) {
 
 // CreateSubject stores a new subject; KindConflict when the unit already has the
 // code, KindInvalid for an unknown unit.
+// A person another unit knows by the same citizen identity number is that subject,
+// moved here (createOrAdoptSubject).
 func (s *Store) CreateSubject(ctx context.Context, sub history.Subject) (history.Subject, error) {
-	out, err := scanSubject(s.Pool.QueryRow(ctx, `INSERT INTO subjects (unit_id, code, kind, name, job_title, organisation)
-		VALUES ($1, $2, $3, $4, $5, $6) RETURNING `+subjectColumns,
-		sub.UnitID, sub.Code, sub.Kind, sub.Name, sub.JobTitle, sub.Organisation))
-	return out, postgres.Translate("awards.CreateSubject", err)
+	var out history.Subject
+	err := s.InTx(ctx, "awards.CreateSubject", func(tx pgx.Tx) error {
+		var err error
+		out, err = createOrAdoptSubject(ctx, tx, sub)
+		return err
+	})
+	return out, err
 }
 
 // Subject returns one subject; KindNotFound if unknown.

@@ -102,6 +102,7 @@ const (
 	ActionConsultationClosed Action = "consultation_closed" // the consultation window has closed
 	ActionConcurrenceSilent  Action = "concurrence_silent"  // the concurrence deadline passed: silence is no objection
 	ActionCouncilResult      Action = "council_result"      // the tallied vote moves the dossier on
+	ActionHandover           Action = "handover"            // the unit it waits at ended: its successor or the next stop takes it
 )
 
 // StepRole is the role whose inbox receives a task of the given step (the vote

@@ -88,6 +88,16 @@ type Transition struct {
 	CouncilOpen    bool   `json:"council_open,omitempty"`
 	CouncilClose   bool   `json:"council_close,omitempty"`
 	AwardCode      string `json:"award_code,omitempty"`
+
+	// MoveTasks hands the dossier's open tasks, with their due dates, from a unit
+	// that ended to its successor (ActionHandover).
+	MoveTasks *TaskMove `json:"move_tasks,omitempty"`
+}
+
+// TaskMove names the unit whose open tasks move and the unit that takes them.
+type TaskMove struct {
+	From string `json:"from"`
+	To   string `json:"to"`
 }
 
 // CouncilResult is the tally of a closed vote session.

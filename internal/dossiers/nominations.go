@@ -237,7 +237,9 @@ func (s *Service) Nomination(ctx context.Context, userID int64, id string) (doma
 		return domain.Nomination{}, domain.HideUnseen(err, "no such dossier")
 	}
 	if err := s.Allow(userID, n.UnitID, "nomination", "read"); err != nil {
-		return domain.Nomination{}, domain.HideUnseen(err, "no such dossier")
+		if ok, err2 := s.mayReadEnded(ctx, userID, n.UnitID, "nomination"); err2 != nil || !ok {
+			return domain.Nomination{}, domain.HideUnseen(err, "no such dossier")
+		}
 	}
 	return n, nil
 }

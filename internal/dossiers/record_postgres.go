@@ -53,6 +53,9 @@ func (s *Store) Record(ctx context.Context, t domain.Transition, tm Timing) (dom
 		if err := closeAndOpenTasks(ctx, tx, t, tm, details, &res); err != nil {
 			return err
 		}
+		if err := moveTasks(ctx, tx, t, details, &res); err != nil {
+			return err
+		}
 		if err := recordOutcomes(ctx, tx, t); err != nil {
 			return err
 		}

@@ -167,7 +167,11 @@ func Start(t testing.TB, opts ...Option) *Env {
 			ts = temporaltest.NewServer()
 			t.Cleanup(ts.Stop)
 		}
-		ts.NewWorker(contract.TaskQueue, func(r worker.Registry) { workflows.Register(r, Activities(c.pool, c.days)) })
+		ts.NewWorker(contract.TaskQueue, func(r worker.Registry) {
+			acts := Activities(c.pool, c.days)
+			acts.Now = c.now // a unit ends on the application's clock
+			workflows.Register(r, acts)
+		})
 		c.tc = ts.GetDefaultClient()
 	}
 	enf, err := authz.Load(ctx, c.pool, time.Now())

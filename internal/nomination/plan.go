@@ -162,7 +162,7 @@ func (p *planner) action(a Act) {
 		t.CloseAll = true
 		to.Nominees = append([]NomineeRef(nil), a.Nominees...)
 		if p.d.State.Status == domain.StatusReturned {
-			to.CurrentUnitID, to.Status = p.stop().UnitID, to.ReturnedFrom
+			to.CurrentUnitID, to.Status = p.stopUnit(), to.ReturnedFrom
 			if to.Status == domain.StatusIntake {
 				p.open(domain.StepIntake, domain.RoleAppraiser)
 			} else {
@@ -251,6 +251,8 @@ func (p *planner) action(a Act) {
 		t.Outcomes = []domain.NomineeOutcome{{NomineeID: a.NomineeID, Outcome: "released", Reason: a.Reason}}
 	case domain.ActionDecide, domain.ActionForward:
 		p.decideOrForwardNominees(a)
+	case domain.ActionHandover:
+		p.handover(a)
 	}
 }
 

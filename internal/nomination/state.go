@@ -96,6 +96,10 @@ type Act struct {
 	// CouncilResult carries the tally of a closed vote to the council_result
 	// transition the workflow takes by itself.
 	CouncilResult string `json:"council_result,omitempty"`
+	// HandoverTo, on the workflow's own handover, is the successor of the unit that
+	// ended; "" sends the dossier to the next stop of its route (the level was
+	// abolished).
+	HandoverTo string `json:"handover_to,omitempty"`
 }
 
 // Duty is a duty a person held on a dossier at one level: prepare, appraise or
@@ -131,6 +135,9 @@ type State struct {
 	Duties []Duty `json:"duties,omitempty"`
 	// Rules is the version of the procedure rules the workflow started under.
 	Rules int `json:"rules,omitempty"`
+	// Handovers are the stops whose unit ended while the dossier waited there and
+	// the successor that took the stop over (ActionHandover).
+	Handovers []domain.TaskMove `json:"handovers,omitempty"`
 
 	// Per-level progress, reset when the dossier moves to the next level.
 	ConcurrenceRound   int      `json:"concurrence_round,omitempty"`

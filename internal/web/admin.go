@@ -38,6 +38,7 @@ func (s *Server) adminRoutes(a *gin.RouterGroup) {
 	a.POST("/admin/users/:id/title", s.adminSetTitle)
 	a.POST("/admin/users/:id/roles", s.adminGrantRole)
 	a.POST("/admin/users/:id/roles/revoke", s.adminRevokeRole)
+	s.adminImportRoutes(a)
 }
 
 // holdsAdmin reports whether the user holds the admin role in some unit: the

@@ -201,3 +201,7 @@ type MovementState struct {
 	Registrations int    `json:"registrations"`
 	Runs          int    `json:"runs"`
 }
+
+// SignalReorganised tells a dossier's workflow that a reorganisation was recorded:
+// the unit it waits at may now have an end, which it reads again.
+const SignalReorganised = "reorganised"
