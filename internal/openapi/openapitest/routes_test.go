@@ -11,9 +11,11 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/tdkt/tdkt/internal/app"
 	"github.com/tdkt/tdkt/internal/httpapi"
 	"github.com/tdkt/tdkt/internal/openapi"
 	"github.com/tdkt/tdkt/internal/openapi/openapitest"
+	"github.com/tdkt/tdkt/internal/web"
 )
 
 // TestDocumentLoadsAsOpenAPI31 loads the document with kin-openapi, which
@@ -49,7 +51,13 @@ func TestEveryRouteIsDocumented(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &httpapi.Server{Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	// The product's engine: the API with the web UI mounted, as cmd/tdkt wires it
+	// (the web UI serves one /api/v1 route, the public document verification).
+	ui, err := web.New(web.Config{App: &app.Service{}, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &httpapi.Server{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Mount: []func(*gin.Engine){ui.Mount}}
 	engine, ok := s.Handler().(*gin.Engine)
 	if !ok {
 		t.Fatalf("the handler is a %T, not a Gin engine", s.Handler())
