@@ -324,6 +324,25 @@ func TestCluster(t *testing.T) {
 		}
 	}
 
+	// A review campaign runs alongside the dossiers (campaign_test.go).
+	camp, err := d.launchCampaign(ctx, done.Load)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cwg sync.WaitGroup
+	campErrs := make(chan error, len(campaignUnits))
+	returnOnce := true
+	for u := range campaignUnits {
+		cwg.Add(1)
+		go func(u string, returnOnce bool) {
+			defer cwg.Done()
+			if err := camp.run(ctx, u, returnOnce); err != nil {
+				campErrs <- fmt.Errorf("report %s: %w", u, err)
+			}
+		}(u, returnOnce)
+		returnOnce = false
+	}
+
 	ids := make(chan int, dossiers)
 	for i := 0; i < dossiers; i++ {
 		ids <- i
@@ -346,8 +365,13 @@ func TestCluster(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+	cwg.Wait()
 	close(errs)
+	close(campErrs)
 	for err := range errs {
+		t.Error(err)
+	}
+	for err := range campErrs {
 		t.Error(err)
 	}
 	if t.Failed() {
@@ -380,6 +404,14 @@ func TestCluster(t *testing.T) {
 	if lost != 0 || duplicated != 0 {
 		t.Errorf("audit events: %d lost, %d duplicated", lost, duplicated)
 	}
+	reports, revents, rlost, rdup, root, err := camp.check(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if reports != len(campaignUnits) || root != "completed" || rlost != 0 || rdup != 0 {
+		t.Errorf("review campaign: %d of %d reports accepted, root %q; review events %d, lost %d, duplicated %d",
+			reports, len(campaignUnits), root, revents, rlost, rdup)
+	}
 	verify := exec.Command(c.bin, "audit", "verify")
 	verify.Env = append(os.Environ(), c.env...)
 	out, err := verify.CombinedOutput()
@@ -387,8 +419,10 @@ func TestCluster(t *testing.T) {
 		t.Errorf("tdkt audit verify: %v\n%s", err, out)
 	}
 	t.Logf("CLUSTER RUN: %d of %d dossiers decided in %v (from the Temporal server's start; %d concurrent clients, 2 serve, 2 worker, 4 history shards); "+
-		"faults: %s; %d requests retried mid-fault; audit events %d, lost %d, duplicated %d; audit verify: %s",
+		"faults: %s; %d requests retried mid-fault; audit events %d, lost %d, duplicated %d; "+
+		"review campaign: %d of %d reports accepted, root %s, review events %d, lost %d, duplicated %d; audit verify: %s",
 		decided, dossiers, elapsed.Round(time.Second), concurrency, strings.Join(injected, ", "), d.retries.Load(), events, lost, duplicated,
+		reports, len(campaignUnits), root, revents, rlost, rdup,
 		strings.TrimSpace(strings.SplitN(string(out), "\n", 2)[0]))
 }
 

@@ -27,6 +27,7 @@ import (
 	"github.com/tdkt/tdkt/internal/app"
 	"github.com/tdkt/tdkt/internal/authz"
 	"github.com/tdkt/tdkt/internal/httpapi"
+	"github.com/tdkt/tdkt/internal/openapi/openapitest"
 	"github.com/tdkt/tdkt/internal/password"
 	"github.com/tdkt/tdkt/internal/pgtest"
 	"github.com/tdkt/tdkt/internal/seed"
@@ -202,6 +203,9 @@ func Start(t testing.TB, opts ...Option) *Env {
 	for _, f := range c.server {
 		f(api)
 	}
+	// Every request to /api/v1 and its answer are checked against the OpenAPI
+	// document: a mismatch fails the test.
+	api.Middleware = append(api.Middleware, openapitest.Middleware(t.Errorf))
 	srv := httptest.NewServer(api.Handler())
 	t.Cleanup(srv.Close)
 	e.URL = srv.URL

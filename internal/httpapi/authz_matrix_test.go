@@ -445,7 +445,7 @@ func engineRoutes() []string {
 	s := &httpapi.Server{Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	var out []string
 	for _, r := range s.Handler().(*gin.Engine).Routes() {
-		if strings.HasPrefix(r.Path, "/api/v1/") && r.Path != "/api/v1/login" {
+		if strings.HasPrefix(r.Path, "/api/v1/") && r.Path != "/api/v1/login" && r.Path != "/api/v1/openapi.json" {
 			out = append(out, r.Method+" "+r.Path)
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/tdkt/tdkt/internal/app"
 	"github.com/tdkt/tdkt/internal/domain"
 	"github.com/tdkt/tdkt/internal/httpx"
+	"github.com/tdkt/tdkt/internal/openapi"
 	"github.com/tdkt/tdkt/internal/strictjson"
 )
 
@@ -67,6 +68,7 @@ func (s *Server) Handler() http.Handler {
 
 	api := r.Group("/api/v1")
 	api.POST("/login", s.login)
+	api.GET("/openapi.json", openapi.Serve)
 	auth := api.Group("", s.cookieCSRF, s.authenticate, s.rateLimit)
 	auth.POST("/logout", s.logout)
 	auth.GET("/me", s.me)
