@@ -16,7 +16,7 @@ import (
 
 	"github.com/tdkt/tdkt/internal/authz"
 	"github.com/tdkt/tdkt/internal/authz/national"
-	"github.com/tdkt/tdkt/internal/campaigns"
+	"github.com/tdkt/tdkt/internal/seed"
 )
 
 // machine describes where a benchmark ran; figures mean little without it.
@@ -246,23 +246,10 @@ func parallelDecisions(e *authz.Enforcer, reqs []national.Request) float64 {
 // insertNational writes the tree, its users and assignments, and changes more users
 // without roles (the users the grants go to).
 func insertNational(ctx context.Context, pool *pgxpool.Pool, t national.Tree, extra int) error {
-	ids, parents, levels := make([]string, len(t.Units)), make([]string, len(t.Units)), make([]string, len(t.Units))
-	for i, u := range t.Units {
-		ids[i], parents[i] = u.ID, u.ParentID
-		switch {
-		case u.ParentID == "":
-			levels[i] = "central"
-		case u.ParentID == national.Root:
-			levels[i] = "province"
-		default:
-			levels[i] = "commune"
-		}
-	}
-	if _, err := pool.Exec(ctx, `INSERT INTO units (id, parent_id, name, level, kind)
-		SELECT u.id, nullif(u.parent, ''), 'Đơn vị ' || u.id, u.level, $4
-		FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS u(id, parent, level, n)
-		ORDER BY u.n`, ids, parents, levels, campaigns.AdministrativeKind); err != nil {
-		return fmt.Errorf("units: %w", err)
+	// The tree is the national skeleton (national.Generate builds on it): loaded as
+	// `tdkt seed national` loads it.
+	if _, err := seed.National(ctx, pool); err != nil {
+		return err
 	}
 	if _, err := pool.Exec(ctx, `INSERT INTO users (id, username, full_name, password_hash, unit_id)
 		OVERRIDING SYSTEM VALUE

@@ -11,6 +11,15 @@
 //	go run ./cmd/tdkt-bench [-provinces 34] [-communes 3321] [-clients 16]
 //	go run ./cmd/tdkt-bench -scenario authz [-assignments 100000] [-decisions 200000] [-changes 30] [-replicas 2] [-json out.json]
 //	go run ./cmd/tdkt-bench -scenario actions [-clients 16] [-dossiers 300] [-temporal host:port -api URL[,URL]] [-json out.json]
+//	go run ./cmd/tdkt-bench -scenario reads -clients 50 [-dossiers 1000000] [-duration 60s] [-json out.json]
+//
+// At the national size (the default) the country is the national skeleton of
+// `tdkt seed national` (seed.National): the 34 provinces with their official counts
+// of communes. The review scenario also reports the time from the last commune
+// submission to the ministry's complete aggregate.
+//
+// The reads scenario (reads.go) seeds dossiers, nominees, subjects and tasks in bulk
+// by SQL over the skeleton and times 50 readers of three levels; see reads.go.
 //
 // The authz scenario (authz.go) measures authorization over a generated national tree
 // instead: building the enforcer, its heap, decision latencies, and the time from a
@@ -83,13 +92,16 @@ type config struct {
 	api, tdktBin   string
 	bareWorkerMode bool
 	bareStart      string
+	// The reads scenario (reads.go); dossiers is shared with actions.
+	duration time.Duration
+	explain  bool
 }
 
 func main() {
 	var cfg config
 	flag.IntVar(&cfg.provinces, "provinces", 34, "provinces (after the 2025 reform: 34)")
 	flag.IntVar(&cfg.communes, "communes", 3321, "communes spread over the provinces (after the 2025 reform: 3,321)")
-	flag.IntVar(&cfg.clients, "clients", 16, "concurrent API clients submitting reports")
+	flag.IntVar(&cfg.clients, "clients", 16, "concurrent API clients submitting reports (review) or reading (reads; give 50)")
 	def := os.Getenv("TEST_DATABASE_URL")
 	if def == "" {
 		def = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
@@ -100,18 +112,26 @@ func main() {
 	flag.StringVar(&cfg.namespace, "namespace", "default", "Temporal namespace")
 	flag.BoolVar(&cfg.workerMode, "worker", false, "internal: run only the worker (the bench starts itself so)")
 	flag.BoolVar(&cfg.keep, "keep", false, "keep the benchmark database")
-	flag.StringVar(&cfg.scenario, "scenario", "review", "review: the nationwide review campaign; authz: authorization over a national tree; actions: tdkt's actions over HTTP vs bare Temporal")
+	flag.StringVar(&cfg.scenario, "scenario", "review", "review: the nationwide review campaign; authz: authorization over a national tree; actions: tdkt's actions over HTTP vs bare Temporal; reads: 50 readers at 1M dossiers")
 	flag.IntVar(&cfg.assignments, "assignments", 100_000, "authz: role assignments over the national tree")
 	flag.IntVar(&cfg.decisions, "decisions", 200_000, "authz: timed decisions")
 	flag.IntVar(&cfg.changes, "changes", 30, "authz: role grants (each then revoked) committed in PostgreSQL and timed to the follower's decision")
 	flag.IntVar(&cfg.replicas, "replicas", 2, "authz: following enforcers (as tdkt serve replicas), each on its own connection")
-	flag.StringVar(&cfg.jsonOut, "json", "", "write the results as JSON to this file (authz, actions)")
-	flag.IntVar(&cfg.dossiers, "dossiers", 300, "actions: dossiers driven through tdkt, and bare workflows driven through Temporal")
+	flag.StringVar(&cfg.jsonOut, "json", "", "write the results as JSON to this file")
+	flag.IntVar(&cfg.dossiers, "dossiers", 0, "actions: dossiers driven through tdkt and bare workflows through Temporal (default 300); reads: dossiers seeded, three nominees each (default 1,000,000)")
 	flag.StringVar(&cfg.api, "api", "", "actions: tdkt API base URL(s), comma-separated (e.g. make cluster's http://127.0.0.1:8081,http://127.0.0.1:8082); empty builds tdkt and starts serve and worker")
 	flag.StringVar(&cfg.tdktBin, "tdkt", "", "actions: the tdkt binary to start (empty: go build ./cmd/tdkt)")
 	flag.StringVar(&cfg.bareStart, "bare-start", "with-update", "actions: with-update sends a bare workflow's start and first update in one call; separate sends the update after the start, as tdkt's submit follows its create")
 	flag.BoolVar(&cfg.bareWorkerMode, "bare-worker", false, "internal: run only the bare workflow's worker (the actions scenario starts itself so)")
+	flag.DurationVar(&cfg.duration, "duration", 60*time.Second, "reads: how long the clients read")
+	flag.BoolVar(&cfg.explain, "explain", true, "reads: EXPLAIN (ANALYZE, BUFFERS) the statements slower than 20 ms")
 	flag.Parse()
+	if cfg.dossiers == 0 {
+		cfg.dossiers = map[string]int{"reads": 1_000_000}[cfg.scenario]
+		if cfg.dossiers == 0 {
+			cfg.dossiers = 300
+		}
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	var err error
@@ -124,8 +144,10 @@ func main() {
 		err = runActions(ctx, cfg)
 	case cfg.scenario == "authz":
 		err = runAuthz(ctx, cfg)
+	case cfg.scenario == "reads":
+		err = runReads(ctx, cfg)
 	case cfg.scenario != "review":
-		err = fmt.Errorf("unknown scenario %q (review, authz, actions)", cfg.scenario)
+		err = fmt.Errorf("unknown scenario %q (review, authz, actions, reads)", cfg.scenario)
 	default:
 		err = run(ctx, cfg)
 	}
@@ -216,6 +238,7 @@ func run(ctx context.Context, cfg config) error {
 		return err
 	}
 	defer done()
+	mach := describeMachine()
 	t0 := time.Now()
 	users, err := buildCountry(ctx, pool, cfg.provinces, cfg.communes)
 	if err != nil {
@@ -272,12 +295,35 @@ func run(ctx context.Context, cfg config) error {
 	fmt.Printf("  %d commune submissions                      %6.1f s  (%.0f/s)\n", cfg.communes, res.submit.Seconds(),
 		float64(cfg.communes)/res.submit.Seconds())
 	fmt.Printf("  full roll-up (first submission → ministry)     %6.1f s\n", res.rollup.Seconds())
+	fmt.Printf("  last submission → ministry's aggregate ready   %6.1f s  (target ≤ 5 s; submissions target ≥ 100/s)\n", res.aggregateLag.Seconds())
 	fmt.Printf("  history: ministry %d events, largest province %d events\n", res.rootEvents, res.provinceEvents)
 	fmt.Printf("  worker peak RSS %.0f MiB (getrusage; %.0f MiB idle after start), peak heap in use %.0f MiB, peak Go sys %.0f MiB, %d GCs\n",
 		float64(rss)/1024, float64(stats.IdleRSSKiB)/1024, mib(stats.PeakHeapInuse), mib(stats.PeakSys), stats.NumGC)
 	fmt.Printf("  ministry's aggregate: %s households, %s poor = %s%% (checked against the sum of every commune)\n",
 		review.FormatInt(res.households), review.FormatInt(res.poor), res.rate)
-	return nil
+	if cfg.jsonOut == "" {
+		return nil
+	}
+	rep := struct {
+		Scenario string  `json:"scenario"`
+		Machine  machine `json:"machine"`
+		Params   struct {
+			Provinces int `json:"provinces"`
+			Communes  int `json:"communes"`
+			Clients   int `json:"clients"`
+		} `json:"params"`
+		FanoutSeconds        float64 `json:"fanout_seconds"`
+		SubmitSeconds        float64 `json:"submit_seconds"`
+		SubmissionsPerSecond float64 `json:"submissions_per_second"`
+		RollupSeconds        float64 `json:"rollup_seconds"`
+		AggregateAfterLastS  float64 `json:"aggregate_after_last_submission_seconds"`
+		WorkerPeakRSSMiB     float64 `json:"worker_peak_rss_mib"`
+	}{Scenario: "review", Machine: mach, FanoutSeconds: res.fanout.Seconds(), SubmitSeconds: res.submit.Seconds(),
+		SubmissionsPerSecond: float64(cfg.communes) / res.submit.Seconds(), RollupSeconds: res.rollup.Seconds(),
+		AggregateAfterLastS: res.aggregateLag.Seconds(), WorkerPeakRSSMiB: float64(rss) / 1024}
+	rep.Params.Provinces, rep.Params.Communes, rep.Params.Clients = cfg.provinces, cfg.communes, cfg.clients
+	rep.Machine.LoadEnd = loadavg()
+	return writeJSON(cfg.jsonOut, rep)
 }
 
 // createDatabase creates a fresh database on the server and returns its URL and a
@@ -318,6 +364,13 @@ type benchUsers map[string][2]int64
 // communes spread evenly over them, with a clerk in every unit and an appraiser in the
 // ministry and every province.
 func buildCountry(ctx context.Context, pool *pgxpool.Pool, provinces, communes int) (benchUsers, error) {
+	if provinces == seed.NationalProvinces && communes == seed.NationalCommunes {
+		// The country as it is: the national skeleton (`tdkt seed national`).
+		if _, err := seed.National(ctx, pool); err != nil {
+			return nil, err
+		}
+		return addBenchUsers(ctx, pool)
+	}
 	var ids, parents, names, levels, kinds []string
 	add := func(id, parent, name, level, kind string) {
 		ids, parents, names, levels, kinds = append(ids, id), append(parents, parent), append(names, name), append(levels, level), append(kinds, kind)
@@ -340,6 +393,12 @@ func buildCountry(ctx context.Context, pool *pgxpool.Pool, provinces, communes i
 		ORDER BY u.n`, ids, parents, names, levels, kinds); err != nil {
 		return nil, fmt.Errorf("units: %w", err)
 	}
+	return addBenchUsers(ctx, pool)
+}
+
+// addBenchUsers gives every unit a clerk, and the ministry and every province an
+// appraiser.
+func addBenchUsers(ctx context.Context, pool *pgxpool.Pool) (benchUsers, error) {
 	if _, err := pool.Exec(ctx, `WITH u AS (
 			INSERT INTO users (username, full_name, password_hash, unit_id)
 			SELECT 'clerk.' || lower(id), 'Văn thư ' || id, 'x', id FROM units
@@ -434,6 +493,7 @@ func (w *workerProcess) kill() {
 // result is what the campaign measured.
 type result struct {
 	fanout, submit, rollup     time.Duration
+	aggregateLag               time.Duration // last commune submission → ministry's aggregate complete
 	rootEvents, provinceEvents int
 	households, poor           int64
 	rate                       string
@@ -519,13 +579,18 @@ func campaign(ctx context.Context, cfg config, svc *app.Service, pool *pgxpool.P
 	for i, u := range communes {
 		index[u] = i
 	}
+	var lastMu sync.Mutex
+	var last time.Time // when the last commune submission was answered
 	if err := forEach(cfg.clients, communes, func(u string) error {
 		_, err := svc.ActOnReport(ctx, users[u][0], c.ID, u, campaigns.ReportActInput{Action: "submit", Numbers: communeFigures(index[u])})
+		lastMu.Lock()
+		last = time.Now()
+		lastMu.Unlock()
 		return err
 	}); err != nil {
 		return res, err
 	}
-	res.submit = time.Since(first)
+	res.submit = last.Sub(first)
 	fmt.Printf("communes submitted in %.1f s; rolling up…\n", res.submit.Seconds())
 	for {
 		var reported int
@@ -541,6 +606,7 @@ func campaign(ctx context.Context, cfg config, svc *app.Service, pool *pgxpool.P
 		time.Sleep(20 * time.Millisecond)
 	}
 	res.rollup = time.Since(first)
+	res.aggregateLag = time.Since(last)
 	<-provincesDone
 	root, err := svc.Reviews.Store.Report(ctx, c.ID, "TW")
 	if err != nil {

@@ -48,7 +48,8 @@ commands:
   serve    run the HTTP API (needs DATABASE_URL and TEMPORAL_ADDRESS)
   worker   run the Temporal worker (needs DATABASE_URL and TEMPORAL_ADDRESS)
   migrate  apply the database migrations and the reference data (levels, awards, authority rules)
-  seed     migrate, then load the demo data (Lạng Sơn province and one account per role)
+  seed     migrate, then load the demo data (Lạng Sơn province and one account per role);
+           "seed national" also loads the other 33 provinces and their communes (3,321 in all)
   units    import FILE.csv: record a reorganisation (new units, their predecessors) in one transaction
   audit    verify: walk the audit log's hash chain and name the first altered row
   temporal-server
@@ -72,6 +73,10 @@ func main() {
 }
 
 func run(ctx context.Context, cmd string, args []string, getenv func(string) string) error {
+	national := cmd == "seed" && len(args) > 0 && args[0] == "national" // tdkt seed national [flags]
+	if national {
+		args = args[1:]
+	}
 	cfg, err := config.Load(getenv, args)
 	if err != nil {
 		return err
@@ -96,6 +101,9 @@ func run(ctx context.Context, cmd string, args []string, getenv func(string) str
 				return err
 			}
 			logins, err := seedAll(ctx, cfg, pool)
+			if err == nil && national {
+				err = seedNational(ctx, pool, os.Stdout)
+			}
 			if err == nil {
 				printLogins(logins)
 			}

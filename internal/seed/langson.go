@@ -137,6 +137,9 @@ func langSonDistricts() []district {
 	}
 }
 
+// centralName is the name of the central level's unit.
+const centralName = "Chính phủ / Hội đồng Thi đua – Khen thưởng Trung ương"
+
 // unitRow is one row of the units table.
 type unitRow struct {
 	id, parentID, name, level, kind, subkind string
@@ -156,6 +159,8 @@ func committeeName(subkind, name string) string {
 		return "UBND thị trấn " + name
 	case subkindWard:
 		return "UBND phường " + name
+	case subkindSpecial:
+		return "UBND đặc khu " + name
 	}
 	return name
 }
@@ -165,7 +170,7 @@ func committeeName(subkind, name string) string {
 // and their 226 communes.
 func demoUnits() []unitRow {
 	rows := []unitRow{
-		{Central, "", "Chính phủ / Hội đồng Thi đua – Khen thưởng Trung ương", levelCentral, "government", ""},
+		{Central, "", centralName, levelCentral, "government", ""},
 		{Province, Central, "UBND tỉnh Lạng Sơn", levelProvince, "people_committee", subkindProvince},
 		{unitHomeAffairs, Province, "Sở Nội vụ (Ban Thi đua – Khen thưởng)", levelProvince, "department", "so"},
 		{unitEducation, Province, "Sở Giáo dục và Đào tạo", levelProvince, "department", "so"},

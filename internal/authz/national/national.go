@@ -1,8 +1,9 @@
 // Package national generates a unit tree and role assignments of national size for
-// authorization benchmarks and tests: a ministry above 34 provinces above 3,321
-// communes (the tree after the 2025 reform), and a given number of role assignments
-// spread over it. The counts per province are approximate (3,321 communes dealt out
-// as evenly as they go); the totals are exact. The output is deterministic for a seed.
+// authorization benchmarks and tests: the national skeleton of seed.NationalSkeleton
+// (the central level above the 34 provinces of 2025-07-01 above their 3,321 communes,
+// as many per province as the statistics office lists, the same ids `tdkt seed
+// national` loads), and a given number of role assignments spread over it. The
+// output is deterministic for a seed.
 package national
 
 import (
@@ -10,14 +11,15 @@ import (
 	"math/rand/v2"
 
 	"github.com/tdkt/tdkt/internal/authz"
+	demo "github.com/tdkt/tdkt/internal/seed"
 )
 
 // Sizes of the national tree after the 2025 reform.
 const (
-	Provinces = 34
-	Communes  = 3321
-	// Root is the id of the ministry above the provinces.
-	Root = "TW"
+	Provinces = demo.NationalProvinces
+	Communes  = demo.NationalCommunes
+	// Root is the id of the central level above the provinces.
+	Root = demo.Central
 )
 
 // Tree is a generated national tree and its role assignments.
@@ -55,17 +57,18 @@ func Generate(n int, seed uint64) (Tree, error) {
 	}
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	t := Tree{Units: make([]authz.UnitNode, 0, 1+Provinces+Communes), Assignments: make([]authz.Assignment, 0, n), NextUser: 1}
-	t.Units = append(t.Units, authz.UnitNode{ID: Root})
-	for p := range Provinces {
-		id := fmt.Sprintf("P%02d", p+1)
-		t.ProvinceIDs = append(t.ProvinceIDs, id)
-		t.Units = append(t.Units, authz.UnitNode{ID: id, ParentID: Root})
+	skeleton, err := demo.NationalSkeleton()
+	if err != nil {
+		return Tree{}, err
 	}
-	for c := range Communes {
-		p := t.ProvinceIDs[c%Provinces]
-		id := fmt.Sprintf("%s-X%04d", p, c+1)
-		t.CommuneIDs = append(t.CommuneIDs, id)
-		t.Units = append(t.Units, authz.UnitNode{ID: id, ParentID: p})
+	for _, u := range skeleton.Units {
+		t.Units = append(t.Units, authz.UnitNode{ID: u.ID, ParentID: u.ParentID})
+		switch {
+		case u.ParentID == Root:
+			t.ProvinceIDs = append(t.ProvinceIDs, u.ID)
+		case u.ParentID != "":
+			t.CommuneIDs = append(t.CommuneIDs, u.ID)
+		}
 	}
 	seen := make(map[authz.Assignment]bool, n)
 	add := func(unit string, roles []string, i int) {

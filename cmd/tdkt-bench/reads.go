@@ -1,0 +1,452 @@
+package main
+
+import (
+	"context"
+	crand "crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"go.temporal.io/sdk/client"
+
+	"github.com/tdkt/tdkt/internal/accounts"
+	"github.com/tdkt/tdkt/internal/app"
+	"github.com/tdkt/tdkt/internal/authz"
+	"github.com/tdkt/tdkt/internal/authz/national"
+	"github.com/tdkt/tdkt/internal/httpapi"
+	"github.com/tdkt/tdkt/internal/seed"
+	"github.com/tdkt/tdkt/internal/usecase"
+	"github.com/tdkt/tdkt/internal/web"
+	"github.com/tdkt/tdkt/workflows/contract"
+)
+
+// The reads scenario (#17, scenario 2): the country's dossiers in the database, 50
+// people working. It seeds in bulk by SQL, over the national skeleton, -dossiers
+// dossiers with three nominees each (each nominee a subject of the dossier's commune,
+// a person nominated about twice over the years), with a realistic spread of statuses,
+// years, open tasks and due dates; then -clients HTTP clients, each a user of some
+// level (commune clerk, province appraiser, ministry appraiser), read for -duration
+// through the real API and web UI: the inbox, the dossier list with three filters, a
+// nominee-name search typed without diacritics, the dashboard, the deadline counts of
+// a province, and one dossier page. It reports p50/p95/p99 and throughput per read,
+// against the target p99 ≤ 50 ms, and logs EXPLAIN (ANALYZE, BUFFERS) of the SQL
+// behind the slow ones.
+
+// readsReport is the JSON of the reads scenario.
+type readsReport struct {
+	Scenario string  `json:"scenario"`
+	Machine  machine `json:"machine"`
+	Params   struct {
+		Dossiers int     `json:"dossiers"`
+		Nominees int     `json:"nominees"`
+		Subjects int     `json:"subjects"`
+		OpenTask int     `json:"open_tasks"`
+		Clients  int     `json:"clients"`
+		Duration float64 `json:"duration_seconds"`
+	} `json:"params"`
+	SeedSeconds float64                `json:"seed_seconds"`
+	Reads       map[string]latencyJSON `json:"reads"` // "us" fields in microseconds
+	Errors      map[string]int         `json:"errors,omitempty"`
+	TargetP99ms float64                `json:"target_p99_ms"`
+}
+
+// readKinds are the reads in the order of the table.
+var readKinds = []string{"inbox", "dossier_list_3_filters", "nominee_search_no_diacritics", "dashboard", "deadlines_province", "dossier_page"}
+
+// Generated people: family, middle and given names (the search types them folded).
+var (
+	benchFamilies = []string{"Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Nông", "Lương", "Hà", "Vi"}
+	benchMiddles  = []string{"Văn", "Thị", "Đức", "Minh", "Ngọc", "Quang", "Thanh", "Hữu", "Xuân", "Thu"}
+	benchGivens   = []string{"An", "Bình", "Cường", "Dũng", "Giang", "Hà", "Hải", "Hạnh", "Hoa", "Hùng", "Hương", "Huyền", "Khánh", "Lan", "Linh", "Long", "Mai", "Nam", "Nga", "Ngân", "Phong", "Phúc", "Phương", "Quân", "Quyên", "Sơn", "Tâm", "Thắng", "Thảo", "Thủy", "Trang", "Trung", "Tú", "Tuấn", "Uyên", "Việt", "Vinh", "Xuân", "Yến", "Đạt"}
+)
+
+func sqlArray(xs []string) string {
+	return "ARRAY['" + strings.Join(xs, "','") + "']"
+}
+
+// seedReads loads the skeleton, the users and the dossiers; it returns the number of
+// subjects and open tasks.
+func seedReads(ctx context.Context, pool *pgxpool.Pool, dossiers int) (subjects, open int, err error) {
+	if _, err := seed.National(ctx, pool); err != nil {
+		return 0, 0, err
+	}
+	if _, err := addBenchUsers(ctx, pool); err != nil {
+		return 0, 0, err
+	}
+	// Communes numbered 0..C-1; a commune's clerk created the dossiers there.
+	steps := []struct{ name, sql string }{
+		{"communes", `CREATE TABLE bench_communes AS
+			SELECT (row_number() OVER (ORDER BY u.id) - 1)::int AS idx, u.id, u.parent_id AS province,
+			       (SELECT user_id FROM role_assignments r WHERE r.unit_id = u.id AND r.role = 'clerk' LIMIT 1) AS clerk
+			FROM units u WHERE u.level = 'commune'`},
+		{"awards", `CREATE TABLE bench_awards AS
+			SELECT (row_number() OVER (ORDER BY code) - 1)::int AS idx, code FROM awards`},
+		// Subjects: 450 people per commune.
+		{"subjects", fmt.Sprintf(`INSERT INTO subjects (id, unit_id, code, kind, name)
+			OVERRIDING SYSTEM VALUE
+			SELECT s + 1, c.id, 'CD' || lpad(s::text, 9, '0'), 'individual',
+			       (%s)[1 + (s * 7 + s / 13) %% %d] || ' ' || (%s)[1 + (s / 3) %% %d] || ' ' || (%s)[1 + (s * 31 + s / 7) %% %d]
+			FROM generate_series(0, (SELECT count(*) FROM bench_communes) * 450 - 1) AS s
+			JOIN bench_communes c ON c.idx = s %% (SELECT count(*) FROM bench_communes)`,
+			sqlArray(benchFamilies), len(benchFamilies), sqlArray(benchMiddles), len(benchMiddles), sqlArray(benchGivens), len(benchGivens))},
+		{"subjects sequence", `SELECT setval(pg_get_serial_sequence('subjects', 'id'), (SELECT max(id) FROM subjects))`},
+		// Dossiers: status by a hash of the number, open ones in 2026, closed ones
+		// over 2020–2026; an open dossier past the commune waits at the province.
+		{"dossiers", fmt.Sprintf(`INSERT INTO nominations (id, workflow_id, unit_id, award_code, year, title, status, current_step,
+				current_unit_id, route, created_by, created_at, updated_at, submitted_at, closed_at)
+			SELECT md5('bench' || d)::uuid, 'bench-' || d, c.id, a.code, x.year,
+			       'Đề nghị khen thưởng số ' || d, x.status, '',
+			       CASE WHEN x.status IN ('draft', 'returned', 'intake') OR x.h %% 3 = 0 THEN c.id ELSE c.province END,
+			       jsonb_build_array(jsonb_build_object('unit_id', c.id, 'unit_name', c.id, 'level', 'commune', 'decides', false),
+			                         jsonb_build_object('unit_id', c.province, 'unit_name', c.province, 'level', 'province', 'decides', true)),
+			       c.clerk, x.created, x.created + interval '3 days', x.created + interval '1 day',
+			       CASE WHEN x.status IN ('decided', 'rejected', 'withdrawn') THEN x.created + interval '40 days' END
+			FROM generate_series(0, %d - 1) AS d
+			CROSS JOIN LATERAL (SELECT (d::bigint * 2654435761 %% 1000003)::int AS h) hh
+			CROSS JOIN LATERAL (SELECT hh.h,
+			       CASE WHEN hh.h %% 100 < 50 THEN 'decided' WHEN hh.h %% 100 < 54 THEN 'rejected' WHEN hh.h %% 100 < 57 THEN 'withdrawn'
+			            WHEN hh.h %% 100 < 64 THEN 'draft' WHEN hh.h %% 100 < 68 THEN 'intake' WHEN hh.h %% 100 < 80 THEN 'appraising'
+			            WHEN hh.h %% 100 < 83 THEN 'returned' WHEN hh.h %% 100 < 87 THEN 'voting' WHEN hh.h %% 100 < 91 THEN 'forwarding'
+			            ELSE 'deciding' END AS status) s0
+			CROSS JOIN LATERAL (SELECT s0.h, s0.status,
+			       CASE WHEN s0.status IN ('decided', 'rejected', 'withdrawn') THEN 2020 + d %% 7 ELSE 2026 END AS year) y0
+			CROSS JOIN LATERAL (SELECT y0.h, y0.status, y0.year,
+			       LEAST(make_date(y0.year, 1, 1) + (y0.h / 100) %% 330, now()::date - 1)::timestamptz AS created) x
+			JOIN bench_communes c ON c.idx = d %% (SELECT count(*) FROM bench_communes)
+			JOIN bench_awards a ON a.idx = (x.h / 7) %% (SELECT count(*) FROM bench_awards)`, dossiers)},
+		// Three nominees each: people of the dossier's commune.
+		{"nominees", fmt.Sprintf(`INSERT INTO nominees (nomination_id, position, kind, name, subject_id, status)
+			SELECT n.id, p, 'individual', s.name, s.id, CASE WHEN n.status = 'decided' THEN 'decided' ELSE 'pending' END
+			FROM generate_series(0, %d - 1) AS d
+			CROSS JOIN generate_series(1, 3) AS p
+			JOIN nominations n ON n.workflow_id = 'bench-' || d
+			JOIN subjects s ON s.id = 1 + d %% (SELECT count(*) FROM bench_communes)
+			     + (SELECT count(*) FROM bench_communes) * (((d / (SELECT count(*) FROM bench_communes)) * 3 + p) %% 450)`, dossiers)},
+		// One open task per open dossier, where it waits; due from 10 days ago to 30 ahead.
+		{"open tasks", `INSERT INTO tasks (nomination_id, seq, step, unit_id, role, status, due_at, created_at)
+			SELECT n.id, 1,
+			       CASE n.status WHEN 'draft' THEN 'submit' WHEN 'returned' THEN 'supplement' WHEN 'voting' THEN 'vote'
+			            WHEN 'deciding' THEN 'decide' WHEN 'forwarding' THEN 'forward' ELSE 'appraise' END,
+			       n.current_unit_id, CASE WHEN n.current_unit_id = n.unit_id THEN 'clerk' ELSE 'appraiser' END, 'open',
+			       now() + ((abs(hashtext(n.workflow_id)) % 40) - 10) * interval '1 day', n.updated_at
+			FROM nominations n WHERE n.status NOT IN ('decided', 'rejected', 'withdrawn')`},
+		{"closed tasks", `INSERT INTO tasks (nomination_id, seq, step, unit_id, role, status, due_at, created_at, done_at, outcome)
+			SELECT n.id, 1, 'appraise', n.current_unit_id, 'appraiser', 'done', n.created_at + interval '10 days', n.created_at,
+			       n.closed_at, 'approve'
+			FROM nominations n WHERE n.status IN ('decided', 'rejected', 'withdrawn')`},
+		{"analyze", `ANALYZE`},
+	}
+	for _, st := range steps {
+		t0 := time.Now()
+		if _, err := pool.Exec(ctx, st.sql); err != nil {
+			return 0, 0, fmt.Errorf("seed %s: %w", st.name, err)
+		}
+		fmt.Printf("  seeded %-18s %6.1f s\n", st.name, time.Since(t0).Seconds())
+	}
+	if err := pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM subjects), (SELECT count(*) FROM tasks WHERE status = 'open')`).Scan(&subjects, &open); err != nil {
+		return 0, 0, err
+	}
+	return subjects, open, nil
+}
+
+// benchClient is one person reading: a user of some level with a session.
+type benchClient struct {
+	name, token, unit, province string
+}
+
+// runReads is the reads scenario.
+func runReads(ctx context.Context, cfg config) error {
+	rep := readsReport{Scenario: "reads", Machine: describeMachine(), TargetP99ms: 50, Errors: map[string]int{}}
+	dbURL, pool, done, err := openBenchDatabase(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer done()
+	fmt.Printf("seeding %d dossiers, %d nominees over the national skeleton…\n", cfg.dossiers, 3*cfg.dossiers)
+	t0 := time.Now()
+	subjects, open, err := seedReads(ctx, pool, cfg.dossiers)
+	if err != nil {
+		return err
+	}
+	rep.SeedSeconds = time.Since(t0).Seconds()
+	rep.Params.Dossiers, rep.Params.Nominees, rep.Params.Subjects, rep.Params.OpenTask = cfg.dossiers, 3*cfg.dossiers, subjects, open
+	rep.Params.Clients, rep.Params.Duration = cfg.clients, cfg.duration.Seconds()
+	fmt.Printf("seeded in %.0f s: %d dossiers, %d nominees, %d subjects, %d open tasks\n", rep.SeedSeconds, cfg.dossiers, 3*cfg.dossiers, subjects, open)
+	enf, err := authz.Load(ctx, pool, time.Now())
+	if err != nil {
+		return err
+	}
+	// The server's own pool, traced: the statements slower than 20 ms are kept
+	// with their arguments, to be explained after the run.
+	tracer := &slowTracer{threshold: 20 * time.Millisecond, slow: map[string]slowQuery{}}
+	pcfg, err := pgxpool.ParseConfig(dbURL)
+	if err != nil {
+		return err
+	}
+	pcfg.ConnConfig.Tracer = tracer
+	pcfg.MaxConns = 20
+	srvPool, err := pgxpool.NewWithConfig(ctx, pcfg)
+	if err != nil {
+		return err
+	}
+	defer srvPool.Close()
+	tc, err := client.NewLazyClient(client.Options{HostPort: "127.0.0.1:1", Logger: quietLogger()}) // reads never reach Temporal
+	if err != nil {
+		return err
+	}
+	defer tc.Close()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	svc := app.New(srvPool, &usecase.Base{Authz: enf, Temporal: tc, TaskQueue: contract.TaskQueue})
+	api := &httpapi.Server{App: svc, Log: log, MaxBodyBytes: 64 << 10, ExpensiveRate: httpapi.RateLimit{Rate: 1e6, Burst: 1e6}}
+	ui, err := web.New(web.Config{App: svc, Log: log, Calendar: svc.Admin.Store.LoadCalendar, Limit: api.AllowExpensive})
+	if err != nil {
+		return err
+	}
+	api.Mount = append(api.Mount, ui.Mount)
+	srv := httptest.NewServer(api.Handler())
+	defer srv.Close()
+
+	clients, err := readClients(ctx, pool, svc.Accounts.Store, cfg.clients)
+	if err != nil {
+		return err
+	}
+	var dossierIDs []string
+	provinceDossiers := map[string][]string{}
+	rows, err := pool.Query(ctx, `SELECT n.id::text, c.province FROM nominations n TABLESAMPLE SYSTEM (1)
+		JOIN bench_communes c ON c.id = n.unit_id LIMIT 5000`)
+	if err == nil {
+		var id, prov string
+		_, err = pgx.ForEachRow(rows, []any{&id, &prov}, func() error {
+			dossierIDs = append(dossierIDs, id)
+			provinceDossiers[prov] = append(provinceDossiers[prov], id)
+			return nil
+		})
+	}
+	if err != nil || len(dossierIDs) == 0 {
+		return fmt.Errorf("sample dossiers: %v", err)
+	}
+	var unitDossiers sync.Map // commune → one of its dossiers (a clerk opens their own)
+	for _, c := range clients {
+		var id string
+		if err := pool.QueryRow(ctx, `SELECT id::text FROM nominations WHERE unit_id = $1 ORDER BY created_at DESC LIMIT 1`, c.unit).Scan(&id); err == nil {
+			unitDossiers.Store(c.unit, id)
+		}
+	}
+	statuses := []string{"appraising", "decided", "draft", "deciding", "returned"}
+	var awards []string
+	if rows, err := pool.Query(ctx, `SELECT code FROM awards ORDER BY code`); err == nil {
+		awards, _ = pgx.CollectRows(rows, pgx.RowTo[string])
+	}
+	path := func(kind string, c benchClient, rng *rand.Rand) string {
+		switch kind {
+		case "inbox":
+			return "/api/v1/inbox"
+		case "dossier_list_3_filters":
+			return fmt.Sprintf("/api/v1/nominations?status=%s&year=%d&award=%s&limit=50", statuses[rng.IntN(len(statuses))],
+				2020+rng.IntN(7), awards[rng.IntN(len(awards))])
+		case "nominee_search_no_diacritics":
+			n := strings.ToLower(fold(benchFamilies[rng.IntN(len(benchFamilies))] + " " + benchMiddles[rng.IntN(len(benchMiddles))] + " " + benchGivens[rng.IntN(len(benchGivens))]))
+			return "/api/v1/subjects?limit=50&q=" + strings.ReplaceAll(n, " ", "+")
+		case "dashboard":
+			return "/"
+		case "deadlines_province":
+			return "/api/v1/deadlines?subtree=1&unit=" + c.province
+		default:
+			// A dossier of the reader's own area: their commune's newest, or one of
+			// their province's (the ministry: anywhere).
+			if c.name == "commune" {
+				if id, ok := unitDossiers.Load(c.unit); ok {
+					return "/dossiers/" + id.(string)
+				}
+			}
+			if ids := provinceDossiers[c.province]; c.name == "province" && len(ids) > 0 {
+				return "/dossiers/" + ids[rng.IntN(len(ids))]
+			}
+			return "/dossiers/" + dossierIDs[rng.IntN(len(dossierIDs))]
+		}
+	}
+	fmt.Printf("%d clients reading for %s (%d commune clerks, %d province appraisers, %d at the ministry)…\n", len(clients), cfg.duration,
+		count(clients, "commune"), count(clients, "province"), count(clients, "ministry"))
+	samples := map[string][]time.Duration{}
+	var slowPaths = map[string]string{}
+	var mu sync.Mutex
+	httpc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: len(clients) * 2}}
+	stop := time.Now().Add(cfg.duration)
+	start := time.Now()
+	var wg sync.WaitGroup
+	for i, c := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rng := rand.New(rand.NewPCG(uint64(i), 7))
+			local := map[string][]time.Duration{}
+			errs := map[string]int{}
+			for time.Now().Before(stop) && ctx.Err() == nil {
+				kind := readKinds[rng.IntN(len(readKinds))]
+				if kind == "deadlines_province" && c.name == "commune" {
+					kind = "inbox" // a commune clerk has no province board
+				}
+				p := path(kind, c, rng)
+				req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+p, nil)
+				req.Header.Set("Authorization", "Bearer "+c.token)
+				req.AddCookie(&http.Cookie{Name: "tdkt_session", Value: c.token})
+				t := time.Now()
+				res, err := httpc.Do(req)
+				if err == nil {
+					_, _ = io.Copy(io.Discard, res.Body)
+					res.Body.Close()
+				}
+				d := time.Since(t)
+				if err != nil || res.StatusCode != http.StatusOK {
+					errs[kind]++
+					if errs[kind] == 1 {
+						st := 0
+						if res != nil {
+							st = res.StatusCode
+						}
+						fmt.Printf("  %s %s as %s: %v %d\n", kind, p, c.name, err, st)
+					}
+					continue
+				}
+				local[kind] = append(local[kind], d)
+				if d > 50*time.Millisecond {
+					mu.Lock()
+					slowPaths[kind+" "+c.name] = p
+					mu.Unlock()
+				}
+			}
+			mu.Lock()
+			for k, v := range local {
+				samples[k] = append(samples[k], v...)
+			}
+			for k, v := range errs {
+				rep.Errors[k] += v
+			}
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	wall := time.Since(start)
+	rep.Reads = map[string]latencyJSON{}
+	fmt.Printf("\nreads at %d dossiers, %d nominees; %d clients for %.0f s; %d CPUs; load %s\n", cfg.dossiers, 3*cfg.dossiers, len(clients),
+		wall.Seconds(), runtime.NumCPU(), loadavg())
+	fmt.Printf("  %-30s %8s %8s %8s %8s %9s %7s\n", "read", "p50", "p95", "p99", "max", "per s", "≤50ms")
+	for _, k := range readKinds {
+		l := national.Summarise(samples[k], wall)
+		rep.Reads[k] = toJSON(l)
+		ok := "yes"
+		if l.P99 > 50*time.Millisecond {
+			ok = "NO"
+		}
+		ms := func(d time.Duration) string { return fmt.Sprintf("%.1fms", float64(d.Microseconds())/1e3) }
+		fmt.Printf("  %-30s %8s %8s %8s %8s %9.1f %7s\n", k, ms(l.P50), ms(l.P95), ms(l.P99), ms(l.Max), l.PerSecond, ok)
+	}
+	if cfg.explain {
+		keys := make([]string, 0, len(slowPaths))
+		for k := range slowPaths {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			fmt.Printf("  slow: %s → %s\n", k, slowPaths[k])
+		}
+		explainSlow(ctx, pool, tracer)
+	}
+	rep.Machine.LoadEnd = loadavg()
+	if cfg.jsonOut != "" {
+		return writeJSON(cfg.jsonOut, rep)
+	}
+	return nil
+}
+
+func count(cs []benchClient, name string) int {
+	n := 0
+	for _, c := range cs {
+		if c.name == name {
+			n++
+		}
+	}
+	return n
+}
+
+// fold drops the Vietnamese diacritics, as a user types a name on a phone.
+func fold(s string) string {
+	from := []rune("àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđĐ")
+	to := []rune("aaaaaaaaaaaaaaaaaeeeeeeeeeeeiiiiiooooooooooooooooouuuuuuuuuuuyyyyydD")
+	m := map[rune]rune{}
+	for i, r := range from {
+		m[r] = to[i]
+	}
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		if x, ok := m[r]; ok {
+			r = x
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// readClients opens a session for each client: 60% commune clerks, 30% province
+// appraisers, 10% the ministry's appraiser.
+func readClients(ctx context.Context, pool *pgxpool.Pool, st *accounts.Store, n int) ([]benchClient, error) {
+	rows, err := pool.Query(ctx, `SELECT r.user_id, r.unit_id, coalesce(u.parent_id, ''), u.level FROM role_assignments r JOIN units u ON u.id = r.unit_id
+		WHERE (u.level = 'commune' AND r.role = 'clerk') OR (u.level <> 'commune' AND r.role = 'appraiser') ORDER BY u.level, r.unit_id`)
+	if err != nil {
+		return nil, err
+	}
+	type ra struct {
+		user                  int64
+		unit, province, level string
+	}
+	byLevel := map[string][]ra{}
+	var r ra
+	if _, err := pgx.ForEachRow(rows, []any{&r.user, &r.unit, &r.province, &r.level}, func() error {
+		byLevel[r.level] = append(byLevel[r.level], r)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	var out []benchClient
+	for i := range n {
+		level, name := "commune", "commune"
+		switch {
+		case i%10 == 9:
+			level, name = "central", "ministry"
+		case i%10 >= 6:
+			level, name = "province", "province"
+		}
+		cands := byLevel[level]
+		if len(cands) == 0 {
+			return nil, fmt.Errorf("no %s user", level)
+		}
+		u := cands[rng.IntN(len(cands))]
+		var b [32]byte
+		_, _ = crand.Read(b[:])
+		tok := hex.EncodeToString(b[:])
+		if err := st.CreateSession(ctx, accounts.HashToken(tok), u.user, time.Now().Add(24*time.Hour)); err != nil {
+			return nil, err
+		}
+		province := u.province
+		switch level {
+		case "province":
+			province = u.unit
+		case "central":
+			province = "P01"
+		}
+		out = append(out, benchClient{name: name, token: tok, unit: u.unit, province: province})
+	}
+	return out, nil
+}
