@@ -15,6 +15,7 @@ import (
 	"github.com/tdkt/tdkt/internal/awards"
 	"github.com/tdkt/tdkt/internal/campaigns"
 	"github.com/tdkt/tdkt/internal/councils"
+	"github.com/tdkt/tdkt/internal/documents"
 	"github.com/tdkt/tdkt/internal/dossiers"
 	"github.com/tdkt/tdkt/internal/inbox"
 	"github.com/tdkt/tdkt/internal/nominees"
@@ -49,6 +50,9 @@ type Service struct {
 	*Forms
 	*Councils
 	*Files
+	// Papers is the register of issued documents the web UI issues, signs and
+	// verifies documents through.
+	Papers *documents.Store
 }
 
 // New wires the feature packages over one pool and one Base.
@@ -65,5 +69,6 @@ func New(pool *pgxpool.Pool, base *usecase.Base) *Service {
 		Forms:    statistics.New(base, statistics.NewStore(pool), ad.Store),
 		Councils: councils.New(base, councils.NewStore(pool), do),
 		Files:    attachments.New(base, attachments.NewStore(pool), do),
+		Papers:   documents.NewStore(pool),
 	}
 }

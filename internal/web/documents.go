@@ -17,7 +17,6 @@ import (
 	"github.com/tdkt/tdkt/internal/calendar"
 	"github.com/tdkt/tdkt/internal/documents"
 	"github.com/tdkt/tdkt/internal/domain"
-	"github.com/tdkt/tdkt/internal/dossiers"
 )
 
 // Signing gives the issuing units' signing keys and the trust anchors that signed
@@ -78,7 +77,7 @@ func (s *Server) certificatePDF(c *gin.Context) {
 
 // certificate issues (once) the certificate of one awardee of a decision and
 // returns its content and the issued document.
-func (s *Server) certificate(c *gin.Context, d decisionData, nid int64) (documents.Certificate, *dossiers.IssuedDocument, error) {
+func (s *Server) certificate(c *gin.Context, d decisionData, nid int64) (documents.Certificate, *documents.IssuedDocument, error) {
 	var aw *domain.Awardee
 	for i := range d.D.Awardees {
 		if d.D.Awardees[i].NomineeID == nid && nid != 0 {
@@ -135,7 +134,7 @@ type issued struct {
 
 // decisionIssued names a decision's document (a certificate with a nominee).
 func (s *Server) decisionIssued(c *gin.Context, d decisionData, kind string, nomineeID *int64) (issued, error) {
-	decID, err := s.cfg.App.Dossiers.Store.DecisionID(ctx(c), d.N.ID, d.D.Code)
+	decID, err := s.cfg.App.Papers.DecisionID(ctx(c), d.N.ID, d.D.Code)
 	if err != nil {
 		return issued{}, err
 	}
@@ -144,9 +143,9 @@ func (s *Server) decisionIssued(c *gin.Context, d decisionData, kind string, nom
 }
 
 // issue returns the document already issued, or renders, records and signs it.
-func (s *Server) issue(c *gin.Context, k issued, render func(code, url string) (documents.Rendered, string, error)) (*dossiers.IssuedDocument, error) {
-	st := s.cfg.App.Dossiers.Store
-	find := func() (*dossiers.IssuedDocument, error) {
+func (s *Server) issue(c *gin.Context, k issued, render func(code, url string) (documents.Rendered, string, error)) (*documents.IssuedDocument, error) {
+	st := s.cfg.App.Papers
+	find := func() (*documents.IssuedDocument, error) {
 		if k.ref != "" {
 			return st.FindIssuedByRef(ctx(c), k.kind, k.nominationID, k.ref)
 		}
@@ -155,13 +154,13 @@ func (s *Server) issue(c *gin.Context, k issued, render func(code, url string) (
 	if doc, err := find(); err != nil || doc != nil {
 		return doc, err
 	}
-	code := dossiers.NewVerificationCode()
+	code := documents.NewVerificationCode()
 	r, title, err := render(code, requestBase(c)+"/verify/"+code)
 	if err != nil {
 		return nil, domain.Errorf(domain.KindInvalid, "the document cannot be produced: %v", err)
 	}
 	seal, _ := json.Marshal(r.Seal)
-	doc, err := st.IssueDocument(ctx(c), dossiers.IssuedDocument{Code: code, Kind: k.kind, DecisionID: k.decisionID, LetterID: k.letterID,
+	doc, err := st.IssueDocument(ctx(c), documents.IssuedDocument{Code: code, Kind: k.kind, DecisionID: k.decisionID, LetterID: k.letterID,
 		NomineeID: k.nomineeID, NominationID: k.nominationID, UnitID: k.unitID, Title: title, PDF: r.PDF, Seal: seal, Ref: k.ref})
 	if err != nil || doc.SignedPDF != nil || s.cfg.Signing == nil {
 		return doc, err
@@ -196,7 +195,7 @@ func (s *Server) header(d decisionData) documents.Header {
 // issuing level on its date, the submission letter and the council's result from
 // the history, the bonus from the base salary in force.
 func (s *Server) decisionDocument(c *gin.Context, d decisionData) (documents.Decision, error) {
-	st, adm := s.cfg.App.Dossiers.Store, s.cfg.App.Admin.Store
+	st, adm := s.cfg.App.Papers, s.cfg.App.Admin.Store
 	unit, err := adm.Unit(ctx(c), d.D.UnitID)
 	if err != nil {
 		return documents.Decision{}, err
@@ -274,7 +273,7 @@ func safeName(name string) string {
 	return regexp.MustCompile(`[^A-Za-z0-9_-]+`).ReplaceAllString(name, "-")
 }
 
-func servePDF(c *gin.Context, doc *dossiers.IssuedDocument, name string) {
+func servePDF(c *gin.Context, doc *documents.IssuedDocument, name string) {
 	b := doc.PDF
 	if doc.SignedPDF != nil {
 		b = doc.SignedPDF
@@ -320,10 +319,10 @@ func (s *Server) publicVerify(c *gin.Context) {
 		return
 	}
 	code := strings.ToUpper(c.Param("code"))
-	var p *dossiers.PublicAward
+	var p *documents.PublicAward
 	if codeShape.MatchString(code) {
 		var err error
-		if p, err = s.cfg.App.Dossiers.Store.PublicAwardByCode(ctx(c), code); err != nil {
+		if p, err = s.cfg.App.Papers.PublicAwardByCode(ctx(c), code); err != nil {
 			s.cfg.Log.Error("public verification", "err", err)
 			c.String(http.StatusServiceUnavailable, "Dịch vụ tạm thời gián đoạn.\n")
 			return
@@ -409,12 +408,12 @@ func (s *Server) verifyUpload(c *gin.Context) {
 // its decision.
 func (s *Server) lookupIssued(c *gin.Context) documents.Lookup {
 	return func(code string) (*documents.Issued, error) {
-		doc, err := s.cfg.App.Dossiers.Store.IssuedDocumentByCode(ctx(c), code)
+		doc, err := s.cfg.App.Papers.IssuedDocumentByCode(ctx(c), code)
 		if err != nil || doc == nil {
 			return nil, err
 		}
 		out := &documents.Issued{Code: doc.Code, Kind: doc.Kind, Title: doc.Title, PDF: doc.PDF}
-		if p, err := s.cfg.App.Dossiers.Store.PublicAwardByCode(ctx(c), code); err == nil && p != nil {
+		if p, err := s.cfg.App.Papers.PublicAwardByCode(ctx(c), code); err == nil && p != nil {
 			out.Reference = p.DecisionCode
 			if p.RevokedAt != nil {
 				out.Revoked, out.RevokedBy = true, p.RevokeGround
@@ -433,7 +432,7 @@ func (s *Server) uploadSigned(c *gin.Context) {
 	if !ok {
 		return
 	}
-	st := s.cfg.App.Dossiers.Store
+	st := s.cfg.App.Papers
 	decID, err := st.DecisionID(ctx(c), d.N.ID, d.D.Code)
 	if err != nil {
 		s.fail(c, err)

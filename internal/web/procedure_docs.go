@@ -12,7 +12,6 @@ import (
 	"github.com/tdkt/tdkt/internal/calendar"
 	"github.com/tdkt/tdkt/internal/documents"
 	"github.com/tdkt/tdkt/internal/domain"
-	"github.com/tdkt/tdkt/internal/dossiers"
 )
 
 // The documents of a dossier's procedure besides the decision and the tờ trình:
@@ -46,7 +45,7 @@ func signatureFor(unitID, title, name string) documents.Signature {
 // decisionSignature is the signature block of a decision and its certificates,
 // from the title its signer held on the day (recorded with the decision).
 func (s *Server) decisionSignature(c *gin.Context, d decisionData) (documents.Signature, error) {
-	st := s.cfg.App.Dossiers.Store
+	st := s.cfg.App.Papers
 	id, err := st.DecisionID(ctx(c), d.N.ID, d.D.Code)
 	if err != nil {
 		return documents.Signature{}, err
@@ -134,13 +133,13 @@ func (s *Server) returnLetterPDF(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	st := s.cfg.App.Dossiers.Store
+	st := s.cfg.App.Papers
 	letters, err := st.ReturnLetters(ctx(c), n.ID)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	var l *dossiers.ReturnLetter
+	var l *documents.IssuedReturnLetter
 	for i := range letters {
 		if letters[i].Code == c.Query("letter") {
 			l = &letters[i]
@@ -207,7 +206,7 @@ func (s *Server) minutesPDF(c *gin.Context) {
 		s.fail(c, domain.Errorf(domain.KindNotFound, "the dossier has no such council vote"))
 		return
 	}
-	m, err := s.cfg.App.Dossiers.Store.CouncilMinutes(ctx(c), n.ID, session)
+	m, err := s.cfg.App.Papers.CouncilMinutes(ctx(c), n.ID, session)
 	if err != nil {
 		s.fail(c, err)
 		return

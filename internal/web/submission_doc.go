@@ -18,7 +18,7 @@ func (s *Server) submissionPDF(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	st := s.cfg.App.Dossiers.Store
+	st := s.cfg.App.Papers
 	l, err := st.SubmissionLetterByCode(ctx(c), n.ID, c.Query("letter"))
 	if err != nil {
 		s.fail(c, err)
