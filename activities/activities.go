@@ -15,6 +15,7 @@ import (
 	"github.com/tdkt/tdkt/internal/domain"
 	"github.com/tdkt/tdkt/internal/dossiers"
 	"github.com/tdkt/tdkt/internal/nomination"
+	"github.com/tdkt/tdkt/internal/refdata"
 )
 
 // Activities are the nomination activities, with their dependencies.
@@ -22,8 +23,10 @@ type Activities struct {
 	// Dossiers and Campaigns are the SQL the nomination and review activities write through.
 	Dossiers  *dossiers.Store
 	Campaigns *campaigns.Store
-	// Admin is the SQL of the step time limits.
-	Admin *admin.Store
+	// Admin is the SQL of units and their successions; RefData of the step time
+	// limits and the calendar.
+	Admin   *admin.Store
+	RefData *refdata.Store
 	// Calendar returns the working-day calendar in force (the published decisions
 	// plus the administrator's overrides). Nil uses the published calendar alone.
 	Calendar func(ctx context.Context) (*calendar.Calendar, error)
@@ -37,9 +40,9 @@ type Activities struct {
 
 // New returns the activities over a pool, with the calendar in force.
 func New(pool *pgxpool.Pool) *Activities {
-	ad := admin.NewStore(pool)
-	return &Activities{Dossiers: dossiers.NewStore(pool), Campaigns: campaigns.NewStore(pool), Admin: ad,
-		Calendar: ad.LoadCalendar}
+	rd := refdata.NewStore(pool)
+	return &Activities{Dossiers: dossiers.NewStore(pool), Campaigns: campaigns.NewStore(pool),
+		Admin: admin.NewStore(pool), RefData: rd, Calendar: rd.LoadCalendar}
 }
 
 // StepLimit is a step's time limit in working days and how many working days
@@ -68,7 +71,7 @@ func (a *Activities) Record(ctx context.Context, t domain.Transition) (domain.Re
 	if err != nil {
 		return domain.RecordResult{}, err
 	}
-	limits, err := a.Admin.StepLimits(ctx)
+	limits, err := a.RefData.StepLimits(ctx)
 	if err != nil {
 		return domain.RecordResult{}, err
 	}

@@ -209,7 +209,7 @@ func runReads(ctx context.Context, cfg config) error {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	svc := app.New(srvPool, &usecase.Base{Authz: enf, Temporal: tc, TaskQueue: contract.TaskQueue})
 	api := &httpapi.Server{App: svc, Log: log, MaxBodyBytes: 64 << 10, ExpensiveRate: httpapi.RateLimit{Rate: 1e6, Burst: 1e6}}
-	ui, err := web.New(web.Config{App: svc, Log: log, Calendar: svc.Admin.Store.LoadCalendar, Limit: api.AllowExpensive})
+	ui, err := web.New(web.Config{App: svc, Log: log, Calendar: svc.RefData.Store.LoadCalendar, Limit: api.AllowExpensive})
 	if err != nil {
 		return err
 	}

@@ -327,7 +327,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, pool *pgxpo
 		}
 		api.Mount = append(api.Mount, h.Mount)
 	}
-	ui, err := web.New(web.Config{App: svc, Log: log, SecureCookies: cfg.SecureCookies, Calendar: svc.Admin.Store.LoadCalendar, Signing: signing,
+	ui, err := web.New(web.Config{App: svc, Log: log, SecureCookies: cfg.SecureCookies, Calendar: svc.RefData.Store.LoadCalendar, Signing: signing,
 		Limit: api.AllowExpensive, SSO: cfg.OIDC.Issuer != ""})
 	if err != nil {
 		return err

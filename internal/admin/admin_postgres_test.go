@@ -12,6 +12,7 @@ import (
 	"github.com/tdkt/tdkt/internal/domain"
 	"github.com/tdkt/tdkt/internal/password"
 	"github.com/tdkt/tdkt/internal/pgtest"
+	"github.com/tdkt/tdkt/internal/refdata"
 	"github.com/tdkt/tdkt/internal/seed"
 	"golang.org/x/crypto/bcrypt"
 )
@@ -134,30 +135,30 @@ func TestReferenceDataAndCredentialChangesAreAudited(t *testing.T) {
 	before := len(actions())
 
 	day := calendar.Date{Year: 2027, Month: 1, Day: 4}
-	if err := st.PutCalendarOverrides(ctx, 2027, []calendar.Override{{Date: day, Kind: calendar.OverrideOff, Name: "Nghỉ bù"}}, ch); err != nil {
+	if err := refdata.NewStore(st.Pool).PutCalendarOverrides(ctx, 2027, []calendar.Override{{Date: day, Kind: calendar.OverrideOff, Name: "Nghỉ bù"}}, ch); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.DeleteCalendarOverride(ctx, day, ch); err != nil {
+	if err := refdata.NewStore(st.Pool).DeleteCalendarOverride(ctx, day, ch); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.DeleteCalendarOverride(ctx, day, ch); domain.KindOf(err) != domain.KindNotFound {
+	if err := refdata.NewStore(st.Pool).DeleteCalendarOverride(ctx, day, ch); domain.KindOf(err) != domain.KindNotFound {
 		t.Fatalf("deleting a missing override: %v", err)
 	}
-	limits, err := st.ListStepTimeLimits(ctx)
+	limits, err := refdata.NewStore(st.Pool).ListStepTimeLimits(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := st.PutStepTimeLimits(ctx, limits[:1], ch); err != nil {
+	if err := refdata.NewStore(st.Pool).PutStepTimeLimits(ctx, limits[:1], ch); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.PutStepTimeLimits(ctx, []admin.StepTimeLimit{{Step: "no-such-step", WorkingDays: 5}}, ch); domain.KindOf(err) != domain.KindInvalid {
+	if err := refdata.NewStore(st.Pool).PutStepTimeLimits(ctx, []refdata.StepTimeLimit{{Step: "no-such-step", WorkingDays: 5}}, ch); domain.KindOf(err) != domain.KindInvalid {
 		t.Fatalf("an unknown step: %v", err)
 	}
-	salaries, err := st.ListBaseSalaries(ctx)
+	salaries, err := refdata.NewStore(st.Pool).ListBaseSalaries(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := st.PutBaseSalaries(ctx, salaries, ch); err != nil {
+	if err := refdata.NewStore(st.Pool).PutBaseSalaries(ctx, salaries, ch); err != nil {
 		t.Fatal(err)
 	}
 	tok, err := accounts.NewStore(st.Pool).CreateAPIToken(ctx, clerk, "báo cáo", []byte("hash-of-a-token-0123456789abcdef"), at, at.Add(time.Hour))

@@ -19,6 +19,7 @@ import (
 	"github.com/tdkt/tdkt/internal/dossiers"
 	"github.com/tdkt/tdkt/internal/inbox"
 	"github.com/tdkt/tdkt/internal/nominees"
+	"github.com/tdkt/tdkt/internal/refdata"
 	"github.com/tdkt/tdkt/internal/statistics"
 	"github.com/tdkt/tdkt/internal/usecase"
 )
@@ -35,6 +36,7 @@ type (
 	Forms     = statistics.Service
 	Councils  = councils.Service
 	Files     = attachments.Service
+	RefData   = refdata.Service
 )
 
 // Service is the application: the feature packages' use cases over one Base.
@@ -50,6 +52,7 @@ type Service struct {
 	*Forms
 	*Councils
 	*Files
+	*RefData
 	// Papers is the register of issued documents the web UI issues, signs and
 	// verifies documents through.
 	Papers *documents.Store
@@ -60,10 +63,11 @@ func New(pool *pgxpool.Pool, base *usecase.Base) *Service {
 	ad := admin.New(base, admin.NewStore(pool))
 	ac := accounts.New(base, accounts.NewStore(pool), ad)
 	aw := awards.New(base, awards.NewStore(pool), ad)
-	in := inbox.New(base, inbox.NewStore(pool), ad)
-	do := dossiers.New(base, dossiers.NewStore(pool), ad, ac, aw, in)
+	rd := refdata.New(base, refdata.NewStore(pool), ad)
+	in := inbox.New(base, inbox.NewStore(pool), ad, rd)
+	do := dossiers.New(base, dossiers.NewStore(pool), ad, ac, aw, in, rd)
 	return &Service{
-		Base: base, Admin: ad, Accounts: ac, History: aw, Worklists: in, Dossiers: do,
+		Base: base, Admin: ad, RefData: rd, Accounts: ac, History: aw, Worklists: in, Dossiers: do,
 		Nominees: nominees.New(base, nominees.NewStore(pool), do, aw),
 		Reviews:  campaigns.New(base, campaigns.NewStore(pool), ad, ac),
 		Forms:    statistics.New(base, statistics.NewStore(pool), ad.Store),

@@ -33,11 +33,11 @@ func (s *Service) DossierList(ctx context.Context, userID int64, f NominationFil
 	if err != nil {
 		return nil, err
 	}
-	cal, err := s.admin.Store.LoadCalendar(ctx)
+	cal, err := s.refdata.Store.LoadCalendar(ctx)
 	if err != nil {
 		return nil, err
 	}
-	limits, err := s.admin.Store.StepLimits(ctx)
+	limits, err := s.refdata.Store.StepLimits(ctx)
 	if err != nil {
 		return nil, err
 	}

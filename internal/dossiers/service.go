@@ -12,6 +12,7 @@ import (
 	"github.com/tdkt/tdkt/internal/awards"
 	"github.com/tdkt/tdkt/internal/inbox"
 	"github.com/tdkt/tdkt/internal/postgres"
+	"github.com/tdkt/tdkt/internal/refdata"
 	"github.com/tdkt/tdkt/internal/usecase"
 )
 
@@ -29,9 +30,10 @@ type Service struct {
 	accounts *accounts.Service
 	awards   *awards.Service
 	inbox    *inbox.Service
+	refdata  *refdata.Service
 }
 
 // New returns the use cases over base and store.
-func New(base *usecase.Base, store *Store, admin *admin.Service, accounts *accounts.Service, awards *awards.Service, inbox *inbox.Service) *Service {
-	return &Service{Base: base, Store: store, admin: admin, accounts: accounts, awards: awards, inbox: inbox}
+func New(base *usecase.Base, store *Store, admin *admin.Service, accounts *accounts.Service, awards *awards.Service, inbox *inbox.Service, refdata *refdata.Service) *Service {
+	return &Service{Base: base, Store: store, admin: admin, accounts: accounts, awards: awards, inbox: inbox, refdata: refdata}
 }

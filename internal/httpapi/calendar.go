@@ -6,9 +6,9 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/tdkt/tdkt/internal/admin"
 	"github.com/tdkt/tdkt/internal/calendar"
 	"github.com/tdkt/tdkt/internal/domain"
+	"github.com/tdkt/tdkt/internal/refdata"
 )
 
 // calendarRoutes registers the working-day calendar and the national reference
@@ -126,7 +126,7 @@ func (s *Server) workingDays(c *gin.Context) {
 }
 
 type timeLimitsRequest struct {
-	TimeLimits []admin.StepTimeLimit `json:"time_limits"`
+	TimeLimits []refdata.StepTimeLimit `json:"time_limits"`
 }
 
 func (s *Server) timeLimits(c *gin.Context) {
@@ -164,7 +164,7 @@ type baseSalariesRequest struct {
 }
 
 type baseSalariesResponse struct {
-	BaseSalaries []admin.BaseSalaryEntry `json:"base_salaries"`
+	BaseSalaries []refdata.BaseSalaryEntry `json:"base_salaries"`
 }
 
 func (s *Server) baseSalaries(c *gin.Context) {
@@ -183,10 +183,10 @@ func (s *Server) putBaseSalaries(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	table := make([]admin.BaseSalaryEntry, len(req.BaseSalaries))
+	table := make([]refdata.BaseSalaryEntry, len(req.BaseSalaries))
 	for i, b := range req.BaseSalaries {
 		d, _ := calendar.ParseDate(b.ValidFrom) // an invalid date stays zero and is reported by the store
-		table[i] = admin.BaseSalaryEntry{ValidFrom: d, Amount: b.Amount, Source: b.Source}
+		table[i] = refdata.BaseSalaryEntry{ValidFrom: d, Amount: b.Amount, Source: b.Source}
 	}
 	bs, err := s.App.PutBaseSalaries(ctx(c), userID(c), table)
 	if err != nil {

@@ -40,7 +40,7 @@ func AtRisk(cal *calendar.Calendar, limit int, due, now time.Time) bool {
 // step and per group (groupOf: the board's group of a unit).
 func (s *Service) countAtRisk(ctx context.Context, cal *calendar.Calendar, scope []string, now time.Time, board *DeadlineBoard,
 	groupOf func(unit string) *DeadlineGroup) error {
-	limits, err := s.admin.Store.StepLimits(ctx)
+	limits, err := s.refdata.Store.StepLimits(ctx)
 	if err != nil {
 		return err
 	}

@@ -158,7 +158,7 @@ func (s *Service) Deadlines(ctx context.Context, userID int64, q DeadlineQuery) 
 		return board, nil
 	}
 
-	cal, err := s.admin.Store.LoadCalendar(ctx)
+	cal, err := s.refdata.Store.LoadCalendar(ctx)
 	if err != nil {
 		return DeadlineBoard{}, err
 	}

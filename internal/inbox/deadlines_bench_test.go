@@ -7,9 +7,9 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/tdkt/tdkt/internal/admin"
 	"github.com/tdkt/tdkt/internal/inbox"
 	"github.com/tdkt/tdkt/internal/pgtest"
+	"github.com/tdkt/tdkt/internal/refdata"
 )
 
 // BenchmarkLoadCalendarThenAddWorkingDays measures what a due date costs when the
@@ -21,7 +21,7 @@ func BenchmarkLoadCalendarThenAddWorkingDays(b *testing.B) {
 	from := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
 	b.ReportAllocs()
 	for b.Loop() {
-		cal, err := admin.NewStore(st.Pool).LoadCalendar(ctx)
+		cal, err := refdata.NewStore(st.Pool).LoadCalendar(ctx)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -22,11 +22,11 @@ func (s *Service) FillInboxColumns(ctx context.Context, entries []InboxEntry) er
 	if err != nil {
 		return err
 	}
-	cal, err := s.admin.Store.LoadCalendar(ctx)
+	cal, err := s.refdata.Store.LoadCalendar(ctx)
 	if err != nil {
 		return err
 	}
-	limits, err := s.admin.Store.StepLimits(ctx)
+	limits, err := s.refdata.Store.StepLimits(ctx)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/tdkt/tdkt/internal/admin"
 	"github.com/tdkt/tdkt/internal/postgres"
+	"github.com/tdkt/tdkt/internal/refdata"
 	"github.com/tdkt/tdkt/internal/usecase"
 )
 
@@ -20,11 +21,12 @@ func NewStore(pool *pgxpool.Pool) *Store { return &Store{postgres.DB{Pool: pool}
 // Service is the package's use cases.
 type Service struct {
 	*usecase.Base
-	Store *Store
-	admin *admin.Service
+	Store   *Store
+	admin   *admin.Service
+	refdata *refdata.Service
 }
 
 // New returns the use cases over base and store.
-func New(base *usecase.Base, store *Store, admin *admin.Service) *Service {
-	return &Service{Base: base, Store: store, admin: admin}
+func New(base *usecase.Base, store *Store, admin *admin.Service, refdata *refdata.Service) *Service {
+	return &Service{Base: base, Store: store, admin: admin, refdata: refdata}
 }

@@ -15,13 +15,13 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/tdkt/tdkt/internal/admin"
 	"github.com/tdkt/tdkt/internal/app"
 	"github.com/tdkt/tdkt/internal/authz"
 	"github.com/tdkt/tdkt/internal/dossiers"
 	"github.com/tdkt/tdkt/internal/e2etest"
 	"github.com/tdkt/tdkt/internal/httpapi"
 	"github.com/tdkt/tdkt/internal/httpx"
+	"github.com/tdkt/tdkt/internal/refdata"
 	"github.com/tdkt/tdkt/internal/seed"
 	"github.com/tdkt/tdkt/internal/usecase"
 	"github.com/tdkt/tdkt/internal/web"
@@ -126,7 +126,7 @@ func BenchmarkPages(b *testing.B) {
 	}
 	svc := app.New(st.Pool, &usecase.Base{Authz: enf})
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	ui, err := web.New(web.Config{App: svc, Log: log, Calendar: admin.NewStore(st.Pool).LoadCalendar})
+	ui, err := web.New(web.Config{App: svc, Log: log, Calendar: refdata.NewStore(st.Pool).LoadCalendar})
 	if err != nil {
 		b.Fatal(err)
 	}

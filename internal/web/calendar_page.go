@@ -10,15 +10,15 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/tdkt/tdkt/internal/admin"
 	"github.com/tdkt/tdkt/internal/calendar"
 	"github.com/tdkt/tdkt/internal/domain"
+	"github.com/tdkt/tdkt/internal/refdata"
 )
 
 // calendarData is the holiday calendar page's content (lịch nghỉ lễ, ngày làm
 // việc): one year, and for the central administrator the form of its overrides.
 type calendarData struct {
-	Y         admin.CalendarYear
+	Y         refdata.CalendarYear
 	CanManage bool
 	// Lines are the overrides as the form edits them, one "dd/mm/yyyy; nghỉ|làm;
 	// name" per line.
@@ -39,7 +39,7 @@ func (p *page) Weekday(d calendar.Date) string {
 func (p *page) Date(d calendar.Date) string { return vnDate(d) }
 
 // overrideLines writes recorded overrides in the form's notation.
-func overrideLines(list []admin.CalendarOverride) string {
+func overrideLines(list []refdata.CalendarOverride) string {
 	var b strings.Builder
 	for _, o := range list {
 		kind := "nghỉ"
@@ -106,7 +106,7 @@ func (s *Server) calendarPage(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	d := calendarData{Y: y, CanManage: s.cfg.App.Can(userID(c), admin.CentralUnitID, "calendar", "manage"),
+	d := calendarData{Y: y, CanManage: s.cfg.App.Can(userID(c), refdata.CentralUnitID, "calendar", "manage"),
 		Lines: overrideLines(y.Overrides)}
 	s.render(c, http.StatusOK, "calendar", s.page(c, "calendar", d))
 }

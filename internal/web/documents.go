@@ -215,7 +215,7 @@ func (s *Server) decisionDocument(c *gin.Context, d decisionData) (documents.Dec
 		return documents.Decision{}, err
 	}
 	out.Proposal = proposal(d)
-	if salaries, err := adm.ListBaseSalaries(ctx(c)); err == nil {
+	if salaries, err := s.cfg.App.RefData.Store.ListBaseSalaries(ctx(c)); err == nil {
 		for _, b := range salaries {
 			if !b.ValidFrom.Time(time.UTC).After(d.Signed) {
 				out.BaseSalary, out.BaseSalarySource = b.Amount, b.Source

@@ -55,7 +55,7 @@ func mountUI(e *e2etest.Env) (func(*gin.Engine), error) {
 	if err != nil {
 		return nil, err
 	}
-	ui, err := web.New(web.Config{App: e.Service, Log: e.Log, Calendar: e.Service.Admin.Store.LoadCalendar, Signing: pki})
+	ui, err := web.New(web.Config{App: e.Service, Log: e.Log, Calendar: e.Service.RefData.Store.LoadCalendar, Signing: pki})
 	if err != nil {
 		return nil, err
 	}

@@ -29,7 +29,7 @@ func TestReturnPausesTheClockAndResubmissionResumesIt(t *testing.T) {
 		"missing_other": {"Xác nhận của Trưởng thôn"}}).must(t, 200).has(t, "Đã trả lại hồ sơ")
 
 	ctx := context.Background()
-	cal, err := b.svc.Admin.Store.LoadCalendar(ctx)
+	cal, err := b.svc.RefData.Store.LoadCalendar(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +73,7 @@ func TestAtRiskFromThreeQuartersOfTheStepLimit(t *testing.T) {
 	soon := b.newDossier("GK", "household", "Hộ ông Lý Văn Páo")
 	later := b.newDossier("GK", "household", "Hộ bà Hoàng Thị Lụa")
 	ctx := context.Background()
-	cal, err := b.svc.Admin.Store.LoadCalendar(ctx)
+	cal, err := b.svc.RefData.Store.LoadCalendar(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

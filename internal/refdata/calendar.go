@@ -1,4 +1,4 @@
-package admin
+package refdata
 
 import (
 	"context"
@@ -99,7 +99,7 @@ func (s *Service) PutCalendarOverrides(ctx context.Context, userID int64, year i
 	if err := checkYear(year); err != nil {
 		return CalendarYear{}, err
 	}
-	if err := s.Store.PutCalendarOverrides(ctx, year, list, s.Change(userID)); err != nil {
+	if err := s.Store.PutCalendarOverrides(ctx, year, list, s.admin.Change(userID)); err != nil {
 		return CalendarYear{}, err
 	}
 	return s.CalendarYear(ctx, year)
@@ -111,7 +111,7 @@ func (s *Service) DeleteCalendarOverride(ctx context.Context, userID int64, day 
 	if err := s.Allow(userID, CentralUnitID, "calendar", "manage"); err != nil {
 		return err
 	}
-	return s.Store.DeleteCalendarOverride(ctx, day, s.Change(userID))
+	return s.Store.DeleteCalendarOverride(ctx, day, s.admin.Change(userID))
 }
 
 // DueDateFrom computes the due date n working days after from (the day itself
@@ -157,7 +157,7 @@ func (s *Service) PutTimeLimits(ctx context.Context, userID int64, limits []Step
 	if err := s.Allow(userID, CentralUnitID, "authority", "manage"); err != nil {
 		return nil, err
 	}
-	if err := s.Store.PutStepTimeLimits(ctx, limits, s.Change(userID)); err != nil {
+	if err := s.Store.PutStepTimeLimits(ctx, limits, s.admin.Change(userID)); err != nil {
 		return nil, err
 	}
 	return s.Store.ListStepTimeLimits(ctx)
@@ -178,7 +178,7 @@ func (s *Service) PutBaseSalaries(ctx context.Context, userID int64, table []Bas
 	if err := s.Allow(userID, CentralUnitID, "authority", "manage"); err != nil {
 		return nil, err
 	}
-	if err := s.Store.PutBaseSalaries(ctx, table, s.Change(userID)); err != nil {
+	if err := s.Store.PutBaseSalaries(ctx, table, s.admin.Change(userID)); err != nil {
 		return nil, err
 	}
 	return s.Store.ListBaseSalaries(ctx)

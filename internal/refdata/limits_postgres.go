@@ -1,4 +1,4 @@
-package admin
+package refdata
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/tdkt/tdkt/internal/admin"
 	"github.com/tdkt/tdkt/internal/calendar"
 	"github.com/tdkt/tdkt/internal/domain"
 	"github.com/tdkt/tdkt/internal/postgres"
@@ -28,7 +29,7 @@ const maxWorkingDays = 260
 
 // ListStepTimeLimits returns the time limit of every step, by step name.
 func (s *Store) ListStepTimeLimits(ctx context.Context) ([]StepTimeLimit, error) {
-	const op = "admin.ListStepTimeLimits"
+	const op = "refdata.ListStepTimeLimits"
 	rows, err := s.Pool.Query(ctx, `SELECT step, working_days, remind_before FROM step_time_limits ORDER BY step`)
 	if err != nil {
 		return nil, postgres.Translate(op, err)
@@ -46,8 +47,8 @@ func (s *Store) ListStepTimeLimits(ctx context.Context) ([]StepTimeLimit, error)
 // the migration created): an unknown step, a limit outside 1–260 working days, or
 // a reminder not strictly before the limit is KindInvalid, and nothing changes.
 // The change is recorded in the audit log (admin.time_limits.put).
-func (s *Store) PutStepTimeLimits(ctx context.Context, limits []StepTimeLimit, ch AdminChange) error {
-	const op = "admin.PutStepTimeLimits"
+func (s *Store) PutStepTimeLimits(ctx context.Context, limits []StepTimeLimit, ch admin.AdminChange) error {
+	const op = "refdata.PutStepTimeLimits"
 	var fields []domain.FieldError
 	seen := map[string]bool{}
 	for i, l := range limits {
@@ -87,7 +88,7 @@ func (s *Store) PutStepTimeLimits(ctx context.Context, limits []StepTimeLimit, c
 		if len(unknown) > 0 {
 			return domain.Invalid("unknown steps", unknown...)
 		}
-		return Audit(ctx, tx, ch, "admin.time_limits.put", "", map[string]any{"time_limits": limits})
+		return admin.Audit(ctx, tx, ch, "refdata.time_limits.put", "", map[string]any{"time_limits": limits})
 	})
 }
 
@@ -101,7 +102,7 @@ type BaseSalaryEntry struct {
 
 // ListBaseSalaries returns the base salary table, oldest first.
 func (s *Store) ListBaseSalaries(ctx context.Context) ([]BaseSalaryEntry, error) {
-	const op = "admin.ListBaseSalaries"
+	const op = "refdata.ListBaseSalaries"
 	rows, err := s.Pool.Query(ctx, `SELECT valid_from, amount, source FROM base_salaries ORDER BY valid_from`)
 	if err != nil {
 		return nil, postgres.Translate(op, err)
@@ -121,8 +122,8 @@ func (s *Store) ListBaseSalaries(ctx context.Context) ([]BaseSalaryEntry, error)
 // positive amount and its source (the decree); dates are unique; at least one
 // entry is required. It returns KindInvalid listing every offending entry. The
 // new table is recorded in the audit log (admin.base_salaries.put).
-func (s *Store) PutBaseSalaries(ctx context.Context, table []BaseSalaryEntry, ch AdminChange) error {
-	const op = "admin.PutBaseSalaries"
+func (s *Store) PutBaseSalaries(ctx context.Context, table []BaseSalaryEntry, ch admin.AdminChange) error {
+	const op = "refdata.PutBaseSalaries"
 	table = slices.Clone(table)
 	var fields []domain.FieldError
 	seen := map[calendar.Date]bool{}
@@ -166,7 +167,7 @@ func (s *Store) PutBaseSalaries(ctx context.Context, table []BaseSalaryEntry, ch
 		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"base_salaries"}, []string{"valid_from", "amount", "source"}, pgx.CopyFromRows(rows)); err != nil {
 			return err
 		}
-		return Audit(ctx, tx, ch, "admin.base_salaries.put", "", map[string]any{"base_salaries": table})
+		return admin.Audit(ctx, tx, ch, "refdata.base_salaries.put", "", map[string]any{"base_salaries": table})
 	})
 }
 
@@ -179,7 +180,7 @@ type StepLimitRow struct {
 func (s *Store) StepLimits(ctx context.Context) (map[domain.Step]StepLimitRow, error) {
 	rows, err := s.Pool.Query(ctx, `SELECT step, working_days, remind_before FROM step_time_limits`)
 	if err != nil {
-		return nil, postgres.Translate("admin.StepLimits", err)
+		return nil, postgres.Translate("refdata.StepLimits", err)
 	}
 	out := map[domain.Step]StepLimitRow{}
 	var step string
@@ -188,5 +189,5 @@ func (s *Store) StepLimits(ctx context.Context) (map[domain.Step]StepLimitRow, e
 		out[domain.Step(step)] = l
 		return nil
 	})
-	return out, postgres.Translate("admin.StepLimits", err)
+	return out, postgres.Translate("refdata.StepLimits", err)
 }

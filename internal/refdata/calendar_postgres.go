@@ -1,4 +1,4 @@
-package admin
+package refdata
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/tdkt/tdkt/internal/admin"
 	"github.com/tdkt/tdkt/internal/calendar"
 	"github.com/tdkt/tdkt/internal/domain"
 	"github.com/tdkt/tdkt/internal/postgres"
@@ -30,7 +31,7 @@ const maxOverrideName = 200
 // administrator recorded, a recorded row replacing the published one of the same
 // date. It fails only when the database cannot be read.
 func (s *Store) LoadCalendar(ctx context.Context) (*calendar.Calendar, error) {
-	const op = "admin.LoadCalendar"
+	const op = "refdata.LoadCalendar"
 	rows, err := s.AllCalendarOverrides(ctx)
 	if err != nil {
 		return nil, err
@@ -56,13 +57,13 @@ func (s *Store) LoadCalendar(ctx context.Context) (*calendar.Calendar, error) {
 
 // AllCalendarOverrides returns every recorded override, by date.
 func (s *Store) AllCalendarOverrides(ctx context.Context) ([]CalendarOverride, error) {
-	return s.queryOverrides(ctx, "admin.AllCalendarOverrides",
+	return s.queryOverrides(ctx, "refdata.AllCalendarOverrides",
 		`SELECT day, kind, name, updated_at FROM calendar_overrides ORDER BY day`)
 }
 
 // CalendarOverrides returns the recorded overrides of one year, by date.
 func (s *Store) CalendarOverrides(ctx context.Context, year int) ([]CalendarOverride, error) {
-	return s.queryOverrides(ctx, "admin.CalendarOverrides",
+	return s.queryOverrides(ctx, "refdata.CalendarOverrides",
 		`SELECT day, kind, name, updated_at FROM calendar_overrides
 		WHERE day >= make_date($1, 1, 1) AND day < make_date($1 + 1, 1, 1) ORDER BY day`, year)
 }
@@ -126,8 +127,8 @@ func ValidateOverrides(year int, list []calendar.Override) ([]calendar.Override,
 // transaction, after ValidateOverrides; an empty list clears the year. It returns
 // KindInvalid (see ValidateOverrides) and leaves the year unchanged on any error.
 // The new list is recorded in the audit log (admin.calendar.put).
-func (s *Store) PutCalendarOverrides(ctx context.Context, year int, list []calendar.Override, ch AdminChange) error {
-	const op = "admin.PutCalendarOverrides"
+func (s *Store) PutCalendarOverrides(ctx context.Context, year int, list []calendar.Override, ch admin.AdminChange) error {
+	const op = "refdata.PutCalendarOverrides"
 	list, err := ValidateOverrides(year, list)
 	if err != nil {
 		return err
@@ -138,7 +139,7 @@ func (s *Store) PutCalendarOverrides(ctx context.Context, year int, list []calen
 			return err
 		}
 		audit := func() error {
-			return Audit(ctx, tx, ch, "admin.calendar.put", "", map[string]any{"year": year, "overrides": list})
+			return admin.Audit(ctx, tx, ch, "refdata.calendar.put", "", map[string]any{"year": year, "overrides": list})
 		}
 		if len(list) == 0 {
 			return audit()
@@ -158,8 +159,8 @@ func (s *Store) PutCalendarOverrides(ctx context.Context, year int, list []calen
 // DeleteCalendarOverride removes the recorded override of one day, so the published
 // decision or the statutory rule applies again, with its audit event
 // (admin.calendar.delete); KindNotFound if there is none.
-func (s *Store) DeleteCalendarOverride(ctx context.Context, day calendar.Date, ch AdminChange) error {
-	const op = "admin.DeleteCalendarOverride"
+func (s *Store) DeleteCalendarOverride(ctx context.Context, day calendar.Date, ch admin.AdminChange) error {
+	const op = "refdata.DeleteCalendarOverride"
 	return s.InTx(ctx, op, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `DELETE FROM calendar_overrides WHERE day = $1`, day.Time(time.UTC))
 		if err != nil {
@@ -168,6 +169,6 @@ func (s *Store) DeleteCalendarOverride(ctx context.Context, day calendar.Date, c
 		if tag.RowsAffected() == 0 {
 			return &domain.Error{Op: op, Kind: domain.KindNotFound, Message: "no override recorded for " + day.String()}
 		}
-		return Audit(ctx, tx, ch, "admin.calendar.delete", "", map[string]any{"day": day.String()})
+		return admin.Audit(ctx, tx, ch, "refdata.calendar.delete", "", map[string]any{"day": day.String()})
 	})
 }
