@@ -139,7 +139,7 @@ func (s *Store) PutCalendarOverrides(ctx context.Context, year int, list []calen
 			return err
 		}
 		audit := func() error {
-			return admin.Audit(ctx, tx, ch, "refdata.calendar.put", "", map[string]any{"year": year, "overrides": list})
+			return admin.Audit(ctx, tx, ch, "admin.calendar.put", "", map[string]any{"year": year, "overrides": list})
 		}
 		if len(list) == 0 {
 			return audit()
@@ -169,6 +169,6 @@ func (s *Store) DeleteCalendarOverride(ctx context.Context, day calendar.Date, c
 		if tag.RowsAffected() == 0 {
 			return &domain.Error{Op: op, Kind: domain.KindNotFound, Message: "no override recorded for " + day.String()}
 		}
-		return admin.Audit(ctx, tx, ch, "refdata.calendar.delete", "", map[string]any{"day": day.String()})
+		return admin.Audit(ctx, tx, ch, "admin.calendar.delete", "", map[string]any{"day": day.String()})
 	})
 }

@@ -88,7 +88,7 @@ func (s *Store) PutStepTimeLimits(ctx context.Context, limits []StepTimeLimit, c
 		if len(unknown) > 0 {
 			return domain.Invalid("unknown steps", unknown...)
 		}
-		return admin.Audit(ctx, tx, ch, "refdata.time_limits.put", "", map[string]any{"time_limits": limits})
+		return admin.Audit(ctx, tx, ch, "admin.time_limits.put", "", map[string]any{"time_limits": limits})
 	})
 }
 
@@ -167,7 +167,7 @@ func (s *Store) PutBaseSalaries(ctx context.Context, table []BaseSalaryEntry, ch
 		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"base_salaries"}, []string{"valid_from", "amount", "source"}, pgx.CopyFromRows(rows)); err != nil {
 			return err
 		}
-		return admin.Audit(ctx, tx, ch, "refdata.base_salaries.put", "", map[string]any{"base_salaries": table})
+		return admin.Audit(ctx, tx, ch, "admin.base_salaries.put", "", map[string]any{"base_salaries": table})
 	})
 }
 
