@@ -40,7 +40,7 @@ func (s *Service) LowerAwards(ctx context.Context, n domain.Nomination) ([]domai
 	for _, l := range levels {
 		rank[l.Code] = l.Rank
 	}
-	rules, err := s.Store.AuthorityRules(ctx, "")
+	rules, err := s.refdata.Store.AuthorityRules(ctx, "")
 	if err != nil {
 		return nil, err
 	}

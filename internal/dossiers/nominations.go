@@ -186,7 +186,7 @@ func (s *Service) CreateNomination(ctx context.Context, userID int64, req Create
 			nomineeKind = ""
 		}
 	}
-	rr, err := s.Store.Route(ctx, unit.ID, award.Code, nomineeKind, now)
+	rr, err := s.refdata.Store.Route(ctx, unit.ID, award.Code, nomineeKind, now)
 	if err != nil {
 		return domain.Nomination{}, err
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/tdkt/tdkt/internal/password"
 	"github.com/tdkt/tdkt/internal/pgtest"
 	"github.com/tdkt/tdkt/internal/postgres"
+	"github.com/tdkt/tdkt/internal/refdata"
 	"github.com/tdkt/tdkt/internal/seed"
 )
 
@@ -62,7 +63,7 @@ func TestRouteFollowsTheAuthorityRulesAndTheTree(t *testing.T) {
 		{after, seed.DemoCommune, "BK_TINH", seed.DemoDistrict + ">" + seed.Province + "*"},
 	} {
 		on := tc.on
-		rr, err := s.Route(ctx, tc.unit, tc.award, "", on)
+		rr, err := refdata.NewStore(s.Pool).Route(ctx, tc.unit, tc.award, "", on)
 		if err != nil {
 			t.Errorf("%s from %s: %v", tc.award, tc.unit, err)
 			continue
@@ -71,10 +72,10 @@ func TestRouteFollowsTheAuthorityRulesAndTheTree(t *testing.T) {
 			t.Errorf("%s from %s: route %s, want %s", tc.award, tc.unit, got, tc.want)
 		}
 	}
-	if _, err := s.Route(ctx, seed.DemoDistrict, "BK_TINH", "", after); !domain.IsKind(err, domain.KindInvalid) {
+	if _, err := refdata.NewStore(s.Pool).Route(ctx, seed.DemoDistrict, "BK_TINH", "", after); !domain.IsKind(err, domain.KindInvalid) {
 		t.Errorf("a district proposing after the reform: want invalid, got %v", err)
 	}
-	if _, err := s.Route(ctx, seed.Province, "LDTT", "", after); !domain.IsKind(err, domain.KindInvalid) {
+	if _, err := refdata.NewStore(s.Pool).Route(ctx, seed.Province, "LDTT", "", after); !domain.IsKind(err, domain.KindInvalid) {
 		t.Errorf("a province proposing a commune-level title: want invalid, got %v", err)
 	}
 }

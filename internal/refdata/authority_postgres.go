@@ -1,4 +1,4 @@
-package dossiers
+package refdata
 
 import (
 	"context"
@@ -33,16 +33,16 @@ func (s *Store) AuthorityRules(ctx context.Context, award string) ([]authority.R
 	rows, err := s.Pool.Query(ctx, `SELECT `+ruleColumns+` FROM authority_rules
 		WHERE $1 = '' OR award_code = $1 ORDER BY award_code, submitter_level, valid_from, id`, award)
 	if err != nil {
-		return nil, postgres.Translate("dossiers.AuthorityRules", err)
+		return nil, postgres.Translate("refdata.AuthorityRules", err)
 	}
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (authority.Rule, error) { return scanRule(r) })
-	return out, postgres.Translate("dossiers.AuthorityRules", err)
+	return out, postgres.Translate("refdata.AuthorityRules", err)
 }
 
 // SaveAuthorityRule inserts (ID 0) or updates a rule. Dossiers keep the route they
 // were created with, so changing a rule affects only new dossiers.
 func (s *Store) SaveAuthorityRule(ctx context.Context, r authority.Rule) (authority.Rule, error) {
-	const op = "dossiers.SaveAuthorityRule"
+	const op = "refdata.SaveAuthorityRule"
 	stages, err := json.Marshal(r.Stages)
 	if err != nil {
 		return r, postgres.Translate(op, err)
@@ -73,10 +73,10 @@ func (s *Store) SaveAuthorityRule(ctx context.Context, r authority.Rule) (author
 func (s *Store) DeleteAuthorityRule(ctx context.Context, id int64) error {
 	tag, err := s.Pool.Exec(ctx, `DELETE FROM authority_rules WHERE id = $1`, id)
 	if err != nil {
-		return postgres.Translate("dossiers.DeleteAuthorityRule", err)
+		return postgres.Translate("refdata.DeleteAuthorityRule", err)
 	}
 	if tag.RowsAffected() == 0 {
-		return &domain.Error{Op: "dossiers.DeleteAuthorityRule", Kind: domain.KindNotFound, Message: "no such rule"}
+		return &domain.Error{Op: "refdata.DeleteAuthorityRule", Kind: domain.KindNotFound, Message: "no such rule"}
 	}
 	return nil
 }
@@ -115,7 +115,7 @@ type RouteResult struct {
 // mix) and the unit tree of that day. It fails with KindInvalid when no rule lets
 // this unit propose this award or no deciding unit is above it.
 func (s *Store) Route(ctx context.Context, unitID, awardCode, nomineeKind string, on time.Time) (RouteResult, error) {
-	const op = "dossiers.Route"
+	const op = "refdata.Route"
 	day := on.In(calendar.Zone).Format("2006-01-02")
 	tree, err := s.ancestry(ctx, unitID)
 	if err != nil {
