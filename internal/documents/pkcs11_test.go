@@ -12,6 +12,8 @@ import (
 	"encoding/pem"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -47,9 +49,16 @@ func TestPKCS11TokenSigns(t *testing.T) {
 	}
 	t.Setenv("SOFTHSM2_CONF", conf)
 	const label, pin = "tdkt-test", "246810"
-	if out, err := run(t, util, "--init-token", "--free", "--label", label, "--pin", pin, "--so-pin", "13579135"); err != nil {
+	out, err := run(t, util, "--init-token", "--free", "--label", label, "--pin", pin, "--so-pin", "13579135")
+	if err != nil {
 		t.Fatalf("softhsm2-util: %v\n%s", err, out)
 	}
+	// "The token has been initialized and is reassigned to slot 1234567"
+	m := regexp.MustCompile(`slot (\d+)`).FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("softhsm2-util names no slot: %s", out)
+	}
+	slot, _ := strconv.Atoi(m[1])
 
 	// The test CA, in software; it issues certificates for keys made on the token.
 	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
@@ -161,6 +170,15 @@ func TestPKCS11TokenSigns(t *testing.T) {
 			t.Errorf("%s: valid without its CA as anchor: %+v", u.kind, got)
 		}
 	}
+	// The same token chosen by its slot number.
+	bySlot, err := OpenToken(TokenConfig{Module: softHSM, Slot: &slot, PIN: pin}, anchors)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k, err := bySlot.UnitKey(units[0].id, ""); err != nil || k.Chain[0].Subject.CommonName != units[0].name {
+		t.Fatalf("by slot %d: %v", slot, err)
+	}
+	bySlot.Close()
 	if _, err := tok.UnitKey("LS-H01", ""); err == nil || !strings.Contains(err.Error(), `no key pair labelled "LS-H01"`) {
 		t.Errorf("a unit without a key: %v", err)
 	}
