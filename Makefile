@@ -20,12 +20,14 @@ chromium:
 	else echo "chromium is missing and installing it needs root: the browser tests will fail (apt-get install chromium)"; fi
 
 ## pdf-tools: the independent checkers of the documents' tests (poppler's pdfsig, pdftotext,
-## pdffonts; qpdf; openssl for a PKCS#12 file), Debian's packages, installed when missing and root;
-## otherwise those tests skip and say how to install them. The fonts are vendored (internal/documents/fonts).
+## pdffonts; qpdf; openssl for a PKCS#12 file; SoftHSM2 as a PKCS#11 token), Debian's packages,
+## installed when missing and root; otherwise those tests skip and say how to install them.
+## The fonts are vendored (internal/documents/fonts).
 pdf-tools:
-	@command -v pdfsig >/dev/null 2>&1 && command -v qpdf >/dev/null 2>&1 && command -v openssl >/dev/null 2>&1 || \
-	if [ "$$(id -u)" = 0 ]; then apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y poppler-utils qpdf openssl; \
-	else echo "poppler-utils, qpdf or openssl is missing and installing needs root: the documents' tool checks will skip (apt-get install poppler-utils qpdf openssl)"; fi
+	@command -v pdfsig >/dev/null 2>&1 && command -v qpdf >/dev/null 2>&1 && command -v openssl >/dev/null 2>&1 && \
+	[ -e /usr/lib/softhsm/libsofthsm2.so ] && command -v softhsm2-util >/dev/null 2>&1 || \
+	if [ "$$(id -u)" = 0 ]; then apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y poppler-utils qpdf openssl softhsm2; \
+	else echo "poppler-utils, qpdf, openssl or softhsm2 is missing and installing needs root: the documents' tool checks will skip (apt-get install poppler-utils qpdf openssl softhsm2)"; fi
 
 build:
 	$(GO) build -o bin/tdkt ./cmd/tdkt

@@ -307,7 +307,15 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, pool *pgxpo
 	m.Registry.MustRegister(&ops.Business{Store: ops.NewStore(pool)})
 	api.Mount = append(api.Mount, m.Mount(&ops.Health{Pool: pool, Temporal: tc}))
 	var signing web.Signing
-	if cfg.SigningKeysDir != "" {
+	if cfg.PKCS11.Module != "" {
+		tok, err := documents.OpenToken(documents.TokenConfig{Module: cfg.PKCS11.Module, TokenLabel: cfg.PKCS11.TokenLabel,
+			Slot: cfg.PKCS11.SlotNumber(), PIN: cfg.PKCS11.PIN}, cfg.TrustAnchors)
+		if err != nil {
+			return err
+		}
+		defer tok.Close() //nolint:errcheck // best effort on the way out
+		signing = tok
+	} else if cfg.SigningKeysDir != "" {
 		keys, err := documents.OpenKeyDir(cfg.SigningKeysDir, cfg.SigningKeysPassword, cfg.TrustAnchors)
 		if err != nil {
 			return err

@@ -44,6 +44,9 @@ type Config struct {
 	SigningKeysDir      string
 	SigningKeysPassword string
 	TrustAnchors        string
+	// PKCS11 keeps the units' signing keys on a PKCS#11 token instead
+	// (TDKT_PKCS11_*); it excludes SigningKeysDir and takes precedence over DevPKIDir.
+	PKCS11 PKCS11
 	// SessionTTL is how long a login lasts (TDKT_SESSION_TTL).
 	SessionTTL time.Duration
 	// SecureCookies marks cookies Secure; set it behind TLS (TDKT_SECURE_COOKIES).
@@ -193,6 +196,10 @@ func Load(getenv func(string) string, args []string) (Config, error) {
 	str(&c.SigningKeysDir, "signing-keys-dir", "TDKT_SIGNING_KEYS_DIR", "folder of the units' PKCS#12 signing keys (<unit id>.p12)")
 	str(&c.SigningKeysPassword, "signing-keys-password", "TDKT_SIGNING_KEYS_PASSWORD", "password of the PKCS#12 signing keys")
 	str(&c.TrustAnchors, "trust-anchors", "TDKT_TRUST_ANCHORS", "PEM file of the CA roots signed documents must chain to")
+	str(&c.PKCS11.Module, "pkcs11-module", "TDKT_PKCS11_MODULE", "PKCS#11 library of the token holding the units' signing keys (labelled with the unit id)")
+	str(&c.PKCS11.TokenLabel, "pkcs11-token-label", "TDKT_PKCS11_TOKEN_LABEL", "label of the PKCS#11 token")
+	str(&c.PKCS11.Slot, "pkcs11-slot", "TDKT_PKCS11_SLOT", "slot number of the PKCS#11 token, instead of its label")
+	str(&c.PKCS11.PIN, "pkcs11-pin", "TDKT_PKCS11_PIN", "user PIN of the PKCS#11 token")
 	dur(&c.SessionTTL, "session-ttl", "TDKT_SESSION_TTL", "login session lifetime")
 	boolean(&c.SecureCookies, "secure-cookies", "TDKT_SECURE_COOKIES", "mark cookies Secure")
 	maxBody := int(c.MaxBodyBytes)
@@ -238,6 +245,9 @@ func Load(getenv func(string) string, args []string) (Config, error) {
 		return c, err
 	}
 	if err := c.checkOIDC(); err != nil {
+		return c, err
+	}
+	if err := c.checkPKCS11(); err != nil {
 		return c, err
 	}
 	return c, nil
@@ -323,6 +333,10 @@ func (c Config) LogValue() slog.Value {
 		slog.String("oidc_unit_claim", c.OIDC.UnitClaim),
 		slog.Bool("password_login", c.PasswordLogin),
 		slog.String("otlp_endpoint", MaskURL(c.OTLPEndpoint)),
+		slog.String("pkcs11_module", c.PKCS11.Module),
+		slog.String("pkcs11_token_label", c.PKCS11.TokenLabel),
+		slog.String("pkcs11_slot", c.PKCS11.Slot),
+		slog.String("pkcs11_pin", maskSecret(c.PKCS11.PIN)),
 	)
 }
 

@@ -30,7 +30,7 @@ type Key struct {
 // file. The decoder (golang.org/x/crypto/pkcs12) reads the widespread legacy
 // encryption (PBE-SHA1-3DES, RC2); a file exported by OpenSSL 3 with its AES default
 // must be exported with `-keypbe PBE-SHA1-3DES -certpbe PBE-SHA1-3DES -macalg sha1`.
-// Keys on a PKCS#11 token are not supported yet.
+// Keys on a PKCS#11 token are read by OpenToken (pkcs11.go).
 func LoadPKCS12(path, password string) (*Key, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
