@@ -27,7 +27,7 @@ import (
 	"github.com/tdkt/tdkt/internal/config"
 	"github.com/tdkt/tdkt/internal/devenv"
 	"github.com/tdkt/tdkt/internal/devenv/devtemporal"
-	"github.com/tdkt/tdkt/internal/documents"
+	"github.com/tdkt/tdkt/internal/documents/keys"
 	"github.com/tdkt/tdkt/internal/httpapi"
 	"github.com/tdkt/tdkt/internal/ops"
 	"github.com/tdkt/tdkt/internal/password"
@@ -308,7 +308,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, pool *pgxpo
 	api.Mount = append(api.Mount, m.Mount(&ops.Health{Pool: pool, Temporal: tc}))
 	var signing web.Signing
 	if cfg.PKCS11.Module != "" {
-		tok, err := documents.OpenToken(documents.TokenConfig{Module: cfg.PKCS11.Module, TokenLabel: cfg.PKCS11.TokenLabel,
+		tok, err := keys.OpenToken(keys.TokenConfig{Module: cfg.PKCS11.Module, TokenLabel: cfg.PKCS11.TokenLabel,
 			Slot: cfg.PKCS11.SlotNumber(), PIN: cfg.PKCS11.PIN}, cfg.TrustAnchors)
 		if err != nil {
 			return err
@@ -316,13 +316,13 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, pool *pgxpo
 		defer tok.Close() //nolint:errcheck // best effort on the way out
 		signing = tok
 	} else if cfg.SigningKeysDir != "" {
-		keys, err := documents.OpenKeyDir(cfg.SigningKeysDir, cfg.SigningKeysPassword, cfg.TrustAnchors)
+		keys, err := keys.OpenKeyDir(cfg.SigningKeysDir, cfg.SigningKeysPassword, cfg.TrustAnchors)
 		if err != nil {
 			return err
 		}
 		signing = keys
 	} else if cfg.DevPKIDir != "" {
-		pki, err := documents.OpenDevPKI(cfg.DevPKIDir)
+		pki, err := keys.OpenDevPKI(cfg.DevPKIDir)
 		if err != nil {
 			return err
 		}

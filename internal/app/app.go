@@ -15,11 +15,11 @@ import (
 	"github.com/tdkt/tdkt/internal/awards"
 	"github.com/tdkt/tdkt/internal/campaigns"
 	"github.com/tdkt/tdkt/internal/councils"
-	"github.com/tdkt/tdkt/internal/documents"
 	"github.com/tdkt/tdkt/internal/dossiers"
 	"github.com/tdkt/tdkt/internal/inbox"
 	"github.com/tdkt/tdkt/internal/nominees"
 	"github.com/tdkt/tdkt/internal/refdata"
+	"github.com/tdkt/tdkt/internal/register"
 	"github.com/tdkt/tdkt/internal/statistics"
 	"github.com/tdkt/tdkt/internal/usecase"
 )
@@ -55,7 +55,7 @@ type Service struct {
 	*RefData
 	// Papers is the register of issued documents the web UI issues, signs and
 	// verifies documents through.
-	Papers *documents.Store
+	Papers *register.Store
 }
 
 // New wires the feature packages over one pool and one Base.
@@ -73,6 +73,6 @@ func New(pool *pgxpool.Pool, base *usecase.Base) *Service {
 		Forms:    statistics.New(base, statistics.NewStore(pool), ad.Store),
 		Councils: councils.New(base, councils.NewStore(pool), do),
 		Files:    attachments.New(base, attachments.NewStore(pool), do),
-		Papers:   documents.NewStore(pool),
+		Papers:   register.NewStore(pool),
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tdkt/tdkt/internal/documents/keys"
 )
 
 func sampleAppraisal() Appraisal {
@@ -41,7 +43,7 @@ func TestAppraisalAndCertificatesCheckedByTools(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pki, err := OpenDevPKI(t.TempDir())
+	pki, err := keys.OpenDevPKI(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}

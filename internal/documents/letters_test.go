@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tdkt/tdkt/internal/documents/keys"
 )
 
 func sampleCertificate() Certificate {
@@ -22,7 +24,7 @@ func TestEveryDocumentCheckedByTools(t *testing.T) {
 	pdfsig := tool(t, "pdfsig", "poppler-utils")
 	qpdf := tool(t, "qpdf", "qpdf")
 	d := sampleDecision()
-	pki, err := OpenDevPKI(t.TempDir())
+	pki, err := keys.OpenDevPKI(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"math/big"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -19,6 +20,7 @@ import (
 	"time"
 
 	"github.com/ThalesGroup/crypto11"
+	"github.com/tdkt/tdkt/internal/documents/keys"
 )
 
 // softHSM is Debian's softhsm2 module; the PKCS#11 test needs it.
@@ -65,7 +67,7 @@ func TestPKCS11TokenSigns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	caTmpl := &x509.Certificate{SerialNumber: serial(), Subject: pkix.Name{CommonName: "tdkt PKCS#11 test CA", Country: []string{"VN"}},
+	caTmpl := &x509.Certificate{SerialNumber: testSerial(), Subject: pkix.Name{CommonName: "tdkt PKCS#11 test CA", Country: []string{"VN"}},
 		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().AddDate(1, 0, 0), IsCA: true, BasicConstraintsValid: true,
 		KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageCRLSign}
 	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, caKey.Public(), caKey)
@@ -107,7 +109,7 @@ func TestPKCS11TokenSigns(t *testing.T) {
 			}
 			pub = s.Public()
 		}
-		tmpl := &x509.Certificate{SerialNumber: serial(), Subject: pkix.Name{CommonName: u.name, Organization: []string{u.name}, OrganizationalUnit: []string{u.id}, Country: []string{"VN"}},
+		tmpl := &x509.Certificate{SerialNumber: testSerial(), Subject: pkix.Name{CommonName: u.name, Organization: []string{u.name}, OrganizationalUnit: []string{u.id}, Country: []string{"VN"}},
 			NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().AddDate(1, 0, 0),
 			KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageEmailProtection}}
 		der, err := x509.CreateCertificate(rand.Reader, tmpl, ca, pub, caKey)
@@ -125,7 +127,7 @@ func TestPKCS11TokenSigns(t *testing.T) {
 	}
 	setup.Close()
 
-	tok, err := OpenToken(TokenConfig{Module: softHSM, TokenLabel: label, PIN: pin}, anchors)
+	tok, err := keys.OpenToken(keys.TokenConfig{Module: softHSM, TokenLabel: label, PIN: pin}, anchors)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,7 +173,7 @@ func TestPKCS11TokenSigns(t *testing.T) {
 		}
 	}
 	// The same token chosen by its slot number.
-	bySlot, err := OpenToken(TokenConfig{Module: softHSM, Slot: &slot, PIN: pin}, anchors)
+	bySlot, err := keys.OpenToken(keys.TokenConfig{Module: softHSM, Slot: &slot, PIN: pin}, anchors)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,17 +190,23 @@ func TestPKCS11TokenSigns(t *testing.T) {
 	tok.Close()
 
 	// With every session closed, a wrong PIN is refused as such.
-	if _, err := OpenToken(TokenConfig{Module: softHSM, TokenLabel: label, PIN: "111111"}, anchors); err == nil || !strings.Contains(err.Error(), "wrong PIN") {
+	if _, err := keys.OpenToken(keys.TokenConfig{Module: softHSM, TokenLabel: label, PIN: "111111"}, anchors); err == nil || !strings.Contains(err.Error(), "wrong PIN") {
 		t.Errorf("a wrong PIN: %v", err)
 	} else {
 		t.Log(err)
 	}
-	if _, err := OpenToken(TokenConfig{Module: softHSM, TokenLabel: "no-such-token", PIN: pin}, anchors); err == nil || !strings.Contains(err.Error(), `"no-such-token"`) {
+	if _, err := keys.OpenToken(keys.TokenConfig{Module: softHSM, TokenLabel: "no-such-token", PIN: pin}, anchors); err == nil || !strings.Contains(err.Error(), `"no-such-token"`) {
 		t.Errorf("an unknown token: %v", err)
 	} else {
 		t.Log(err)
 	}
-	if _, err := OpenToken(TokenConfig{Module: filepath.Join(dir, "missing.so"), TokenLabel: label, PIN: pin}, anchors); err == nil {
+	if _, err := keys.OpenToken(keys.TokenConfig{Module: filepath.Join(dir, "missing.so"), TokenLabel: label, PIN: pin}, anchors); err == nil {
 		t.Error("a missing module is accepted")
 	}
+}
+
+// testSerial is a random certificate serial number for the test's certificates.
+func testSerial() *big.Int {
+	n, _ := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 96))
+	return n.Add(n, big.NewInt(1))
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tdkt/tdkt/internal/documents/keys"
 )
 
 // tool returns the path of a command from a Debian package, skipping the test with
@@ -41,7 +43,7 @@ func writeTemp(t *testing.T, name string, b []byte) string {
 }
 
 // signed renders the sample decision and signs it with a unit key of a fresh dev CA.
-func signed(t *testing.T, d Decision) (unsigned, signedPDF []byte, pki *DevPKI) {
+func signed(t *testing.T, d Decision) (unsigned, signedPDF []byte, pki *keys.DevPKI) {
 	return signedAt(t, d, signTime)
 }
 
@@ -49,13 +51,13 @@ func signed(t *testing.T, d Decision) (unsigned, signedPDF []byte, pki *DevPKI) 
 // they are made.
 var signTime = time.Now().Truncate(time.Second).In(vn)
 
-func signedAt(t *testing.T, d Decision, at time.Time) (unsigned, signedPDF []byte, pki *DevPKI) {
+func signedAt(t *testing.T, d Decision, at time.Time) (unsigned, signedPDF []byte, pki *keys.DevPKI) {
 	t.Helper()
 	r, err := RenderDecision(d)
 	if err != nil {
 		t.Fatal(err)
 	}
-	pki, err = OpenDevPKI(t.TempDir())
+	pki, err = keys.OpenDevPKI(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,7 +207,8 @@ func TestVerifyValidTamperedAndUntrusted(t *testing.T) {
 
 func TestPKCS12LoadsAndSigns(t *testing.T) {
 	openssl := tool(t, "openssl", "openssl")
-	pki, err := OpenDevPKI(t.TempDir())
+	pkiDir := t.TempDir()
+	pki, err := keys.OpenDevPKI(pkiDir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -213,16 +216,16 @@ func TestPKCS12LoadsAndSigns(t *testing.T) {
 		t.Fatal(err)
 	}
 	p12 := filepath.Join(t.TempDir(), "ls.p12")
-	out, err := run(t, openssl, "pkcs12", "-export", "-inkey", filepath.Join(pki.dir, "unit-LS.key"), "-in", filepath.Join(pki.dir, "unit-LS.pem"),
-		"-certfile", filepath.Join(pki.dir, "ca.pem"), "-keypbe", "PBE-SHA1-3DES", "-certpbe", "PBE-SHA1-3DES", "-macalg", "sha1",
+	out, err := run(t, openssl, "pkcs12", "-export", "-inkey", filepath.Join(pkiDir, "unit-LS.key"), "-in", filepath.Join(pkiDir, "unit-LS.pem"),
+		"-certfile", filepath.Join(pkiDir, "ca.pem"), "-keypbe", "PBE-SHA1-3DES", "-certpbe", "PBE-SHA1-3DES", "-macalg", "sha1",
 		"-passout", "pass:mật-khẩu", "-out", p12)
 	if err != nil {
 		t.Fatalf("openssl: %v\n%s", err, out)
 	}
-	if _, err := LoadPKCS12(p12, "wrong"); err == nil {
+	if _, err := keys.LoadPKCS12(p12, "wrong"); err == nil {
 		t.Error("a wrong password is accepted")
 	}
-	k, err := LoadPKCS12(p12, "mật-khẩu")
+	k, err := keys.LoadPKCS12(p12, "mật-khẩu")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -244,11 +247,11 @@ func TestPKCS12LoadsAndSigns(t *testing.T) {
 	}
 
 	// The production configuration: a folder of <unit id>.p12 and the anchors' PEM.
-	if _, err := OpenKeyDir(filepath.Dir(p12), "mật-khẩu", filepath.Join(pki.dir, "unit-LS.key")); err == nil {
+	if _, err := keys.OpenKeyDir(filepath.Dir(p12), "mật-khẩu", filepath.Join(pkiDir, "unit-LS.key")); err == nil {
 		t.Error("a key file is accepted as trust anchors")
 	}
 	os.Rename(p12, filepath.Join(filepath.Dir(p12), "LS.p12"))
-	kd, err := OpenKeyDir(filepath.Dir(p12), "mật-khẩu", filepath.Join(pki.dir, "ca.pem"))
+	kd, err := keys.OpenKeyDir(filepath.Dir(p12), "mật-khẩu", filepath.Join(pkiDir, "ca.pem"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,14 +16,16 @@ import (
 
 	"github.com/tdkt/tdkt/internal/calendar"
 	"github.com/tdkt/tdkt/internal/documents"
+	"github.com/tdkt/tdkt/internal/documents/keys"
 	"github.com/tdkt/tdkt/internal/domain"
+	"github.com/tdkt/tdkt/internal/register"
 )
 
 // Signing gives the issuing units' signing keys and the trust anchors that signed
-// copies must chain to (documents.DevPKI in dev mode). Without it documents are
+// copies must chain to (keys.DevPKI in dev mode). Without it documents are
 // issued unsigned, to be signed on the signer's own computer.
 type Signing interface {
-	UnitKey(unitID, unitName string) (*documents.Key, error)
+	UnitKey(unitID, unitName string) (*keys.Key, error)
 	Roots() *x509.CertPool
 }
 
@@ -77,7 +79,7 @@ func (s *Server) certificatePDF(c *gin.Context) {
 
 // certificate issues (once) the certificate of one awardee of a decision and
 // returns its content and the issued document.
-func (s *Server) certificate(c *gin.Context, d decisionData, nid int64) (documents.Certificate, *documents.IssuedDocument, error) {
+func (s *Server) certificate(c *gin.Context, d decisionData, nid int64) (documents.Certificate, *register.IssuedDocument, error) {
 	var aw *domain.Awardee
 	for i := range d.D.Awardees {
 		if d.D.Awardees[i].NomineeID == nid && nid != 0 {
@@ -143,9 +145,9 @@ func (s *Server) decisionIssued(c *gin.Context, d decisionData, kind string, nom
 }
 
 // issue returns the document already issued, or renders, records and signs it.
-func (s *Server) issue(c *gin.Context, k issued, render func(code, url string) (documents.Rendered, string, error)) (*documents.IssuedDocument, error) {
+func (s *Server) issue(c *gin.Context, k issued, render func(code, url string) (documents.Rendered, string, error)) (*register.IssuedDocument, error) {
 	st := s.cfg.App.Papers
-	find := func() (*documents.IssuedDocument, error) {
+	find := func() (*register.IssuedDocument, error) {
 		if k.ref != "" {
 			return st.FindIssuedByRef(ctx(c), k.kind, k.nominationID, k.ref)
 		}
@@ -154,13 +156,13 @@ func (s *Server) issue(c *gin.Context, k issued, render func(code, url string) (
 	if doc, err := find(); err != nil || doc != nil {
 		return doc, err
 	}
-	code := documents.NewVerificationCode()
+	code := register.NewVerificationCode()
 	r, title, err := render(code, requestBase(c)+"/verify/"+code)
 	if err != nil {
 		return nil, domain.Errorf(domain.KindInvalid, "the document cannot be produced: %v", err)
 	}
 	seal, _ := json.Marshal(r.Seal)
-	doc, err := st.IssueDocument(ctx(c), documents.IssuedDocument{Code: code, Kind: k.kind, DecisionID: k.decisionID, LetterID: k.letterID,
+	doc, err := st.IssueDocument(ctx(c), register.IssuedDocument{Code: code, Kind: k.kind, DecisionID: k.decisionID, LetterID: k.letterID,
 		NomineeID: k.nomineeID, NominationID: k.nominationID, UnitID: k.unitID, Title: title, PDF: r.PDF, Seal: seal, Ref: k.ref})
 	if err != nil || doc.SignedPDF != nil || s.cfg.Signing == nil {
 		return doc, err
@@ -273,7 +275,7 @@ func safeName(name string) string {
 	return regexp.MustCompile(`[^A-Za-z0-9_-]+`).ReplaceAllString(name, "-")
 }
 
-func servePDF(c *gin.Context, doc *documents.IssuedDocument, name string) {
+func servePDF(c *gin.Context, doc *register.IssuedDocument, name string) {
 	b := doc.PDF
 	if doc.SignedPDF != nil {
 		b = doc.SignedPDF
@@ -319,7 +321,7 @@ func (s *Server) publicVerify(c *gin.Context) {
 		return
 	}
 	code := strings.ToUpper(c.Param("code"))
-	var p *documents.PublicAward
+	var p *register.PublicAward
 	if codeShape.MatchString(code) {
 		var err error
 		if p, err = s.cfg.App.Papers.PublicAwardByCode(ctx(c), code); err != nil {

@@ -15,24 +15,25 @@ import (
 	"testing"
 
 	"github.com/tdkt/tdkt/internal/documents"
+	"github.com/tdkt/tdkt/internal/documents/keys"
 	"github.com/tdkt/tdkt/internal/dossiers"
 )
 
 var (
 	pkiOnce sync.Once
-	pki     *documents.DevPKI
+	pki     *keys.DevPKI
 	pkiErr  error
 )
 
 // testPKI is the development CA the web tests sign with, made once per run.
-func testPKI() (*documents.DevPKI, error) {
+func testPKI() (*keys.DevPKI, error) {
 	pkiOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "tdkt-web-pki-")
 		if err != nil {
 			pkiErr = err
 			return
 		}
-		pki, pkiErr = documents.OpenDevPKI(dir)
+		pki, pkiErr = keys.OpenDevPKI(dir)
 	})
 	return pki, pkiErr
 }

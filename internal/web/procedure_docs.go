@@ -12,6 +12,7 @@ import (
 	"github.com/tdkt/tdkt/internal/calendar"
 	"github.com/tdkt/tdkt/internal/documents"
 	"github.com/tdkt/tdkt/internal/domain"
+	"github.com/tdkt/tdkt/internal/register"
 )
 
 // The documents of a dossier's procedure besides the decision and the tờ trình:
@@ -139,7 +140,7 @@ func (s *Server) returnLetterPDF(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	var l *documents.IssuedReturnLetter
+	var l *register.IssuedReturnLetter
 	for i := range letters {
 		if letters[i].Code == c.Query("letter") {
 			l = &letters[i]

@@ -1,4 +1,4 @@
-package documents
+package register
 
 import (
 	"context"
@@ -27,10 +27,10 @@ func (s *Store) ReturnLetters(ctx context.Context, nominationID string) ([]Issue
 	rows, err := s.Pool.Query(ctx, `SELECT l.id, l.seq, l.code, l.unit_id, l.signed_on, u.full_name
 		FROM return_letters l JOIN users u ON u.id = l.signed_by WHERE l.nomination_id = $1 ORDER BY l.seq`, nominationID)
 	if err != nil {
-		return nil, postgres.Translate("documents.ReturnLetters", err)
+		return nil, postgres.Translate("register.ReturnLetters", err)
 	}
 	out, err := pgx.CollectRows(rows, pgx.RowToStructByPos[IssuedReturnLetter])
-	return out, postgres.Translate("documents.ReturnLetters", err)
+	return out, postgres.Translate("register.ReturnLetters", err)
 }
 
 // MinutesRecord is what the minutes of a closed council vote print.
@@ -51,7 +51,7 @@ type MinutesRecord struct {
 // CouncilMinutes returns the minutes of a closed, numbered vote session of a
 // dossier; KindNotFound when there are none.
 func (s *Store) CouncilMinutes(ctx context.Context, nominationID string, session int) (MinutesRecord, error) {
-	const op = "documents.CouncilMinutes"
+	const op = "register.CouncilMinutes"
 	m := MinutesRecord{Session: session}
 	var raw []byte
 	err := s.Pool.QueryRow(ctx, `SELECT unit_id, minutes_code, opened_at, closed_at, secret, members, present, yes, no, abstain, result, minutes
@@ -108,7 +108,7 @@ func (s *Store) CouncilMinutes(ctx context.Context, nominationID string, session
 func (s *Store) DecisionSignerTitle(ctx context.Context, decisionID int64) (string, error) {
 	var t string
 	err := s.Pool.QueryRow(ctx, `SELECT signer_title FROM decisions WHERE id = $1`, decisionID).Scan(&t)
-	return t, postgres.Translate("documents.DecisionSignerTitle", err)
+	return t, postgres.Translate("register.DecisionSignerTitle", err)
 }
 
 // FindIssuedByRef returns a dossier's document of a kind named by ref (a return
@@ -117,5 +117,5 @@ func (s *Store) FindIssuedByRef(ctx context.Context, kind, nominationID, ref str
 	d, err := scanIssued(s.Pool.QueryRow(ctx, `SELECT `+issuedColumns+` FROM issued_documents
 		WHERE kind = $1 AND nomination_id = $2 AND ref = $3 AND decision_id IS NULL AND letter_id IS NULL AND nominee_id IS NULL`,
 		kind, nominationID, ref))
-	return d, postgres.Translate("documents.FindIssuedByRef", err)
+	return d, postgres.Translate("register.FindIssuedByRef", err)
 }

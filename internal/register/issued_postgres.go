@@ -1,4 +1,7 @@
-package documents
+// Package register is the register of the documents tdkt issues (sổ văn bản đi):
+// each PDF issued once under its code, its signature, its public verification, and
+// the letters and minutes the procedure numbered, with their SQL.
+package register
 
 import (
 	"context"
@@ -58,7 +61,7 @@ func NewVerificationCode() string {
 // LegalBases returns the citations in force on a date for an authority of a level,
 // in the order they are cited.
 func (s *Store) LegalBases(ctx context.Context, level string, on time.Time) ([]string, error) {
-	const op = "documents.LegalBases"
+	const op = "register.LegalBases"
 	rows, err := s.Pool.Query(ctx, `SELECT citation FROM legal_bases
 		WHERE (level IS NULL OR level = $1) AND valid_from <= $2 AND (valid_to IS NULL OR valid_to > $2)
 		ORDER BY position, valid_from`, level, on.Format(time.DateOnly))
@@ -76,7 +79,7 @@ func (s *Store) DecisionID(ctx context.Context, nominationID, code string) (int6
 	if errors.Is(err, pgx.ErrNoRows) {
 		return 0, domain.Errorf(domain.KindNotFound, "the dossier has no decision %s", code)
 	}
-	return id, postgres.Translate("documents.DecisionID", err)
+	return id, postgres.Translate("register.DecisionID", err)
 }
 
 const issuedColumns = `id, code, kind, decision_id, letter_id, nominee_id, nomination_id, unit_id, title, pdf, seal, signed_pdf, signer, signed_at, signed_externally, ref`
@@ -100,14 +103,14 @@ func (s *Store) FindIssuedDocument(ctx context.Context, kind string, decisionID,
 	d, err := scanIssued(s.Pool.QueryRow(ctx, `SELECT `+issuedColumns+` FROM issued_documents
 		WHERE kind = $1 AND COALESCE(decision_id, 0) = COALESCE($2, 0) AND COALESCE(letter_id, 0) = COALESCE($3, 0)
 			AND COALESCE(nominee_id, 0) = COALESCE($4, 0)`, kind, decisionID, letterID, nomineeID))
-	return d, postgres.Translate("documents.FindIssuedDocument", err)
+	return d, postgres.Translate("register.FindIssuedDocument", err)
 }
 
 // IssueDocument records a generated document once. When the same document was
 // issued meanwhile, the one recorded first is returned: a document is issued once,
 // with one code and one set of bytes.
 func (s *Store) IssueDocument(ctx context.Context, d IssuedDocument) (*IssuedDocument, error) {
-	const op = "documents.IssueDocument"
+	const op = "register.IssueDocument"
 	if len(d.PDF) == 0 || d.Code == "" || d.Title == "" {
 		return nil, domain.Invalid("an issued document needs its bytes, its code and its title")
 	}
@@ -141,13 +144,13 @@ func (s *Store) SubmissionLetterByCode(ctx context.Context, nominationID, code s
 	if errors.Is(err, pgx.ErrNoRows) {
 		return l, domain.Errorf(domain.KindNotFound, "the dossier has no submission letter %s", code)
 	}
-	return l, postgres.Translate("documents.SubmissionLetterByCode", err)
+	return l, postgres.Translate("register.SubmissionLetterByCode", err)
 }
 
 // IssuedDocumentByCode returns the document with a verification code, or nil.
 func (s *Store) IssuedDocumentByCode(ctx context.Context, code string) (*IssuedDocument, error) {
 	d, err := scanIssued(s.Pool.QueryRow(ctx, `SELECT `+issuedColumns+` FROM issued_documents WHERE code = $1`, code))
-	return d, postgres.Translate("documents.IssuedDocumentByCode", err)
+	return d, postgres.Translate("register.IssuedDocumentByCode", err)
 }
 
 // SaveSigned keeps the signed original of an issued document. A document already
@@ -156,7 +159,7 @@ func (s *Store) SaveSigned(ctx context.Context, code string, pdf []byte, signer 
 	tag, err := s.Pool.Exec(ctx, `UPDATE issued_documents SET signed_pdf = $2, signer = $3, signed_at = $4, signed_externally = $5
 		WHERE code = $1 AND signed_pdf IS NULL`, code, pdf, signer, at, external)
 	if err != nil {
-		return postgres.Translate("documents.SaveSigned", err)
+		return postgres.Translate("register.SaveSigned", err)
 	}
 	if tag.RowsAffected() == 0 {
 		return domain.Errorf(domain.KindConflict, "the document %s is already signed", code)
@@ -200,7 +203,7 @@ func (s *Store) PublicAwardByCode(ctx context.Context, code string) (*PublicAwar
 		return nil, nil
 	}
 	if err != nil {
-		return nil, postgres.Translate("documents.PublicAwardByCode", err)
+		return nil, postgres.Translate("register.PublicAwardByCode", err)
 	}
 	return &p, nil
 }

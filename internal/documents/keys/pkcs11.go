@@ -1,6 +1,6 @@
 //go:build cgo
 
-package documents
+package keys
 
 import (
 	"bytes"

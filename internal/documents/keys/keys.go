@@ -1,4 +1,8 @@
-package documents
+// Package keys holds the signing identities tdkt signs documents with: a unit's key
+// behind a crypto.Signer with its certificate chain, from PKCS#12 files (one per
+// issuing unit), a PKCS#11 token (crypto11, with cgo), or the development CA that
+// dev mode creates on first start.
+package keys
 
 import (
 	"crypto"

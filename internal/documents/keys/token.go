@@ -1,4 +1,4 @@
-package documents
+package keys
 
 import (
 	"crypto/x509"
