@@ -172,23 +172,6 @@ func (s *Server) failRows(c *gin.Context, err error) {
 	httpx.WriteProblemDoc(c, p.Status, rowsProblem{Problem: p, Rows: rows})
 }
 
-// upload reads an uploaded spreadsheet (httpx.ReadUpload: the raw body, or the
-// "file" part of a multipart form). The format is ?format= (xlsx, csv), or told
-// from the content.
-func upload(c *gin.Context) ([]byte, importer.Format, error) {
-	f, err := httpx.ReadUpload(c, "file")
-	if err != nil {
-		return nil, "", err
-	}
-	switch format := importer.Format(strings.ToLower(c.Query("format"))); format {
-	case "":
-		return f.Data, importer.DetectFormat(f.Data), nil
-	case importer.FormatXLSX, importer.FormatCSV:
-		return f.Data, format, nil
-	}
-	return nil, "", domain.Invalid("unknown format", domain.FieldError{Field: "format", Message: "xlsx or csv"})
-}
-
 // importHistory imports a history spreadsheet into ?unit= (CSV: ?sheet= names the
 // sheet), all or nothing.
 func (s *Server) importHistory(c *gin.Context) {
@@ -202,7 +185,7 @@ func (s *Server) importHistory(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	data, format, err := upload(c)
+	data, format, err := httpx.ReadSpreadsheet(c)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -366,7 +349,7 @@ func (s *Server) importNominees(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	data, format, err := upload(c)
+	data, format, err := httpx.ReadSpreadsheet(c)
 	if err != nil {
 		s.fail(c, err)
 		return

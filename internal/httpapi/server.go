@@ -12,6 +12,7 @@ import (
 
 	"github.com/tdkt/tdkt/internal/app"
 	"github.com/tdkt/tdkt/internal/domain"
+	"github.com/tdkt/tdkt/internal/httpapi/adminapi"
 	"github.com/tdkt/tdkt/internal/httpx"
 	"github.com/tdkt/tdkt/internal/openapi"
 	"github.com/tdkt/tdkt/internal/strictjson"
@@ -49,7 +50,7 @@ type Server struct {
 // (httpx.SessionCookie, shared with the web UI).
 const SessionCookie = httpx.SessionCookie
 
-const ctxUserID = "tdkt.user"
+const ctxUserID = httpx.UserKey
 
 // Handler returns the Gin engine with every route.
 func (s *Server) Handler() http.Handler {
@@ -72,7 +73,6 @@ func (s *Server) Handler() http.Handler {
 	auth := api.Group("", s.cookieCSRF, s.authenticate, s.rateLimit)
 	auth.POST("/logout", s.logout)
 	auth.GET("/me", s.me)
-	auth.GET("/units", s.units)
 	auth.GET("/awards", s.awards)
 	auth.GET("/nominations", s.listNominations)
 	auth.POST("/nominations", s.idempotent(s.recoverCreate), s.createNomination)
@@ -88,7 +88,7 @@ func (s *Server) Handler() http.Handler {
 	// Feature routes: each feature registers its group here with one line.
 	s.reviewRoutes(auth)
 	s.procedureRoutes(auth)
-	s.calendarRoutes(auth)
+	adminapi.Routes(auth, s.App, s.Log)
 	s.deadlineRoutes(auth)
 	s.assignmentRoutes(auth)
 	s.delegationRoutes(auth)
@@ -96,8 +96,6 @@ func (s *Server) Handler() http.Handler {
 	s.historyRoutes(auth)
 	s.securityRoutes(auth)
 	s.adminRoutes(auth)
-	s.reorgRoutes(auth)
-	s.statisticsRoutes(auth)
 	for _, m := range s.Mount {
 		m(r)
 	}
@@ -132,6 +130,6 @@ func (s *Server) authenticate(c *gin.Context) {
 	c.Next()
 }
 
-func userID(c *gin.Context) int64 { return c.GetInt64(ctxUserID) }
+func userID(c *gin.Context) int64 { return httpx.UserID(c) }
 
 func ctx(c *gin.Context) context.Context { return httpx.Ctx(c) }

@@ -1,4 +1,4 @@
-package httpapi
+package adminapi
 
 import (
 	"fmt"
@@ -9,10 +9,11 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/tdkt/tdkt/internal/domain"
+	"github.com/tdkt/tdkt/internal/httpx"
 	"github.com/tdkt/tdkt/internal/statistics"
 )
 
-func (s *Server) statisticsRoutes(auth *gin.RouterGroup) {
+func (s *handlers) statisticsRoutes(auth *gin.RouterGroup) {
 	auth.GET("/statistics/:form", s.statisticsForm)
 }
 
@@ -20,7 +21,7 @@ func (s *Server) statisticsRoutes(auth *gin.RouterGroup) {
 // form 0601, 0602 or 0603 of Thông tư 02/2023/TT-BNV for the year, over the unit's
 // subtree (or every unit the user reads), as JSON, or as the form's XLSX with
 // format=xlsx.
-func (s *Server) statisticsForm(c *gin.Context) {
+func (s *handlers) statisticsForm(c *gin.Context) {
 	year, err := strconv.Atoi(c.Query("year"))
 	if err != nil {
 		s.fail(c, domain.Invalid("invalid year", domain.FieldError{Field: "year", Message: "a year, e.g. 2025"}))
@@ -31,7 +32,7 @@ func (s *Server) statisticsForm(c *gin.Context) {
 		s.fail(c, domain.Invalid("invalid format", domain.FieldError{Field: "format", Message: "json or xlsx"}))
 		return
 	}
-	r, err := s.App.Statistics(ctx(c), userID(c), statistics.Query{Form: c.Param("form"), Year: year, UnitID: c.Query("unit")})
+	r, err := s.App.Statistics(httpx.Ctx(c), httpx.UserID(c), statistics.Query{Form: c.Param("form"), Year: year, UnitID: c.Query("unit")})
 	if err != nil {
 		s.fail(c, err)
 		return

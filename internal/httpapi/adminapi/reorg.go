@@ -1,4 +1,4 @@
-package httpapi
+package adminapi
 
 import (
 	"bytes"
@@ -6,12 +6,13 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/tdkt/tdkt/internal/admin"
+	"github.com/tdkt/tdkt/internal/httpx"
 )
 
 // reorgRoutes registers the reorganisation of units (sắp xếp đơn vị hành chính):
 // the successions of a unit, and the import of an official list of new units with
 // their predecessors (CSV, see reorg.Parse), all or nothing.
-func (s *Server) reorgRoutes(g *gin.RouterGroup) {
+func (s *handlers) reorgRoutes(g *gin.RouterGroup) {
 	g.GET("/units/:id/successions", s.unitSuccessions)
 	g.POST("/admin/units/import", s.importUnits)
 	g.GET("/admin/ended-units", s.endedUnits)
@@ -20,8 +21,8 @@ func (s *Server) reorgRoutes(g *gin.RouterGroup) {
 }
 
 // endedUnits lists the ended units that still have accounts or roles.
-func (s *Server) endedUnits(c *gin.Context) {
-	out, err := s.App.EndedUnitAccounts(ctx(c), userID(c))
+func (s *handlers) endedUnits(c *gin.Context) {
+	out, err := s.App.EndedUnitAccounts(httpx.Ctx(c), httpx.UserID(c))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -29,13 +30,13 @@ func (s *Server) endedUnits(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"units": out})
 }
 
-func (s *Server) moveUsers(c *gin.Context) {
+func (s *handlers) moveUsers(c *gin.Context) {
 	var in admin.MoveUsersInput
 	if err := decode(c, &in); err != nil {
 		s.fail(c, err)
 		return
 	}
-	out, err := s.App.MoveUsers(ctx(c), userID(c), c.Param("id"), in)
+	out, err := s.App.MoveUsers(httpx.Ctx(c), httpx.UserID(c), c.Param("id"), in)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -43,8 +44,8 @@ func (s *Server) moveUsers(c *gin.Context) {
 	c.JSON(http.StatusOK, out)
 }
 
-func (s *Server) revokeEndedRoles(c *gin.Context) {
-	n, err := s.App.RevokeEndedRoles(ctx(c), userID(c), c.Param("id"))
+func (s *handlers) revokeEndedRoles(c *gin.Context) {
+	n, err := s.App.RevokeEndedRoles(httpx.Ctx(c), httpx.UserID(c), c.Param("id"))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -54,13 +55,13 @@ func (s *Server) revokeEndedRoles(c *gin.Context) {
 
 // unitsOn answers GET /units?on=yyyy-mm-dd: the tree in force on that day, each
 // unit with its lifetime and official code.
-func (s *Server) unitsOn(c *gin.Context) {
+func (s *handlers) unitsOn(c *gin.Context) {
 	day, err := s.App.ParseDay("on", c.Query("on"))
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	roots, err := s.App.UnitsOn(ctx(c), userID(c), day)
+	roots, err := s.App.UnitsOn(httpx.Ctx(c), httpx.UserID(c), day)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -68,8 +69,8 @@ func (s *Server) unitsOn(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"on": day.Format("2006-01-02"), "units": roots})
 }
 
-func (s *Server) unitSuccessions(c *gin.Context) {
-	out, err := s.App.UnitSuccessions(ctx(c), userID(c), c.Param("id"))
+func (s *handlers) unitSuccessions(c *gin.Context) {
+	out, err := s.App.UnitSuccessions(httpx.Ctx(c), httpx.UserID(c), c.Param("id"))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -80,8 +81,8 @@ func (s *Server) unitSuccessions(c *gin.Context) {
 // importUnits takes the CSV as the raw body or the "file" part of a multipart form;
 // ?source= (or the form field "source") names the legal act recorded with each
 // succession.
-func (s *Server) importUnits(c *gin.Context) {
-	data, _, err := upload(c)
+func (s *handlers) importUnits(c *gin.Context) {
+	data, _, err := httpx.ReadSpreadsheet(c)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -90,10 +91,25 @@ func (s *Server) importUnits(c *gin.Context) {
 	if source == "" {
 		source = c.PostForm("source")
 	}
-	res, err := s.App.ImportUnits(ctx(c), userID(c), bytes.NewReader(data), source)
+	res, err := s.App.ImportUnits(httpx.Ctx(c), httpx.UserID(c), bytes.NewReader(data), source)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
 	c.JSON(http.StatusCreated, res)
+}
+
+// units returns the forest of units in force today that the user may read; with
+// ?on=yyyy-mm-dd, the tree in force on that day (unitsOn).
+func (s *handlers) units(c *gin.Context) {
+	if _, ok := c.GetQuery("on"); ok {
+		s.unitsOn(c)
+		return
+	}
+	roots, err := s.App.Units(httpx.Ctx(c), httpx.UserID(c))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"units": roots})
 }

@@ -1,4 +1,4 @@
-package httpapi
+package adminapi
 
 import (
 	"net/http"
@@ -8,12 +8,13 @@ import (
 
 	"github.com/tdkt/tdkt/internal/calendar"
 	"github.com/tdkt/tdkt/internal/domain"
+	"github.com/tdkt/tdkt/internal/httpx"
 	"github.com/tdkt/tdkt/internal/refdata"
 )
 
 // calendarRoutes registers the working-day calendar and the national reference
 // data an administrator at the central unit edits: time limits and base salaries.
-func (s *Server) calendarRoutes(g *gin.RouterGroup) {
+func (s *handlers) calendarRoutes(g *gin.RouterGroup) {
 	g.GET("/calendar/:year", s.calendarYear)
 	g.PUT("/calendar/:year/overrides", s.putCalendarOverrides)
 	g.DELETE("/calendar/:year/overrides/:date", s.deleteCalendarOverride)
@@ -35,13 +36,13 @@ func pathYear(c *gin.Context) (int, error) {
 
 // calendarYear answers the holidays, swapped working days and recorded overrides
 // of a year.
-func (s *Server) calendarYear(c *gin.Context) {
+func (s *handlers) calendarYear(c *gin.Context) {
 	year, err := pathYear(c)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	cy, err := s.App.CalendarYear(ctx(c), year)
+	cy, err := s.App.CalendarYear(httpx.Ctx(c), year)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -62,7 +63,7 @@ type overrideRequest struct {
 }
 
 // putCalendarOverrides replaces the overrides of a year.
-func (s *Server) putCalendarOverrides(c *gin.Context) {
+func (s *handlers) putCalendarOverrides(c *gin.Context) {
 	year, err := pathYear(c)
 	if err != nil {
 		s.fail(c, err)
@@ -78,7 +79,7 @@ func (s *Server) putCalendarOverrides(c *gin.Context) {
 		d, _ := calendar.ParseDate(o.Date) // an invalid date stays zero and is reported by the validation
 		list[i] = calendar.Override{Date: d, Kind: o.Kind, Name: o.Name}
 	}
-	cy, err := s.App.PutCalendarOverrides(ctx(c), userID(c), year, list)
+	cy, err := s.App.PutCalendarOverrides(httpx.Ctx(c), httpx.UserID(c), year, list)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -87,7 +88,7 @@ func (s *Server) putCalendarOverrides(c *gin.Context) {
 }
 
 // deleteCalendarOverride removes the recorded override of one day of the year.
-func (s *Server) deleteCalendarOverride(c *gin.Context) {
+func (s *handlers) deleteCalendarOverride(c *gin.Context) {
 	year, err := pathYear(c)
 	if err != nil {
 		s.fail(c, err)
@@ -98,7 +99,7 @@ func (s *Server) deleteCalendarOverride(c *gin.Context) {
 		s.fail(c, domain.Invalid("invalid date", domain.FieldError{Field: "date", Message: "a day of " + c.Param("year") + " as yyyy-mm-dd"}))
 		return
 	}
-	if err := s.App.DeleteCalendarOverride(ctx(c), userID(c), d); err != nil {
+	if err := s.App.DeleteCalendarOverride(httpx.Ctx(c), httpx.UserID(c), d); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -106,7 +107,7 @@ func (s *Server) deleteCalendarOverride(c *gin.Context) {
 }
 
 // workingDays computes the due date n working days after ?from=yyyy-mm-dd.
-func (s *Server) workingDays(c *gin.Context) {
+func (s *handlers) workingDays(c *gin.Context) {
 	year, err := pathYear(c)
 	if err != nil {
 		s.fail(c, err)
@@ -117,7 +118,7 @@ func (s *Server) workingDays(c *gin.Context) {
 		s.fail(c, domain.Invalid("invalid n", domain.FieldError{Field: "n", Message: "required: a number of working days"}))
 		return
 	}
-	due, err := s.App.DueDateFrom(ctx(c), year, c.Query("from"), n)
+	due, err := s.App.DueDateFrom(httpx.Ctx(c), year, c.Query("from"), n)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -129,8 +130,8 @@ type timeLimitsRequest struct {
 	TimeLimits []refdata.StepTimeLimit `json:"time_limits"`
 }
 
-func (s *Server) timeLimits(c *gin.Context) {
-	ls, err := s.App.TimeLimits(ctx(c), userID(c))
+func (s *handlers) timeLimits(c *gin.Context) {
+	ls, err := s.App.TimeLimits(httpx.Ctx(c), httpx.UserID(c))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -139,13 +140,13 @@ func (s *Server) timeLimits(c *gin.Context) {
 }
 
 // putTimeLimits changes the time limits of the listed steps.
-func (s *Server) putTimeLimits(c *gin.Context) {
+func (s *handlers) putTimeLimits(c *gin.Context) {
 	var req timeLimitsRequest
 	if err := decode(c, &req); err != nil {
 		s.fail(c, err)
 		return
 	}
-	ls, err := s.App.PutTimeLimits(ctx(c), userID(c), req.TimeLimits)
+	ls, err := s.App.PutTimeLimits(httpx.Ctx(c), httpx.UserID(c), req.TimeLimits)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -167,8 +168,8 @@ type baseSalariesResponse struct {
 	BaseSalaries []refdata.BaseSalaryEntry `json:"base_salaries"`
 }
 
-func (s *Server) baseSalaries(c *gin.Context) {
-	bs, err := s.App.BaseSalaries(ctx(c), userID(c))
+func (s *handlers) baseSalaries(c *gin.Context) {
+	bs, err := s.App.BaseSalaries(httpx.Ctx(c), httpx.UserID(c))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -177,7 +178,7 @@ func (s *Server) baseSalaries(c *gin.Context) {
 }
 
 // putBaseSalaries replaces the base salary table.
-func (s *Server) putBaseSalaries(c *gin.Context) {
+func (s *handlers) putBaseSalaries(c *gin.Context) {
 	var req baseSalariesRequest
 	if err := decode(c, &req); err != nil {
 		s.fail(c, err)
@@ -188,7 +189,7 @@ func (s *Server) putBaseSalaries(c *gin.Context) {
 		d, _ := calendar.ParseDate(b.ValidFrom) // an invalid date stays zero and is reported by the store
 		table[i] = refdata.BaseSalaryEntry{ValidFrom: d, Amount: b.Amount, Source: b.Source}
 	}
-	bs, err := s.App.PutBaseSalaries(ctx(c), userID(c), table)
+	bs, err := s.App.PutBaseSalaries(httpx.Ctx(c), httpx.UserID(c), table)
 	if err != nil {
 		s.fail(c, err)
 		return
