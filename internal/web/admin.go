@@ -126,8 +126,8 @@ var adminConflicts = []struct{ prefix, key string }{
 // adminFormError fills p with a failed action's errors, in the reader's language,
 // renaming field names by rename (the same field in two forms of one page). It
 // returns false when the error is not the user's to correct.
-func (p *page) adminFormError(err error, rename map[string]string) (int, bool) {
-	status, ok := p.formError(err)
+func (p *Page) adminFormError(err error, rename map[string]string) (int, bool) {
+	status, ok := p.FormError(err)
 	if !ok {
 		return 0, false
 	}
@@ -164,11 +164,11 @@ func (p *page) adminFormError(err error, rename map[string]string) (int, bool) {
 }
 
 func (s *Server) adminUnitsData(c *gin.Context, form map[string]string) (adminUnitsData, error) {
-	units, err := s.cfg.App.AdminUnits(ctx(c), userID(c))
+	units, err := s.cfg.App.AdminUnits(Ctx(c), UserID(c))
 	if err != nil {
 		return adminUnitsData{}, err
 	}
-	levels, err := s.cfg.App.Levels(ctx(c), userID(c))
+	levels, err := s.cfg.App.Levels(Ctx(c), UserID(c))
 	if err != nil {
 		return adminUnitsData{}, err
 	}
@@ -182,10 +182,10 @@ func (s *Server) adminUnitsData(c *gin.Context, form map[string]string) (adminUn
 func (s *Server) adminUnitsPage(c *gin.Context) {
 	d, err := s.adminUnitsData(c, nil)
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, "admin_units", s.page(c, "admin", d))
+	s.Render(c, http.StatusOK, "admin_units", s.Page(c, "admin", d))
 }
 
 // formValues returns the posted values of the named fields.
@@ -201,15 +201,15 @@ func (s *Server) adminCreateUnit(c *gin.Context) {
 	form := formValues(c, "id", "parent_id", "name", "level", "kind", "subkind", "valid_from")
 	in := admin.CreateUnitInput{ID: form["id"], ParentID: form["parent_id"], Name: form["name"], Level: form["level"],
 		Kind: form["kind"], Subkind: form["subkind"], ValidFrom: form["valid_from"]}
-	u, err := s.cfg.App.CreateUnit(ctx(c), userID(c), in)
+	u, err := s.cfg.App.CreateUnit(Ctx(c), UserID(c), in)
 	if err != nil {
-		p := s.page(c, "admin", nil)
+		p := s.Page(c, "admin", nil)
 		status, ok := p.adminFormError(err, nil)
 		if !ok {
-			s.fail(c, err)
+			s.Fail(c, err)
 			return
 		}
-		s.renderWith(c, status, "admin_units", p, func() (any, error) { return s.adminUnitsData(c, form) })
+		s.RenderWith(c, status, "admin_units", p, func() (any, error) { return s.adminUnitsData(c, form) })
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/admin/units/"+url.PathEscape(u.ID)+"?ok=unit_created")
@@ -218,7 +218,7 @@ func (s *Server) adminCreateUnit(c *gin.Context) {
 // adminUnit finds a unit among those the administrator manages; KindForbidden
 // otherwise (an unknown unit included: the page does not tell them apart).
 func (s *Server) adminUnit(c *gin.Context) (admin.AdminUnit, error) {
-	units, err := s.cfg.App.AdminUnits(ctx(c), userID(c))
+	units, err := s.cfg.App.AdminUnits(Ctx(c), UserID(c))
 	if err != nil {
 		return admin.AdminUnit{}, err
 	}
@@ -231,10 +231,10 @@ func (s *Server) adminUnit(c *gin.Context) (admin.AdminUnit, error) {
 	return admin.AdminUnit{}, domain.Errorf(domain.KindForbidden, "you may not manage this unit")
 }
 
-func (s *Server) renderUnitPage(c *gin.Context, status int, p *page, form map[string]string) {
+func (s *Server) renderUnitPage(c *gin.Context, status int, p *Page, form map[string]string) {
 	u, err := s.adminUnit(c)
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
 	values := map[string]string{"name": u.Name, "kind": u.Kind, "subkind": u.Subkind}
@@ -243,22 +243,22 @@ func (s *Server) renderUnitPage(c *gin.Context, status int, p *page, form map[st
 	}
 	form = values
 	p.Data = adminUnitData{U: u, Kinds: admin.UnitKinds, Form: form, EndsOn: form["valid_to"]}
-	s.render(c, status, "admin_unit", p)
+	s.Render(c, status, "admin_unit", p)
 }
 
 func (s *Server) adminUnitPage(c *gin.Context) {
-	s.renderUnitPage(c, http.StatusOK, s.page(c, "admin", nil), nil)
+	s.renderUnitPage(c, http.StatusOK, s.Page(c, "admin", nil), nil)
 }
 
 func (s *Server) adminSaveUnit(c *gin.Context) {
 	form := formValues(c, "name", "kind", "subkind")
 	name, kind, sub := form["name"], form["kind"], form["subkind"]
-	u, err := s.cfg.App.UpdateUnit(ctx(c), userID(c), c.Param("id"), admin.UpdateUnitInput{Name: &name, Kind: &kind, Subkind: &sub})
+	u, err := s.cfg.App.UpdateUnit(Ctx(c), UserID(c), c.Param("id"), admin.UpdateUnitInput{Name: &name, Kind: &kind, Subkind: &sub})
 	if err != nil {
-		p := s.page(c, "admin", nil)
+		p := s.Page(c, "admin", nil)
 		status, ok := p.adminFormError(err, nil)
 		if !ok {
-			s.fail(c, err)
+			s.Fail(c, err)
 			return
 		}
 		s.renderUnitPage(c, status, p, form)
@@ -269,11 +269,11 @@ func (s *Server) adminSaveUnit(c *gin.Context) {
 
 func (s *Server) adminEndUnit(c *gin.Context) {
 	validTo := c.PostForm("valid_to")
-	if _, err := s.cfg.App.EndUnit(ctx(c), userID(c), c.Param("id"), validTo); err != nil {
-		p := s.page(c, "admin", nil)
+	if _, err := s.cfg.App.EndUnit(Ctx(c), UserID(c), c.Param("id"), validTo); err != nil {
+		p := s.Page(c, "admin", nil)
 		status, ok := p.adminFormError(err, nil)
 		if !ok {
-			s.fail(c, err)
+			s.Fail(c, err)
 			return
 		}
 		s.renderUnitPage(c, status, p, map[string]string{"valid_to": validTo})
@@ -301,11 +301,11 @@ func (s *Server) adminUsersData(c *gin.Context, form map[string]string) (adminUs
 	if offset < 0 {
 		offset = 0
 	}
-	users, err := s.cfg.App.AdminUsers(ctx(c), userID(c), admin.UserQuery{UnitID: d.Unit, Query: d.Q, Limit: usersPageSize, Offset: offset})
+	users, err := s.cfg.App.AdminUsers(Ctx(c), UserID(c), admin.UserQuery{UnitID: d.Unit, Query: d.Q, Limit: usersPageSize, Offset: offset})
 	if err != nil {
 		return d, err
 	}
-	units, err := s.cfg.App.AdminUnits(ctx(c), userID(c))
+	units, err := s.cfg.App.AdminUnits(Ctx(c), UserID(c))
 	if err != nil {
 		return d, err
 	}
@@ -336,24 +336,24 @@ func (s *Server) adminUsersData(c *gin.Context, form map[string]string) (adminUs
 func (s *Server) adminUsersPage(c *gin.Context) {
 	d, err := s.adminUsersData(c, nil)
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, "admin_users", s.page(c, "admin", d))
+	s.Render(c, http.StatusOK, "admin_users", s.Page(c, "admin", d))
 }
 
 func (s *Server) adminCreateUser(c *gin.Context) {
 	form := formValues(c, "username", "full_name", "unit_id")
-	u, err := s.cfg.App.CreateUser(ctx(c), userID(c), admin.CreateUserInput{Username: form["username"], FullName: form["full_name"],
+	u, err := s.cfg.App.CreateUser(Ctx(c), UserID(c), admin.CreateUserInput{Username: form["username"], FullName: form["full_name"],
 		UnitID: form["unit_id"], Password: c.PostForm("password")})
 	if err != nil {
-		p := s.page(c, "admin", nil)
+		p := s.Page(c, "admin", nil)
 		status, ok := p.adminFormError(err, nil)
 		if !ok {
-			s.fail(c, err)
+			s.Fail(c, err)
 			return
 		}
-		s.renderWith(c, status, "admin_users", p, func() (any, error) { return s.adminUsersData(c, form) })
+		s.RenderWith(c, status, "admin_users", p, func() (any, error) { return s.adminUsersData(c, form) })
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/admin/users/"+strconv.FormatInt(u.ID, 10)+"?ok=user_created")
@@ -381,25 +381,25 @@ func userIDParam(c *gin.Context) (int64, error) {
 	return id, nil
 }
 
-func (s *Server) renderUserPage(c *gin.Context, status int, p *page, form map[string]string) {
+func (s *Server) renderUserPage(c *gin.Context, status int, p *Page, form map[string]string) {
 	id, err := userIDParam(c)
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
-	u, err := s.cfg.App.AdminUser(ctx(c), userID(c), id)
+	u, err := s.cfg.App.AdminUser(Ctx(c), UserID(c), id)
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
-	units, err := s.cfg.App.AdminUnits(ctx(c), userID(c))
+	units, err := s.cfg.App.AdminUnits(Ctx(c), UserID(c))
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
-	roles, err := s.cfg.App.Roles(userID(c))
+	roles, err := s.cfg.App.Roles(UserID(c))
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
 	if form == nil {
@@ -411,19 +411,19 @@ func (s *Server) renderUserPage(c *gin.Context, status int, p *page, form map[st
 	if _, ok := form["grant_unit_id"]; !ok {
 		form["grant_unit_id"] = u.UnitID // a role is most often held where one works
 	}
-	title, err := s.cfg.App.UserTitle(ctx(c), userID(c), id)
+	title, err := s.cfg.App.UserTitle(Ctx(c), UserID(c), id)
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
-	p.Data = adminUserData{U: u, Units: unitOptions(units), Roles: roles, Self: u.ID == userID(c), Form: form,
+	p.Data = adminUserData{U: u, Units: unitOptions(units), Roles: roles, Self: u.ID == UserID(c), Form: form,
 		Title: title, Titles: signerTitles()}
-	s.render(c, status, "admin_user", p)
+	s.Render(c, status, "admin_user", p)
 }
 
 // adminUserPage shows a user with the edit, activation, password and role forms.
 func (s *Server) adminUserPage(c *gin.Context) {
-	s.renderUserPage(c, http.StatusOK, s.page(c, "admin", nil), nil)
+	s.renderUserPage(c, http.StatusOK, s.Page(c, "admin", nil), nil)
 }
 
 // adminAction runs a user action and redirects with its flash, or shows the
@@ -435,10 +435,10 @@ func (s *Server) adminAction(c *gin.Context, flash string, form map[string]strin
 		err = act(id)
 	}
 	if err != nil {
-		p := s.page(c, "admin", nil)
+		p := s.Page(c, "admin", nil)
 		status, ok := p.adminFormError(err, rename)
 		if !ok {
-			s.fail(c, err)
+			s.Fail(c, err)
 			return
 		}
 		s.renderUserPage(c, status, p, form)
@@ -451,7 +451,7 @@ func (s *Server) adminSaveUser(c *gin.Context) {
 	form := formValues(c, "full_name", "unit_id")
 	s.adminAction(c, "user_saved", form, nil, func(id int64) error {
 		name, unit := form["full_name"], form["unit_id"]
-		_, err := s.cfg.App.UpdateUser(ctx(c), userID(c), id, admin.UpdateUserInput{FullName: &name, UnitID: &unit})
+		_, err := s.cfg.App.UpdateUser(Ctx(c), UserID(c), id, admin.UpdateUserInput{FullName: &name, UnitID: &unit})
 		return err
 	})
 }
@@ -463,7 +463,7 @@ func (s *Server) adminSetActive(active bool) gin.HandlerFunc {
 	}
 	return func(c *gin.Context) {
 		s.adminAction(c, flash, nil, nil, func(id int64) error {
-			_, err := s.cfg.App.SetUserActive(ctx(c), userID(c), id, active)
+			_, err := s.cfg.App.SetUserActive(Ctx(c), UserID(c), id, active)
 			return err
 		})
 	}
@@ -471,30 +471,30 @@ func (s *Server) adminSetActive(active bool) gin.HandlerFunc {
 
 func (s *Server) adminResetPassword(c *gin.Context) {
 	s.adminAction(c, "password_reset", nil, nil, func(id int64) error {
-		return s.cfg.App.ResetPassword(ctx(c), userID(c), id, c.PostForm("password"))
+		return s.cfg.App.ResetPassword(Ctx(c), UserID(c), id, c.PostForm("password"))
 	})
 }
 
 func (s *Server) adminGrantRole(c *gin.Context) {
 	form := map[string]string{"role": c.PostForm("role"), "grant_unit_id": c.PostForm("unit_id")}
 	s.adminAction(c, "role_granted", form, map[string]string{"unit_id": "grant_unit_id"}, func(id int64) error {
-		_, err := s.cfg.App.GrantRole(ctx(c), userID(c), id, c.PostForm("role"), c.PostForm("unit_id"))
+		_, err := s.cfg.App.GrantRole(Ctx(c), UserID(c), id, c.PostForm("role"), c.PostForm("unit_id"))
 		return err
 	})
 }
 
 func (s *Server) adminRevokeRole(c *gin.Context) {
 	s.adminAction(c, "role_revoked", nil, nil, func(id int64) error {
-		_, err := s.cfg.App.RevokeRole(ctx(c), userID(c), id, c.PostForm("role"), c.PostForm("unit_id"))
+		_, err := s.cfg.App.RevokeRole(Ctx(c), UserID(c), id, c.PostForm("role"), c.PostForm("unit_id"))
 		return err
 	})
 }
 
 // adminTab is the data of the "admin-tabs" partial: the page and the current tab.
 type adminTab struct {
-	P   *page
+	P   *Page
 	Tab string
 }
 
 // AdminTab builds the admin area's tabs with tab ("units" or "users") current.
-func (p *page) AdminTab(tab string) adminTab { return adminTab{P: p, Tab: tab} }
+func (p *Page) AdminTab(tab string) adminTab { return adminTab{P: p, Tab: tab} }

@@ -35,11 +35,11 @@ func (s *Server) adminImportRoutes(a *gin.RouterGroup) {
 }
 
 func (s *Server) adminImportPage(c *gin.Context) {
-	if _, err := s.cfg.App.AdminUnits(ctx(c), userID(c)); err != nil {
-		s.fail(c, err)
+	if _, err := s.cfg.App.AdminUnits(Ctx(c), UserID(c)); err != nil {
+		s.Fail(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, "admin_import", s.page(c, "admin", &adminImportData{}))
+	s.Render(c, http.StatusOK, "admin_import", s.Page(c, "admin", &adminImportData{}))
 }
 
 // importRowField reads a field of the import's errors: "row 7: predecessors".
@@ -50,26 +50,26 @@ func (s *Server) adminImportUnits(c *gin.Context) {
 	f, err := httpx.ReadUpload(c, "file")
 	switch {
 	case domain.IsKind(err, httpx.KindTooLarge):
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	case err != nil:
 		err = errNoFile
 	default:
 		var res admin.ImportResult
-		res, err = s.cfg.App.ImportUnits(ctx(c), userID(c), bytes.NewReader(f.Data), d.Source)
+		res, err = s.cfg.App.ImportUnits(Ctx(c), UserID(c), bytes.NewReader(f.Data), d.Source)
 		if err == nil {
-			p := s.page(c, "admin", d)
+			p := s.Page(c, "admin", d)
 			d.Result = &res
 			p.Flash = "flash.units_imported"
-			s.render(c, http.StatusOK, "admin_import", p)
+			s.Render(c, http.StatusOK, "admin_import", p)
 			return
 		}
 		d.Import = &importView{FileName: f.Name}
 	}
-	p := s.page(c, "admin", d)
+	p := s.Page(c, "admin", d)
 	var de *domain.Error
 	if domain.KindOf(err) != domain.KindInvalid || !errors.As(err, &de) {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
 	if d.Import == nil {
@@ -90,7 +90,7 @@ func (s *Server) adminImportUnits(c *gin.Context) {
 		p.Fields = map[string]string{"file": p.T("admin.import.no_file")}
 	}
 	p.Error = "import.refused"
-	s.render(c, http.StatusUnprocessableEntity, "admin_import", p)
+	s.Render(c, http.StatusUnprocessableEntity, "admin_import", p)
 }
 
 // Sheeted reports whether any bad row names a sheet: a CSV file (a reorganisation)

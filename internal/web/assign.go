@@ -21,7 +21,7 @@ func (s *Server) assignTask(c *gin.Context) {
 		to = 0 // refused by AssignTask as an assignee who cannot handle the task
 	}
 	assign := func(id int64) error {
-		_, err := s.cfg.App.AssignTask(ctx(c), userID(c), id, to)
+		_, err := s.cfg.App.AssignTask(Ctx(c), UserID(c), id, to)
 		return err
 	}
 	dossier := c.PostForm("dossier")
@@ -31,11 +31,11 @@ func (s *Server) assignTask(c *gin.Context) {
 	}
 	id, err := strconv.ParseInt(c.Param("task"), 10, 64)
 	if err != nil || !validUUID(dossier) {
-		s.fail(c, domain.Errorf(domain.KindNotFound, "no such task"))
+		s.Fail(c, domain.Errorf(domain.KindNotFound, "no such task"))
 		return
 	}
 	if err := assign(id); err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/dossiers/"+dossier+"?ok=assigned#task")
@@ -61,7 +61,7 @@ func validUUID(s string) bool {
 
 // assignFormView is the assign form of one task (template "assign-form").
 type assignFormView struct {
-	P          *page
+	P          *Page
 	TaskID     int64
 	AssigneeID int64
 	Title      string
@@ -71,14 +71,14 @@ type assignFormView struct {
 }
 
 // AssignForm builds the assign form of a task for the template "assign-form".
-func (p *page) AssignForm(taskID, assigneeID int64, title string, people []inbox.Assignable, dossier string) assignFormView {
+func (p *Page) AssignForm(taskID, assigneeID int64, title string, people []inbox.Assignable, dossier string) assignFormView {
 	return assignFormView{P: p, TaskID: taskID, AssigneeID: assigneeID, Title: title, People: people, Dossier: dossier}
 }
 
 // DueRisk is Due for a task whose at-risk state the application computed (75 %
 // of the step's limit, inbox.AtRiskPercent): an at-risk task is marked so, others
 // by their working days left.
-func (p *page) DueRisk(due *time.Time, atRisk bool) dueView {
+func (p *Page) DueRisk(due *time.Time, atRisk bool) dueView {
 	v := p.Due(due)
 	if atRisk && !v.Overdue {
 		v.Class = "due-soon"

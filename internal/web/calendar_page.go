@@ -31,12 +31,12 @@ func vnDate(d calendar.Date) string {
 }
 
 // Weekday labels a date's day of the week.
-func (p *page) Weekday(d calendar.Date) string {
+func (p *Page) Weekday(d calendar.Date) string {
 	return p.T(fmt.Sprintf("weekday.%d", int(d.Weekday())))
 }
 
 // Date writes a calendar date as dd/mm/yyyy.
-func (p *page) Date(d calendar.Date) string { return vnDate(d) }
+func (p *Page) Date(d calendar.Date) string { return vnDate(d) }
 
 // overrideLines writes recorded overrides in the form's notation.
 func overrideLines(list []admin.CalendarOverride) string {
@@ -95,20 +95,20 @@ func (s *Server) calendarYear(c *gin.Context) int {
 	if y, err := strconv.Atoi(c.PostForm("year")); err == nil {
 		return y
 	}
-	return s.now().In(calendar.Zone).Year()
+	return s.Now().In(calendar.Zone).Year()
 }
 
 // calendarPage shows one year's days off and swapped working days to everyone;
 // the central administrator also gets the form of the year's overrides.
 func (s *Server) calendarPage(c *gin.Context) {
-	y, err := s.cfg.App.CalendarYear(ctx(c), s.calendarYear(c))
+	y, err := s.cfg.App.CalendarYear(Ctx(c), s.calendarYear(c))
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
-	d := calendarData{Y: y, CanManage: s.cfg.App.Can(userID(c), admin.CentralUnitID, "calendar", "manage"),
+	d := calendarData{Y: y, CanManage: s.cfg.App.Can(UserID(c), admin.CentralUnitID, "calendar", "manage"),
 		Lines: overrideLines(y.Overrides)}
-	s.render(c, http.StatusOK, "calendar", s.page(c, "calendar", d))
+	s.Render(c, http.StatusOK, "calendar", s.Page(c, "calendar", d))
 }
 
 // saveCalendar replaces a year's overrides from the administrator's form.
@@ -117,26 +117,26 @@ func (s *Server) saveCalendar(c *gin.Context) {
 	text := c.PostForm("overrides")
 	list, err := parseOverrideLines(text, year)
 	if err == nil {
-		_, err = s.cfg.App.PutCalendarOverrides(ctx(c), userID(c), year, list)
+		_, err = s.cfg.App.PutCalendarOverrides(Ctx(c), UserID(c), year, list)
 	}
 	if err != nil {
-		p := s.page(c, "calendar", nil)
-		status, ok := p.formError(err)
+		p := s.Page(c, "calendar", nil)
+		status, ok := p.FormError(err)
 		if !ok {
-			s.fail(c, err)
+			s.Fail(c, err)
 			return
 		}
 		var de *domain.Error
 		if errors.As(err, &de) && len(de.Fields) > 0 && p.Lang != "en" {
 			p.Fields["overrides"] = p.T("cal.bad_line")
 		}
-		y, yerr := s.cfg.App.CalendarYear(ctx(c), year)
+		y, yerr := s.cfg.App.CalendarYear(Ctx(c), year)
 		if yerr != nil {
-			s.fail(c, yerr)
+			s.Fail(c, yerr)
 			return
 		}
 		p.Data = calendarData{Y: y, CanManage: true, Lines: text}
-		s.render(c, status, "calendar", p)
+		s.Render(c, status, "calendar", p)
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/calendar?year="+strconv.Itoa(year)+"&ok=calendar")

@@ -24,23 +24,23 @@ type dashData struct {
 // read, the dossiers by status and the open tasks by step with the overdue ones,
 // as server-side SVG charts, and the units holding the most overdue tasks.
 func (s *Server) dashboard(c *gin.Context) {
-	uid := userID(c)
-	tasks, err := s.cfg.App.Inbox(ctx(c), uid)
+	uid := UserID(c)
+	tasks, err := s.cfg.App.Inbox(Ctx(c), uid)
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
-	st, err := s.cfg.App.DossierStats(ctx(c), uid)
+	st, err := s.cfg.App.DossierStats(Ctx(c), uid)
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
-	creatable, err := s.cfg.App.CreatableUnits(ctx(c), uid)
+	creatable, err := s.cfg.App.CreatableUnits(Ctx(c), uid)
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
-	p := s.page(c, "dashboard", nil)
+	p := s.Page(c, "dashboard", nil)
 	d := dashData{MyTasks: len(tasks), Waiting: st.Waiting, CanNew: len(creatable) > 0}
 	for _, t := range tasks {
 		if t.Overdue {
@@ -73,5 +73,5 @@ func (s *Server) dashboard(c *gin.Context) {
 	d.BySteps = newChart("chart-steps", p.T("dash.by_step"), stepRows,
 		[]legendItem{{Class: "bar-intime", Label: p.T("dash.in_time")}, {Class: "bar-overdue", Label: p.T("dash.overdue")}})
 	p.Data = d
-	s.render(c, http.StatusOK, "dashboard", p)
+	s.Render(c, http.StatusOK, "dashboard", p)
 }

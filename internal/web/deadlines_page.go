@@ -23,11 +23,11 @@ func (s *Server) deadlinesPage(c *gin.Context) {
 	if v, err := strconv.Atoi(c.Query("soon")); err == nil {
 		d.Soon = v
 	}
-	board, err := s.cfg.App.Deadlines(ctx(c), userID(c), inbox.DeadlineQuery{Soon: d.Soon})
+	board, err := s.cfg.App.Deadlines(Ctx(c), UserID(c), inbox.DeadlineQuery{Soon: d.Soon})
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
 	d.Board = board
-	s.render(c, http.StatusOK, "deadlines", s.page(c, "dashboard", d))
+	s.Render(c, http.StatusOK, "deadlines", s.Page(c, "dashboard", d))
 }

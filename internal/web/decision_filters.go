@@ -30,12 +30,12 @@ func (s *Server) decisionFilters(c *gin.Context, f *inbox.DecisionFilter) (decis
 		f.Kind = string(k)
 	}
 	d := decisionFilterData{Kinds: dossierKinds}
-	roots, err := s.cfg.App.Units(ctx(c), userID(c))
+	roots, err := s.cfg.App.Units(Ctx(c), UserID(c))
 	if err != nil {
 		return d, err
 	}
 	d.Units = flattenUnits(roots, 0, nil)
-	if d.Awards, err = s.cfg.App.Awards(ctx(c)); err != nil {
+	if d.Awards, err = s.cfg.App.Awards(Ctx(c)); err != nil {
 		return d, err
 	}
 	d.Filter = *f

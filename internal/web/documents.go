@@ -39,7 +39,7 @@ func (s *Server) decisionPDF(c *gin.Context) {
 	}
 	k, err := s.decisionIssued(c, d, "decision", nil)
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
 	doc, err := s.issue(c, k, func(code, url string) (documents.Rendered, string, error) {
@@ -52,7 +52,7 @@ func (s *Server) decisionPDF(c *gin.Context) {
 		return r, "Quyết định số " + d.D.Code, err
 	})
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
 	servePDF(c, doc, "quyet-dinh-"+d.D.Code)
@@ -70,7 +70,7 @@ func (s *Server) certificatePDF(c *gin.Context) {
 	}
 	_, doc, err := s.certificate(c, d, nid)
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
 	servePDF(c, doc, "giay-khen-"+strconv.FormatInt(nid, 10))
@@ -135,7 +135,7 @@ type issued struct {
 
 // decisionIssued names a decision's document (a certificate with a nominee).
 func (s *Server) decisionIssued(c *gin.Context, d decisionData, kind string, nomineeID *int64) (issued, error) {
-	decID, err := s.cfg.App.Dossiers.Store.DecisionID(ctx(c), d.N.ID, d.D.Code)
+	decID, err := s.cfg.App.Dossiers.Store.DecisionID(Ctx(c), d.N.ID, d.D.Code)
 	if err != nil {
 		return issued{}, err
 	}
@@ -148,9 +148,9 @@ func (s *Server) issue(c *gin.Context, k issued, render func(code, url string) (
 	st := s.cfg.App.Dossiers.Store
 	find := func() (*dossiers.IssuedDocument, error) {
 		if k.ref != "" {
-			return st.FindIssuedByRef(ctx(c), k.kind, k.nominationID, k.ref)
+			return st.FindIssuedByRef(Ctx(c), k.kind, k.nominationID, k.ref)
 		}
-		return st.FindIssuedDocument(ctx(c), k.kind, k.decisionID, k.letterID, k.nomineeID)
+		return st.FindIssuedDocument(Ctx(c), k.kind, k.decisionID, k.letterID, k.nomineeID)
 	}
 	if doc, err := find(); err != nil || doc != nil {
 		return doc, err
@@ -161,7 +161,7 @@ func (s *Server) issue(c *gin.Context, k issued, render func(code, url string) (
 		return nil, domain.Errorf(domain.KindInvalid, "the document cannot be produced: %v", err)
 	}
 	seal, _ := json.Marshal(r.Seal)
-	doc, err := st.IssueDocument(ctx(c), dossiers.IssuedDocument{Code: code, Kind: k.kind, DecisionID: k.decisionID, LetterID: k.letterID,
+	doc, err := st.IssueDocument(Ctx(c), dossiers.IssuedDocument{Code: code, Kind: k.kind, DecisionID: k.decisionID, LetterID: k.letterID,
 		NomineeID: k.nomineeID, NominationID: k.nominationID, UnitID: k.unitID, Title: title, PDF: r.PDF, Seal: seal, Ref: k.ref})
 	if err != nil || doc.SignedPDF != nil || s.cfg.Signing == nil {
 		return doc, err
@@ -174,17 +174,17 @@ func (s *Server) issue(c *gin.Context, k issued, render func(code, url string) (
 	if err := json.Unmarshal(doc.Seal, &rs); err != nil {
 		return nil, err
 	}
-	at := s.now()
+	at := s.Now()
 	signed, err := documents.Sign(doc.PDF, rs, key.Signer, key.Chain, documents.SignInfo{Time: at.In(calendar.Zone),
 		Reason: "Ban hành " + doc.Title, Location: k.place})
 	if err != nil {
 		return nil, err
 	}
 	// A concurrent first download may have signed it meanwhile: its original stands.
-	if err := st.SaveSigned(ctx(c), doc.Code, signed, key.Chain[0].Subject.CommonName, at, false); err != nil && !domain.IsKind(err, domain.KindConflict) {
+	if err := st.SaveSigned(Ctx(c), doc.Code, signed, key.Chain[0].Subject.CommonName, at, false); err != nil && !domain.IsKind(err, domain.KindConflict) {
 		return nil, err
 	}
-	return st.IssuedDocumentByCode(ctx(c), doc.Code)
+	return st.IssuedDocumentByCode(Ctx(c), doc.Code)
 }
 
 // header is the decision's Decree 30 heading.
@@ -197,11 +197,11 @@ func (s *Server) header(d decisionData) documents.Header {
 // the history, the bonus from the base salary in force.
 func (s *Server) decisionDocument(c *gin.Context, d decisionData) (documents.Decision, error) {
 	st, adm := s.cfg.App.Dossiers.Store, s.cfg.App.Admin.Store
-	unit, err := adm.Unit(ctx(c), d.D.UnitID)
+	unit, err := adm.Unit(Ctx(c), d.D.UnitID)
 	if err != nil {
 		return documents.Decision{}, err
 	}
-	bases, err := st.LegalBases(ctx(c), unit.Level, d.Signed)
+	bases, err := st.LegalBases(Ctx(c), unit.Level, d.Signed)
 	if err != nil {
 		return documents.Decision{}, err
 	}
@@ -216,7 +216,7 @@ func (s *Server) decisionDocument(c *gin.Context, d decisionData) (documents.Dec
 		return documents.Decision{}, err
 	}
 	out.Proposal = proposal(d)
-	if salaries, err := adm.ListBaseSalaries(ctx(c)); err == nil {
+	if salaries, err := adm.ListBaseSalaries(Ctx(c)); err == nil {
 		for _, b := range salaries {
 			if !b.ValidFrom.Time(time.UTC).After(d.Signed) {
 				out.BaseSalary, out.BaseSalarySource = b.Amount, b.Source
@@ -315,7 +315,7 @@ var codeShape = regexp.MustCompile(`^[2-9A-HJ-KM-NP-Z]{4}-[2-9A-HJ-KM-NP-Z]{4}$`
 // awardee's name, the decision's number, date and issuer, and whether it is in
 // force. An unknown code and a malformed one get the same answer.
 func (s *Server) publicVerify(c *gin.Context) {
-	if !verifyLimit.allow(c.ClientIP(), s.now()) {
+	if !verifyLimit.allow(c.ClientIP(), s.Now()) {
 		c.String(http.StatusTooManyRequests, "Quá nhiều yêu cầu, vui lòng thử lại sau một phút.\n")
 		return
 	}
@@ -323,7 +323,7 @@ func (s *Server) publicVerify(c *gin.Context) {
 	var p *dossiers.PublicAward
 	if codeShape.MatchString(code) {
 		var err error
-		if p, err = s.cfg.App.Dossiers.Store.PublicAwardByCode(ctx(c), code); err != nil {
+		if p, err = s.cfg.App.Dossiers.Store.PublicAwardByCode(Ctx(c), code); err != nil {
 			s.cfg.Log.Error("public verification", "err", err)
 			c.String(http.StatusServiceUnavailable, "Dịch vụ tạm thời gián đoạn.\n")
 			return
@@ -373,7 +373,7 @@ func htmlEscape(s string) string {
 // whether it has been revoked, and whether the file is the issued revision plus a
 // signature.
 func (s *Server) verifyUpload(c *gin.Context) {
-	if !verifyLimit.allow(c.ClientIP(), s.now()) {
+	if !verifyLimit.allow(c.ClientIP(), s.Now()) {
 		c.JSON(http.StatusTooManyRequests, gin.H{"title": "too many requests"})
 		return
 	}
@@ -409,12 +409,12 @@ func (s *Server) verifyUpload(c *gin.Context) {
 // its decision.
 func (s *Server) lookupIssued(c *gin.Context) documents.Lookup {
 	return func(code string) (*documents.Issued, error) {
-		doc, err := s.cfg.App.Dossiers.Store.IssuedDocumentByCode(ctx(c), code)
+		doc, err := s.cfg.App.Dossiers.Store.IssuedDocumentByCode(Ctx(c), code)
 		if err != nil || doc == nil {
 			return nil, err
 		}
 		out := &documents.Issued{Code: doc.Code, Kind: doc.Kind, Title: doc.Title, PDF: doc.PDF}
-		if p, err := s.cfg.App.Dossiers.Store.PublicAwardByCode(ctx(c), code); err == nil && p != nil {
+		if p, err := s.cfg.App.Dossiers.Store.PublicAwardByCode(Ctx(c), code); err == nil && p != nil {
 			out.Reference = p.DecisionCode
 			if p.RevokedAt != nil {
 				out.Revoked, out.RevokedBy = true, p.RevokeGround
@@ -434,34 +434,34 @@ func (s *Server) uploadSigned(c *gin.Context) {
 		return
 	}
 	st := s.cfg.App.Dossiers.Store
-	decID, err := st.DecisionID(ctx(c), d.N.ID, d.D.Code)
+	decID, err := st.DecisionID(Ctx(c), d.N.ID, d.D.Code)
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
-	doc, err := st.FindIssuedDocument(ctx(c), "decision", &decID, nil, nil)
+	doc, err := st.FindIssuedDocument(Ctx(c), "decision", &decID, nil, nil)
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
 	if doc == nil {
-		s.fail(c, domain.Errorf(domain.KindConflict, "download the decision's PDF, sign it, then upload the signed copy"))
+		s.Fail(c, domain.Errorf(domain.KindConflict, "download the decision's PDF, sign it, then upload the signed copy"))
 		return
 	}
 	fh, err := c.FormFile("file")
 	if err != nil {
-		s.fail(c, domain.Invalid("choose the signed PDF", domain.FieldError{Field: "file", Message: "required"}))
+		s.Fail(c, domain.Invalid("choose the signed PDF", domain.FieldError{Field: "file", Message: "required"}))
 		return
 	}
 	f, err := fh.Open()
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
 	defer f.Close()
 	pdf, err := io.ReadAll(io.LimitReader(f, 20<<20))
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
 	v := documents.Verifier{Lookup: s.lookupIssued(c)}
@@ -470,15 +470,15 @@ func (s *Server) uploadSigned(c *gin.Context) {
 	}
 	res, err := v.Verify(pdf)
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
 	if !res.Valid || !res.IssuedRevision || res.Code != doc.Code || res.SigningTime == nil {
-		s.fail(c, domain.Errorf(domain.KindInvalid, "the signed copy is refused: %s", strings.Join(res.Problems, "; ")))
+		s.Fail(c, domain.Errorf(domain.KindInvalid, "the signed copy is refused: %s", strings.Join(res.Problems, "; ")))
 		return
 	}
-	if err := st.SaveSigned(ctx(c), doc.Code, pdf, res.Signer, *res.SigningTime, true); err != nil {
-		s.fail(c, err)
+	if err := st.SaveSigned(Ctx(c), doc.Code, pdf, res.Signer, *res.SigningTime, true); err != nil {
+		s.Fail(c, err)
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/dossiers/"+d.N.ID+"?ok=signed_copy")

@@ -140,39 +140,39 @@ func (s *Server) dossierDetail(c *gin.Context) {
 
 // showDossier renders the dossier page; p, when set, carries a refused action's
 // errors, and form what the user had typed.
-func (s *Server) showDossier(c *gin.Context, id string, p *page, form actForm, status int) {
-	uid := userID(c)
-	n, err := s.cfg.App.Nomination(ctx(c), uid, id)
+func (s *Server) showDossier(c *gin.Context, id string, p *Page, form actForm, status int) {
+	uid := UserID(c)
+	n, err := s.cfg.App.Nomination(Ctx(c), uid, id)
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
-	events, err := s.cfg.App.AuditTrail(ctx(c), uid, id)
+	events, err := s.cfg.App.AuditTrail(Ctx(c), uid, id)
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
 	d := &dossierData{N: n, Form: form, Actions: map[domain.Action]bool{}}
 	if !n.Status.Terminal() {
-		t, err := s.cfg.App.OpenTask(ctx(c), uid, id)
+		t, err := s.cfg.App.OpenTask(Ctx(c), uid, id)
 		if err == nil {
 			d.Task = &t
-			a, err := s.cfg.App.DossierTaskAssignment(ctx(c), uid, id)
+			a, err := s.cfg.App.DossierTaskAssignment(Ctx(c), uid, id)
 			if err != nil && !domain.IsKind(err, domain.KindNotFound) {
-				s.fail(c, err)
+				s.Fail(c, err)
 				return
 			}
 			if err == nil {
 				d.Assignment = &a
 			}
 		} else if !domain.IsKind(err, domain.KindNotFound) {
-			s.fail(c, err)
+			s.Fail(c, err)
 			return
 		}
 	}
-	awards, err := s.cfg.App.Awards(ctx(c))
+	awards, err := s.cfg.App.Awards(Ctx(c))
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
 	for _, a := range awards {
@@ -180,7 +180,7 @@ func (s *Server) showDossier(c *gin.Context, id string, p *page, form actForm, s
 			d.Award = a
 		}
 	}
-	for _, a := range s.cfg.App.AvailableActions(ctx(c), uid, n) {
+	for _, a := range s.cfg.App.AvailableActions(Ctx(c), uid, n) {
 		if webActions[a] {
 			d.Actions[a] = true
 		}
@@ -201,7 +201,7 @@ func (s *Server) showDossier(c *gin.Context, id string, p *page, form actForm, s
 	d.Decisions = decisionsOf(n)
 	d.Elig = s.dossierEligibility(c, n)
 	if err := s.loadProcedure(c, d, awards); err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
 	for _, k := range checklistKeys {
@@ -209,11 +209,11 @@ func (s *Server) showDossier(c *gin.Context, id string, p *page, form actForm, s
 		d.Checklist = append(d.Checklist, checkItem{Key: k.key, Required: k.required, Checked: checked})
 	}
 	if p == nil {
-		p = s.page(c, "dossiers", d)
+		p = s.Page(c, "dossiers", d)
 	} else {
 		p.Data = d
 	}
-	s.render(c, status, "dossier", p)
+	s.Render(c, status, "dossier", p)
 }
 
 func contains(list []string, v string) bool {
@@ -309,19 +309,19 @@ func (s *Server) actOnDossier(c *gin.Context) {
 		err = domain.Invalid("the form has no dossier version")
 	}
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
 	in := dossiers.ActInput{Action: form.Action, Version: version, Note: form.Note, Reason: form.Reason,
 		UnitID: c.PostForm("unit_id"), Answer: c.PostForm("answer"), ConfirmSimplified: c.PostForm("confirm_simplified") == "1"}
-	if n, err := s.cfg.App.Nomination(ctx(c), userID(c), id); err == nil {
+	if n, err := s.cfg.App.Nomination(Ctx(c), UserID(c), id); err == nil {
 		in.Units, in.Outcomes, in.NomineeID = procedureInput(c, n, &form)
 		if s.checkOutcomes(c, n, form, in.Outcomes) || s.refuseIncomplete(c, n, form) {
 			return
 		}
 	}
 	if c.PostForm("checklist") == "1" {
-		p := s.page(c, "dossiers", nil)
+		p := s.Page(c, "dossiers", nil)
 		var missingRequired []string
 		for _, k := range checklistKeys {
 			if k.required && !contains(form.Have, k.key) {
@@ -345,7 +345,7 @@ func (s *Server) actOnDossier(c *gin.Context) {
 			}
 		}
 	}
-	if _, err := s.cfg.App.Act(ctx(c), userID(c), id, in, ""); err != nil {
+	if _, err := s.cfg.App.Act(Ctx(c), UserID(c), id, in, ""); err != nil {
 		s.actFailed(c, id, form, err)
 		return
 	}
@@ -355,10 +355,10 @@ func (s *Server) actOnDossier(c *gin.Context) {
 // actFailed shows the dossier again with a refused action's errors, or the error
 // page when the error is not one the user can correct on the form.
 func (s *Server) actFailed(c *gin.Context, id string, form actForm, err error) {
-	p := s.page(c, "dossiers", nil)
-	status, ok := p.formError(err)
+	p := s.Page(c, "dossiers", nil)
+	status, ok := p.FormError(err)
 	if !ok {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
 	s.showDossier(c, id, p, form, status)
@@ -442,19 +442,19 @@ func (s *Server) decisionPrint(c *gin.Context) {
 	}
 	var err error
 	if d.Sign, err = s.decisionSignature(c, d); err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, "decision", s.page(c, "decisions", d))
+	s.Render(c, http.StatusOK, "decision", s.Page(c, "decisions", d))
 }
 
 // decisionContent reads one decision of a dossier (?code=, else the latest) with
 // what its documents show; on an error it has answered and returns false.
 func (s *Server) decisionContent(c *gin.Context) (decisionData, bool) {
-	uid := userID(c)
-	n, err := s.cfg.App.Nomination(ctx(c), uid, c.Param("id"))
+	uid := UserID(c)
+	n, err := s.cfg.App.Nomination(Ctx(c), uid, c.Param("id"))
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return decisionData{}, false
 	}
 	decisions := decisionsOf(n)
@@ -465,17 +465,17 @@ func (s *Server) decisionContent(c *gin.Context) (decisionData, bool) {
 		}
 	}
 	if dec == nil {
-		s.fail(c, domain.Errorf(domain.KindNotFound, "the dossier has no such decision"))
+		s.Fail(c, domain.Errorf(domain.KindNotFound, "the dossier has no such decision"))
 		return decisionData{}, false
 	}
-	events, err := s.cfg.App.AuditTrail(ctx(c), uid, n.ID)
+	events, err := s.cfg.App.AuditTrail(Ctx(c), uid, n.ID)
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return decisionData{}, false
 	}
-	awards, err := s.cfg.App.Awards(ctx(c))
+	awards, err := s.cfg.App.Awards(Ctx(c))
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return decisionData{}, false
 	}
 	awardNames := map[string]string{}
@@ -573,12 +573,12 @@ func (s *Server) decisionList(c *gin.Context) {
 	}
 	var err error
 	if d.decisionFilterData, err = s.decisionFilters(c, &f); err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
-	es, err := s.cfg.App.Decisions(ctx(c), userID(c), f)
+	es, err := s.cfg.App.Decisions(Ctx(c), UserID(c), f)
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
 	d.Entries = es
@@ -591,5 +591,5 @@ func (s *Server) decisionList(c *gin.Context) {
 		q.Set("page", strconv.Itoa(d.Page+1))
 		d.NextURL = "/decisions?" + q.Encode()
 	}
-	s.render(c, http.StatusOK, "decisions", s.page(c, "decisions", d))
+	s.Render(c, http.StatusOK, "decisions", s.Page(c, "decisions", d))
 }

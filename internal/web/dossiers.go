@@ -49,7 +49,7 @@ var allStatuses = []domain.Status{domain.StatusDraft, domain.StatusIntake, domai
 	domain.StatusDecided, domain.StatusRejected, domain.StatusWithdrawn}
 
 func (s *Server) dossierList(c *gin.Context) {
-	uid := userID(c)
+	uid := UserID(c)
 	f := dossiers.NominationFilter{UnitID: c.Query("unit"), Status: c.Query("status"), AwardCode: c.Query("award"),
 		Query: strings.TrimSpace(c.Query("q")), Limit: pageSize}
 	d := listData{Statuses: allStatuses, Year: c.Query("year")}
@@ -63,23 +63,23 @@ func (s *Server) dossierList(c *gin.Context) {
 		d.Page = 1
 	}
 	var err error
-	if d.Dossiers, err = s.cfg.App.DossierList(ctx(c), uid, f); err != nil {
-		s.fail(c, err)
+	if d.Dossiers, err = s.cfg.App.DossierList(Ctx(c), uid, f); err != nil {
+		s.Fail(c, err)
 		return
 	}
-	roots, err := s.cfg.App.Units(ctx(c), uid)
+	roots, err := s.cfg.App.Units(Ctx(c), uid)
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
 	d.Units = flattenUnits(roots, 0, nil)
-	if d.Awards, err = s.cfg.App.Awards(ctx(c)); err != nil {
-		s.fail(c, err)
+	if d.Awards, err = s.cfg.App.Awards(Ctx(c)); err != nil {
+		s.Fail(c, err)
 		return
 	}
-	creatable, err := s.cfg.App.CreatableUnits(ctx(c), uid)
+	creatable, err := s.cfg.App.CreatableUnits(Ctx(c), uid)
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
 	d.CanNew = len(creatable) > 0
@@ -93,7 +93,7 @@ func (s *Server) dossierList(c *gin.Context) {
 		q.Set("page", strconv.Itoa(d.Page+1))
 		d.NextURL = "/dossiers?" + q.Encode()
 	}
-	s.render(c, http.StatusOK, "dossiers", s.page(c, "dossiers", d))
+	s.Render(c, http.StatusOK, "dossiers", s.Page(c, "dossiers", d))
 }
 
 // flattenUnits lists a unit forest depth first, for selects.
@@ -136,7 +136,7 @@ func (d *formData) RowURL() string {
 
 // rowData is one nominee row of the form.
 type rowData struct {
-	P     *page
+	P     *Page
 	Index int // 0-based position, or -1 for a row added in place
 	Row   dossiers.NomineeInput
 	Kinds []string
@@ -145,7 +145,7 @@ type rowData struct {
 var nomineeKinds = []string{string(domain.NomineeIndividual), string(domain.NomineeCollective), string(domain.NomineeHousehold)}
 
 // Row builds the data of one nominee row for the template.
-func (p *page) Row(i int, r dossiers.NomineeInput, kinds []string) rowData {
+func (p *Page) Row(i int, r dossiers.NomineeInput, kinds []string) rowData {
 	return rowData{P: p, Index: i, Row: r, Kinds: kinds}
 }
 
@@ -160,15 +160,15 @@ func (r rowData) Number() int { return r.Index + 1 }
 func (s *Server) newDossier(c *gin.Context) {
 	d, err := s.formOptions(c, nil)
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
-	d.Year = s.now().Year()
+	d.Year = s.Now().Year()
 	if len(d.Units) == 1 {
 		d.UnitID = d.Units[0].ID
 	}
 	d.Rows = []dossiers.NomineeInput{{Kind: string(domain.NomineeIndividual)}}
-	s.render(c, http.StatusOK, "dossier_form", s.page(c, "dossiers", d))
+	s.Render(c, http.StatusOK, "dossier_form", s.Page(c, "dossiers", d))
 }
 
 // formOptions loads the choices of the create form (units the user may create in,
@@ -176,8 +176,8 @@ func (s *Server) newDossier(c *gin.Context) {
 func (s *Server) formOptions(c *gin.Context, n *domain.Nomination) (*formData, error) {
 	d := &formData{Dossier: n, Kinds: nomineeKinds}
 	if n != nil {
-		d.CanSubmit = slices.Contains(s.cfg.App.AvailableActions(ctx(c), userID(c), *n), domain.ActionSubmit)
-		awards, err := s.cfg.App.Awards(ctx(c))
+		d.CanSubmit = slices.Contains(s.cfg.App.AvailableActions(Ctx(c), UserID(c), *n), domain.ActionSubmit)
+		awards, err := s.cfg.App.Awards(Ctx(c))
 		if err != nil {
 			return nil, err
 		}
@@ -194,10 +194,10 @@ func (s *Server) formOptions(c *gin.Context, n *domain.Nomination) (*formData, e
 		return d, nil
 	}
 	var err error
-	if d.Units, err = s.cfg.App.CreatableUnits(ctx(c), userID(c)); err != nil {
+	if d.Units, err = s.cfg.App.CreatableUnits(Ctx(c), UserID(c)); err != nil {
 		return nil, err
 	}
-	if d.Awards, err = s.cfg.App.Awards(ctx(c)); err != nil {
+	if d.Awards, err = s.cfg.App.Awards(Ctx(c)); err != nil {
 		return nil, err
 	}
 	return d, nil
@@ -247,22 +247,22 @@ func wantsRow(c *gin.Context) bool { return c.PostForm("op") == "add_row" }
 func (s *Server) createDossier(c *gin.Context) {
 	d, err := s.formOptions(c, nil)
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
 	d.UnitID, d.AwardCode, d.Title = c.PostForm("unit_id"), c.PostForm("award_code"), c.PostForm("title")
 	d.Year, _ = strconv.Atoi(c.PostForm("year"))
-	p := s.page(c, "dossiers", d)
+	p := s.Page(c, "dossiers", d)
 	rows, ok := parseNominees(c)
 	d.Rows = rows
 	if !ok {
 		p.Error, p.Fields = "error.invalid", map[string]string{"nominees": p.T("field.rows")}
-		s.render(c, http.StatusUnprocessableEntity, "dossier_form", p)
+		s.Render(c, http.StatusUnprocessableEntity, "dossier_form", p)
 		return
 	}
 	if wantsRow(c) {
 		d.Rows = append(d.Rows, dossiers.NomineeInput{Kind: string(domain.NomineeIndividual)})
-		s.render(c, http.StatusOK, "dossier_form", p)
+		s.Render(c, http.StatusOK, "dossier_form", p)
 		return
 	}
 	if s.createFromFile(c, d, p) {
@@ -272,22 +272,22 @@ func (s *Server) createDossier(c *gin.Context) {
 		d.Codes = codes
 		if fields := s.linkSubjects(c, p, d.UnitID, rows, codes); len(fields) > 0 {
 			p.Error, p.Fields = "error.invalid", fields
-			s.render(c, http.StatusUnprocessableEntity, "dossier_form", p)
+			s.Render(c, http.StatusUnprocessableEntity, "dossier_form", p)
 			return
 		}
 	}
-	n, err := s.cfg.App.CreateNomination(ctx(c), userID(c), dossiers.CreateNominationInput{
+	n, err := s.cfg.App.CreateNomination(Ctx(c), UserID(c), dossiers.CreateNominationInput{
 		UnitID: d.UnitID, AwardCode: d.AwardCode, Year: d.Year, Title: d.Title, Nominees: rows})
 	if err != nil {
-		status, ok := p.formError(err)
+		status, ok := p.FormError(err)
 		if !ok {
-			s.fail(c, err)
+			s.Fail(c, err)
 			return
 		}
 		if len(d.Rows) == 0 {
 			d.Rows = []dossiers.NomineeInput{{Kind: string(domain.NomineeIndividual)}}
 		}
-		s.render(c, status, "dossier_form", p)
+		s.Render(c, status, "dossier_form", p)
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/dossiers/"+n.ID+"?ok=created")
@@ -296,17 +296,17 @@ func (s *Server) createDossier(c *gin.Context) {
 // editable loads a dossier for the edit form: the user must be allowed to edit in
 // its unit, and it must still be with its unit (draft or returned).
 func (s *Server) editable(c *gin.Context) (domain.Nomination, bool) {
-	n, err := s.cfg.App.Nomination(ctx(c), userID(c), c.Param("id"))
+	n, err := s.cfg.App.Nomination(Ctx(c), UserID(c), c.Param("id"))
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return n, false
 	}
-	if !s.cfg.App.Can(userID(c), n.UnitID, "nomination", "edit") {
-		s.fail(c, domain.Errorf(domain.KindForbidden, "you may not edit this dossier"))
+	if !s.cfg.App.Can(UserID(c), n.UnitID, "nomination", "edit") {
+		s.Fail(c, domain.Errorf(domain.KindForbidden, "you may not edit this dossier"))
 		return n, false
 	}
 	if n.Status != domain.StatusDraft && n.Status != domain.StatusReturned {
-		s.renderError(c, http.StatusConflict, "error.conflict.title", "form.not_editable")
+		s.RenderError(c, http.StatusConflict, "error.conflict.title", "form.not_editable")
 		return n, false
 	}
 	return n, true
@@ -319,13 +319,13 @@ func (s *Server) editDossier(c *gin.Context) {
 	}
 	d, err := s.formOptions(c, &n)
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
 	d.Title = n.Title
 	d.Rows = nomineeInputs(n)
 	d.Codes = s.subjectCodesOf(c, d.Rows)
-	s.render(c, http.StatusOK, "dossier_form", s.page(c, "dossiers", d))
+	s.Render(c, http.StatusOK, "dossier_form", s.Page(c, "dossiers", d))
 }
 
 func (s *Server) saveDossier(c *gin.Context) {
@@ -335,21 +335,21 @@ func (s *Server) saveDossier(c *gin.Context) {
 	}
 	d, err := s.formOptions(c, &n)
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
 	d.Title = c.PostForm("title")
-	p := s.page(c, "dossiers", d)
+	p := s.Page(c, "dossiers", d)
 	rows, ok := parseNominees(c)
 	d.Rows = rows
 	if !ok {
 		p.Error, p.Fields = "error.invalid", map[string]string{"nominees": p.T("field.rows")}
-		s.render(c, http.StatusUnprocessableEntity, "dossier_form", p)
+		s.Render(c, http.StatusUnprocessableEntity, "dossier_form", p)
 		return
 	}
 	if wantsRow(c) {
 		d.Rows = append(d.Rows, dossiers.NomineeInput{Kind: d.Kinds[0]})
-		s.render(c, http.StatusOK, "dossier_form", p)
+		s.Render(c, http.StatusOK, "dossier_form", p)
 		return
 	}
 	if rows == nil {
@@ -359,26 +359,26 @@ func (s *Server) saveDossier(c *gin.Context) {
 		d.Codes = codes
 		if fields := s.linkSubjects(c, p, n.UnitID, rows, codes); len(fields) > 0 {
 			p.Error, p.Fields = "error.invalid", fields
-			s.render(c, http.StatusUnprocessableEntity, "dossier_form", p)
+			s.Render(c, http.StatusUnprocessableEntity, "dossier_form", p)
 			return
 		}
 	}
-	saved, err := s.cfg.App.EditNomination(ctx(c), userID(c), n.ID, dossiers.EditNominationInput{Title: d.Title, Nominees: rows})
+	saved, err := s.cfg.App.EditNomination(Ctx(c), UserID(c), n.ID, dossiers.EditNominationInput{Title: d.Title, Nominees: rows})
 	if err != nil {
-		status, ok := p.formError(err)
+		status, ok := p.FormError(err)
 		if !ok {
-			s.fail(c, err)
+			s.Fail(c, err)
 			return
 		}
 		if len(d.Rows) == 0 {
 			d.Rows = []dossiers.NomineeInput{{Kind: d.Kinds[0]}}
 		}
-		s.render(c, status, "dossier_form", p)
+		s.Render(c, status, "dossier_form", p)
 		return
 	}
 	if c.PostForm("then") == string(domain.ActionSubmit) {
 		v := saved.Version
-		if _, err := s.cfg.App.Act(ctx(c), userID(c), n.ID, dossiers.ActInput{Action: string(domain.ActionSubmit), Version: &v}, ""); err != nil {
+		if _, err := s.cfg.App.Act(Ctx(c), UserID(c), n.ID, dossiers.ActInput{Action: string(domain.ActionSubmit), Version: &v}, ""); err != nil {
 			s.actFailed(c, n.ID, actForm{}, err)
 			return
 		}
@@ -390,7 +390,7 @@ func (s *Server) saveDossier(c *gin.Context) {
 
 // nomineeRow renders one empty nominee row, added in place by htmx.
 func (s *Server) nomineeRow(c *gin.Context) {
-	p := s.page(c, "dossiers", nil)
+	p := s.Page(c, "dossiers", nil)
 	kinds := nomineeKinds
 	if k := c.QueryArray("kind"); len(k) > 0 {
 		kinds = nil
@@ -403,5 +403,5 @@ func (s *Server) nomineeRow(c *gin.Context) {
 			kinds = nomineeKinds
 		}
 	}
-	s.renderPartial(c, "nominee-row", p.Row(-1, dossiers.NomineeInput{Kind: kinds[0]}, kinds))
+	s.RenderPartial(c, "nominee-row", p.Row(-1, dossiers.NomineeInput{Kind: kinds[0]}, kinds))
 }

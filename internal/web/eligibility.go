@@ -54,7 +54,7 @@ func (v *eligibilityView) Checked() []nominees.NomineeEligibility {
 // is logged and leaves the page without the section: the dossier must stay
 // readable, as the API's dossier read does.
 func (s *Server) dossierEligibility(c *gin.Context, n domain.Nomination) *eligibilityView {
-	e, err := s.cfg.App.NominationEligibilityOf(ctx(c), n)
+	e, err := s.cfg.App.NominationEligibilityOf(Ctx(c), n)
 	if err != nil {
 		s.cfg.Log.Error("eligibility of dossier", slog.String("nomination", n.ID), slog.Any("err", err))
 		return nil
@@ -62,7 +62,7 @@ func (s *Server) dossierEligibility(c *gin.Context, n domain.Nomination) *eligib
 	v := &eligibilityView{NominationEligibility: e}
 	if !n.Status.Terminal() {
 		for _, stop := range n.Route {
-			v.CanOverride = v.CanOverride || s.cfg.App.Can(userID(c), stop.UnitID, "nomination", "appraise")
+			v.CanOverride = v.CanOverride || s.cfg.App.Can(UserID(c), stop.UnitID, "nomination", "appraise")
 		}
 	}
 	return v
@@ -83,11 +83,11 @@ func (s *Server) overrideEligibility(c *gin.Context) {
 	case "0":
 		in.Met = new(bool)
 	}
-	if _, err := s.cfg.App.OverrideEligibility(ctx(c), userID(c), id, in); err != nil {
-		p := s.page(c, "dossiers", nil)
-		status, ok := p.formError(err)
+	if _, err := s.cfg.App.OverrideEligibility(Ctx(c), UserID(c), id, in); err != nil {
+		p := s.Page(c, "dossiers", nil)
+		status, ok := p.FormError(err)
 		if !ok {
-			s.fail(c, err)
+			s.Fail(c, err)
 			return
 		}
 		// The page has other forms with a "reason": name this form's fields apart.
@@ -108,7 +108,7 @@ func (s *Server) overrideEligibility(c *gin.Context) {
 const maxWarnings = 5
 
 // FirstWarnings returns the warnings the page lists.
-func (p *page) FirstWarnings(ws []string) []string {
+func (p *Page) FirstWarnings(ws []string) []string {
 	if len(ws) > maxWarnings {
 		return ws[:maxWarnings]
 	}
@@ -116,4 +116,4 @@ func (p *page) FirstWarnings(ws []string) []string {
 }
 
 // MoreWarnings counts the warnings the page does not list.
-func (p *page) MoreWarnings(ws []string) int { return max(len(ws)-maxWarnings, 0) }
+func (p *Page) MoreWarnings(ws []string) int { return max(len(ws)-maxWarnings, 0) }

@@ -6,7 +6,7 @@ import "github.com/tdkt/tdkt/internal/nominees"
 // text as the application wrote it; in another language its message
 // elig.notice.<code> with its arguments, or the Vietnamese text when it has no code
 // (the rules engine's notes) or no such message.
-func (p *page) Notice(n nominees.Notice) string {
+func (p *Page) Notice(n nominees.Notice) string {
 	if p.Lang != languages[0] && n.Code != "" && hasMessage("elig.notice."+n.Code) {
 		return p.T("elig.notice."+n.Code, n.Args...)
 	}
@@ -14,7 +14,7 @@ func (p *page) Notice(n nominees.Notice) string {
 }
 
 // FirstNotices returns the warnings the dossier page lists (at most maxWarnings).
-func (p *page) FirstNotices(ns []nominees.Notice) []nominees.Notice {
+func (p *Page) FirstNotices(ns []nominees.Notice) []nominees.Notice {
 	if len(ns) > maxWarnings {
 		return ns[:maxWarnings]
 	}
@@ -22,4 +22,4 @@ func (p *page) FirstNotices(ns []nominees.Notice) []nominees.Notice {
 }
 
 // MoreNotices counts the warnings the page does not list.
-func (p *page) MoreNotices(ns []nominees.Notice) int { return max(len(ns)-maxWarnings, 0) }
+func (p *Page) MoreNotices(ns []nominees.Notice) int { return max(len(ns)-maxWarnings, 0) }

@@ -73,7 +73,7 @@ func TestDueDatesCountWorkingDays(t *testing.T) {
 	if d := dueIn(cal, nextMonday, due); d.Days != -3 || !d.Overdue {
 		t.Errorf("three working days late (Thu, Fri, Mon): %+v", d)
 	}
-	p := &page{Lang: "vi", s: &Server{cal: calendarCache{cal: cal}, cfg: Config{Now: time.Now}}, now: nextMonday}
+	p := &Page{Lang: "vi", s: &Server{cal: calendarCache{cal: cal}, cfg: Config{Now: time.Now}}, now: nextMonday}
 	if v := p.Due(&due); v.Text != "Quá hạn 3 ngày làm việc" || v.Class != "due-overdue" || v.Date != "02/12/2026" {
 		t.Errorf("overdue view: %+v", v)
 	}

@@ -52,7 +52,7 @@ type subjectRow struct {
 // than each unit of a province in turn.
 func (s *Server) recordableUnits(c *gin.Context, units []unitOption) []unitOption {
 	allowed := map[string]bool{}
-	for _, id := range s.cfg.App.Authz.VisibleUnits(userID(c), "history", "record") {
+	for _, id := range s.cfg.App.Authz.VisibleUnits(UserID(c), "history", "record") {
 		allowed[id] = true
 	}
 	var out []unitOption
@@ -67,7 +67,7 @@ func (s *Server) recordableUnits(c *gin.Context, units []unitOption) []unitOptio
 // readableUnits lists the units the user may see, flattened for a select, and
 // their names by id.
 func (s *Server) readableUnits(c *gin.Context) ([]unitOption, map[string]string, error) {
-	roots, err := s.cfg.App.Units(ctx(c), userID(c))
+	roots, err := s.cfg.App.Units(Ctx(c), UserID(c))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -91,15 +91,15 @@ func (s *Server) historyList(c *gin.Context) {
 		d.Page = pg
 	}
 	// One more than a page tells whether there is a next page.
-	subs, err := s.cfg.App.Subjects(ctx(c), userID(c), awards.SubjectFilter{UnitID: d.UnitID, Kind: d.Kind, Query: d.Q,
+	subs, err := s.cfg.App.Subjects(Ctx(c), UserID(c), awards.SubjectFilter{UnitID: d.UnitID, Kind: d.Kind, Query: d.Q,
 		Limit: pageSize + 1, Offset: (d.Page - 1) * pageSize})
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
 	units, names, err := s.readableUnits(c)
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
 	d.Units = units
@@ -126,7 +126,7 @@ func (s *Server) historyList(c *gin.Context) {
 		q.Set("page", strconv.Itoa(d.Page+1))
 		d.NextURL = "/history?" + q.Encode()
 	}
-	s.render(c, http.StatusOK, "history", s.page(c, "history", d))
+	s.Render(c, http.StatusOK, "history", s.Page(c, "history", d))
 }
 
 // subjectData is a subject page's content.
@@ -203,29 +203,29 @@ func subjectID(c *gin.Context) (int64, error) {
 
 // showSubject renders a subject's page; p, when set, carries a refused record
 // form's errors, form what was typed into it and section which form it was.
-func (s *Server) showSubject(c *gin.Context, p *page, section string, form url.Values, status int) {
+func (s *Server) showSubject(c *gin.Context, p *Page, section string, form url.Values, status int) {
 	id, err := subjectID(c)
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
-	uid := userID(c)
-	rec, err := s.cfg.App.SubjectHistory(ctx(c), uid, id)
+	uid := UserID(c)
+	rec, err := s.cfg.App.SubjectHistory(Ctx(c), uid, id)
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
 	d := &subjectData{Rec: rec, UnitName: rec.Subject.UnitID, AwardNames: map[string]string{}, Form: form, Section: section,
 		Options: historyOptions, CanRecord: s.cfg.App.Can(uid, rec.Subject.UnitID, "history", "record")}
 	if _, names, err := s.readableUnits(c); err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	} else if n := names[rec.Subject.UnitID]; n != "" {
 		d.UnitName = n
 	}
-	catalogue, err := s.cfg.App.Awards(ctx(c))
+	catalogue, err := s.cfg.App.Awards(Ctx(c))
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
 	for _, a := range catalogue {
@@ -237,20 +237,20 @@ func (s *Server) showSubject(c *gin.Context, p *page, section string, form url.V
 	d.Ratings = slices.Clone(rec.Ratings)
 	slices.SortFunc(d.Ratings, func(a, b history.TaskRating) int { return b.Year - a.Year })
 	if p == nil {
-		p = s.page(c, "history", d)
+		p = s.Page(c, "history", d)
 	} else {
 		p.Data = d
 	}
-	d.Check = eligibilityChoice{Award: strings.ToUpper(strings.TrimSpace(c.Query("award"))), Year: s.now().Year() - 1}
+	d.Check = eligibilityChoice{Award: strings.ToUpper(strings.TrimSpace(c.Query("award"))), Year: s.Now().Year() - 1}
 	if y, err := strconv.Atoi(c.Query("year")); err == nil {
 		d.Check.Year = y
 	}
 	if d.Check.Award != "" && c.Request.Method == http.MethodGet {
-		e, err := s.cfg.App.CheckEligibility(ctx(c), uid, awards.EligibilityQuery{SubjectID: id, AwardCode: d.Check.Award, Year: d.Check.Year})
+		e, err := s.cfg.App.CheckEligibility(Ctx(c), uid, awards.EligibilityQuery{SubjectID: id, AwardCode: d.Check.Award, Year: d.Check.Year})
 		if err != nil {
-			st, ok := p.formError(err)
+			st, ok := p.FormError(err)
 			if !ok {
-				s.fail(c, err)
+				s.Fail(c, err)
 				return
 			}
 			for k, v := range p.Fields {
@@ -261,7 +261,7 @@ func (s *Server) showSubject(c *gin.Context, p *page, section string, form url.V
 			d.Elig = &e
 		}
 	}
-	s.render(c, status, "subject", p)
+	s.Render(c, status, "subject", p)
 }
 
 // recordEntry records one entry of a subject's history (a yearly rating, an
@@ -270,20 +270,20 @@ func (s *Server) showSubject(c *gin.Context, p *page, section string, form url.V
 func (s *Server) recordEntry(c *gin.Context) {
 	id, err := subjectID(c)
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
-	rec, err := s.cfg.App.SubjectHistory(ctx(c), userID(c), id)
+	rec, err := s.cfg.App.SubjectHistory(Ctx(c), UserID(c), id)
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
-	if err := s.cfg.App.Allow(userID(c), rec.Subject.UnitID, "history", "record"); err != nil {
-		s.fail(c, err)
+	if err := s.cfg.App.Allow(UserID(c), rec.Subject.UnitID, "history", "record"); err != nil {
+		s.Fail(c, err)
 		return
 	}
 	if err := c.Request.ParseForm(); err != nil {
-		s.fail(c, domain.Invalid("unreadable form"))
+		s.Fail(c, domain.Invalid("unreadable form"))
 		return
 	}
 	form := c.Request.PostForm
@@ -307,16 +307,16 @@ func (s *Server) recordEntry(c *gin.Context) {
 		b.Holds = []history.HoldEntry{{SubjectCode: code, Kind: form.Get("kind"), StartsOn: form.Get("starts_on"),
 			EndsOn: form.Get("ends_on"), Reason: form.Get("reason"), DecisionCode: form.Get("decision_code")}}
 	default:
-		s.fail(c, domain.Invalid("unknown section"))
+		s.Fail(c, domain.Invalid("unknown section"))
 		return
 	}
-	if _, err := s.cfg.App.RecordHistory(ctx(c), userID(c), b); err != nil {
-		p := s.page(c, "history", nil)
+	if _, err := s.cfg.App.RecordHistory(Ctx(c), UserID(c), b); err != nil {
+		p := s.Page(c, "history", nil)
 		var bad history.RowErrors
 		if domain.KindOf(err) != domain.KindInvalid || !errors.As(err, &bad) {
-			status, ok := p.formError(err)
+			status, ok := p.FormError(err)
 			if !ok {
-				s.fail(c, err)
+				s.Fail(c, err)
 				return
 			}
 			s.showSubject(c, p, section, form, status)
@@ -356,18 +356,18 @@ func (s *Server) historyImportForm(c *gin.Context) {
 	if !ok {
 		return
 	}
-	s.render(c, http.StatusOK, "history_import", s.page(c, "history", d))
+	s.Render(c, http.StatusOK, "history_import", s.Page(c, "history", d))
 }
 
 func (s *Server) historyImportData(c *gin.Context) (*historyImportData, bool) {
 	units, _, err := s.readableUnits(c)
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return nil, false
 	}
 	d := &historyImportData{Units: s.recordableUnits(c, units), Sheets: importer.HistorySheets(), MaxRows: importer.MaxRows}
 	if len(d.Units) == 0 {
-		s.fail(c, domain.Errorf(domain.KindForbidden, "you may not record the history of any unit"))
+		s.Fail(c, domain.Errorf(domain.KindForbidden, "you may not record the history of any unit"))
 		return nil, false
 	}
 	d.UnitID = d.Units[0].ID
@@ -380,11 +380,11 @@ func (s *Server) historyImportData(c *gin.Context) (*historyImportData, bool) {
 func (s *Server) importHistory(c *gin.Context) {
 	unit, sheet := c.PostForm("unit"), c.PostForm("sheet")
 	if unit == "" {
-		s.fail(c, domain.Invalid("name the unit to import into"))
+		s.Fail(c, domain.Invalid("name the unit to import into"))
 		return
 	}
-	if err := s.cfg.App.Allow(userID(c), unit, "history", "record"); err != nil {
-		s.fail(c, err)
+	if err := s.cfg.App.Allow(UserID(c), unit, "history", "record"); err != nil {
+		s.Fail(c, err)
 		return
 	}
 	data, format, name, ok, err := s.uploadedSheet(c, "file")
@@ -393,7 +393,7 @@ func (s *Server) importHistory(c *gin.Context) {
 	}
 	if err == nil {
 		var res history.BatchResult
-		res, err = s.cfg.App.ImportHistory(ctx(c), userID(c), unit, data, format, sheet)
+		res, err = s.cfg.App.ImportHistory(Ctx(c), UserID(c), unit, data, format, sheet)
 		if err == nil {
 			n := res.SubjectsCreated + res.SubjectsUpdated + res.Ratings + res.Awards + res.Initiatives + res.Holds
 			c.Redirect(http.StatusSeeOther, "/history?"+url.Values{"unit": {unit}, "ok": {"history_imported"}, "n": {strconv.Itoa(n)}}.Encode())
@@ -405,24 +405,24 @@ func (s *Server) importHistory(c *gin.Context) {
 		return
 	}
 	d.UnitID, d.Sheet = unit, sheet
-	p := s.page(c, "history", d)
+	p := s.Page(c, "history", d)
 	d.Import = &importView{FileName: name}
 	status, ok := p.importRefused(d.Import, err)
 	if !ok {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
-	s.render(c, status, "history_import", p)
+	s.Render(c, status, "history_import", p)
 }
 
 // criterionView is one criterion of an eligibility answer, with its sub-criteria.
 type criterionView struct {
-	P *page
+	P *Page
 	C eligibility.CriterionResult
 }
 
 // Criterion builds the data of the recursive "criterion" partial.
-func (p *page) Criterion(c eligibility.CriterionResult) criterionView {
+func (p *Page) Criterion(c eligibility.CriterionResult) criterionView {
 	return criterionView{P: p, C: c}
 }
 
@@ -437,32 +437,32 @@ func (v criterionView) Met() bool {
 
 // eligResultView is the data of the "elig-result" partial.
 type eligResultView struct {
-	P *page
+	P *Page
 	R eligibility.Result
 }
 
 // EligResult builds the data of the "elig-result" partial.
-func (p *page) EligResult(r eligibility.Result) eligResultView { return eligResultView{P: p, R: r} }
+func (p *Page) EligResult(r eligibility.Result) eligResultView { return eligResultView{P: p, R: r} }
 
 // HistorySheets lists the sheets of the history workbook, for the CSV choices.
-func (p *page) HistorySheets() []importer.Sheet { return importer.HistorySheets() }
+func (p *Page) HistorySheets() []importer.Sheet { return importer.HistorySheets() }
 
 // entryField is the data of the "entry-year" and "entry-date" partials: one field
 // of a record form, with what was typed and its error.
 type entryField struct {
-	P       *page
+	P       *Page
 	Section string
 	Field   string
 	Label   string
 }
 
 // Entry builds the data of a record form's year field.
-func (p *page) Entry(section string) entryField {
+func (p *Page) Entry(section string) entryField {
 	return entryField{P: p, Section: section, Field: "year"}
 }
 
 // EntryDate builds the data of a record form's date field.
-func (p *page) EntryDate(section, field, label string) entryField {
+func (p *Page) EntryDate(section, field, label string) entryField {
 	return entryField{P: p, Section: section, Field: field, Label: label}
 }
 

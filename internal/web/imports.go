@@ -81,7 +81,7 @@ var rowReasons = []struct {
 }
 
 // rowMessage returns a row error's reason in the page's language.
-func (p *page) rowMessage(e history.RowError) string {
+func (p *Page) rowMessage(e history.RowError) string {
 	for _, r := range rowReasons {
 		if m := r.re.FindStringSubmatch(e.Reason); m != nil {
 			args := make([]any, len(m)-1)
@@ -99,7 +99,7 @@ func (p *page) rowMessage(e history.RowError) string {
 
 // rowErrors returns the bad rows of a refused import in the page's language, or
 // nil when err is not about the rows of a file.
-func (p *page) rowErrors(err error) []rowErrorView {
+func (p *Page) rowErrors(err error) []rowErrorView {
 	var rows history.RowErrors
 	if domain.KindOf(err) != domain.KindInvalid || !errors.As(err, &rows) {
 		return nil
@@ -115,12 +115,12 @@ func (p *page) rowErrors(err error) []rowErrorView {
 // the page's "file refused" message) or, for any other invalid input, the form's
 // field errors. It returns the status to show the form again with; ok is false
 // when err is not the user's to correct.
-func (p *page) importRefused(v *importView, err error) (status int, ok bool) {
+func (p *Page) importRefused(v *importView, err error) (status int, ok bool) {
 	if v.Rows = p.rowErrors(err); v.Rows != nil {
 		p.Error = "import.refused"
 		return http.StatusUnprocessableEntity, true
 	}
-	return p.formError(err)
+	return p.FormError(err)
 }
 
 // errNoFile is the form error of an import sent without a file.
@@ -134,7 +134,7 @@ func (s *Server) uploadedSheet(c *gin.Context, field string) (data []byte, forma
 	f, err := httpx.ReadUpload(c, field)
 	switch {
 	case domain.IsKind(err, httpx.KindTooLarge):
-		s.fail(c, err)
+		s.Fail(c, err)
 		return nil, "", "", false, nil
 	case err != nil:
 		return nil, "", "", true, errNoFile
@@ -158,7 +158,7 @@ func (s *Server) importNominees(c *gin.Context) {
 	}
 	if err == nil {
 		var saved domain.Nomination
-		saved, err = s.cfg.App.ImportNominees(ctx(c), userID(c), n.ID, data, format)
+		saved, err = s.cfg.App.ImportNominees(Ctx(c), UserID(c), n.ID, data, format)
 		if err == nil {
 			c.Redirect(http.StatusSeeOther, "/dossiers/"+n.ID+"?ok=nominees_imported&n="+strconv.Itoa(len(saved.Nominees))+"#nominees-h")
 			return
@@ -166,22 +166,22 @@ func (s *Server) importNominees(c *gin.Context) {
 	}
 	d, ferr := s.formOptions(c, &n)
 	if ferr != nil {
-		s.fail(c, ferr)
+		s.Fail(c, ferr)
 		return
 	}
 	d.Title = n.Title
 	d.Rows = nomineeInputs(n)
-	p := s.page(c, "dossiers", d)
+	p := s.Page(c, "dossiers", d)
 	d.Import = &importView{FileName: name}
 	status, ok := p.importRefused(d.Import, err)
 	if !ok {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
 	if p.Fields["file"] != "" {
 		p.Fields = map[string]string{"import_file": p.Fields["file"]}
 	}
-	s.render(c, status, "dossier_form", p)
+	s.Render(c, status, "dossier_form", p)
 }
 
 // nomineeInputs returns a dossier's nominees as the edit form's rows, with the
@@ -197,19 +197,19 @@ func nomineeInputs(n domain.Nomination) []dossiers.NomineeInput {
 
 // rowErrorsView is the data of the "row-errors" partial.
 type rowErrorsView struct {
-	P *page
+	P *Page
 	*importView
 }
 
 // RowErrors builds the data of the "row-errors" partial.
-func (p *page) RowErrors(v *importView) rowErrorsView { return rowErrorsView{P: p, importView: v} }
+func (p *Page) RowErrors(v *importView) rowErrorsView { return rowErrorsView{P: p, importView: v} }
 
 // createFromFile creates the dossier of the create form with the nominee list of
 // the file attached to it (app.Service.CreateNominationFromFile), all or nothing:
 // a refused file shows the form again with its bad rows, and no dossier exists.
 // It reports whether the request was answered; false when no file was attached,
 // for the rows typed into the form.
-func (s *Server) createFromFile(c *gin.Context, d *formData, p *page) bool {
+func (s *Server) createFromFile(c *gin.Context, d *formData, p *Page) bool {
 	data, format, name, ok, err := s.uploadedSheet(c, "nominee_file")
 	if !ok {
 		return true
@@ -218,10 +218,10 @@ func (s *Server) createFromFile(c *gin.Context, d *formData, p *page) bool {
 		return false
 	}
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return true
 	}
-	n, err := s.cfg.App.CreateNominationFromFile(ctx(c), userID(c), dossiers.CreateNominationInput{UnitID: d.UnitID,
+	n, err := s.cfg.App.CreateNominationFromFile(Ctx(c), UserID(c), dossiers.CreateNominationInput{UnitID: d.UnitID,
 		AwardCode: d.AwardCode, Year: d.Year, Title: d.Title}, data, format)
 	if err == nil {
 		c.Redirect(http.StatusSeeOther, "/dossiers/"+n.ID+"?ok=created_from_file&n="+strconv.Itoa(len(n.Nominees)))
@@ -233,9 +233,9 @@ func (s *Server) createFromFile(c *gin.Context, d *formData, p *page) bool {
 	d.Import = &importView{FileName: name}
 	status, ok := p.importRefused(d.Import, err)
 	if !ok {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return true
 	}
-	s.render(c, status, "dossier_form", p)
+	s.Render(c, status, "dossier_form", p)
 	return true
 }

@@ -45,7 +45,7 @@ func TestRowReasonsOfRealFilesAreTranslated(t *testing.T) {
 		t.Fatalf("only %d reasons: %v", len(reasons), reasons)
 	}
 	for _, lang := range languages {
-		p := &page{Lang: lang}
+		p := &Page{Lang: lang}
 		for _, r := range reasons {
 			msg := p.rowMessage(r)
 			if msg == p.T("rowerr.invalid") || msg == p.T("rowerr.unreadable") || strings.Contains(msg, "%!") {
@@ -53,11 +53,11 @@ func TestRowReasonsOfRealFilesAreTranslated(t *testing.T) {
 			}
 		}
 	}
-	if msg := (&page{Lang: "vi"}).rowMessage(history.RowError{Row: 2, Column: "Xếp loại", Reason: `"giỏi" is not a task rating (HTXS, HTT, HT, KHT)`}); !strings.Contains(msg, "“giỏi” không phải là mức xếp loại") {
+	if msg := (&Page{Lang: "vi"}).rowMessage(history.RowError{Row: 2, Column: "Xếp loại", Reason: `"giỏi" is not a task rating (HTXS, HTT, HT, KHT)`}); !strings.Contains(msg, "“giỏi” không phải là mức xếp loại") {
 		t.Errorf("rating reason in Vietnamese: %q", msg)
 	}
 	// A reason nobody listed is not shown raw.
-	if msg := (&page{Lang: "en"}).rowMessage(history.RowError{Reason: "zip: not a valid zip file"}); strings.Contains(msg, "zip") {
+	if msg := (&Page{Lang: "en"}).rowMessage(history.RowError{Reason: "zip: not a valid zip file"}); strings.Contains(msg, "zip") {
 		t.Errorf("a library's error reached the page: %q", msg)
 	}
 }

@@ -41,19 +41,19 @@ var allSteps = []domain.Step{domain.StepSubmit, domain.StepSupplement, domain.St
 func (s *Server) inbox(c *gin.Context) {
 	d, err := s.inboxTasks(c)
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, "inbox", s.page(c, "inbox", d))
+	s.Render(c, http.StatusOK, "inbox", s.Page(c, "inbox", d))
 }
 
 // inboxTasks reads the user's open tasks and applies the filters of the query.
 func (s *Server) inboxTasks(c *gin.Context) (inboxData, error) {
-	tasks, err := s.cfg.App.InboxWithAssignees(ctx(c), userID(c))
+	tasks, err := s.cfg.App.InboxWithAssignees(Ctx(c), UserID(c))
 	if err != nil {
 		return inboxData{}, err
 	}
-	awards, err := s.cfg.App.Awards(ctx(c))
+	awards, err := s.cfg.App.Awards(Ctx(c))
 	if err != nil {
 		return inboxData{}, err
 	}
@@ -61,9 +61,9 @@ func (s *Server) inboxTasks(c *gin.Context) (inboxData, error) {
 	for _, a := range awards {
 		names[a.Code] = a.Name
 	}
-	d := inboxData{Total: len(tasks), Steps: allSteps, UserID: userID(c), AwardNames: names, Step: c.Query("step"),
+	d := inboxData{Total: len(tasks), Steps: allSteps, UserID: UserID(c), AwardNames: names, Step: c.Query("step"),
 		Overdue: c.Query("overdue") == "1", Q: strings.TrimSpace(c.Query("q"))}
-	if d.Views, err = s.cfg.App.SavedViews(ctx(c), userID(c), "inbox"); err != nil {
+	if d.Views, err = s.cfg.App.SavedViews(Ctx(c), UserID(c), "inbox"); err != nil {
 		return inboxData{}, err
 	}
 	words := strings.Fields(fold(d.Q))
@@ -80,7 +80,7 @@ func (s *Server) inboxTasks(c *gin.Context) (inboxData, error) {
 		}
 		d.Tasks = append(d.Tasks, t)
 	}
-	if d.Assign, err = s.cfg.App.AssignChoices(ctx(c), userID(c), d.Tasks); err != nil {
+	if d.Assign, err = s.cfg.App.AssignChoices(Ctx(c), UserID(c), d.Tasks); err != nil {
 		return inboxData{}, err
 	}
 	return d, nil

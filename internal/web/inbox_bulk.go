@@ -40,23 +40,23 @@ type bulkData struct {
 func (s *Server) bulkAct(c *gin.Context) {
 	action, note := c.PostForm("bulk_action"), strings.TrimSpace(c.PostForm("bulk_note"))
 	ids := c.PostFormArray("dossier")
-	p := s.page(c, "inbox", nil)
+	p := s.Page(c, "inbox", nil)
 	if !bulkActions[action] || len(ids) == 0 || (action == "return" && note == "") {
-		s.renderError(c, http.StatusUnprocessableEntity, "error.invalid.title", "bulk.invalid")
+		s.RenderError(c, http.StatusUnprocessableEntity, "error.invalid.title", "bulk.invalid")
 		return
 	}
 	d := bulkData{Action: action, Note: note}
-	uid := userID(c)
+	uid := UserID(c)
 	for _, id := range ids {
 		r := bulkResult{ID: id, Title: id}
-		n, err := s.cfg.App.Nomination(ctx(c), uid, id)
+		n, err := s.cfg.App.Nomination(Ctx(c), uid, id)
 		if err == nil {
 			r.Title = n.Title
 			in := dossiers.ActInput{Action: action, Version: &n.Version, Note: note}
 			if action == string(domain.ActionReturn) {
 				in.MissingItems = []string{note}
 			}
-			_, err = s.cfg.App.Act(ctx(c), uid, id, in, "")
+			_, err = s.cfg.App.Act(Ctx(c), uid, id, in, "")
 		}
 		if err == nil {
 			r.OK, r.Message = true, p.T("flash."+action)
@@ -67,12 +67,12 @@ func (s *Server) bulkAct(c *gin.Context) {
 		d.Results = append(d.Results, r)
 	}
 	p.Data = d
-	s.render(c, http.StatusOK, "inbox_bulk", p)
+	s.Render(c, http.StatusOK, "inbox_bulk", p)
 }
 
 // bulkRefusal says in the reader's language why one dossier of a bulk action was
 // refused; an internal error is logged and reported without its detail.
-func (s *Server) bulkRefusal(p *page, err error) string {
+func (s *Server) bulkRefusal(p *Page, err error) string {
 	var de *domain.Error
 	if !errors.As(err, &de) {
 		s.cfg.Log.Error("bulk action", slog.Any("err", err))

@@ -17,15 +17,15 @@ import (
 func (s *Server) inboxExport(c *gin.Context) {
 	d, err := s.inboxTasks(c)
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
-	p := s.page(c, "inbox", d)
+	p := s.Page(c, "inbox", d)
 	f := excelize.NewFile()
 	defer f.Close()
 	sheet := p.T("inbox.title")
 	if err := f.SetSheetName("Sheet1", sheet); err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
 	head := []any{p.T("common.code"), p.T("inbox.col.sender"), p.T("inbox.col.nominees"), p.T("inbox.col.dossier"), p.T("common.award"), p.T("inbox.col.step"), p.T("inbox.col.unit"),
@@ -43,7 +43,7 @@ func (s *Server) inboxExport(c *gin.Context) {
 	for i, r := range rows {
 		cell, _ := excelize.CoordinatesToCellName(1, i+1)
 		if err := f.SetSheetRow(sheet, cell, &r); err != nil {
-			s.fail(c, err)
+			s.Fail(c, err)
 			return
 		}
 	}
@@ -53,7 +53,7 @@ func (s *Server) inboxExport(c *gin.Context) {
 	_ = f.SetColWidth(sheet, "A", "C", 22)
 	_ = f.SetColWidth(sheet, "D", "D", 60)
 	_ = f.SetColWidth(sheet, "E", "K", 22)
-	name := "viec-can-xu-ly-" + s.now().In(calendar.Zone).Format("20060102") + ".xlsx"
+	name := "viec-can-xu-ly-" + s.Now().In(calendar.Zone).Format("20060102") + ".xlsx"
 	c.Header("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 	c.Header("Content-Disposition", fmt.Sprintf("attachment; filename=%q; filename*=UTF-8''%s", name, url.PathEscape(name)))
 	c.Status(http.StatusOK)

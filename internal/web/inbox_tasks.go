@@ -13,7 +13,7 @@ import (
 // through app.Service.ClaimTask, and goes back to the inbox with the filters kept.
 func (s *Server) claimTask(c *gin.Context) {
 	s.taskAction(c, "claim", func(id int64) error {
-		_, err := s.cfg.App.ClaimTask(ctx(c), userID(c), id)
+		_, err := s.cfg.App.ClaimTask(Ctx(c), UserID(c), id)
 		return err
 	})
 }
@@ -22,7 +22,7 @@ func (s *Server) claimTask(c *gin.Context) {
 // việc), through app.Service.UnclaimTask.
 func (s *Server) releaseTask(c *gin.Context) {
 	s.taskAction(c, "release_task", func(id int64) error {
-		_, err := s.cfg.App.UnclaimTask(ctx(c), userID(c), id)
+		_, err := s.cfg.App.UnclaimTask(Ctx(c), UserID(c), id)
 		return err
 	})
 }
@@ -32,11 +32,11 @@ func (s *Server) releaseTask(c *gin.Context) {
 func (s *Server) taskAction(c *gin.Context, ok string, do func(int64) error) {
 	id, err := strconv.ParseInt(c.Param("task"), 10, 64)
 	if err != nil {
-		s.fail(c, domain.Errorf(domain.KindNotFound, "no such task"))
+		s.Fail(c, domain.Errorf(domain.KindNotFound, "no such task"))
 		return
 	}
 	if err := do(id); err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
 	back := "/inbox?ok=" + ok

@@ -30,20 +30,20 @@ func (s *Server) refuseIncomplete(c *gin.Context, n domain.Nomination, form actF
 		return false
 	}
 	may := false
-	for _, a := range s.cfg.App.AvailableActions(ctx(c), userID(c), n) {
+	for _, a := range s.cfg.App.AvailableActions(Ctx(c), UserID(c), n) {
 		may = may || a == domain.ActionSubmit
 	}
 	if !may {
 		return false // the action itself is refused as it would be without the check
 	}
 	id := n.ID
-	required, err := s.cfg.App.Checklist(ctx(c), userID(c), id)
+	required, err := s.cfg.App.Checklist(Ctx(c), UserID(c), id)
 	if err != nil {
 		return false // the action itself reports what is wrong
 	}
 	for _, r := range required {
 		if !r.Present {
-			p := s.page(c, "dossiers", nil)
+			p := s.Page(c, "dossiers", nil)
 			p.Error, p.Fields = "error.invalid", map[string]string{"submit_missing": p.T("field.submit_missing")}
 			s.showDossier(c, id, p, form, http.StatusUnprocessableEntity)
 			return true

@@ -48,7 +48,7 @@ func (s *Server) roleUnits(c *gin.Context, obj, act string) []unitOption {
 func (s *Server) inScope(c *gin.Context, root string, units []unitOption) []unitOption {
 	var out []unitOption
 	for _, u := range units {
-		if ok, err := s.cfg.App.Reviews.Store.IsAncestorOrSelf(ctx(c), root, u.ID); err == nil && ok {
+		if ok, err := s.cfg.App.Reviews.Store.IsAncestorOrSelf(Ctx(c), root, u.ID); err == nil && ok {
 			out = append(out, u)
 		}
 	}
@@ -71,7 +71,7 @@ func webDate(s string) (string, bool) {
 
 // formDates converts the named date fields of a form, adding a field error (by the
 // application's field name) for each that is not dd/mm/yyyy.
-func formDates(p *page, form url.Values, names map[string]*string) map[string]string {
+func formDates(p *Page, form url.Values, names map[string]*string) map[string]string {
 	errs := map[string]string{}
 	for field, dst := range names {
 		d, ok := webDate(form.Get(field))
@@ -86,7 +86,7 @@ func formDates(p *page, form url.Values, names map[string]*string) map[string]st
 
 // formInt reads an optional whole number field: nil when empty, a field error when
 // it is not a number.
-func formInt(p *page, form url.Values, field string, errs map[string]string) *int {
+func formInt(p *Page, form url.Values, field string, errs map[string]string) *int {
 	v := strings.TrimSpace(form.Get(field))
 	if v == "" {
 		return nil
@@ -109,13 +109,13 @@ type movementsData struct {
 
 // movementList lists the movements that concern the user's units.
 func (s *Server) movementList(c *gin.Context) {
-	ms, err := s.cfg.App.Movements(ctx(c), userID(c), "")
+	ms, err := s.cfg.App.Movements(Ctx(c), UserID(c), "")
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
 	d := movementsData{Movements: ms, CanLaunch: len(s.roleUnits(c, "movement", "launch")) > 0}
-	s.render(c, http.StatusOK, "movements", s.page(c, "movements", d))
+	s.Render(c, http.StatusOK, "movements", s.Page(c, "movements", d))
 }
 
 // movementFormData is the launch form's content.
@@ -137,14 +137,14 @@ func (d movementFormData) Val(name, def string) string {
 // newMovement shows the form that launches a movement (phát động phong trào) to a
 // standing body or a leader who may launch one.
 func (s *Server) newMovement(c *gin.Context) {
-	p := s.page(c, "movements", nil)
+	p := s.Page(c, "movements", nil)
 	d, err := s.movementForm(c, nil)
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
 	p.Data = d
-	s.render(c, http.StatusOK, "movement_form", p)
+	s.Render(c, http.StatusOK, "movement_form", p)
 }
 
 func (s *Server) movementForm(c *gin.Context, form url.Values) (movementFormData, error) {
@@ -152,11 +152,11 @@ func (s *Server) movementForm(c *gin.Context, form url.Values) (movementFormData
 	if len(units) == 0 {
 		return movementFormData{}, domain.Errorf(domain.KindForbidden, "you may not launch a movement")
 	}
-	parents, err := s.cfg.App.Movements(ctx(c), userID(c), "active")
+	parents, err := s.cfg.App.Movements(Ctx(c), UserID(c), "active")
 	if err != nil {
 		return movementFormData{}, err
 	}
-	tpls, err := s.cfg.App.ReviewTemplates(ctx(c))
+	tpls, err := s.cfg.App.ReviewTemplates(Ctx(c))
 	if err != nil {
 		return movementFormData{}, err
 	}
@@ -167,11 +167,11 @@ func (s *Server) movementForm(c *gin.Context, form url.Values) (movementFormData
 // its page; a form with errors is shown again.
 func (s *Server) launchMovement(c *gin.Context) {
 	if err := c.Request.ParseForm(); err != nil {
-		s.fail(c, domain.Invalid("unreadable form"))
+		s.Fail(c, domain.Invalid("unreadable form"))
 		return
 	}
 	form := c.Request.PostForm
-	p := s.page(c, "movements", nil)
+	p := s.Page(c, "movements", nil)
 	in := campaigns.LaunchMovementInput{UnitID: form.Get("unit_id"), ParentID: form.Get("parent_id"), Name: form.Get("name"),
 		DecisionNumber: form.Get("decision_number"), Goals: form.Get("goals"), Criteria: form.Get("criteria"),
 		TemplateCode: form.Get("template_code")}
@@ -180,19 +180,19 @@ func (s *Server) launchMovement(c *gin.Context) {
 	var err error
 	if len(errs) > 0 {
 		// The application still decides whether the user may launch here at all.
-		if !s.cfg.App.Can(userID(c), in.UnitID, "movement", "launch") {
-			s.fail(c, domain.Errorf(domain.KindForbidden, "you may not launch a movement here"))
+		if !s.cfg.App.Can(UserID(c), in.UnitID, "movement", "launch") {
+			s.Fail(c, domain.Errorf(domain.KindForbidden, "you may not launch a movement here"))
 			return
 		}
 		p.Error, p.Fields = "error.invalid", errs
-	} else if m, err = s.cfg.App.LaunchMovement(ctx(c), userID(c), in); err != nil {
+	} else if m, err = s.cfg.App.LaunchMovement(Ctx(c), UserID(c), in); err != nil {
 		if _, ok := p.reviewFormError(err); !ok {
-			s.fail(c, err)
+			s.Fail(c, err)
 			return
 		}
 	}
 	if p.Error != "" {
-		s.renderWith(c, refusedStatus(p), "movement_form", p, func() (any, error) { return s.movementForm(c, form) })
+		s.RenderWith(c, refusedStatus(p), "movement_form", p, func() (any, error) { return s.movementForm(c, form) })
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/movements/"+url.PathEscape(m.ID)+"?ok=movement_launched")
@@ -279,30 +279,30 @@ func (v scheduleView) AtDate() string {
 
 // movementPage shows a movement.
 func (s *Server) movementPage(c *gin.Context) {
-	p := s.page(c, "movements", nil)
+	p := s.Page(c, "movements", nil)
 	d, err := s.movementView(c, c.Param("id"))
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
 	p.Data = d
-	s.render(c, http.StatusOK, "movement", p)
+	s.Render(c, http.StatusOK, "movement", p)
 }
 
 func (s *Server) movementView(c *gin.Context, id string) (movementData, error) {
-	uid := userID(c)
-	m, err := s.cfg.App.Movement(ctx(c), uid, id)
+	uid := UserID(c)
+	m, err := s.cfg.App.Movement(Ctx(c), uid, id)
 	if err != nil {
 		return movementData{}, err
 	}
 	d := movementData{M: m}
-	if d.Registrations, err = s.cfg.App.Registrations(ctx(c), uid, m.ID); err != nil {
+	if d.Registrations, err = s.cfg.App.Registrations(Ctx(c), uid, m.ID); err != nil {
 		return d, err
 	}
-	if d.Campaigns, err = s.cfg.App.Campaigns(ctx(c), uid, campaigns.CampaignFilter{MovementID: m.ID}); err != nil {
+	if d.Campaigns, err = s.cfg.App.Campaigns(Ctx(c), uid, campaigns.CampaignFilter{MovementID: m.ID}); err != nil {
 		return d, err
 	}
-	scheds, err := s.cfg.App.ReviewSchedules(ctx(c), uid, m.ID)
+	scheds, err := s.cfg.App.ReviewSchedules(Ctx(c), uid, m.ID)
 	if err != nil {
 		return d, err
 	}
@@ -313,7 +313,7 @@ func (s *Server) movementView(c *gin.Context, id string) (movementData, error) {
 		}
 		// The same use case as the API's description, with its authorization; a
 		// schedule Temporal cannot describe shows "—" and the page still opens.
-		desc, err := s.cfg.App.DescribeReviewSchedule(ctx(c), uid, m.ID, string(rs.Kind))
+		desc, err := s.cfg.App.DescribeReviewSchedule(Ctx(c), uid, m.ID, string(rs.Kind))
 		if err != nil {
 			s.cfg.Log.Error("describe review schedule", slog.String("movement", m.ID), slog.String("kind", string(rs.Kind)), slog.Any("err", err))
 			v.Unknown = true
@@ -335,7 +335,7 @@ func (s *Server) movementView(c *gin.Context, id string) (movementData, error) {
 
 // refusedStatus is the status of a form shown again with p's error: 409 when
 // what it changes changed meanwhile, 422 otherwise.
-func refusedStatus(p *page) int {
+func refusedStatus(p *Page) int {
 	if p.Error == "error.conflict" {
 		return http.StatusConflict
 	}
@@ -344,29 +344,29 @@ func refusedStatus(p *page) int {
 
 // movementFormFailed shows the movement's page again with a form's errors, or fails
 // the request when the error is not the user's to correct.
-func (s *Server) movementFormFailed(c *gin.Context, p *page, err error, formID string, form url.Values) {
+func (s *Server) movementFormFailed(c *gin.Context, p *Page, err error, formID string, form url.Values) {
 	status := http.StatusUnprocessableEntity
 	if err != nil {
 		var ok bool
 		if status, ok = p.reviewFormError(err); !ok {
-			s.fail(c, err)
+			s.Fail(c, err)
 			return
 		}
 	}
 	d, verr := s.movementView(c, c.Param("id"))
 	if verr != nil {
-		s.fail(c, verr)
+		s.Fail(c, verr)
 		return
 	}
 	d.Form, d.FormID = form, formID
 	p.Data = d
-	s.render(c, status, "movement", p)
+	s.Render(c, status, "movement", p)
 }
 
 // postedForm parses the request's form, failing the request when it cannot.
 func (s *Server) postedForm(c *gin.Context) (url.Values, bool) {
 	if err := c.Request.ParseForm(); err != nil {
-		s.fail(c, domain.Invalid("unreadable form"))
+		s.Fail(c, domain.Invalid("unreadable form"))
 		return nil, false
 	}
 	return c.Request.PostForm, true
@@ -380,10 +380,10 @@ func (s *Server) registerUnit(c *gin.Context) {
 		return
 	}
 	id := c.Param("id")
-	_, err := s.cfg.App.RegisterForMovement(ctx(c), userID(c), id,
+	_, err := s.cfg.App.RegisterForMovement(Ctx(c), UserID(c), id,
 		campaigns.RegisterInput{UnitID: form.Get("unit_id"), Commitments: form.Get("commitments")})
 	if err != nil {
-		s.movementFormFailed(c, s.page(c, "movements", nil), err, "register", form)
+		s.movementFormFailed(c, s.Page(c, "movements", nil), err, "register", form)
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/movements/"+url.PathEscape(id)+"?ok=registered")
@@ -392,7 +392,7 @@ func (s *Server) registerUnit(c *gin.Context) {
 // scheduleInput reads a schedule form: when it fires (month, day and hour of an
 // annual review; the day of a mid-term or final one as dd/mm/yyyy), the working days
 // of the campaign it opens, and the levels that report.
-func scheduleInput(p *page, form url.Values) (campaigns.ScheduleInput, map[string]string) {
+func scheduleInput(p *Page, form url.Values) (campaigns.ScheduleInput, map[string]string) {
 	errs := map[string]string{}
 	in := campaigns.ScheduleInput{Kind: form.Get("kind"), Note: form.Get("note")}
 	in.Month = formInt(p, form, "month", errs)
@@ -410,12 +410,12 @@ func scheduleInput(p *page, form url.Values) (campaigns.ScheduleInput, map[strin
 
 // createSchedule creates a movement's recurring review of a kind.
 func (s *Server) createSchedule(c *gin.Context) {
-	s.scheduleAction(c, "schedule_new", "schedule_created", func(p *page, form url.Values) (map[string]string, error) {
+	s.scheduleAction(c, "schedule_new", "schedule_created", func(p *Page, form url.Values) (map[string]string, error) {
 		in, errs := scheduleInput(p, form)
 		if len(errs) > 0 {
 			return errs, nil
 		}
-		_, err := s.cfg.App.CreateReviewSchedule(ctx(c), userID(c), c.Param("id"), in)
+		_, err := s.cfg.App.CreateReviewSchedule(Ctx(c), UserID(c), c.Param("id"), in)
 		return nil, err
 	})
 }
@@ -423,12 +423,12 @@ func (s *Server) createSchedule(c *gin.Context) {
 // editSchedule changes when a schedule fires and the campaign it opens.
 func (s *Server) editSchedule(c *gin.Context) {
 	kind := c.Param("kind")
-	s.scheduleAction(c, "schedule_"+kind, "schedule_saved", func(p *page, form url.Values) (map[string]string, error) {
+	s.scheduleAction(c, "schedule_"+kind, "schedule_saved", func(p *Page, form url.Values) (map[string]string, error) {
 		in, errs := scheduleInput(p, form)
 		if len(errs) > 0 {
 			return errs, nil
 		}
-		_, err := s.cfg.App.UpdateReviewSchedule(ctx(c), userID(c), c.Param("id"), kind, in)
+		_, err := s.cfg.App.UpdateReviewSchedule(Ctx(c), UserID(c), c.Param("id"), kind, in)
 		return nil, err
 	})
 }
@@ -441,8 +441,8 @@ func (s *Server) pauseSchedule(pause bool) gin.HandlerFunc {
 	}
 	return func(c *gin.Context) {
 		kind := c.Param("kind")
-		s.scheduleAction(c, "schedule_"+kind, flash, func(_ *page, form url.Values) (map[string]string, error) {
-			_, err := s.cfg.App.PauseReviewSchedule(ctx(c), userID(c), c.Param("id"), kind, pause, form.Get("note"))
+		s.scheduleAction(c, "schedule_"+kind, flash, func(_ *Page, form url.Values) (map[string]string, error) {
+			_, err := s.cfg.App.PauseReviewSchedule(Ctx(c), UserID(c), c.Param("id"), kind, pause, form.Get("note"))
 			return nil, err
 		})
 	}
@@ -451,30 +451,30 @@ func (s *Server) pauseSchedule(pause bool) gin.HandlerFunc {
 // triggerSchedule runs a schedule now: its run opens the campaign as if it had fired.
 func (s *Server) triggerSchedule(c *gin.Context) {
 	kind := c.Param("kind")
-	s.scheduleAction(c, "schedule_"+kind, "schedule_triggered", func(*page, url.Values) (map[string]string, error) {
-		return nil, s.cfg.App.TriggerReviewSchedule(ctx(c), userID(c), c.Param("id"), kind)
+	s.scheduleAction(c, "schedule_"+kind, "schedule_triggered", func(*Page, url.Values) (map[string]string, error) {
+		return nil, s.cfg.App.TriggerReviewSchedule(Ctx(c), UserID(c), c.Param("id"), kind)
 	})
 }
 
 // scheduleAction runs one schedule form. The permission is checked before the form's
 // own errors are shown, so that a user who may not manage the movement's schedules
 // gets the application's refusal, not a form.
-func (s *Server) scheduleAction(c *gin.Context, formID, flash string, run func(*page, url.Values) (map[string]string, error)) {
+func (s *Server) scheduleAction(c *gin.Context, formID, flash string, run func(*Page, url.Values) (map[string]string, error)) {
 	form, ok := s.postedForm(c)
 	if !ok {
 		return
 	}
 	id := c.Param("id")
-	m, err := s.cfg.App.Movement(ctx(c), userID(c), id)
+	m, err := s.cfg.App.Movement(Ctx(c), UserID(c), id)
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
-	if err := s.cfg.App.Allow(userID(c), m.UnitID, "movement", "manage"); err != nil {
-		s.fail(c, err)
+	if err := s.cfg.App.Allow(UserID(c), m.UnitID, "movement", "manage"); err != nil {
+		s.Fail(c, err)
 		return
 	}
-	p := s.page(c, "movements", nil)
+	p := s.Page(c, "movements", nil)
 	errs, err := run(p, form)
 	if len(errs) > 0 {
 		p.Error, p.Fields = "error.invalid", errs
@@ -536,7 +536,7 @@ func (d campaignFormData) Checked(g targetGroup, unitID string) bool {
 // targetGroups lists, for each requesting unit, its administrative units directly
 // below in force today, read from the unit tree the user may see (app.Service.Units).
 func (s *Server) targetGroups(c *gin.Context, units []unitOption) ([]targetGroup, error) {
-	forest, err := s.cfg.App.Units(ctx(c), userID(c))
+	forest, err := s.cfg.App.Units(Ctx(c), UserID(c))
 	if err != nil {
 		return nil, err
 	}
@@ -569,11 +569,11 @@ func (s *Server) targetGroups(c *gin.Context, units []unitOption) ([]targetGroup
 func (s *Server) newCampaign(c *gin.Context) {
 	d, err := s.campaignForm(c, nil)
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
 	d.Movement = c.Query("movement")
-	s.render(c, http.StatusOK, "campaign_form", s.page(c, "reviews", d))
+	s.Render(c, http.StatusOK, "campaign_form", s.Page(c, "reviews", d))
 }
 
 func (s *Server) campaignForm(c *gin.Context, form url.Values) (campaignFormData, error) {
@@ -581,7 +581,7 @@ func (s *Server) campaignForm(c *gin.Context, form url.Values) (campaignFormData
 	if len(units) == 0 {
 		return campaignFormData{}, domain.Errorf(domain.KindForbidden, "you may not launch a review")
 	}
-	ms, err := s.cfg.App.Movements(ctx(c), userID(c), "active")
+	ms, err := s.cfg.App.Movements(Ctx(c), UserID(c), "active")
 	if err != nil {
 		return campaignFormData{}, err
 	}
@@ -601,7 +601,7 @@ func (s *Server) launchCampaign(c *gin.Context) {
 	if !ok {
 		return
 	}
-	p := s.page(c, "reviews", nil)
+	p := s.Page(c, "reviews", nil)
 	in := campaigns.LaunchCampaignInput{MovementID: form.Get("movement_id"), UnitID: form.Get("unit_id"), Kind: form.Get("kind"),
 		Title: form.Get("title"), LetterNumber: form.Get("letter_number")}
 	var l2, l3 string
@@ -622,14 +622,14 @@ func (s *Server) launchCampaign(c *gin.Context) {
 	var cp campaigns.Campaign
 	var err error
 	if len(errs) > 0 {
-		if !s.cfg.App.Can(userID(c), in.UnitID, "review", "launch") {
-			s.fail(c, domain.Errorf(domain.KindForbidden, "you may not launch a review here"))
+		if !s.cfg.App.Can(UserID(c), in.UnitID, "review", "launch") {
+			s.Fail(c, domain.Errorf(domain.KindForbidden, "you may not launch a review here"))
 			return
 		}
 		p.Error, p.Fields = "error.invalid", errs
-	} else if cp, err = s.cfg.App.LaunchCampaign(ctx(c), userID(c), in); err != nil {
+	} else if cp, err = s.cfg.App.LaunchCampaign(Ctx(c), UserID(c), in); err != nil {
 		if _, ok := p.reviewFormError(err); !ok {
-			s.fail(c, err)
+			s.Fail(c, err)
 			return
 		}
 		// A unit refused by its position (target_unit_ids[i]) is reported beside the
@@ -642,7 +642,7 @@ func (s *Server) launchCampaign(c *gin.Context) {
 		}
 	}
 	if p.Error != "" {
-		s.renderWith(c, refusedStatus(p), "campaign_form", p, func() (any, error) { return s.campaignForm(c, form) })
+		s.RenderWith(c, refusedStatus(p), "campaign_form", p, func() (any, error) { return s.campaignForm(c, form) })
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/reviews/"+url.PathEscape(cp.ID)+"?ok=campaign_launched")
@@ -667,25 +667,25 @@ func (s *Server) setDeadlines(c *gin.Context) {
 		return
 	}
 	id := c.Param("id")
-	p := s.page(c, "reviews", nil)
+	p := s.Page(c, "reviews", nil)
 	in := campaigns.DeadlinesRequest{Note: form.Get("note")}
 	var l2, l3 string
 	errs := formDates(p, form, map[string]*string{"final_deadline": &in.FinalDeadline, "level_deadlines[1]": &l2, "level_deadlines[2]": &l3})
 	in.LevelDeadlines = levelDeadlines(in.FinalDeadline, l2, l3)
 	var err error
 	if len(errs) > 0 {
-		cp, cerr := s.cfg.App.Campaign(ctx(c), userID(c), id)
-		if cerr == nil && !s.cfg.App.Can(userID(c), cp.UnitID, "review", "manage") {
+		cp, cerr := s.cfg.App.Campaign(Ctx(c), UserID(c), id)
+		if cerr == nil && !s.cfg.App.Can(UserID(c), cp.UnitID, "review", "manage") {
 			cerr = domain.Errorf(domain.KindForbidden, "you may not change this campaign's deadlines")
 		}
 		if cerr != nil {
-			s.fail(c, cerr)
+			s.Fail(c, cerr)
 			return
 		}
 		p.Error, p.Fields = "error.invalid", errs
-	} else if _, err = s.cfg.App.SetCampaignDeadlines(ctx(c), userID(c), id, in); err != nil {
+	} else if _, err = s.cfg.App.SetCampaignDeadlines(Ctx(c), UserID(c), id, in); err != nil {
 		if _, ok := p.reviewFormError(err); !ok {
-			s.fail(c, err)
+			s.Fail(c, err)
 			return
 		}
 	}
@@ -704,10 +704,10 @@ func (s *Server) closeCampaign(c *gin.Context) {
 		return
 	}
 	id := c.Param("id")
-	if _, err := s.cfg.App.CloseCampaign(ctx(c), userID(c), id, form.Get("note")); err != nil {
-		p := s.page(c, "reviews", nil)
+	if _, err := s.cfg.App.CloseCampaign(Ctx(c), UserID(c), id, form.Get("note")); err != nil {
+		p := s.Page(c, "reviews", nil)
 		if _, ok := p.reviewFormError(err); !ok {
-			s.fail(c, err)
+			s.Fail(c, err)
 			return
 		}
 		s.campaignPageWith(c, p, form)
@@ -718,7 +718,7 @@ func (s *Server) closeCampaign(c *gin.Context) {
 
 // DeadlineInput returns the date a campaign's level must report by, as dd/mm/yyyy
 // for the deadlines form, or "" when the campaign has no such level.
-func (p *page) DeadlineInput(c campaigns.Campaign, level int) string {
+func (p *Page) DeadlineInput(c campaigns.Campaign, level int) string {
 	if level < len(c.Levels) {
 		return formatDate(c.Levels[level].Deadline)
 	}
@@ -730,13 +730,13 @@ func (p *page) DeadlineInput(c campaigns.Campaign, level int) string {
 
 // dateField is the data of the "review-date" partial.
 type dateField struct {
-	P                             *page
+	P                             *Page
 	ID, Name, Label, Value, Error string
 }
 
 // DateField builds a dd/mm/yyyy field of a form: its name (the application's
 // field name, which also keys its error), its label's message key and its value.
-func (p *page) DateField(name, label, value string) dateField {
+func (p *Page) DateField(name, label, value string) dateField {
 	id := strings.NewReplacer("[", "-", "]", "").Replace(name)
 	return dateField{P: p, ID: id, Name: name, Label: label, Value: value, Error: p.FieldError(name)}
 }
@@ -744,7 +744,7 @@ func (p *page) DateField(name, label, value string) dateField {
 // scheduleFields is the data of the "schedule-fields" partial: the values of one
 // schedule form, posted or from the schedule's spec, and its errors.
 type scheduleFields struct {
-	P    *page
+	P    *Page
 	ID   string
 	vals map[string]string
 	mine bool
@@ -764,7 +764,7 @@ func (f scheduleFields) Err(name string) string {
 // ScheduleFields builds a schedule form's fields: the posted values when the form
 // is shown again with errors, else the schedule's spec (spec is a scheduleSpecView,
 // or nil for the form that creates one).
-func (p *page) ScheduleFields(d movementData, formID, id string, spec any) scheduleFields {
+func (p *Page) ScheduleFields(d movementData, formID, id string, spec any) scheduleFields {
 	f := scheduleFields{P: p, ID: "sched-" + id, vals: map[string]string{}, mine: d.FormID == formID}
 	if f.mine {
 		for _, k := range []string{"day", "month", "hour", "at", "deadline_working_days", "max_depth"} {
@@ -787,4 +787,4 @@ func (p *page) ScheduleFields(d movementData, formID, id string, spec any) sched
 }
 
 // CampaignKinds are the kinds of review, in the order the forms offer them.
-func (p *page) CampaignKinds() []string { return []string{"annual", "midterm", "final"} }
+func (p *Page) CampaignKinds() []string { return []string{"annual", "midterm", "final"} }

@@ -55,12 +55,12 @@ func (s *Server) checkOutcomes(c *gin.Context, n domain.Nomination, form actForm
 	if len(downgrades) == 0 {
 		return false
 	}
-	lower, err := s.cfg.App.LowerAwards(ctx(c), n)
+	lower, err := s.cfg.App.LowerAwards(Ctx(c), n)
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return true
 	}
-	p := s.page(c, "dossiers", nil)
+	p := s.Page(c, "dossiers", nil)
 	fields := map[string]string{}
 	for _, o := range downgrades {
 		for _, nm := range n.Nominees {

@@ -47,11 +47,11 @@ func signatureFor(unitID, title, name string) documents.Signature {
 // from the title its signer held on the day (recorded with the decision).
 func (s *Server) decisionSignature(c *gin.Context, d decisionData) (documents.Signature, error) {
 	st := s.cfg.App.Dossiers.Store
-	id, err := st.DecisionID(ctx(c), d.N.ID, d.D.Code)
+	id, err := st.DecisionID(Ctx(c), d.N.ID, d.D.Code)
 	if err != nil {
 		return documents.Signature{}, err
 	}
-	title, err := st.DecisionSignerTitle(ctx(c), id)
+	title, err := st.DecisionSignerTitle(Ctx(c), id)
 	if err != nil {
 		return documents.Signature{}, err
 	}
@@ -82,7 +82,7 @@ func (s *Server) unitNamed(c *gin.Context, n domain.Nomination, id string) (name
 			name, level = r.UnitName, r.Level
 		}
 	}
-	if u, err := s.cfg.App.Admin.Store.Unit(ctx(c), id); err == nil {
+	if u, err := s.cfg.App.Admin.Store.Unit(Ctx(c), id); err == nil {
 		if name == "" {
 			name = u.Name
 		}
@@ -128,16 +128,16 @@ func detailStrings(e domain.AuditEvent, key string) []string {
 // returnLetterPDF serves the letter that returned a dossier with its missing
 // items (?letter=4/UBND-TĐKT), issued once like the decision.
 func (s *Server) returnLetterPDF(c *gin.Context) {
-	uid := userID(c)
-	n, err := s.cfg.App.Nomination(ctx(c), uid, c.Param("id"))
+	uid := UserID(c)
+	n, err := s.cfg.App.Nomination(Ctx(c), uid, c.Param("id"))
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
 	st := s.cfg.App.Dossiers.Store
-	letters, err := st.ReturnLetters(ctx(c), n.ID)
+	letters, err := st.ReturnLetters(Ctx(c), n.ID)
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
 	var l *dossiers.ReturnLetter
@@ -147,12 +147,12 @@ func (s *Server) returnLetterPDF(c *gin.Context) {
 		}
 	}
 	if l == nil {
-		s.fail(c, domain.Errorf(domain.KindNotFound, "the dossier has no such return letter"))
+		s.Fail(c, domain.Errorf(domain.KindNotFound, "the dossier has no such return letter"))
 		return
 	}
-	events, err := s.cfg.App.AuditTrail(ctx(c), uid, n.ID)
+	events, err := s.cfg.App.AuditTrail(Ctx(c), uid, n.ID)
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
 	var ev *domain.AuditEvent
@@ -162,7 +162,7 @@ func (s *Server) returnLetterPDF(c *gin.Context) {
 		}
 	}
 	if ev == nil {
-		s.fail(c, domain.Errorf(domain.KindNotFound, "the return is not in the dossier's history"))
+		s.Fail(c, domain.Errorf(domain.KindNotFound, "the return is not in the dossier's history"))
 		return
 	}
 	from, level := s.unitNamed(c, n, l.UnitID)
@@ -188,7 +188,7 @@ func (s *Server) returnLetterPDF(c *gin.Context) {
 		return r, "Công văn số " + l.Code, err
 	})
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
 	servePDF(c, doc, "cong-van-tra-lai-"+l.Code)
@@ -196,26 +196,26 @@ func (s *Server) returnLetterPDF(c *gin.Context) {
 
 // minutesPDF serves the minutes of a closed council vote (?session=1).
 func (s *Server) minutesPDF(c *gin.Context) {
-	uid := userID(c)
-	n, err := s.cfg.App.Nomination(ctx(c), uid, c.Param("id"))
+	uid := UserID(c)
+	n, err := s.cfg.App.Nomination(Ctx(c), uid, c.Param("id"))
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
 	session, err := strconv.Atoi(c.Query("session"))
 	if err != nil {
-		s.fail(c, domain.Errorf(domain.KindNotFound, "the dossier has no such council vote"))
+		s.Fail(c, domain.Errorf(domain.KindNotFound, "the dossier has no such council vote"))
 		return
 	}
-	m, err := s.cfg.App.Dossiers.Store.CouncilMinutes(ctx(c), n.ID, session)
+	m, err := s.cfg.App.Dossiers.Store.CouncilMinutes(Ctx(c), n.ID, session)
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
 	unitName, _ := s.unitNamed(c, n, m.UnitID)
 	committee := expandCommittee(unitName)
 	if m.Chair == "" {
-		s.fail(c, domain.Errorf(domain.KindConflict, "the council of %s has no chair to sign its minutes", unitName))
+		s.Fail(c, domain.Errorf(domain.KindConflict, "the council of %s has no chair to sign its minutes", unitName))
 		return
 	}
 	k := issued{kind: "minutes", ref: "session:" + strconv.Itoa(session), nominationID: n.ID, unitID: m.UnitID,
@@ -262,7 +262,7 @@ func (s *Server) minutesPDF(c *gin.Context) {
 		return r, "Biên bản số " + m.Code, err
 	})
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
 	servePDF(c, doc, "bien-ban-"+m.Code)
@@ -287,15 +287,15 @@ func appraised(e domain.AuditEvent) bool {
 // and their missing items, each nominee against the award's criteria with the
 // appraisers' overrides, the appraisers' notes and the conclusion.
 func (s *Server) appraisalPDF(c *gin.Context) {
-	uid := userID(c)
-	n, err := s.cfg.App.Nomination(ctx(c), uid, c.Param("id"))
+	uid := UserID(c)
+	n, err := s.cfg.App.Nomination(Ctx(c), uid, c.Param("id"))
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
-	events, err := s.cfg.App.AuditTrail(ctx(c), uid, n.ID)
+	events, err := s.cfg.App.AuditTrail(Ctx(c), uid, n.ID)
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
 	seq, _ := strconv.Atoi(c.Query("event"))
@@ -306,7 +306,7 @@ func (s *Server) appraisalPDF(c *gin.Context) {
 		}
 	}
 	if ev == nil {
-		s.fail(c, domain.Errorf(domain.KindNotFound, "the dossier has no such appraisal"))
+		s.Fail(c, domain.Errorf(domain.KindNotFound, "the dossier has no such appraisal"))
 		return
 	}
 	st := s.cfg.App.Files.Store
@@ -329,11 +329,11 @@ func (s *Server) appraisalPDF(c *gin.Context) {
 			a.Facts = append(a.Facts, "Ngày nộp hồ sơ: "+n.SubmittedAt.In(calendar.Zone).Format("02/01/2006"))
 		}
 		a.Facts = append(a.Facts, fmt.Sprintf("Số tập thể, cá nhân được đề nghị: %d", len(n.Nominees)))
-		required, err := st.Checklist(ctx(c), n.ID)
+		required, err := st.Checklist(Ctx(c), n.ID)
 		if err != nil {
 			return documents.Rendered{}, "", err
 		}
-		files, err := st.Documents(ctx(c), n.ID)
+		files, err := st.Documents(Ctx(c), n.ID)
 		if err != nil {
 			return documents.Rendered{}, "", err
 		}
@@ -359,7 +359,7 @@ func (s *Server) appraisalPDF(c *gin.Context) {
 				a.Comments = append(a.Comments, note+" ("+e.ActorName+", "+e.At.In(calendar.Zone).Format("02/01/2006")+")")
 			}
 		}
-		if elig, err := s.cfg.App.NominationEligibilityOf(ctx(c), n); err == nil {
+		if elig, err := s.cfg.App.NominationEligibilityOf(Ctx(c), n); err == nil {
 			for _, ne := range elig.Nominees {
 				an := documents.AppraisalNominee{Name: ne.Name, Warnings: ne.Warnings}
 				if ne.Result != nil {
@@ -414,7 +414,7 @@ func (s *Server) appraisalPDF(c *gin.Context) {
 		return r, "Phiếu thẩm định hồ sơ " + n.Title, err
 	})
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
 	servePDF(c, doc, "phieu-tham-dinh-"+strconv.Itoa(ev.Seq))
@@ -432,19 +432,19 @@ func (s *Server) certificatesPDF(c *gin.Context) {
 	for _, a := range d.D.Awardees {
 		cert, doc, err := s.certificate(c, d, a.NomineeID)
 		if err != nil {
-			s.fail(c, err)
+			s.Fail(c, err)
 			return
 		}
 		cert.Code, cert.VerifyURL = doc.Code, requestBase(c)+"/verify/"+doc.Code
 		certs = append(certs, cert)
 	}
 	if len(certs) == 0 {
-		s.fail(c, domain.Errorf(domain.KindNotFound, "the decision lists no awardee"))
+		s.Fail(c, domain.Errorf(domain.KindNotFound, "the decision lists no awardee"))
 		return
 	}
 	r, err := documents.RenderCertificates(certs)
 	if err != nil {
-		s.fail(c, domain.Errorf(domain.KindInvalid, "the certificates cannot be produced: %v", err))
+		s.Fail(c, domain.Errorf(domain.KindInvalid, "the certificates cannot be produced: %v", err))
 		return
 	}
 	disp := "inline"

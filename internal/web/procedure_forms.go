@@ -127,19 +127,19 @@ func (d *procedureData) Size(n int64) string {
 // loadProcedure reads the council, the consultation, the attachments and the
 // checklist of a dossier the user may read, and works out the forms to offer.
 func (s *Server) loadProcedure(c *gin.Context, d *dossierData, _ []domain.Award) error {
-	uid, n := userID(c), d.N
+	uid, n := UserID(c), d.N
 	p := &d.procedureData
 	var err error
-	if p.Council, err = s.cfg.App.Council(ctx(c), uid, n.ID); err != nil {
+	if p.Council, err = s.cfg.App.Council(Ctx(c), uid, n.ID); err != nil {
 		return err
 	}
-	if p.Consult, err = s.cfg.App.Consultation(ctx(c), uid, n.ID); err != nil {
+	if p.Consult, err = s.cfg.App.Consultation(Ctx(c), uid, n.ID); err != nil {
 		return err
 	}
-	if p.Docs, err = s.cfg.App.Documents(ctx(c), uid, n.ID); err != nil {
+	if p.Docs, err = s.cfg.App.Documents(Ctx(c), uid, n.ID); err != nil {
 		return err
 	}
-	if p.Required, err = s.cfg.App.Checklist(ctx(c), uid, n.ID); err != nil {
+	if p.Required, err = s.cfg.App.Checklist(Ctx(c), uid, n.ID); err != nil {
 		return err
 	}
 	p.UnitNames = map[string]string{n.UnitID: n.UnitName}
@@ -182,7 +182,7 @@ func (s *Server) loadProcedure(c *gin.Context, d *dossierData, _ []domain.Award)
 	p.CanUpload = (withUnit && s.cfg.App.Can(uid, n.UnitID, "nomination", "edit")) ||
 		(!n.Status.Terminal() && n.CurrentUnitID != "" && s.cfg.App.Can(uid, n.CurrentUnitID, "nomination", "appraise"))
 	if d.Actions[domain.ActionForward] || d.Actions[domain.ActionDecide] {
-		if p.Lower, err = s.cfg.App.LowerAwards(ctx(c), n); err != nil {
+		if p.Lower, err = s.cfg.App.LowerAwards(Ctx(c), n); err != nil {
 			return err
 		}
 	}
@@ -192,7 +192,7 @@ func (s *Server) loadProcedure(c *gin.Context, d *dossierData, _ []domain.Award)
 // vote casts the council member's ballot from the dossier page.
 func (s *Server) vote(c *gin.Context) {
 	id := c.Param("id")
-	if _, err := s.cfg.App.Vote(ctx(c), userID(c), id, c.PostForm("choice")); err != nil {
+	if _, err := s.cfg.App.Vote(Ctx(c), UserID(c), id, c.PostForm("choice")); err != nil {
 		s.actFailed(c, id, actForm{Action: "vote"}, err)
 		return
 	}
@@ -204,7 +204,7 @@ func (s *Server) vote(c *gin.Context) {
 func (s *Server) declareConflict(c *gin.Context) {
 	id := c.Param("id")
 	form := actForm{Action: "conflict", Reason: c.PostForm("reason")}
-	if err := s.cfg.App.DeclareConflict(ctx(c), userID(c), id, form.Reason); err != nil {
+	if err := s.cfg.App.DeclareConflict(Ctx(c), UserID(c), id, form.Reason); err != nil {
 		s.actFailed(c, id, form, err)
 		return
 	}
@@ -220,13 +220,13 @@ func (s *Server) uploadDocument(c *gin.Context) {
 	f, err := httpx.ReadUpload(c, "file")
 	switch {
 	case domain.IsKind(err, httpx.KindTooLarge):
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	case err != nil:
 		s.actFailed(c, id, form, err)
 		return
 	}
-	if _, err := s.cfg.App.AddDocument(ctx(c), userID(c), id, form.DocKind, f.Name, f.Data); err != nil {
+	if _, err := s.cfg.App.AddDocument(Ctx(c), UserID(c), id, form.DocKind, f.Name, f.Data); err != nil {
 		s.actFailed(c, id, form, err)
 		return
 	}

@@ -80,28 +80,28 @@ type sectionRow struct {
 // form for the parent's standing body, the units below, and the history.
 func (s *Server) reportPage(c *gin.Context) {
 	campaignID, unitID := c.Param("id"), c.Param("unit")
-	v, err := s.cfg.App.Report(ctx(c), userID(c), campaignID, unitID)
+	v, err := s.cfg.App.Report(Ctx(c), UserID(c), campaignID, unitID)
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
-	p := s.page(c, "reviews", nil)
+	p := s.Page(c, "reviews", nil)
 	if err := s.fillReport(c, p, campaignID, v, nil); err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, "review_report", p)
+	s.Render(c, http.StatusOK, "review_report", p)
 }
 
 // fillReport builds the report page's data, with the posted form's values in the
 // inputs when it is re-rendered with errors.
-func (s *Server) fillReport(c *gin.Context, p *page, campaignID string, v campaigns.ReportView, posted url.Values) error {
-	events, err := s.cfg.App.ReportHistory(ctx(c), userID(c), campaignID, v.UnitID)
+func (s *Server) fillReport(c *gin.Context, p *Page, campaignID string, v campaigns.ReportView, posted url.Values) error {
+	events, err := s.cfg.App.ReportHistory(Ctx(c), UserID(c), campaignID, v.UnitID)
 	if err != nil {
 		return err
 	}
 	d := reportData{V: v, CampaignID: campaignID, Events: events, can: map[review.Action]bool{},
-		CanReadParent: v.ParentUnitID != "" && s.cfg.App.Can(userID(c), v.ParentUnitID, "review", "read")}
+		CanReadParent: v.ParentUnitID != "" && s.cfg.App.Can(UserID(c), v.ParentUnitID, "review", "read")}
 	for _, a := range v.Actions {
 		d.can[a] = true
 	}
@@ -146,60 +146,60 @@ func (s *Server) fillReport(c *gin.Context, p *page, campaignID string, v campai
 // invalid, is shown again with the errors next to the fields, and nothing changes.
 func (s *Server) actOnReport(c *gin.Context) {
 	campaignID, unitID := c.Param("id"), c.Param("unit")
-	uid := userID(c)
-	v, err := s.cfg.App.Report(ctx(c), uid, campaignID, unitID)
+	uid := UserID(c)
+	v, err := s.cfg.App.Report(Ctx(c), uid, campaignID, unitID)
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
 	action := c.PostForm("action")
 	if _, ok := review.ParseUserAction(action); !ok {
-		s.fail(c, domain.Invalid("unknown action", domain.FieldError{Field: "action", Message: "one of save, submit, return, accept"}))
+		s.Fail(c, domain.Invalid("unknown action", domain.FieldError{Field: "action", Message: "one of save, submit, return, accept"}))
 		return
 	}
 	in := campaigns.ReportActInput{Action: action, Reason: c.PostForm("reason"), Note: c.PostForm("note")}
 	if in.Version, err = httpx.Version(c.PostForm("version"), "version", "report"); err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
 	if err := c.Request.ParseForm(); err != nil {
-		s.fail(c, domain.Invalid("unreadable form"))
+		s.Fail(c, domain.Invalid("unreadable form"))
 		return
 	}
 	form := c.Request.PostForm
-	p := s.page(c, "reviews", nil)
+	p := s.Page(c, "reviews", nil)
 	if action == "save" || action == "submit" {
 		if errs := readReportValues(p, v, form, &in); len(errs) > 0 {
 			// The figures are only the user's to correct when the action is theirs to
 			// take; otherwise the answer is the application's refusal.
 			if !containsAction(v.Actions, review.Action(action)) {
-				s.fail(c, s.reportRefusal(uid, v, review.Action(action)))
+				s.Fail(c, s.reportRefusal(uid, v, review.Action(action)))
 				return
 			}
 			p.Error, p.Fields = "error.invalid", errs
 			if err := s.fillReport(c, p, campaignID, v, form); err != nil {
-				s.fail(c, err)
+				s.Fail(c, err)
 				return
 			}
-			s.render(c, http.StatusUnprocessableEntity, "review_report", p)
+			s.Render(c, http.StatusUnprocessableEntity, "review_report", p)
 			return
 		}
 	}
-	if _, err := s.cfg.App.ActOnReport(ctx(c), uid, campaignID, unitID, in); err != nil {
+	if _, err := s.cfg.App.ActOnReport(Ctx(c), uid, campaignID, unitID, in); err != nil {
 		status, ok := p.reviewFormError(err)
 		if !ok {
-			s.fail(c, err)
+			s.Fail(c, err)
 			return
 		}
 		// Show the report as it stands now, with what the user posted in the inputs.
-		if cur, rerr := s.cfg.App.Report(ctx(c), uid, campaignID, unitID); rerr == nil {
+		if cur, rerr := s.cfg.App.Report(Ctx(c), uid, campaignID, unitID); rerr == nil {
 			v = cur
 		}
 		if err := s.fillReport(c, p, campaignID, v, form); err != nil {
-			s.fail(c, err)
+			s.Fail(c, err)
 			return
 		}
-		s.render(c, status, "review_report", p)
+		s.Render(c, status, "review_report", p)
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/reviews/"+url.PathEscape(campaignID)+"/reports/"+url.PathEscape(unitID)+"?ok=report_"+action)
@@ -253,7 +253,7 @@ func parseWholeNumber(s string) (int64, bool) {
 // readReportValues reads the posted figures and sections of the report's template
 // into in: a changed entry is set, an emptied one cleared. It returns the field
 // errors of numbers that cannot be read, translated, by field key.
-func readReportValues(p *page, v campaigns.ReportView, form url.Values, in *campaigns.ReportActInput) map[string]string {
+func readReportValues(p *Page, v campaigns.ReportView, form url.Values, in *campaigns.ReportActInput) map[string]string {
 	errs := map[string]string{}
 	for _, r := range v.Indicators {
 		switch {
@@ -326,8 +326,8 @@ var reviewFieldMessages = []struct{ prefix, key string }{
 
 // reviewFormError is formError with the review vocabulary's field messages in
 // Vietnamese.
-func (p *page) reviewFormError(err error) (int, bool) {
-	status, ok := p.formError(err)
+func (p *Page) reviewFormError(err error) (int, bool) {
+	status, ok := p.FormError(err)
 	var de *domain.Error
 	if !ok || p.Lang == "en" || !errors.As(err, &de) {
 		return status, ok
@@ -344,11 +344,11 @@ func (p *page) reviewFormError(err error) (int, bool) {
 }
 
 // ReviewEvent labels an event of a report's history.
-func (p *page) ReviewEvent(action string) string { return p.T("revent." + action) }
+func (p *Page) ReviewEvent(action string) string { return p.T("revent." + action) }
 
 // EventDetail returns a text detail of a report event (the return reason, the
 // note), or "".
-func (p *page) EventDetail(e campaigns.ReviewEvent, key string) string {
+func (p *Page) EventDetail(e campaigns.ReviewEvent, key string) string {
 	if s, ok := e.Details[key].(string); ok {
 		return s
 	}
@@ -356,6 +356,6 @@ func (p *page) EventDetail(e campaigns.ReviewEvent, key string) string {
 }
 
 // ReportURL is the web address of a unit's report in a campaign.
-func (p *page) ReportURL(campaignID, unitID string) string {
+func (p *Page) ReportURL(campaignID, unitID string) string {
 	return "/reviews/" + url.PathEscape(campaignID) + "/reports/" + url.PathEscape(unitID)
 }

@@ -21,13 +21,13 @@ type campaignsData struct {
 // campaignList lists the review campaigns (đợt sơ kết, tổng kết) in which a unit
 // the user may read takes part, with the link to launch one for those who may.
 func (s *Server) campaignList(c *gin.Context) {
-	cs, err := s.cfg.App.Campaigns(ctx(c), userID(c), campaigns.CampaignFilter{})
+	cs, err := s.cfg.App.Campaigns(Ctx(c), UserID(c), campaigns.CampaignFilter{})
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
 	d := campaignsData{Campaigns: cs, CanLaunch: len(s.roleUnits(c, "review", "launch")) > 0}
-	s.render(c, http.StatusOK, "reviews", s.page(c, "reviews", d))
+	s.Render(c, http.StatusOK, "reviews", s.Page(c, "reviews", d))
 }
 
 // campaignData is a campaign page's content: the dashboard of the subtree asked
@@ -64,16 +64,16 @@ type progressRow struct {
 // counts per level and the aggregate indicators of the subtree's root. ?unit=
 // narrows it to a subtree.
 func (s *Server) campaignPage(c *gin.Context) {
-	s.campaignPageWith(c, s.page(c, "reviews", nil), nil)
+	s.campaignPageWith(c, s.Page(c, "reviews", nil), nil)
 }
 
 // campaignPageWith renders the campaign page on p, which may carry the errors of a
 // posted form (then shown with status 422 or 409).
-func (s *Server) campaignPageWith(c *gin.Context, p *page, form url.Values) {
-	uid := userID(c)
-	d, err := s.cfg.App.CampaignDashboard(ctx(c), uid, c.Param("id"), campaigns.DashboardQuery{UnitID: c.Query("unit"), Depth: 2})
+func (s *Server) campaignPageWith(c *gin.Context, p *Page, form url.Values) {
+	uid := UserID(c)
+	d, err := s.cfg.App.CampaignDashboard(Ctx(c), uid, c.Param("id"), campaigns.DashboardQuery{UnitID: c.Query("unit"), Depth: 2})
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
 	data := campaignData{D: d, Form: form, CanManage: d.Campaign.Status == "running" && s.cfg.App.Can(uid, d.Campaign.UnitID, "review", "manage")}
@@ -125,7 +125,7 @@ func (s *Server) campaignPageWith(c *gin.Context, p *page, form url.Values) {
 	case "error.conflict":
 		status = http.StatusConflict
 	}
-	s.render(c, status, "review", p)
+	s.Render(c, status, "review", p)
 }
 
 // findNode returns the node of a unit in the dashboard tree, or nil.
@@ -142,10 +142,10 @@ func findNode(n *campaigns.DashboardNode, unitID string) *campaigns.DashboardNod
 }
 
 // ReviewStatus labels a review report's status.
-func (p *page) ReviewStatus(v any) string { return p.T("rstatus." + toString(v)) }
+func (p *Page) ReviewStatus(v any) string { return p.T("rstatus." + toString(v)) }
 
 // ReviewColumns are the report statuses the levels table counts, in its order.
-func (p *page) ReviewColumns() []string {
+func (p *Page) ReviewColumns() []string {
 	return []string{"not_started", "draft", "submitted", "returned", "accepted", "overdue"}
 }
 

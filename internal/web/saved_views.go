@@ -15,9 +15,9 @@ import (
 // and shows the inbox with them.
 func (s *Server) saveView(c *gin.Context) {
 	query := c.PostForm("query")
-	v, err := s.cfg.App.SaveView(ctx(c), userID(c), "inbox", c.PostForm("name"), query)
+	v, err := s.cfg.App.SaveView(Ctx(c), UserID(c), "inbox", c.PostForm("name"), query)
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
 	q, _ := url.ParseQuery(v.Query)
@@ -29,11 +29,11 @@ func (s *Server) saveView(c *gin.Context) {
 func (s *Server) deleteView(c *gin.Context) {
 	id, err := strconv.ParseInt(c.Param("view"), 10, 64)
 	if err != nil {
-		s.fail(c, domain.Errorf(domain.KindNotFound, "no such view"))
+		s.Fail(c, domain.Errorf(domain.KindNotFound, "no such view"))
 		return
 	}
-	if err := s.cfg.App.DeleteView(ctx(c), userID(c), id); err != nil {
-		s.fail(c, err)
+	if err := s.cfg.App.DeleteView(Ctx(c), UserID(c), id); err != nil {
+		s.Fail(c, err)
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/inbox?ok=view_deleted")

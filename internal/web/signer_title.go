@@ -9,7 +9,7 @@ import (
 // acting chair), from the user's administration page.
 func (s *Server) adminSetTitle(c *gin.Context) {
 	s.adminAction(c, "user_title_saved", nil, nil, func(id int64) error {
-		return s.cfg.App.SetUserTitle(ctx(c), userID(c), id, c.PostForm("title"))
+		return s.cfg.App.SetUserTitle(Ctx(c), UserID(c), id, c.PostForm("title"))
 	})
 }
 

@@ -53,7 +53,7 @@ func (s *Server) statisticsQuery(c *gin.Context) (statisticsData, statistics.Que
 	d := statisticsData{Form: c.DefaultQuery("form", statistics.FormProvince), Year: c.Query("year"), Unit: c.Query("unit"),
 		Forms: statistics.Forms, KindNames: statistics.KindNames[:]}
 	if d.Year == "" {
-		d.Year = strconv.Itoa(s.now().In(calendar.Zone).Year())
+		d.Year = strconv.Itoa(s.Now().In(calendar.Zone).Year())
 	}
 	q := statistics.Query{Form: d.Form, UnitID: d.Unit}
 	q.Year, _ = strconv.Atoi(d.Year) // a bad year is 0, refused by the use case
@@ -64,15 +64,15 @@ func (s *Server) statisticsQuery(c *gin.Context) (statisticsData, statistics.Que
 // from the decisions register (the menu has no room for another item at 1280 px).
 func (s *Server) statisticsPage(c *gin.Context) {
 	d, q := s.statisticsQuery(c)
-	roots, err := s.cfg.App.Units(ctx(c), userID(c))
+	roots, err := s.cfg.App.Units(Ctx(c), UserID(c))
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
 	d.Units = flattenUnits(roots, 0, nil)
-	r, err := s.cfg.App.Statistics(ctx(c), userID(c), q)
+	r, err := s.cfg.App.Statistics(Ctx(c), UserID(c), q)
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
 	d.Movements, d.Awards = r.Movements, r.Awards
@@ -84,15 +84,15 @@ func (s *Server) statisticsPage(c *gin.Context) {
 				Lines: append([]statistics.Line{total}, a.BySubmitter...)})
 		}
 	}
-	s.render(c, http.StatusOK, "statistics", s.page(c, "decisions", d))
+	s.Render(c, http.StatusOK, "statistics", s.Page(c, "decisions", d))
 }
 
 // statisticsExport sends the form as an XLSX workbook in the form's layout.
 func (s *Server) statisticsExport(c *gin.Context) {
 	_, q := s.statisticsQuery(c)
-	r, err := s.cfg.App.Statistics(ctx(c), userID(c), q)
+	r, err := s.cfg.App.Statistics(Ctx(c), UserID(c), q)
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
 	name := fmt.Sprintf("bieu-%s-%d.xlsx", q.Form, q.Year)

@@ -13,15 +13,15 @@ import (
 // issued once like the decision: from the forwarding unit to the chair of the next
 // level, with the căn cứ in force for the forwarding level and the nominees.
 func (s *Server) submissionPDF(c *gin.Context) {
-	n, err := s.cfg.App.Nomination(ctx(c), userID(c), c.Param("id"))
+	n, err := s.cfg.App.Nomination(Ctx(c), UserID(c), c.Param("id"))
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
 	st := s.cfg.App.Dossiers.Store
-	l, err := st.SubmissionLetterByCode(ctx(c), n.ID, c.Query("letter"))
+	l, err := st.SubmissionLetterByCode(Ctx(c), n.ID, c.Query("letter"))
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
 	name := func(id string) string {
@@ -30,20 +30,20 @@ func (s *Server) submissionPDF(c *gin.Context) {
 				return r.UnitName
 			}
 		}
-		if u, err := s.cfg.App.Admin.Store.Unit(ctx(c), id); err == nil {
+		if u, err := s.cfg.App.Admin.Store.Unit(Ctx(c), id); err == nil {
 			return u.Name
 		}
 		return id
 	}
 	from, to := name(l.UnitID), name(l.ToUnitID)
-	unit, err := s.cfg.App.Admin.Store.Unit(ctx(c), l.UnitID)
+	unit, err := s.cfg.App.Admin.Store.Unit(Ctx(c), l.UnitID)
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
-	bases, err := st.LegalBases(ctx(c), unit.Level, l.SignedOn)
+	bases, err := st.LegalBases(Ctx(c), unit.Level, l.SignedOn)
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
 	place := decisionData{IssuerName: from, D: domain.Decision{UnitID: l.UnitID}}.Place()
@@ -70,7 +70,7 @@ func (s *Server) submissionPDF(c *gin.Context) {
 		return r, "Tờ trình số " + l.Code, err
 	})
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
 	servePDF(c, doc, "to-trinh-"+l.Code)

@@ -46,8 +46,8 @@
 //     inbox.html). Every file in templates/ is parsed with the layout; a file
 //     whose name starts with "_" holds shared partials and is not a page.
 //  2. Write <feature>.go with the handlers: read with app.Service, then
-//     s.render(c, http.StatusOK, "<feature>", p) where p := s.page(c, "nav-key",
-//     data). Errors go through s.fail(c, err), which renders a page for each
+//     s.Render(c, http.StatusOK, "<feature>", p) where p := s.Page(c, "nav-key",
+//     data). Errors go through s.Fail(c, err), which renders a page for each
 //     domain error kind. A form re-rendered with errors uses p.Fields.
 //  3. Register the routes in routes() below, inside the authenticated group so
 //     that the session and CSRF middlewares apply. POST handlers redirect (303)
@@ -136,6 +136,10 @@ type Config struct {
 	// SSO shows the single sign-on button (to /login/sso, internal/sso) on the
 	// login page.
 	SSO bool
+	// Pages registers the pages of the feature page packages (internal/web/…pages,
+	// composed by internal/webui): public ones on public, the rest on authed, the
+	// group behind the session, CSRF and rate-limit middlewares.
+	Pages []func(s *Server, public, authed *gin.RouterGroup)
 }
 
 // Server is the web UI: its dependencies, parsed templates and static assets.
@@ -159,18 +163,18 @@ type calendarCache struct {
 
 // calendar returns the calendar in force, reloading it when it is a minute old. A
 // failed reload keeps the previous calendar and is logged.
-func (s *Server) calendar(ctx context.Context) *calendar.Calendar {
+func (s *Server) Calendar(ctx context.Context) *calendar.Calendar {
 	cc := &s.cal
 	cc.mu.Lock()
 	defer cc.mu.Unlock()
-	if cc.load != nil && s.now().Sub(cc.at) > time.Minute {
+	if cc.load != nil && s.Now().Sub(cc.at) > time.Minute {
 		cal, err := cc.load(ctx)
 		if err != nil {
 			s.cfg.Log.Error("working-day calendar reload failed", slog.Any("err", err))
 		} else {
 			cc.cal = cal
 		}
-		cc.at = s.now()
+		cc.at = s.Now()
 	}
 	return cc.cal
 }
@@ -226,10 +230,10 @@ func (s *Server) Mount(r *gin.Engine) {
 	r.HEAD("/static/*file", s.serveStatic)
 	s.routes(r.Group("", s.secureHeaders, s.language))
 	r.NoRoute(httpx.APINotFound, s.secureHeaders, s.language, func(c *gin.Context) {
-		s.renderError(c, http.StatusNotFound, "error.notfound.title", "error.notfound")
+		s.RenderError(c, http.StatusNotFound, "error.notfound.title", "error.notfound")
 	})
 	r.NoMethod(httpx.MethodNotAllowed, s.secureHeaders, s.language, func(c *gin.Context) {
-		s.renderError(c, http.StatusMethodNotAllowed, "error.method.title", "error.method")
+		s.RenderError(c, http.StatusMethodNotAllowed, "error.method.title", "error.method")
 	})
 }
 
@@ -307,6 +311,9 @@ func (s *Server) routes(g *gin.RouterGroup) {
 	a.GET("/history/import", s.historyImportForm)
 	a.POST("/history/import", s.importHistory)
 	s.adminRoutes(a)
+	for _, pages := range s.cfg.Pages {
+		pages(s, g, a)
+	}
 	// Notifications link dossiers as /nominations/<id>.
 	a.GET("/nominations/:id", func(c *gin.Context) { c.Redirect(http.StatusSeeOther, "/dossiers/"+c.Param("id")) })
 }
@@ -384,13 +391,19 @@ func sessionOf(c *gin.Context) *session {
 	return nil
 }
 
-func userID(c *gin.Context) int64 {
+// UserID is the id of the request's logged-in user, 0 without a session.
+func UserID(c *gin.Context) int64 {
 	if sess := sessionOf(c); sess != nil {
 		return sess.user.ID
 	}
 	return 0
 }
 
-func ctx(c *gin.Context) context.Context { return httpx.Ctx(c) }
+// Ctx is the request's context for the application service.
+func Ctx(c *gin.Context) context.Context { return httpx.Ctx(c) }
 
-func (s *Server) now() time.Time { return s.cfg.Now() }
+// Now is the server's clock.
+func (s *Server) Now() time.Time { return s.cfg.Now() }
+
+// Config returns the server's configuration, defaults filled in.
+func (s *Server) Config() Config { return s.cfg }
