@@ -17,31 +17,31 @@ const (
 )
 
 // chartInput is one row of a chart before layout: a label and its stacked values.
-type chartInput struct {
+type ChartInput struct {
 	Label  string
 	Link   string
-	Values []chartValue
+	Values []ChartValue
 }
 
 // chartValue is one segment of a row.
-type chartValue struct {
+type ChartValue struct {
 	Value int
 	Class string
 	Name  string // what the segment counts, for stacked rows
 }
 
 // legendItem explains a segment class.
-type legendItem struct {
+type LegendItem struct {
 	Class, Label string
 	X, Y         int
 }
 
 // chart is a horizontal bar chart laid out for the "chart" partial.
-type chart struct {
+type Chart struct {
 	ID, Title     string
 	Width, Height int
 	Rows          []chartRow
-	Legend        []legendItem
+	Legend        []LegendItem
 	// Names are the segment names, for the table's header of stacked charts.
 	Names []string
 }
@@ -67,8 +67,8 @@ type chartSegment struct {
 }
 
 // newChart lays out rows scaled to the largest row total.
-func newChart(id, title string, rows []chartInput, legend []legendItem) chart {
-	c := chart{ID: id, Title: title, Width: chartWidth}
+func NewChart(id, title string, rows []ChartInput, legend []LegendItem) Chart {
+	c := Chart{ID: id, Title: title, Width: chartWidth}
 	max := 0
 	for _, r := range rows {
 		t := 0

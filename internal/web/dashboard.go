@@ -14,8 +14,8 @@ type dashData struct {
 	MyTasks   int
 	MyOverdue int
 	Total     int
-	ByStatus  chart
-	BySteps   chart
+	ByStatus  Chart
+	BySteps   Chart
 	Waiting   []inbox.UnitLoad
 	CanNew    bool
 }
@@ -52,26 +52,26 @@ func (s *Server) dashboard(c *gin.Context) {
 		counts[sc.Status] = sc.Count
 		d.Total += sc.Count
 	}
-	var statusRows []chartInput
+	var statusRows []ChartInput
 	for _, status := range allStatuses {
-		statusRows = append(statusRows, chartInput{Label: p.Status(status), Link: "/dossiers?status=" + string(status),
-			Values: []chartValue{{Value: counts[status], Class: "bar-" + string(status)}}})
+		statusRows = append(statusRows, ChartInput{Label: p.Status(status), Link: "/dossiers?status=" + string(status),
+			Values: []ChartValue{{Value: counts[status], Class: "bar-" + string(status)}}})
 	}
-	d.ByStatus = newChart("chart-status", p.T("dash.by_status"), statusRows, nil)
+	d.ByStatus = NewChart("chart-status", p.T("dash.by_status"), statusRows, nil)
 	steps := map[domain.Step]inbox.StepCount{}
 	for _, sc := range st.BySteps {
 		steps[sc.Step] = sc
 	}
-	var stepRows []chartInput
+	var stepRows []ChartInput
 	for _, step := range allSteps {
 		sc := steps[step]
-		stepRows = append(stepRows, chartInput{Label: p.Step(step), Values: []chartValue{
+		stepRows = append(stepRows, ChartInput{Label: p.Step(step), Values: []ChartValue{
 			{Value: sc.Open - sc.Overdue, Class: "bar-intime", Name: p.T("dash.in_time")},
 			{Value: sc.Overdue, Class: "bar-overdue", Name: p.T("dash.overdue")},
 		}})
 	}
-	d.BySteps = newChart("chart-steps", p.T("dash.by_step"), stepRows,
-		[]legendItem{{Class: "bar-intime", Label: p.T("dash.in_time")}, {Class: "bar-overdue", Label: p.T("dash.overdue")}})
+	d.BySteps = NewChart("chart-steps", p.T("dash.by_step"), stepRows,
+		[]LegendItem{{Class: "bar-intime", Label: p.T("dash.in_time")}, {Class: "bar-overdue", Label: p.T("dash.overdue")}})
 	p.Data = d
 	s.Render(c, http.StatusOK, "dashboard", p)
 }

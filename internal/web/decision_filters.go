@@ -17,7 +17,7 @@ var dossierKinds = []domain.NominationKind{domain.KindMerit, domain.KindExtraord
 // the choices of its selects.
 type decisionFilterData struct {
 	Filter inbox.DecisionFilter
-	Units  []unitOption
+	Units  []UnitOption
 	Awards []domain.Award
 	Kinds  []domain.NominationKind
 }

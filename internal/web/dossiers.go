@@ -23,7 +23,7 @@ const pageSize = 50
 // listData is the dossier list's content.
 type listData struct {
 	Dossiers []dossiers.DossierListEntry
-	Units    []unitOption
+	Units    []UnitOption
 	Awards   []domain.Award
 	Statuses []domain.Status
 	Filter   dossiers.NominationFilter
@@ -35,13 +35,13 @@ type listData struct {
 }
 
 // unitOption is a unit in a select, indented by its depth in the tree.
-type unitOption struct {
+type UnitOption struct {
 	ID, Name string
 	Depth    int
 }
 
 // Indent returns the prefix that shows the option's depth.
-func (u unitOption) Indent() string { return strings.Repeat("— ", u.Depth) }
+func (u UnitOption) Indent() string { return strings.Repeat("— ", u.Depth) }
 
 // allStatuses lists the statuses in the order of the procedure, for filters and charts.
 var allStatuses = []domain.Status{domain.StatusDraft, domain.StatusIntake, domain.StatusAppraising, domain.StatusReturned,
@@ -97,9 +97,9 @@ func (s *Server) dossierList(c *gin.Context) {
 }
 
 // flattenUnits lists a unit forest depth first, for selects.
-func flattenUnits(nodes []*admin.UnitNode, depth int, out []unitOption) []unitOption {
+func flattenUnits(nodes []*admin.UnitNode, depth int, out []UnitOption) []UnitOption {
 	for _, n := range nodes {
-		out = append(out, unitOption{ID: n.ID, Name: n.Name, Depth: depth})
+		out = append(out, UnitOption{ID: n.ID, Name: n.Name, Depth: depth})
 		out = flattenUnits(n.Children, depth+1, out)
 	}
 	return out

@@ -13,7 +13,7 @@ import (
 // numbers grouped with dots, money in đồng as "3.468.179.900 đ".
 
 // formatDate returns the date of t in Vietnam as dd/mm/yyyy; "" for the zero time.
-func formatDate(t time.Time) string {
+func FormatDate(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
@@ -29,16 +29,16 @@ func formatDateTime(t time.Time) string {
 }
 
 // formatDateHourMinute returns t in Vietnam as "dd/mm/yyyy HH:mm".
-func formatDateHourMinute(t time.Time) string {
+func FormatDateHourMinute(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return formatDate(t) + " " + t.In(calendar.Zone).Format("15:04")
+	return FormatDate(t) + " " + t.In(calendar.Zone).Format("15:04")
 }
 
 // formatISODate turns a yyyy-mm-dd date (as decisions carry it) into dd/mm/yyyy;
 // text that is not such a date is returned as it is.
-func formatISODate(s string) string {
+func FormatISODate(s string) string {
 	d, err := time.Parse(time.DateOnly, s)
 	if err != nil {
 		return s

@@ -37,19 +37,19 @@ func TestNumbersAndMoneyAreWrittenTheVietnameseWay(t *testing.T) {
 func TestDatesAreDayMonthYearInVietnam(t *testing.T) {
 	// 20:30 UTC on 31/12/2025 is already 1 January 2026 in Vietnam.
 	at := time.Date(2025, 12, 31, 20, 30, 0, 0, time.UTC)
-	if got := formatDate(at); got != "01/01/2026" {
+	if got := FormatDate(at); got != "01/01/2026" {
 		t.Errorf("formatDate = %q", got)
 	}
 	if got := formatDateTime(at); got != "03:30 01/01/2026" {
 		t.Errorf("formatDateTime = %q", got)
 	}
-	if got := formatDateHourMinute(at); got != "01/01/2026 03:30" {
+	if got := FormatDateHourMinute(at); got != "01/01/2026 03:30" {
 		t.Errorf("formatDateHourMinute = %q", got)
 	}
-	if got := formatISODate("2026-11-26"); got != "26/11/2026" {
+	if got := FormatISODate("2026-11-26"); got != "26/11/2026" {
 		t.Errorf("formatISODate = %q", got)
 	}
-	if formatDate(time.Time{}) != "" || formatDateHourMinute(time.Time{}) != "" || formatISODate("soon") != "soon" {
+	if FormatDate(time.Time{}) != "" || FormatDateHourMinute(time.Time{}) != "" || FormatISODate("soon") != "soon" {
 		t.Error("zero and malformed dates")
 	}
 }
@@ -125,7 +125,7 @@ func TestLoginTargetsAndNotificationLinksStayOnTheSite(t *testing.T) {
 		"/api/v1/nominations/abc": "/dossiers/abc", "/nominations/abc": "/dossiers/abc", "/inbox": "/inbox",
 		"https://evil.example": "", "/api/v1/inbox": "", "javascript:alert(1)": "",
 	} {
-		if got := webLink(link); got != want {
+		if got := WebLink(link); got != want {
 			t.Errorf("webLink(%q) = %q, want %q", link, got, want)
 		}
 	}
@@ -143,12 +143,12 @@ func TestCSRFTokensAreBoundToTheirKeyAndLabel(t *testing.T) {
 }
 
 func TestChartScalesBarsToTheLargestRow(t *testing.T) {
-	c := newChart("c", "Hồ sơ", []chartInput{
-		{Label: "A", Values: []chartValue{{Value: 10, Class: "x"}}},
-		{Label: "B", Values: []chartValue{{Value: 3, Class: "x", Name: "in"}, {Value: 2, Class: "y", Name: "late"}}},
-		{Label: "C", Values: []chartValue{{Value: 0, Class: "x"}}},
-		{Label: "D", Values: []chartValue{{Value: 1, Class: "x"}}},
-	}, []legendItem{{Class: "x", Label: "in"}})
+	c := NewChart("c", "Hồ sơ", []ChartInput{
+		{Label: "A", Values: []ChartValue{{Value: 10, Class: "x"}}},
+		{Label: "B", Values: []ChartValue{{Value: 3, Class: "x", Name: "in"}, {Value: 2, Class: "y", Name: "late"}}},
+		{Label: "C", Values: []ChartValue{{Value: 0, Class: "x"}}},
+		{Label: "D", Values: []ChartValue{{Value: 1, Class: "x"}}},
+	}, []LegendItem{{Class: "x", Label: "in"}})
 	if w := c.Rows[0].Segments[0].W; w != chartBarMax {
 		t.Errorf("largest bar is %d wide, want %d", w, chartBarMax)
 	}
@@ -162,7 +162,7 @@ func TestChartScalesBarsToTheLargestRow(t *testing.T) {
 	if c.Height != chartPad+5*chartRowH+chartPad || len(c.Legend) != 1 {
 		t.Errorf("height %d, legend %v", c.Height, c.Legend)
 	}
-	empty := newChart("e", "", []chartInput{{Label: "A", Values: []chartValue{{Value: 0}}}}, nil)
+	empty := NewChart("e", "", []ChartInput{{Label: "A", Values: []ChartValue{{Value: 0}}}}, nil)
 	if empty.Rows[0].Segments[0].W != 0 {
 		t.Error("an all-zero chart draws a bar")
 	}

@@ -28,7 +28,7 @@ import (
 // historyListData is the subject list's content.
 type historyListData struct {
 	Subjects []subjectRow
-	Units    []unitOption
+	Units    []UnitOption
 	Q        string
 	UnitID   string
 	Kind     string
@@ -50,12 +50,12 @@ type subjectRow struct {
 // recordableUnits lists the units whose history the user may record, for the
 // import form; empty for a reader. The policy's own list is asked once, rather
 // than each unit of a province in turn.
-func (s *Server) recordableUnits(c *gin.Context, units []unitOption) []unitOption {
+func (s *Server) recordableUnits(c *gin.Context, units []UnitOption) []UnitOption {
 	allowed := map[string]bool{}
 	for _, id := range s.cfg.App.Authz.VisibleUnits(UserID(c), "history", "record") {
 		allowed[id] = true
 	}
-	var out []unitOption
+	var out []UnitOption
 	for _, u := range units {
 		if allowed[u.ID] {
 			out = append(out, u)
@@ -66,7 +66,7 @@ func (s *Server) recordableUnits(c *gin.Context, units []unitOption) []unitOptio
 
 // readableUnits lists the units the user may see, flattened for a select, and
 // their names by id.
-func (s *Server) readableUnits(c *gin.Context) ([]unitOption, map[string]string, error) {
+func (s *Server) readableUnits(c *gin.Context) ([]UnitOption, map[string]string, error) {
 	roots, err := s.cfg.App.Units(Ctx(c), UserID(c))
 	if err != nil {
 		return nil, nil, err
@@ -341,7 +341,7 @@ func (s *Server) recordEntry(c *gin.Context) {
 
 // historyImportData is the history import page's content.
 type historyImportData struct {
-	Units   []unitOption
+	Units   []UnitOption
 	UnitID  string
 	Sheets  []importer.Sheet
 	Sheet   string

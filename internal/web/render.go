@@ -57,14 +57,14 @@ func parseTemplates(funcs template.FuncMap) (map[string]*template.Template, erro
 // funcs are the template functions that do not depend on the reader's language.
 func (s *Server) funcs() template.FuncMap {
 	return template.FuncMap{
-		"date":     formatDate,
+		"date":     FormatDate,
 		"datetime": formatDateTime,
-		"isodate":  formatISODate,
+		"isodate":  FormatISODate,
 		"num":      func(n int) string { return formatNumber(int64(n)) },
 		"asset":    s.asset,
 		"add":      func(a, b int) int { return a + b },
 		"upper":    strings.ToUpper,
-		"weblink":  webLink,
+		"weblink":  WebLink,
 		"expand":   expandCommittee,
 	}
 }
@@ -160,7 +160,7 @@ func (p *Page) Due(due *time.Time) dueView {
 		return dueView{Text: p.T("due.none"), Class: "due-none"}
 	}
 	d := dueIn(p.s.Calendar(p.ctx), p.now, *due)
-	v := dueView{Date: formatDate(*due), Overdue: d.Overdue}
+	v := dueView{Date: FormatDate(*due), Overdue: d.Overdue}
 	switch {
 	case d.Overdue && d.Days < 0:
 		v.Text, v.Class = p.T("due.overdue", -d.Days), "due-overdue"

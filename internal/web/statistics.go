@@ -17,7 +17,7 @@ import (
 type statisticsData struct {
 	Form, Year, Unit string
 	Forms            []string
-	Units            []unitOption
+	Units            []UnitOption
 	Movements        *statistics.MovementForm
 	Awards           *statistics.AwardForm
 	KindNames        []string

@@ -80,7 +80,7 @@ func (s *Server) markRead(c *gin.Context) {
 // webLink turns a notification's link into a page of the web UI: a dossier, as the
 // API or a notification names it, becomes its dossier page, a review report's API
 // resource its report page; anything that is not a local path is dropped.
-func webLink(link string) string {
+func WebLink(link string) string {
 	for _, prefix := range []string{"/api/v1/nominations/", "/nominations/"} {
 		if rest, ok := strings.CutPrefix(link, prefix); ok {
 			return "/dossiers/" + rest

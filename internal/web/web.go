@@ -278,24 +278,6 @@ func (s *Server) routes(g *gin.RouterGroup) {
 	a.GET("/decisions", s.decisionList)
 	a.GET("/statistics", s.statisticsPage)
 	a.GET("/statistics/export", s.statisticsExport)
-	a.GET("/reviews", s.campaignList)
-	a.GET("/reviews/new", s.newCampaign)
-	a.POST("/reviews/new", s.launchCampaign)
-	a.GET("/reviews/:id", s.campaignPage)
-	a.POST("/reviews/:id/deadlines", s.setDeadlines)
-	a.POST("/reviews/:id/close", s.closeCampaign)
-	a.GET("/reviews/:id/reports/:unit", s.reportPage)
-	a.POST("/reviews/:id/reports/:unit", s.actOnReport)
-	a.GET("/movements", s.movementList)
-	a.GET("/movements/new", s.newMovement)
-	a.POST("/movements/new", s.launchMovement)
-	a.GET("/movements/:id", s.movementPage)
-	a.POST("/movements/:id/register", s.registerUnit)
-	a.POST("/movements/:id/schedules", s.createSchedule)
-	a.POST("/movements/:id/schedules/:kind", s.editSchedule)
-	a.POST("/movements/:id/schedules/:kind/pause", s.pauseSchedule(true))
-	a.POST("/movements/:id/schedules/:kind/unpause", s.pauseSchedule(false))
-	a.POST("/movements/:id/schedules/:kind/trigger", s.triggerSchedule)
 	a.GET("/deadlines", s.deadlinesPage)
 	a.GET("/calendar", s.calendarPage)
 	a.POST("/calendar", s.saveCalendar)
@@ -407,3 +389,11 @@ func (s *Server) Now() time.Time { return s.cfg.Now() }
 
 // Config returns the server's configuration, defaults filled in.
 func (s *Server) Config() Config { return s.cfg }
+
+// User is the request's logged-in user, nil without a session.
+func User(c *gin.Context) *domain.User {
+	if sess := sessionOf(c); sess != nil {
+		return &sess.user
+	}
+	return nil
+}

@@ -1,4 +1,4 @@
-package web
+package reviewpages
 
 import (
 	"github.com/tdkt/tdkt/internal/campaigns"

@@ -1,6 +1,10 @@
-package web
+package reviewpages
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/tdkt/tdkt/internal/web"
+)
 
 // TestReportFiguresAreReadAsPeopleWriteThem: whole numbers plain or grouped by
 // thousands with dots or spaces are read; decimals, signs, misplaced separators and
@@ -27,7 +31,7 @@ func TestReviewNotificationsLinkTheReportPage(t *testing.T) {
 		"/api/v1/reviews/c1/dashboard":         "",
 		"/api/v1/reviews/c1/reports/LS/export": "",
 	} {
-		if got := webLink(link); got != want {
+		if got := web.WebLink(link); got != want {
 			t.Errorf("webLink(%q) = %q, want %q", link, got, want)
 		}
 	}

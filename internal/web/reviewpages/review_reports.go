@@ -1,4 +1,4 @@
-package web
+package reviewpages
 
 import (
 	"errors"
@@ -14,6 +14,7 @@ import (
 	"github.com/tdkt/tdkt/internal/domain"
 	"github.com/tdkt/tdkt/internal/httpx"
 	"github.com/tdkt/tdkt/internal/review"
+	"github.com/tdkt/tdkt/internal/web"
 )
 
 // The report form (báo cáo sơ kết, tổng kết) of one unit in a campaign. Figures are
@@ -78,14 +79,14 @@ type sectionRow struct {
 // reportPage shows a unit's report in a campaign: its status, deadline, figures
 // and sections (a form when the user may save or submit it), the return and accept
 // form for the parent's standing body, the units below, and the history.
-func (s *Server) reportPage(c *gin.Context) {
+func (s *server) reportPage(c *gin.Context) {
 	campaignID, unitID := c.Param("id"), c.Param("unit")
-	v, err := s.cfg.App.Report(Ctx(c), UserID(c), campaignID, unitID)
+	v, err := s.cfg.App.Report(web.Ctx(c), web.UserID(c), campaignID, unitID)
 	if err != nil {
 		s.Fail(c, err)
 		return
 	}
-	p := s.Page(c, "reviews", nil)
+	p := s.page(c, "reviews", nil)
 	if err := s.fillReport(c, p, campaignID, v, nil); err != nil {
 		s.Fail(c, err)
 		return
@@ -95,13 +96,13 @@ func (s *Server) reportPage(c *gin.Context) {
 
 // fillReport builds the report page's data, with the posted form's values in the
 // inputs when it is re-rendered with errors.
-func (s *Server) fillReport(c *gin.Context, p *Page, campaignID string, v campaigns.ReportView, posted url.Values) error {
-	events, err := s.cfg.App.ReportHistory(Ctx(c), UserID(c), campaignID, v.UnitID)
+func (s *server) fillReport(c *gin.Context, p *page, campaignID string, v campaigns.ReportView, posted url.Values) error {
+	events, err := s.cfg.App.ReportHistory(web.Ctx(c), web.UserID(c), campaignID, v.UnitID)
 	if err != nil {
 		return err
 	}
 	d := reportData{V: v, CampaignID: campaignID, Events: events, can: map[review.Action]bool{},
-		CanReadParent: v.ParentUnitID != "" && s.cfg.App.Can(UserID(c), v.ParentUnitID, "review", "read")}
+		CanReadParent: v.ParentUnitID != "" && s.cfg.App.Can(web.UserID(c), v.ParentUnitID, "review", "read")}
 	for _, a := range v.Actions {
 		d.can[a] = true
 	}
@@ -144,10 +145,10 @@ func (s *Server) fillReport(c *gin.Context, p *Page, campaignID string, v campai
 // submit with the figures and sections, or the parent's return (with a reason) or
 // acceptance. A form whose numbers cannot be read, or that the application finds
 // invalid, is shown again with the errors next to the fields, and nothing changes.
-func (s *Server) actOnReport(c *gin.Context) {
+func (s *server) actOnReport(c *gin.Context) {
 	campaignID, unitID := c.Param("id"), c.Param("unit")
-	uid := UserID(c)
-	v, err := s.cfg.App.Report(Ctx(c), uid, campaignID, unitID)
+	uid := web.UserID(c)
+	v, err := s.cfg.App.Report(web.Ctx(c), uid, campaignID, unitID)
 	if err != nil {
 		s.Fail(c, err)
 		return
@@ -167,7 +168,7 @@ func (s *Server) actOnReport(c *gin.Context) {
 		return
 	}
 	form := c.Request.PostForm
-	p := s.Page(c, "reviews", nil)
+	p := s.page(c, "reviews", nil)
 	if action == "save" || action == "submit" {
 		if errs := readReportValues(p, v, form, &in); len(errs) > 0 {
 			// The figures are only the user's to correct when the action is theirs to
@@ -185,14 +186,14 @@ func (s *Server) actOnReport(c *gin.Context) {
 			return
 		}
 	}
-	if _, err := s.cfg.App.ActOnReport(Ctx(c), uid, campaignID, unitID, in); err != nil {
+	if _, err := s.cfg.App.ActOnReport(web.Ctx(c), uid, campaignID, unitID, in); err != nil {
 		status, ok := p.reviewFormError(err)
 		if !ok {
 			s.Fail(c, err)
 			return
 		}
 		// Show the report as it stands now, with what the user posted in the inputs.
-		if cur, rerr := s.cfg.App.Report(Ctx(c), uid, campaignID, unitID); rerr == nil {
+		if cur, rerr := s.cfg.App.Report(web.Ctx(c), uid, campaignID, unitID); rerr == nil {
 			v = cur
 		}
 		if err := s.fillReport(c, p, campaignID, v, form); err != nil {
@@ -218,7 +219,7 @@ func containsAction(list []review.Action, a review.Action) bool {
 // the action now, checked in the same order: a campaign that has ended or the
 // requesting unit's own report is a conflict, a missing permission is forbidden,
 // anything else is the report's state.
-func (s *Server) reportRefusal(uid int64, v campaigns.ReportView, a review.Action) error {
+func (s *server) reportRefusal(uid int64, v campaigns.ReportView, a review.Action) error {
 	if v.CampaignStatus != "running" || v.Depth == 0 {
 		return domain.Errorf(domain.KindConflict, "the report takes no actions")
 	}
@@ -253,7 +254,7 @@ func parseWholeNumber(s string) (int64, bool) {
 // readReportValues reads the posted figures and sections of the report's template
 // into in: a changed entry is set, an emptied one cleared. It returns the field
 // errors of numbers that cannot be read, translated, by field key.
-func readReportValues(p *Page, v campaigns.ReportView, form url.Values, in *campaigns.ReportActInput) map[string]string {
+func readReportValues(p *page, v campaigns.ReportView, form url.Values, in *campaigns.ReportActInput) map[string]string {
 	errs := map[string]string{}
 	for _, r := range v.Indicators {
 		switch {
@@ -326,7 +327,7 @@ var reviewFieldMessages = []struct{ prefix, key string }{
 
 // reviewFormError is formError with the review vocabulary's field messages in
 // Vietnamese.
-func (p *Page) reviewFormError(err error) (int, bool) {
+func (p *page) reviewFormError(err error) (int, bool) {
 	status, ok := p.FormError(err)
 	var de *domain.Error
 	if !ok || p.Lang == "en" || !errors.As(err, &de) {
@@ -344,11 +345,11 @@ func (p *Page) reviewFormError(err error) (int, bool) {
 }
 
 // ReviewEvent labels an event of a report's history.
-func (p *Page) ReviewEvent(action string) string { return p.T("revent." + action) }
+func (p *page) ReviewEvent(action string) string { return p.T("revent." + action) }
 
 // EventDetail returns a text detail of a report event (the return reason, the
 // note), or "".
-func (p *Page) EventDetail(e campaigns.ReviewEvent, key string) string {
+func (p *page) EventDetail(e campaigns.ReviewEvent, key string) string {
 	if s, ok := e.Details[key].(string); ok {
 		return s
 	}
@@ -356,6 +357,6 @@ func (p *Page) EventDetail(e campaigns.ReviewEvent, key string) string {
 }
 
 // ReportURL is the web address of a unit's report in a campaign.
-func (p *Page) ReportURL(campaignID, unitID string) string {
+func (p *page) ReportURL(campaignID, unitID string) string {
 	return "/reviews/" + url.PathEscape(campaignID) + "/reports/" + url.PathEscape(unitID)
 }

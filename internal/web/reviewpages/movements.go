@@ -1,4 +1,4 @@
-package web
+package reviewpages
 
 import (
 	"encoding/json"
@@ -16,6 +16,7 @@ import (
 	"github.com/tdkt/tdkt/internal/campaigns"
 	"github.com/tdkt/tdkt/internal/domain"
 	"github.com/tdkt/tdkt/internal/review"
+	"github.com/tdkt/tdkt/internal/web"
 )
 
 // Movements (phong trào thi đua) and their recurring reviews, and the actions of a
@@ -26,29 +27,29 @@ import (
 
 // roleUnits returns the units where the user holds a role that may act on obj,
 // once each, in the order of the user's roles.
-func (s *Server) roleUnits(c *gin.Context, obj, act string) []unitOption {
-	sess := sessionOf(c)
-	if sess == nil {
+func (s *server) roleUnits(c *gin.Context, obj, act string) []web.UnitOption {
+	user := web.User(c)
+	if user == nil {
 		return nil
 	}
-	var out []unitOption
+	var out []web.UnitOption
 	seen := map[string]bool{}
-	for _, r := range sess.user.Roles {
-		if seen[r.UnitID] || !s.cfg.App.Can(sess.user.ID, r.UnitID, obj, act) {
+	for _, r := range user.Roles {
+		if seen[r.UnitID] || !s.cfg.App.Can(user.ID, r.UnitID, obj, act) {
 			continue
 		}
 		seen[r.UnitID] = true
-		out = append(out, unitOption{ID: r.UnitID, Name: r.UnitName})
+		out = append(out, web.UnitOption{ID: r.UnitID, Name: r.UnitName})
 	}
 	return out
 }
 
 // inScope keeps the units at or below root, as the application requires of a
 // registration or of a campaign's requesting unit.
-func (s *Server) inScope(c *gin.Context, root string, units []unitOption) []unitOption {
-	var out []unitOption
+func (s *server) inScope(c *gin.Context, root string, units []web.UnitOption) []web.UnitOption {
+	var out []web.UnitOption
 	for _, u := range units {
-		if ok, err := s.cfg.App.Reviews.Store.IsAncestorOrSelf(Ctx(c), root, u.ID); err == nil && ok {
+		if ok, err := s.cfg.App.Reviews.Store.IsAncestorOrSelf(web.Ctx(c), root, u.ID); err == nil && ok {
 			out = append(out, u)
 		}
 	}
@@ -71,7 +72,7 @@ func webDate(s string) (string, bool) {
 
 // formDates converts the named date fields of a form, adding a field error (by the
 // application's field name) for each that is not dd/mm/yyyy.
-func formDates(p *Page, form url.Values, names map[string]*string) map[string]string {
+func formDates(p *page, form url.Values, names map[string]*string) map[string]string {
 	errs := map[string]string{}
 	for field, dst := range names {
 		d, ok := webDate(form.Get(field))
@@ -86,7 +87,7 @@ func formDates(p *Page, form url.Values, names map[string]*string) map[string]st
 
 // formInt reads an optional whole number field: nil when empty, a field error when
 // it is not a number.
-func formInt(p *Page, form url.Values, field string, errs map[string]string) *int {
+func formInt(p *page, form url.Values, field string, errs map[string]string) *int {
 	v := strings.TrimSpace(form.Get(field))
 	if v == "" {
 		return nil
@@ -108,19 +109,19 @@ type movementsData struct {
 }
 
 // movementList lists the movements that concern the user's units.
-func (s *Server) movementList(c *gin.Context) {
-	ms, err := s.cfg.App.Movements(Ctx(c), UserID(c), "")
+func (s *server) movementList(c *gin.Context) {
+	ms, err := s.cfg.App.Movements(web.Ctx(c), web.UserID(c), "")
 	if err != nil {
 		s.Fail(c, err)
 		return
 	}
 	d := movementsData{Movements: ms, CanLaunch: len(s.roleUnits(c, "movement", "launch")) > 0}
-	s.Render(c, http.StatusOK, "movements", s.Page(c, "movements", d))
+	s.Render(c, http.StatusOK, "movements", s.page(c, "movements", d))
 }
 
 // movementFormData is the launch form's content.
 type movementFormData struct {
-	Units     []unitOption
+	Units     []web.UnitOption
 	Parents   []campaigns.Movement
 	Templates []review.Template
 	Form      url.Values
@@ -136,8 +137,8 @@ func (d movementFormData) Val(name, def string) string {
 
 // newMovement shows the form that launches a movement (phát động phong trào) to a
 // standing body or a leader who may launch one.
-func (s *Server) newMovement(c *gin.Context) {
-	p := s.Page(c, "movements", nil)
+func (s *server) newMovement(c *gin.Context) {
+	p := s.page(c, "movements", nil)
 	d, err := s.movementForm(c, nil)
 	if err != nil {
 		s.Fail(c, err)
@@ -147,16 +148,16 @@ func (s *Server) newMovement(c *gin.Context) {
 	s.Render(c, http.StatusOK, "movement_form", p)
 }
 
-func (s *Server) movementForm(c *gin.Context, form url.Values) (movementFormData, error) {
+func (s *server) movementForm(c *gin.Context, form url.Values) (movementFormData, error) {
 	units := s.roleUnits(c, "movement", "launch")
 	if len(units) == 0 {
 		return movementFormData{}, domain.Errorf(domain.KindForbidden, "you may not launch a movement")
 	}
-	parents, err := s.cfg.App.Movements(Ctx(c), UserID(c), "active")
+	parents, err := s.cfg.App.Movements(web.Ctx(c), web.UserID(c), "active")
 	if err != nil {
 		return movementFormData{}, err
 	}
-	tpls, err := s.cfg.App.ReviewTemplates(Ctx(c))
+	tpls, err := s.cfg.App.ReviewTemplates(web.Ctx(c))
 	if err != nil {
 		return movementFormData{}, err
 	}
@@ -165,13 +166,13 @@ func (s *Server) movementForm(c *gin.Context, form url.Values) (movementFormData
 
 // launchMovement launches the movement through app.Service.LaunchMovement and opens
 // its page; a form with errors is shown again.
-func (s *Server) launchMovement(c *gin.Context) {
+func (s *server) launchMovement(c *gin.Context) {
 	if err := c.Request.ParseForm(); err != nil {
 		s.Fail(c, domain.Invalid("unreadable form"))
 		return
 	}
 	form := c.Request.PostForm
-	p := s.Page(c, "movements", nil)
+	p := s.page(c, "movements", nil)
 	in := campaigns.LaunchMovementInput{UnitID: form.Get("unit_id"), ParentID: form.Get("parent_id"), Name: form.Get("name"),
 		DecisionNumber: form.Get("decision_number"), Goals: form.Get("goals"), Criteria: form.Get("criteria"),
 		TemplateCode: form.Get("template_code")}
@@ -180,12 +181,12 @@ func (s *Server) launchMovement(c *gin.Context) {
 	var err error
 	if len(errs) > 0 {
 		// The application still decides whether the user may launch here at all.
-		if !s.cfg.App.Can(UserID(c), in.UnitID, "movement", "launch") {
+		if !s.cfg.App.Can(web.UserID(c), in.UnitID, "movement", "launch") {
 			s.Fail(c, domain.Errorf(domain.KindForbidden, "you may not launch a movement here"))
 			return
 		}
 		p.Error, p.Fields = "error.invalid", errs
-	} else if m, err = s.cfg.App.LaunchMovement(Ctx(c), UserID(c), in); err != nil {
+	} else if m, err = s.cfg.App.LaunchMovement(web.Ctx(c), web.UserID(c), in); err != nil {
 		if _, ok := p.reviewFormError(err); !ok {
 			s.Fail(c, err)
 			return
@@ -207,7 +208,7 @@ type movementData struct {
 	Schedules     []scheduleView
 	// RegisterUnits are the user's units that may register for the movement;
 	// CanManage allows the schedule forms, CanLaunchReview the campaign form.
-	RegisterUnits   []unitOption
+	RegisterUnits   []web.UnitOption
 	CanManage       bool
 	CanLaunchReview bool
 	// Form is the posted form shown again with errors, FormID the form it was.
@@ -252,7 +253,7 @@ const nextRuns = 3
 func (v scheduleView) NextRuns() []string {
 	out := make([]string, 0, len(v.Next))
 	for _, t := range v.Next {
-		out = append(out, formatDateHourMinute(t))
+		out = append(out, web.FormatDateHourMinute(t))
 	}
 	return out
 }
@@ -274,12 +275,12 @@ func (v scheduleView) AtDate() string {
 	if v.Spec.At == "" {
 		return ""
 	}
-	return formatISODate(v.Spec.At)
+	return web.FormatISODate(v.Spec.At)
 }
 
 // movementPage shows a movement.
-func (s *Server) movementPage(c *gin.Context) {
-	p := s.Page(c, "movements", nil)
+func (s *server) movementPage(c *gin.Context) {
+	p := s.page(c, "movements", nil)
 	d, err := s.movementView(c, c.Param("id"))
 	if err != nil {
 		s.Fail(c, err)
@@ -289,20 +290,20 @@ func (s *Server) movementPage(c *gin.Context) {
 	s.Render(c, http.StatusOK, "movement", p)
 }
 
-func (s *Server) movementView(c *gin.Context, id string) (movementData, error) {
-	uid := UserID(c)
-	m, err := s.cfg.App.Movement(Ctx(c), uid, id)
+func (s *server) movementView(c *gin.Context, id string) (movementData, error) {
+	uid := web.UserID(c)
+	m, err := s.cfg.App.Movement(web.Ctx(c), uid, id)
 	if err != nil {
 		return movementData{}, err
 	}
 	d := movementData{M: m}
-	if d.Registrations, err = s.cfg.App.Registrations(Ctx(c), uid, m.ID); err != nil {
+	if d.Registrations, err = s.cfg.App.Registrations(web.Ctx(c), uid, m.ID); err != nil {
 		return d, err
 	}
-	if d.Campaigns, err = s.cfg.App.Campaigns(Ctx(c), uid, campaigns.CampaignFilter{MovementID: m.ID}); err != nil {
+	if d.Campaigns, err = s.cfg.App.Campaigns(web.Ctx(c), uid, campaigns.CampaignFilter{MovementID: m.ID}); err != nil {
 		return d, err
 	}
-	scheds, err := s.cfg.App.ReviewSchedules(Ctx(c), uid, m.ID)
+	scheds, err := s.cfg.App.ReviewSchedules(web.Ctx(c), uid, m.ID)
 	if err != nil {
 		return d, err
 	}
@@ -313,7 +314,7 @@ func (s *Server) movementView(c *gin.Context, id string) (movementData, error) {
 		}
 		// The same use case as the API's description, with its authorization; a
 		// schedule Temporal cannot describe shows "—" and the page still opens.
-		desc, err := s.cfg.App.DescribeReviewSchedule(Ctx(c), uid, m.ID, string(rs.Kind))
+		desc, err := s.cfg.App.DescribeReviewSchedule(web.Ctx(c), uid, m.ID, string(rs.Kind))
 		if err != nil {
 			s.cfg.Log.Error("describe review schedule", slog.String("movement", m.ID), slog.String("kind", string(rs.Kind)), slog.Any("err", err))
 			v.Unknown = true
@@ -335,7 +336,7 @@ func (s *Server) movementView(c *gin.Context, id string) (movementData, error) {
 
 // refusedStatus is the status of a form shown again with p's error: 409 when
 // what it changes changed meanwhile, 422 otherwise.
-func refusedStatus(p *Page) int {
+func refusedStatus(p *page) int {
 	if p.Error == "error.conflict" {
 		return http.StatusConflict
 	}
@@ -344,7 +345,7 @@ func refusedStatus(p *Page) int {
 
 // movementFormFailed shows the movement's page again with a form's errors, or fails
 // the request when the error is not the user's to correct.
-func (s *Server) movementFormFailed(c *gin.Context, p *Page, err error, formID string, form url.Values) {
+func (s *server) movementFormFailed(c *gin.Context, p *page, err error, formID string, form url.Values) {
 	status := http.StatusUnprocessableEntity
 	if err != nil {
 		var ok bool
@@ -364,7 +365,7 @@ func (s *Server) movementFormFailed(c *gin.Context, p *Page, err error, formID s
 }
 
 // postedForm parses the request's form, failing the request when it cannot.
-func (s *Server) postedForm(c *gin.Context) (url.Values, bool) {
+func (s *server) postedForm(c *gin.Context) (url.Values, bool) {
 	if err := c.Request.ParseForm(); err != nil {
 		s.Fail(c, domain.Invalid("unreadable form"))
 		return nil, false
@@ -374,16 +375,16 @@ func (s *Server) postedForm(c *gin.Context) (url.Values, bool) {
 
 // registerUnit registers one of the user's units for the movement with its
 // commitments (đăng ký thi đua) through app.Service.RegisterForMovement.
-func (s *Server) registerUnit(c *gin.Context) {
+func (s *server) registerUnit(c *gin.Context) {
 	form, ok := s.postedForm(c)
 	if !ok {
 		return
 	}
 	id := c.Param("id")
-	_, err := s.cfg.App.RegisterForMovement(Ctx(c), UserID(c), id,
+	_, err := s.cfg.App.RegisterForMovement(web.Ctx(c), web.UserID(c), id,
 		campaigns.RegisterInput{UnitID: form.Get("unit_id"), Commitments: form.Get("commitments")})
 	if err != nil {
-		s.movementFormFailed(c, s.Page(c, "movements", nil), err, "register", form)
+		s.movementFormFailed(c, s.page(c, "movements", nil), err, "register", form)
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/movements/"+url.PathEscape(id)+"?ok=registered")
@@ -392,7 +393,7 @@ func (s *Server) registerUnit(c *gin.Context) {
 // scheduleInput reads a schedule form: when it fires (month, day and hour of an
 // annual review; the day of a mid-term or final one as dd/mm/yyyy), the working days
 // of the campaign it opens, and the levels that report.
-func scheduleInput(p *Page, form url.Values) (campaigns.ScheduleInput, map[string]string) {
+func scheduleInput(p *page, form url.Values) (campaigns.ScheduleInput, map[string]string) {
 	errs := map[string]string{}
 	in := campaigns.ScheduleInput{Kind: form.Get("kind"), Note: form.Get("note")}
 	in.Month = formInt(p, form, "month", errs)
@@ -409,72 +410,72 @@ func scheduleInput(p *Page, form url.Values) (campaigns.ScheduleInput, map[strin
 }
 
 // createSchedule creates a movement's recurring review of a kind.
-func (s *Server) createSchedule(c *gin.Context) {
-	s.scheduleAction(c, "schedule_new", "schedule_created", func(p *Page, form url.Values) (map[string]string, error) {
+func (s *server) createSchedule(c *gin.Context) {
+	s.scheduleAction(c, "schedule_new", "schedule_created", func(p *page, form url.Values) (map[string]string, error) {
 		in, errs := scheduleInput(p, form)
 		if len(errs) > 0 {
 			return errs, nil
 		}
-		_, err := s.cfg.App.CreateReviewSchedule(Ctx(c), UserID(c), c.Param("id"), in)
+		_, err := s.cfg.App.CreateReviewSchedule(web.Ctx(c), web.UserID(c), c.Param("id"), in)
 		return nil, err
 	})
 }
 
 // editSchedule changes when a schedule fires and the campaign it opens.
-func (s *Server) editSchedule(c *gin.Context) {
+func (s *server) editSchedule(c *gin.Context) {
 	kind := c.Param("kind")
-	s.scheduleAction(c, "schedule_"+kind, "schedule_saved", func(p *Page, form url.Values) (map[string]string, error) {
+	s.scheduleAction(c, "schedule_"+kind, "schedule_saved", func(p *page, form url.Values) (map[string]string, error) {
 		in, errs := scheduleInput(p, form)
 		if len(errs) > 0 {
 			return errs, nil
 		}
-		_, err := s.cfg.App.UpdateReviewSchedule(Ctx(c), UserID(c), c.Param("id"), kind, in)
+		_, err := s.cfg.App.UpdateReviewSchedule(web.Ctx(c), web.UserID(c), c.Param("id"), kind, in)
 		return nil, err
 	})
 }
 
 // pauseSchedule pauses (pause true) or resumes a schedule, with a note.
-func (s *Server) pauseSchedule(pause bool) gin.HandlerFunc {
+func (s *server) pauseSchedule(pause bool) gin.HandlerFunc {
 	flash := "schedule_unpaused"
 	if pause {
 		flash = "schedule_paused"
 	}
 	return func(c *gin.Context) {
 		kind := c.Param("kind")
-		s.scheduleAction(c, "schedule_"+kind, flash, func(_ *Page, form url.Values) (map[string]string, error) {
-			_, err := s.cfg.App.PauseReviewSchedule(Ctx(c), UserID(c), c.Param("id"), kind, pause, form.Get("note"))
+		s.scheduleAction(c, "schedule_"+kind, flash, func(_ *page, form url.Values) (map[string]string, error) {
+			_, err := s.cfg.App.PauseReviewSchedule(web.Ctx(c), web.UserID(c), c.Param("id"), kind, pause, form.Get("note"))
 			return nil, err
 		})
 	}
 }
 
 // triggerSchedule runs a schedule now: its run opens the campaign as if it had fired.
-func (s *Server) triggerSchedule(c *gin.Context) {
+func (s *server) triggerSchedule(c *gin.Context) {
 	kind := c.Param("kind")
-	s.scheduleAction(c, "schedule_"+kind, "schedule_triggered", func(*Page, url.Values) (map[string]string, error) {
-		return nil, s.cfg.App.TriggerReviewSchedule(Ctx(c), UserID(c), c.Param("id"), kind)
+	s.scheduleAction(c, "schedule_"+kind, "schedule_triggered", func(*page, url.Values) (map[string]string, error) {
+		return nil, s.cfg.App.TriggerReviewSchedule(web.Ctx(c), web.UserID(c), c.Param("id"), kind)
 	})
 }
 
 // scheduleAction runs one schedule form. The permission is checked before the form's
 // own errors are shown, so that a user who may not manage the movement's schedules
 // gets the application's refusal, not a form.
-func (s *Server) scheduleAction(c *gin.Context, formID, flash string, run func(*Page, url.Values) (map[string]string, error)) {
+func (s *server) scheduleAction(c *gin.Context, formID, flash string, run func(*page, url.Values) (map[string]string, error)) {
 	form, ok := s.postedForm(c)
 	if !ok {
 		return
 	}
 	id := c.Param("id")
-	m, err := s.cfg.App.Movement(Ctx(c), UserID(c), id)
+	m, err := s.cfg.App.Movement(web.Ctx(c), web.UserID(c), id)
 	if err != nil {
 		s.Fail(c, err)
 		return
 	}
-	if err := s.cfg.App.Allow(UserID(c), m.UnitID, "movement", "manage"); err != nil {
+	if err := s.cfg.App.Allow(web.UserID(c), m.UnitID, "movement", "manage"); err != nil {
 		s.Fail(c, err)
 		return
 	}
-	p := s.Page(c, "movements", nil)
+	p := s.page(c, "movements", nil)
 	errs, err := run(p, form)
 	if len(errs) > 0 {
 		p.Error, p.Fields = "error.invalid", errs
@@ -493,7 +494,7 @@ func (s *Server) scheduleAction(c *gin.Context, formID, flash string, run func(*
 // campaignFormData is the content of the form that launches a review campaign.
 type campaignFormData struct {
 	Movements []campaigns.Movement
-	Units     []unitOption
+	Units     []web.UnitOption
 	// Targets are, per requesting unit the user may launch for, the units that
 	// report to it by default: its administrative units directly below.
 	Targets []targetGroup
@@ -506,8 +507,8 @@ type campaignFormData struct {
 // checkboxes are named targetsField(Unit.ID), so that the form works without
 // JavaScript whichever requesting unit is chosen: only the chosen unit's are read.
 type targetGroup struct {
-	Unit     unitOption
-	Children []unitOption
+	Unit     web.UnitOption
+	Children []web.UnitOption
 }
 
 // Field is the name of the group's checkboxes.
@@ -535,8 +536,8 @@ func (d campaignFormData) Checked(g targetGroup, unitID string) bool {
 
 // targetGroups lists, for each requesting unit, its administrative units directly
 // below in force today, read from the unit tree the user may see (app.Service.Units).
-func (s *Server) targetGroups(c *gin.Context, units []unitOption) ([]targetGroup, error) {
-	forest, err := s.cfg.App.Units(Ctx(c), UserID(c))
+func (s *server) targetGroups(c *gin.Context, units []web.UnitOption) ([]targetGroup, error) {
+	forest, err := s.cfg.App.Units(web.Ctx(c), web.UserID(c))
 	if err != nil {
 		return nil, err
 	}
@@ -555,7 +556,7 @@ func (s *Server) targetGroups(c *gin.Context, units []unitOption) ([]targetGroup
 		if n := nodes[u.ID]; n != nil {
 			for _, ch := range n.Children {
 				if ch.Kind == campaigns.AdministrativeKind {
-					g.Children = append(g.Children, unitOption{ID: ch.ID, Name: ch.Name})
+					g.Children = append(g.Children, web.UnitOption{ID: ch.ID, Name: ch.Name})
 				}
 			}
 		}
@@ -566,22 +567,22 @@ func (s *Server) targetGroups(c *gin.Context, units []unitOption) ([]targetGroup
 
 // newCampaign shows the form that requests a review (công văn yêu cầu báo cáo sơ
 // kết, tổng kết) to a user who may launch one.
-func (s *Server) newCampaign(c *gin.Context) {
+func (s *server) newCampaign(c *gin.Context) {
 	d, err := s.campaignForm(c, nil)
 	if err != nil {
 		s.Fail(c, err)
 		return
 	}
 	d.Movement = c.Query("movement")
-	s.Render(c, http.StatusOK, "campaign_form", s.Page(c, "reviews", d))
+	s.Render(c, http.StatusOK, "campaign_form", s.page(c, "reviews", d))
 }
 
-func (s *Server) campaignForm(c *gin.Context, form url.Values) (campaignFormData, error) {
+func (s *server) campaignForm(c *gin.Context, form url.Values) (campaignFormData, error) {
 	units := s.roleUnits(c, "review", "launch")
 	if len(units) == 0 {
 		return campaignFormData{}, domain.Errorf(domain.KindForbidden, "you may not launch a review")
 	}
-	ms, err := s.cfg.App.Movements(Ctx(c), UserID(c), "active")
+	ms, err := s.cfg.App.Movements(web.Ctx(c), web.UserID(c), "active")
 	if err != nil {
 		return campaignFormData{}, err
 	}
@@ -596,12 +597,12 @@ func (s *Server) campaignForm(c *gin.Context, form url.Values) (campaignFormData
 // final deadline is the first level's, and the optional deadlines of the second and
 // third levels fix theirs (otherwise each level reports the gap in working days
 // before its parent).
-func (s *Server) launchCampaign(c *gin.Context) {
+func (s *server) launchCampaign(c *gin.Context) {
 	form, ok := s.postedForm(c)
 	if !ok {
 		return
 	}
-	p := s.Page(c, "reviews", nil)
+	p := s.page(c, "reviews", nil)
 	in := campaigns.LaunchCampaignInput{MovementID: form.Get("movement_id"), UnitID: form.Get("unit_id"), Kind: form.Get("kind"),
 		Title: form.Get("title"), LetterNumber: form.Get("letter_number")}
 	var l2, l3 string
@@ -622,12 +623,12 @@ func (s *Server) launchCampaign(c *gin.Context) {
 	var cp campaigns.Campaign
 	var err error
 	if len(errs) > 0 {
-		if !s.cfg.App.Can(UserID(c), in.UnitID, "review", "launch") {
+		if !s.cfg.App.Can(web.UserID(c), in.UnitID, "review", "launch") {
 			s.Fail(c, domain.Errorf(domain.KindForbidden, "you may not launch a review here"))
 			return
 		}
 		p.Error, p.Fields = "error.invalid", errs
-	} else if cp, err = s.cfg.App.LaunchCampaign(Ctx(c), UserID(c), in); err != nil {
+	} else if cp, err = s.cfg.App.LaunchCampaign(web.Ctx(c), web.UserID(c), in); err != nil {
 		if _, ok := p.reviewFormError(err); !ok {
 			s.Fail(c, err)
 			return
@@ -661,21 +662,21 @@ func levelDeadlines(final, l2, l3 string) []string {
 }
 
 // setDeadlines changes a running campaign's deadlines from the campaign page.
-func (s *Server) setDeadlines(c *gin.Context) {
+func (s *server) setDeadlines(c *gin.Context) {
 	form, ok := s.postedForm(c)
 	if !ok {
 		return
 	}
 	id := c.Param("id")
-	p := s.Page(c, "reviews", nil)
+	p := s.page(c, "reviews", nil)
 	in := campaigns.DeadlinesRequest{Note: form.Get("note")}
 	var l2, l3 string
 	errs := formDates(p, form, map[string]*string{"final_deadline": &in.FinalDeadline, "level_deadlines[1]": &l2, "level_deadlines[2]": &l3})
 	in.LevelDeadlines = levelDeadlines(in.FinalDeadline, l2, l3)
 	var err error
 	if len(errs) > 0 {
-		cp, cerr := s.cfg.App.Campaign(Ctx(c), UserID(c), id)
-		if cerr == nil && !s.cfg.App.Can(UserID(c), cp.UnitID, "review", "manage") {
+		cp, cerr := s.cfg.App.Campaign(web.Ctx(c), web.UserID(c), id)
+		if cerr == nil && !s.cfg.App.Can(web.UserID(c), cp.UnitID, "review", "manage") {
 			cerr = domain.Errorf(domain.KindForbidden, "you may not change this campaign's deadlines")
 		}
 		if cerr != nil {
@@ -683,7 +684,7 @@ func (s *Server) setDeadlines(c *gin.Context) {
 			return
 		}
 		p.Error, p.Fields = "error.invalid", errs
-	} else if _, err = s.cfg.App.SetCampaignDeadlines(Ctx(c), UserID(c), id, in); err != nil {
+	} else if _, err = s.cfg.App.SetCampaignDeadlines(web.Ctx(c), web.UserID(c), id, in); err != nil {
 		if _, ok := p.reviewFormError(err); !ok {
 			s.Fail(c, err)
 			return
@@ -698,14 +699,14 @@ func (s *Server) setDeadlines(c *gin.Context) {
 
 // closeCampaign ends a running campaign; the reports that have not arrived stay
 // missing.
-func (s *Server) closeCampaign(c *gin.Context) {
+func (s *server) closeCampaign(c *gin.Context) {
 	form, ok := s.postedForm(c)
 	if !ok {
 		return
 	}
 	id := c.Param("id")
-	if _, err := s.cfg.App.CloseCampaign(Ctx(c), UserID(c), id, form.Get("note")); err != nil {
-		p := s.Page(c, "reviews", nil)
+	if _, err := s.cfg.App.CloseCampaign(web.Ctx(c), web.UserID(c), id, form.Get("note")); err != nil {
+		p := s.page(c, "reviews", nil)
 		if _, ok := p.reviewFormError(err); !ok {
 			s.Fail(c, err)
 			return
@@ -718,25 +719,25 @@ func (s *Server) closeCampaign(c *gin.Context) {
 
 // DeadlineInput returns the date a campaign's level must report by, as dd/mm/yyyy
 // for the deadlines form, or "" when the campaign has no such level.
-func (p *Page) DeadlineInput(c campaigns.Campaign, level int) string {
+func (p *page) DeadlineInput(c campaigns.Campaign, level int) string {
 	if level < len(c.Levels) {
-		return formatDate(c.Levels[level].Deadline)
+		return web.FormatDate(c.Levels[level].Deadline)
 	}
 	if level == 0 {
-		return formatDate(c.FinalDeadline)
+		return web.FormatDate(c.FinalDeadline)
 	}
 	return ""
 }
 
 // dateField is the data of the "review-date" partial.
 type dateField struct {
-	P                             *Page
+	P                             *page
 	ID, Name, Label, Value, Error string
 }
 
 // DateField builds a dd/mm/yyyy field of a form: its name (the application's
 // field name, which also keys its error), its label's message key and its value.
-func (p *Page) DateField(name, label, value string) dateField {
+func (p *page) DateField(name, label, value string) dateField {
 	id := strings.NewReplacer("[", "-", "]", "").Replace(name)
 	return dateField{P: p, ID: id, Name: name, Label: label, Value: value, Error: p.FieldError(name)}
 }
@@ -744,7 +745,7 @@ func (p *Page) DateField(name, label, value string) dateField {
 // scheduleFields is the data of the "schedule-fields" partial: the values of one
 // schedule form, posted or from the schedule's spec, and its errors.
 type scheduleFields struct {
-	P    *Page
+	P    *page
 	ID   string
 	vals map[string]string
 	mine bool
@@ -764,7 +765,7 @@ func (f scheduleFields) Err(name string) string {
 // ScheduleFields builds a schedule form's fields: the posted values when the form
 // is shown again with errors, else the schedule's spec (spec is a scheduleSpecView,
 // or nil for the form that creates one).
-func (p *Page) ScheduleFields(d movementData, formID, id string, spec any) scheduleFields {
+func (p *page) ScheduleFields(d movementData, formID, id string, spec any) scheduleFields {
 	f := scheduleFields{P: p, ID: "sched-" + id, vals: map[string]string{}, mine: d.FormID == formID}
 	if f.mine {
 		for _, k := range []string{"day", "month", "hour", "at", "deadline_working_days", "max_depth"} {
@@ -778,7 +779,7 @@ func (p *Page) ScheduleFields(d movementData, formID, id string, spec any) sched
 		}
 		f.vals["hour"] = strconv.Itoa(sp.Hour)
 		if sp.At != "" {
-			f.vals["at"] = formatISODate(sp.At)
+			f.vals["at"] = web.FormatISODate(sp.At)
 		}
 		f.vals["deadline_working_days"] = strconv.Itoa(sp.DeadlineWorkingDays)
 		f.vals["max_depth"] = strconv.Itoa(sp.MaxDepth)
@@ -787,4 +788,4 @@ func (p *Page) ScheduleFields(d movementData, formID, id string, spec any) sched
 }
 
 // CampaignKinds are the kinds of review, in the order the forms offer them.
-func (p *Page) CampaignKinds() []string { return []string{"annual", "midterm", "final"} }
+func (p *page) CampaignKinds() []string { return []string{"annual", "midterm", "final"} }

@@ -1,4 +1,4 @@
-package web
+package reviewpages
 
 import (
 	"net/http"
@@ -9,6 +9,7 @@ import (
 
 	"github.com/tdkt/tdkt/internal/campaigns"
 	"github.com/tdkt/tdkt/internal/review"
+	"github.com/tdkt/tdkt/internal/web"
 )
 
 // campaignsData is the review campaigns list's content.
@@ -20,14 +21,14 @@ type campaignsData struct {
 
 // campaignList lists the review campaigns (đợt sơ kết, tổng kết) in which a unit
 // the user may read takes part, with the link to launch one for those who may.
-func (s *Server) campaignList(c *gin.Context) {
-	cs, err := s.cfg.App.Campaigns(Ctx(c), UserID(c), campaigns.CampaignFilter{})
+func (s *server) campaignList(c *gin.Context) {
+	cs, err := s.cfg.App.Campaigns(web.Ctx(c), web.UserID(c), campaigns.CampaignFilter{})
 	if err != nil {
 		s.Fail(c, err)
 		return
 	}
 	d := campaignsData{Campaigns: cs, CanLaunch: len(s.roleUnits(c, "review", "launch")) > 0}
-	s.Render(c, http.StatusOK, "reviews", s.Page(c, "reviews", d))
+	s.Render(c, http.StatusOK, "reviews", s.page(c, "reviews", d))
 }
 
 // campaignData is a campaign page's content: the dashboard of the subtree asked
@@ -36,7 +37,7 @@ func (s *Server) campaignList(c *gin.Context) {
 // the requesting unit's forms (deadlines, closing) when the user may manage it.
 type campaignData struct {
 	D        campaigns.Dashboard
-	Progress chart
+	Progress web.Chart
 	Rows     []progressRow
 	// MyReports are the reports of the units where the user drafts or submits.
 	MyReports []*campaigns.DashboardNode
@@ -63,22 +64,22 @@ type progressRow struct {
 // campaignPage shows a campaign's progress tree per district and commune, with the
 // counts per level and the aggregate indicators of the subtree's root. ?unit=
 // narrows it to a subtree.
-func (s *Server) campaignPage(c *gin.Context) {
-	s.campaignPageWith(c, s.Page(c, "reviews", nil), nil)
+func (s *server) campaignPage(c *gin.Context) {
+	s.campaignPageWith(c, s.page(c, "reviews", nil), nil)
 }
 
 // campaignPageWith renders the campaign page on p, which may carry the errors of a
 // posted form (then shown with status 422 or 409).
-func (s *Server) campaignPageWith(c *gin.Context, p *Page, form url.Values) {
-	uid := UserID(c)
-	d, err := s.cfg.App.CampaignDashboard(Ctx(c), uid, c.Param("id"), campaigns.DashboardQuery{UnitID: c.Query("unit"), Depth: 2})
+func (s *server) campaignPageWith(c *gin.Context, p *page, form url.Values) {
+	uid := web.UserID(c)
+	d, err := s.cfg.App.CampaignDashboard(web.Ctx(c), uid, c.Param("id"), campaigns.DashboardQuery{UnitID: c.Query("unit"), Depth: 2})
 	if err != nil {
 		s.Fail(c, err)
 		return
 	}
 	data := campaignData{D: d, Form: form, CanManage: d.Campaign.Status == "running" && s.cfg.App.Can(uid, d.Campaign.UnitID, "review", "manage")}
-	if sess := sessionOf(c); sess != nil && d.Tree != nil {
-		for _, r := range sess.user.Roles {
+	if user := web.User(c); user != nil && d.Tree != nil {
+		for _, r := range user.Roles {
 			if !s.cfg.App.Can(uid, r.UnitID, "review", "edit") && !s.cfg.App.Can(uid, r.UnitID, "review", "submit") {
 				continue
 			}
@@ -87,7 +88,7 @@ func (s *Server) campaignPageWith(c *gin.Context, p *Page, form url.Values) {
 			}
 		}
 	}
-	var rows []chartInput
+	var rows []web.ChartInput
 	if d.Tree != nil {
 		for _, n := range d.Tree.Children {
 			r := progressRow{Node: n}
@@ -106,15 +107,15 @@ func (s *Server) campaignPageWith(c *gin.Context, p *Page, form url.Values) {
 				}
 			}
 			data.Rows = append(data.Rows, r)
-			rows = append(rows, chartInput{Label: n.UnitName, Link: "/reviews/" + d.Campaign.ID + "?unit=" + n.UnitID,
-				Values: []chartValue{
+			rows = append(rows, web.ChartInput{Label: n.UnitName, Link: "/reviews/" + d.Campaign.ID + "?unit=" + n.UnitID,
+				Values: []web.ChartValue{
 					{Value: r.Reported, Class: "bar-intime", Name: p.T("review.reported")},
 					{Value: r.Pending, Class: "bar-draft", Name: p.T("review.pending")},
 					{Value: r.Overdue, Class: "bar-overdue", Name: p.T("review.overdue")},
 				}})
 		}
 	}
-	data.Progress = newChart("chart-progress", p.T("review.progress"), rows, []legendItem{
+	data.Progress = web.NewChart("chart-progress", p.T("review.progress"), rows, []web.LegendItem{
 		{Class: "bar-intime", Label: p.T("review.reported")}, {Class: "bar-draft", Label: p.T("review.pending")},
 		{Class: "bar-overdue", Label: p.T("review.overdue")}})
 	p.Data = data
@@ -142,10 +143,10 @@ func findNode(n *campaigns.DashboardNode, unitID string) *campaigns.DashboardNod
 }
 
 // ReviewStatus labels a review report's status.
-func (p *Page) ReviewStatus(v any) string { return p.T("rstatus." + toString(v)) }
+func (p *page) ReviewStatus(v any) string { return p.T("rstatus." + toString(v)) }
 
 // ReviewColumns are the report statuses the levels table counts, in its order.
-func (p *Page) ReviewColumns() []string {
+func (p *page) ReviewColumns() []string {
 	return []string{"not_started", "draft", "submitted", "returned", "accepted", "overdue"}
 }
 
