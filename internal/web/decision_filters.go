@@ -34,7 +34,7 @@ func (s *Server) decisionFilters(c *gin.Context, f *inbox.DecisionFilter) (decis
 	if err != nil {
 		return d, err
 	}
-	d.Units = flattenUnits(roots, 0, nil)
+	d.Units = FlattenUnits(roots, 0, nil)
 	if d.Awards, err = s.cfg.App.Awards(Ctx(c)); err != nil {
 		return d, err
 	}

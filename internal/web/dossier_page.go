@@ -563,13 +563,13 @@ type decisionsData struct {
 
 func (s *Server) decisionList(c *gin.Context) {
 	d := decisionsData{Year: c.Query("year"), Page: 1}
-	f := inbox.DecisionFilter{Limit: pageSize}
+	f := inbox.DecisionFilter{Limit: PageSize}
 	if y, err := strconv.Atoi(d.Year); err == nil {
 		f.Year = y
 	}
 	if pg, err := strconv.Atoi(c.Query("page")); err == nil && pg > 1 {
 		d.Page = pg
-		f.Offset = (pg - 1) * pageSize
+		f.Offset = (pg - 1) * PageSize
 	}
 	var err error
 	if d.decisionFilterData, err = s.decisionFilters(c, &f); err != nil {
@@ -587,7 +587,7 @@ func (s *Server) decisionList(c *gin.Context) {
 		q.Set("page", strconv.Itoa(d.Page-1))
 		d.PrevURL = "/decisions?" + q.Encode()
 	}
-	if len(es) == pageSize {
+	if len(es) == PageSize {
 		q.Set("page", strconv.Itoa(d.Page+1))
 		d.NextURL = "/decisions?" + q.Encode()
 	}

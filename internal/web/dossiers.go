@@ -18,7 +18,7 @@ import (
 // dossier page with its route, nominees, history and action forms, and the action
 // endpoint behind those forms.
 
-const pageSize = 50
+const PageSize = 50
 
 // listData is the dossier list's content.
 type listData struct {
@@ -51,14 +51,14 @@ var allStatuses = []domain.Status{domain.StatusDraft, domain.StatusIntake, domai
 func (s *Server) dossierList(c *gin.Context) {
 	uid := UserID(c)
 	f := dossiers.NominationFilter{UnitID: c.Query("unit"), Status: c.Query("status"), AwardCode: c.Query("award"),
-		Query: strings.TrimSpace(c.Query("q")), Limit: pageSize}
+		Query: strings.TrimSpace(c.Query("q")), Limit: PageSize}
 	d := listData{Statuses: allStatuses, Year: c.Query("year")}
 	if y, err := strconv.Atoi(d.Year); err == nil {
 		f.Year = y
 	}
 	if pg, err := strconv.Atoi(c.Query("page")); err == nil && pg > 1 {
 		d.Page = pg
-		f.Offset = (pg - 1) * pageSize
+		f.Offset = (pg - 1) * PageSize
 	} else {
 		d.Page = 1
 	}
@@ -72,7 +72,7 @@ func (s *Server) dossierList(c *gin.Context) {
 		s.Fail(c, err)
 		return
 	}
-	d.Units = flattenUnits(roots, 0, nil)
+	d.Units = FlattenUnits(roots, 0, nil)
 	if d.Awards, err = s.cfg.App.Awards(Ctx(c)); err != nil {
 		s.Fail(c, err)
 		return
@@ -89,7 +89,7 @@ func (s *Server) dossierList(c *gin.Context) {
 		q.Set("page", strconv.Itoa(d.Page-1))
 		d.PrevURL = "/dossiers?" + q.Encode()
 	}
-	if len(d.Dossiers) == pageSize {
+	if len(d.Dossiers) == PageSize {
 		q.Set("page", strconv.Itoa(d.Page+1))
 		d.NextURL = "/dossiers?" + q.Encode()
 	}
@@ -97,10 +97,10 @@ func (s *Server) dossierList(c *gin.Context) {
 }
 
 // flattenUnits lists a unit forest depth first, for selects.
-func flattenUnits(nodes []*admin.UnitNode, depth int, out []UnitOption) []UnitOption {
+func FlattenUnits(nodes []*admin.UnitNode, depth int, out []UnitOption) []UnitOption {
 	for _, n := range nodes {
 		out = append(out, UnitOption{ID: n.ID, Name: n.Name, Depth: depth})
-		out = flattenUnits(n.Children, depth+1, out)
+		out = FlattenUnits(n.Children, depth+1, out)
 	}
 	return out
 }
@@ -122,7 +122,7 @@ type formData struct {
 	// CanSubmit offers "save and submit" on the edit form.
 	CanSubmit bool
 	// Import is the nominee import form's state: a refused file's bad rows.
-	Import *importView
+	Import *ImportView
 }
 
 // RowURL is where htmx fetches an empty nominee row with the form's kinds.
@@ -142,7 +142,7 @@ type rowData struct {
 	Kinds []string
 }
 
-var nomineeKinds = []string{string(domain.NomineeIndividual), string(domain.NomineeCollective), string(domain.NomineeHousehold)}
+var NomineeKinds = []string{string(domain.NomineeIndividual), string(domain.NomineeCollective), string(domain.NomineeHousehold)}
 
 // Row builds the data of one nominee row for the template.
 func (p *Page) Row(i int, r dossiers.NomineeInput, kinds []string) rowData {
@@ -174,7 +174,7 @@ func (s *Server) newDossier(c *gin.Context) {
 // formOptions loads the choices of the create form (units the user may create in,
 // the award catalogue) or of the edit form (the award's nominee kinds).
 func (s *Server) formOptions(c *gin.Context, n *domain.Nomination) (*formData, error) {
-	d := &formData{Dossier: n, Kinds: nomineeKinds}
+	d := &formData{Dossier: n, Kinds: NomineeKinds}
 	if n != nil {
 		d.CanSubmit = slices.Contains(s.cfg.App.AvailableActions(Ctx(c), UserID(c), *n), domain.ActionSubmit)
 		awards, err := s.cfg.App.Awards(Ctx(c))
@@ -184,7 +184,7 @@ func (s *Server) formOptions(c *gin.Context, n *domain.Nomination) (*formData, e
 		for _, a := range awards {
 			if a.Code == n.AwardCode {
 				d.Kinds = nil
-				for _, k := range nomineeKinds {
+				for _, k := range NomineeKinds {
 					if a.AllowsKind(domain.NomineeKind(k)) {
 						d.Kinds = append(d.Kinds, k)
 					}
@@ -391,7 +391,7 @@ func (s *Server) saveDossier(c *gin.Context) {
 // nomineeRow renders one empty nominee row, added in place by htmx.
 func (s *Server) nomineeRow(c *gin.Context) {
 	p := s.Page(c, "dossiers", nil)
-	kinds := nomineeKinds
+	kinds := NomineeKinds
 	if k := c.QueryArray("kind"); len(k) > 0 {
 		kinds = nil
 		for _, x := range k {
@@ -400,7 +400,7 @@ func (s *Server) nomineeRow(c *gin.Context) {
 			}
 		}
 		if len(kinds) == 0 {
-			kinds = nomineeKinds
+			kinds = NomineeKinds
 		}
 	}
 	s.RenderPartial(c, "nominee-row", p.Row(-1, dossiers.NomineeInput{Kind: kinds[0]}, kinds))

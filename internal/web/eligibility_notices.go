@@ -7,7 +7,7 @@ import "github.com/tdkt/tdkt/internal/nominees"
 // elig.notice.<code> with its arguments, or the Vietnamese text when it has no code
 // (the rules engine's notes) or no such message.
 func (p *Page) Notice(n nominees.Notice) string {
-	if p.Lang != languages[0] && n.Code != "" && hasMessage("elig.notice."+n.Code) {
+	if p.Lang != languages[0] && n.Code != "" && HasMessage("elig.notice."+n.Code) {
 		return p.T("elig.notice."+n.Code, n.Args...)
 	}
 	return n.Text

@@ -216,7 +216,7 @@ func TestCatalogue(t *testing.T) {
 	for _, r := range domain.AllRoles {
 		used["role."+r] = true
 	}
-	for _, k := range nomineeKinds {
+	for _, k := range NomineeKinds {
 		used["kind."+k] = true
 	}
 	for _, st := range []string{domain.NomineePending, domain.NomineeHeld, domain.NomineeAwarded, domain.NomineeDowngraded,

@@ -95,7 +95,7 @@ func translate(lang, key string, args ...any) string {
 	return msg
 }
 
-func hasMessage(key string) bool {
+func HasMessage(key string) bool {
 	_, ok := catalogue["vi"][key]
 	return ok
 }

@@ -23,7 +23,7 @@ import (
 // opens: one implementation of the file formats.
 
 // rowErrorView is one bad row of a refused file as the pages show it.
-type rowErrorView struct {
+type RowErrorView struct {
 	Sheet   string
 	Row     int
 	Column  string
@@ -31,9 +31,9 @@ type rowErrorView struct {
 }
 
 // importView is the import form's state on a page: the file's bad rows, if any.
-type importView struct {
+type ImportView struct {
 	FileName string
-	Rows     []rowErrorView
+	Rows     []RowErrorView
 }
 
 // rowReasons translates the importer's and the history's row reasons (English,
@@ -81,7 +81,7 @@ var rowReasons = []struct {
 }
 
 // rowMessage returns a row error's reason in the page's language.
-func (p *Page) rowMessage(e history.RowError) string {
+func (p *Page) RowMessage(e history.RowError) string {
 	for _, r := range rowReasons {
 		if m := r.re.FindStringSubmatch(e.Reason); m != nil {
 			args := make([]any, len(m)-1)
@@ -99,14 +99,14 @@ func (p *Page) rowMessage(e history.RowError) string {
 
 // rowErrors returns the bad rows of a refused import in the page's language, or
 // nil when err is not about the rows of a file.
-func (p *Page) rowErrors(err error) []rowErrorView {
+func (p *Page) rowErrors(err error) []RowErrorView {
 	var rows history.RowErrors
 	if domain.KindOf(err) != domain.KindInvalid || !errors.As(err, &rows) {
 		return nil
 	}
-	out := make([]rowErrorView, 0, len(rows))
+	out := make([]RowErrorView, 0, len(rows))
 	for _, r := range rows {
-		out = append(out, rowErrorView{Sheet: r.Sheet, Row: r.Row, Column: r.Column, Message: p.rowMessage(r)})
+		out = append(out, RowErrorView{Sheet: r.Sheet, Row: r.Row, Column: r.Column, Message: p.RowMessage(r)})
 	}
 	return out
 }
@@ -115,7 +115,7 @@ func (p *Page) rowErrors(err error) []rowErrorView {
 // the page's "file refused" message) or, for any other invalid input, the form's
 // field errors. It returns the status to show the form again with; ok is false
 // when err is not the user's to correct.
-func (p *Page) importRefused(v *importView, err error) (status int, ok bool) {
+func (p *Page) ImportRefused(v *ImportView, err error) (status int, ok bool) {
 	if v.Rows = p.rowErrors(err); v.Rows != nil {
 		p.Error = "import.refused"
 		return http.StatusUnprocessableEntity, true
@@ -124,20 +124,20 @@ func (p *Page) importRefused(v *importView, err error) (status int, ok bool) {
 }
 
 // errNoFile is the form error of an import sent without a file.
-var errNoFile = domain.Invalid("no file", domain.FieldError{Field: "file", Message: "required"})
+var ErrNoFile = domain.Invalid("no file", domain.FieldError{Field: "file", Message: "required"})
 
 // uploadedSheet reads a file part of a multipart form (httpx.ReadUpload, as the
 // API reads it) as a spreadsheet: XLSX when it is a zip, CSV otherwise (as the
 // API decides). An upload over the API's body limit gets the "file too large"
 // page and ok is false; a form without a file, or an empty one, is errNoFile.
-func (s *Server) uploadedSheet(c *gin.Context, field string) (data []byte, format importer.Format, name string, ok bool, err error) {
+func (s *Server) UploadedSheet(c *gin.Context, field string) (data []byte, format importer.Format, name string, ok bool, err error) {
 	f, err := httpx.ReadUpload(c, field)
 	switch {
 	case domain.IsKind(err, httpx.KindTooLarge):
 		s.Fail(c, err)
 		return nil, "", "", false, nil
 	case err != nil:
-		return nil, "", "", true, errNoFile
+		return nil, "", "", true, ErrNoFile
 	}
 	return f.Data, importer.DetectFormat(f.Data), f.Name, true, nil
 }
@@ -152,7 +152,7 @@ func (s *Server) importNominees(c *gin.Context) {
 	if !ok {
 		return
 	}
-	data, format, name, ok, err := s.uploadedSheet(c, "file")
+	data, format, name, ok, err := s.UploadedSheet(c, "file")
 	if !ok {
 		return
 	}
@@ -172,8 +172,8 @@ func (s *Server) importNominees(c *gin.Context) {
 	d.Title = n.Title
 	d.Rows = nomineeInputs(n)
 	p := s.Page(c, "dossiers", d)
-	d.Import = &importView{FileName: name}
-	status, ok := p.importRefused(d.Import, err)
+	d.Import = &ImportView{FileName: name}
+	status, ok := p.ImportRefused(d.Import, err)
 	if !ok {
 		s.Fail(c, err)
 		return
@@ -196,13 +196,13 @@ func nomineeInputs(n domain.Nomination) []dossiers.NomineeInput {
 }
 
 // rowErrorsView is the data of the "row-errors" partial.
-type rowErrorsView struct {
+type RowErrorsView struct {
 	P *Page
-	*importView
+	*ImportView
 }
 
 // RowErrors builds the data of the "row-errors" partial.
-func (p *Page) RowErrors(v *importView) rowErrorsView { return rowErrorsView{P: p, importView: v} }
+func (p *Page) RowErrors(v *ImportView) RowErrorsView { return RowErrorsView{P: p, ImportView: v} }
 
 // createFromFile creates the dossier of the create form with the nominee list of
 // the file attached to it (app.Service.CreateNominationFromFile), all or nothing:
@@ -210,11 +210,11 @@ func (p *Page) RowErrors(v *importView) rowErrorsView { return rowErrorsView{P: 
 // It reports whether the request was answered; false when no file was attached,
 // for the rows typed into the form.
 func (s *Server) createFromFile(c *gin.Context, d *formData, p *Page) bool {
-	data, format, name, ok, err := s.uploadedSheet(c, "nominee_file")
+	data, format, name, ok, err := s.UploadedSheet(c, "nominee_file")
 	if !ok {
 		return true
 	}
-	if errors.Is(err, errNoFile) {
+	if errors.Is(err, ErrNoFile) {
 		return false
 	}
 	if err != nil {
@@ -230,12 +230,23 @@ func (s *Server) createFromFile(c *gin.Context, d *formData, p *Page) bool {
 	if len(d.Rows) == 0 {
 		d.Rows = []dossiers.NomineeInput{{Kind: string(domain.NomineeIndividual)}}
 	}
-	d.Import = &importView{FileName: name}
-	status, ok := p.importRefused(d.Import, err)
+	d.Import = &ImportView{FileName: name}
+	status, ok := p.ImportRefused(d.Import, err)
 	if !ok {
 		s.Fail(c, err)
 		return true
 	}
 	s.Render(c, status, "dossier_form", p)
 	return true
+}
+
+// Sheeted reports whether any bad row names a sheet: a CSV file (a reorganisation)
+// has none, and its table has no sheet column.
+func (v RowErrorsView) Sheeted() bool {
+	for _, r := range v.Rows {
+		if r.Sheet != "" {
+			return true
+		}
+	}
+	return false
 }

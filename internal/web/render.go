@@ -108,7 +108,7 @@ func (s *Server) Page(c *gin.Context, nav string, data any) *Page {
 		p.Unread = sess.unread
 		p.CSRF = csrfToken(sess.token, csrfLabel)
 	}
-	if ok := c.Query("ok"); ok != "" && hasMessage("flash."+ok) {
+	if ok := c.Query("ok"); ok != "" && HasMessage("flash."+ok) {
 		p.Flash = "flash." + ok
 		if n, err := strconv.Atoi(c.Query("n")); err == nil && strings.Contains(p.T(p.Flash), "%d") {
 			p.flashCount = &n
@@ -180,6 +180,9 @@ type dueView struct {
 	Text, Class, Date string
 	Overdue           bool
 }
+
+// Now is the time the page was built at, by the server's clock.
+func (p *Page) Now() time.Time { return p.now }
 
 // FieldError returns the translated error of a form field, or "".
 func (p *Page) FieldError(name string) string { return p.Fields[name] }
@@ -300,7 +303,7 @@ func (p *Page) FormError(err error) (status int, ok bool) {
 		p.Fields = map[string]string{}
 		for _, f := range de.Fields {
 			if _, dup := p.Fields[f.Field]; !dup {
-				p.Fields[f.Field] = p.fieldMessage(f)
+				p.Fields[f.Field] = p.FieldMessage(f)
 			}
 		}
 		if len(de.Fields) == 0 {
@@ -336,7 +339,7 @@ var fieldMessages = []struct{ prefix, key string }{
 	{"the comment's text is required", "field.comment"},
 }
 
-func (p *Page) fieldMessage(f domain.FieldError) string {
+func (p *Page) FieldMessage(f domain.FieldError) string {
 	if p.Lang == "en" {
 		return f.Message
 	}

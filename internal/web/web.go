@@ -276,23 +276,13 @@ func (s *Server) routes(g *gin.RouterGroup) {
 	a.GET("/dossiers/:id/appraisal.pdf", s.appraisalPDF)
 	a.GET("/dossiers/:id/certificates.pdf", s.certificatesPDF)
 	a.GET("/decisions", s.decisionList)
-	a.GET("/statistics", s.statisticsPage)
-	a.GET("/statistics/export", s.statisticsExport)
 	a.GET("/deadlines", s.deadlinesPage)
-	a.GET("/calendar", s.calendarPage)
-	a.POST("/calendar", s.saveCalendar)
 	a.GET("/units", s.unitTree)
 	a.GET("/notifications", s.notifications)
 	a.POST("/notifications/read", s.markRead)
 	a.GET("/fragments/nominee-row", s.nomineeRow)
 	a.POST("/dossiers/:id/nominees/import", s.importNominees)
 	a.POST("/dossiers/:id/eligibility", s.overrideEligibility)
-	a.GET("/history", s.historyList)
-	a.GET("/history/subjects/:id", s.subjectPage)
-	a.POST("/history/subjects/:id/record", s.recordEntry)
-	a.GET("/history/import", s.historyImportForm)
-	a.POST("/history/import", s.importHistory)
-	s.adminRoutes(a)
 	for _, pages := range s.cfg.Pages {
 		pages(s, g, a)
 	}
@@ -314,6 +304,25 @@ var navItems = []struct{ Key, Path string }{
 	{"notifications", "/notifications"},
 	{"admin", "/admin"}, // only for holders of the admin role: see navShown
 }
+
+// holdsAdmin reports whether the user holds the admin role in some unit: the
+// admin area's menu entry is for them only (the pages check the permission
+// themselves).
+func holdsAdmin(u *domain.User) bool {
+	if u == nil {
+		return false
+	}
+	for _, r := range u.Roles {
+		if r.Role == domain.RoleAdmin {
+			return true
+		}
+	}
+	return false
+}
+
+// navShown holds the menu entries shown only to some users, by key; NavItems
+// leaves out an entry whose test fails.
+var navShown = map[string]func(*domain.User) bool{"admin": holdsAdmin}
 
 // secureHeaders sets the security headers of every page.
 func (s *Server) secureHeaders(c *gin.Context) {

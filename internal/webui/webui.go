@@ -6,6 +6,7 @@ package webui
 import (
 	"github.com/gin-gonic/gin"
 	"github.com/tdkt/tdkt/internal/web"
+	"github.com/tdkt/tdkt/internal/web/adminpages"
 	"github.com/tdkt/tdkt/internal/web/reviewpages"
 )
 
@@ -14,6 +15,7 @@ import (
 func New(cfg web.Config) (*web.Server, error) {
 	cfg.Pages = append([]func(*web.Server, *gin.RouterGroup, *gin.RouterGroup){
 		reviewpages.Routes,
+		adminpages.Routes,
 	}, cfg.Pages...)
 	return web.New(cfg)
 }

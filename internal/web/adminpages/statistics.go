@@ -1,4 +1,4 @@
-package web
+package adminpages
 
 import (
 	"fmt"
@@ -10,6 +10,7 @@ import (
 
 	"github.com/tdkt/tdkt/internal/calendar"
 	"github.com/tdkt/tdkt/internal/statistics"
+	"github.com/tdkt/tdkt/internal/web"
 )
 
 // statisticsData is the statistics page: the chosen form, year and unit, the units
@@ -17,7 +18,7 @@ import (
 type statisticsData struct {
 	Form, Year, Unit string
 	Forms            []string
-	Units            []UnitOption
+	Units            []web.UnitOption
 	Movements        *statistics.MovementForm
 	Awards           *statistics.AwardForm
 	KindNames        []string
@@ -49,7 +50,7 @@ func (d statisticsData) ExportURL() string { return "/statistics/export?" + d.qu
 
 // statisticsQuery reads form, year and unit from the request; the form defaults
 // to 0603 and the year to the current one.
-func (s *Server) statisticsQuery(c *gin.Context) (statisticsData, statistics.Query) {
+func (s *server) statisticsQuery(c *gin.Context) (statisticsData, statistics.Query) {
 	d := statisticsData{Form: c.DefaultQuery("form", statistics.FormProvince), Year: c.Query("year"), Unit: c.Query("unit"),
 		Forms: statistics.Forms, KindNames: statistics.KindNames[:]}
 	if d.Year == "" {
@@ -62,15 +63,15 @@ func (s *Server) statisticsQuery(c *gin.Context) (statisticsData, statistics.Que
 
 // statisticsPage shows a statistics form of Thông tư 02/2023/TT-BNV. It is reached
 // from the decisions register (the menu has no room for another item at 1280 px).
-func (s *Server) statisticsPage(c *gin.Context) {
+func (s *server) statisticsPage(c *gin.Context) {
 	d, q := s.statisticsQuery(c)
-	roots, err := s.cfg.App.Units(Ctx(c), UserID(c))
+	roots, err := s.cfg.App.Units(web.Ctx(c), web.UserID(c))
 	if err != nil {
 		s.Fail(c, err)
 		return
 	}
-	d.Units = flattenUnits(roots, 0, nil)
-	r, err := s.cfg.App.Statistics(Ctx(c), UserID(c), q)
+	d.Units = web.FlattenUnits(roots, 0, nil)
+	r, err := s.cfg.App.Statistics(web.Ctx(c), web.UserID(c), q)
 	if err != nil {
 		s.Fail(c, err)
 		return
@@ -84,13 +85,13 @@ func (s *Server) statisticsPage(c *gin.Context) {
 				Lines: append([]statistics.Line{total}, a.BySubmitter...)})
 		}
 	}
-	s.Render(c, http.StatusOK, "statistics", s.Page(c, "decisions", d))
+	s.Render(c, http.StatusOK, "statistics", s.page(c, "decisions", d))
 }
 
 // statisticsExport sends the form as an XLSX workbook in the form's layout.
-func (s *Server) statisticsExport(c *gin.Context) {
+func (s *server) statisticsExport(c *gin.Context) {
 	_, q := s.statisticsQuery(c)
-	r, err := s.cfg.App.Statistics(Ctx(c), UserID(c), q)
+	r, err := s.cfg.App.Statistics(web.Ctx(c), web.UserID(c), q)
 	if err != nil {
 		s.Fail(c, err)
 		return

@@ -1,4 +1,4 @@
-package web
+package adminpages
 
 import (
 	"errors"
@@ -13,6 +13,7 @@ import (
 	"github.com/tdkt/tdkt/internal/admin"
 	"github.com/tdkt/tdkt/internal/calendar"
 	"github.com/tdkt/tdkt/internal/domain"
+	"github.com/tdkt/tdkt/internal/web"
 )
 
 // calendarData is the holiday calendar page's content (lịch nghỉ lễ, ngày làm
@@ -31,12 +32,12 @@ func vnDate(d calendar.Date) string {
 }
 
 // Weekday labels a date's day of the week.
-func (p *Page) Weekday(d calendar.Date) string {
+func (p *page) Weekday(d calendar.Date) string {
 	return p.T(fmt.Sprintf("weekday.%d", int(d.Weekday())))
 }
 
 // Date writes a calendar date as dd/mm/yyyy.
-func (p *Page) Date(d calendar.Date) string { return vnDate(d) }
+func (p *page) Date(d calendar.Date) string { return vnDate(d) }
 
 // overrideLines writes recorded overrides in the form's notation.
 func overrideLines(list []admin.CalendarOverride) string {
@@ -88,7 +89,7 @@ func parseOverrideLines(text string, year int) ([]calendar.Override, error) {
 
 // calendarYear picks the year asked for (?year= or the form), else this year in
 // Vietnam.
-func (s *Server) calendarYear(c *gin.Context) int {
+func (s *server) calendarYear(c *gin.Context) int {
 	if y, err := strconv.Atoi(c.Query("year")); err == nil {
 		return y
 	}
@@ -100,27 +101,27 @@ func (s *Server) calendarYear(c *gin.Context) int {
 
 // calendarPage shows one year's days off and swapped working days to everyone;
 // the central administrator also gets the form of the year's overrides.
-func (s *Server) calendarPage(c *gin.Context) {
-	y, err := s.cfg.App.CalendarYear(Ctx(c), s.calendarYear(c))
+func (s *server) calendarPage(c *gin.Context) {
+	y, err := s.cfg.App.CalendarYear(web.Ctx(c), s.calendarYear(c))
 	if err != nil {
 		s.Fail(c, err)
 		return
 	}
-	d := calendarData{Y: y, CanManage: s.cfg.App.Can(UserID(c), admin.CentralUnitID, "calendar", "manage"),
+	d := calendarData{Y: y, CanManage: s.cfg.App.Can(web.UserID(c), admin.CentralUnitID, "calendar", "manage"),
 		Lines: overrideLines(y.Overrides)}
-	s.Render(c, http.StatusOK, "calendar", s.Page(c, "calendar", d))
+	s.Render(c, http.StatusOK, "calendar", s.page(c, "calendar", d))
 }
 
 // saveCalendar replaces a year's overrides from the administrator's form.
-func (s *Server) saveCalendar(c *gin.Context) {
+func (s *server) saveCalendar(c *gin.Context) {
 	year := s.calendarYear(c)
 	text := c.PostForm("overrides")
 	list, err := parseOverrideLines(text, year)
 	if err == nil {
-		_, err = s.cfg.App.PutCalendarOverrides(Ctx(c), UserID(c), year, list)
+		_, err = s.cfg.App.PutCalendarOverrides(web.Ctx(c), web.UserID(c), year, list)
 	}
 	if err != nil {
-		p := s.Page(c, "calendar", nil)
+		p := s.page(c, "calendar", nil)
 		status, ok := p.FormError(err)
 		if !ok {
 			s.Fail(c, err)
@@ -130,7 +131,7 @@ func (s *Server) saveCalendar(c *gin.Context) {
 		if errors.As(err, &de) && len(de.Fields) > 0 && p.Lang != "en" {
 			p.Fields["overrides"] = p.T("cal.bad_line")
 		}
-		y, yerr := s.cfg.App.CalendarYear(Ctx(c), year)
+		y, yerr := s.cfg.App.CalendarYear(web.Ctx(c), year)
 		if yerr != nil {
 			s.Fail(c, yerr)
 			return

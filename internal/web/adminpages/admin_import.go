@@ -1,4 +1,4 @@
-package web
+package adminpages
 
 import (
 	"bytes"
@@ -13,6 +13,7 @@ import (
 	"github.com/tdkt/tdkt/internal/admin"
 	"github.com/tdkt/tdkt/internal/domain"
 	"github.com/tdkt/tdkt/internal/httpx"
+	"github.com/tdkt/tdkt/internal/web"
 )
 
 // The import of a reorganisation in the admin area: an official list of new units
@@ -24,28 +25,28 @@ import (
 // the result of an accepted file.
 type adminImportData struct {
 	Source string
-	Import *importView
+	Import *web.ImportView
 	Result *admin.ImportResult
 }
 
 // adminImportRoutes registers the import page.
-func (s *Server) adminImportRoutes(a *gin.RouterGroup) {
+func (s *server) adminImportRoutes(a *gin.RouterGroup) {
 	a.GET("/admin/units/import", s.adminImportPage)
 	a.POST("/admin/units/import", s.adminImportUnits)
 }
 
-func (s *Server) adminImportPage(c *gin.Context) {
-	if _, err := s.cfg.App.AdminUnits(Ctx(c), UserID(c)); err != nil {
+func (s *server) adminImportPage(c *gin.Context) {
+	if _, err := s.cfg.App.AdminUnits(web.Ctx(c), web.UserID(c)); err != nil {
 		s.Fail(c, err)
 		return
 	}
-	s.Render(c, http.StatusOK, "admin_import", s.Page(c, "admin", &adminImportData{}))
+	s.Render(c, http.StatusOK, "admin_import", s.page(c, "admin", &adminImportData{}))
 }
 
 // importRowField reads a field of the import's errors: "row 7: predecessors".
 var importRowField = regexp.MustCompile(`^row (\d+)(?:: (\S+))?$`)
 
-func (s *Server) adminImportUnits(c *gin.Context) {
+func (s *server) adminImportUnits(c *gin.Context) {
 	d := &adminImportData{Source: strings.TrimSpace(c.PostForm("source"))}
 	f, err := httpx.ReadUpload(c, "file")
 	switch {
@@ -53,32 +54,32 @@ func (s *Server) adminImportUnits(c *gin.Context) {
 		s.Fail(c, err)
 		return
 	case err != nil:
-		err = errNoFile
+		err = web.ErrNoFile
 	default:
 		var res admin.ImportResult
-		res, err = s.cfg.App.ImportUnits(Ctx(c), UserID(c), bytes.NewReader(f.Data), d.Source)
+		res, err = s.cfg.App.ImportUnits(web.Ctx(c), web.UserID(c), bytes.NewReader(f.Data), d.Source)
 		if err == nil {
-			p := s.Page(c, "admin", d)
+			p := s.page(c, "admin", d)
 			d.Result = &res
 			p.Flash = "flash.units_imported"
 			s.Render(c, http.StatusOK, "admin_import", p)
 			return
 		}
-		d.Import = &importView{FileName: f.Name}
+		d.Import = &web.ImportView{FileName: f.Name}
 	}
-	p := s.Page(c, "admin", d)
+	p := s.page(c, "admin", d)
 	var de *domain.Error
 	if domain.KindOf(err) != domain.KindInvalid || !errors.As(err, &de) {
 		s.Fail(c, err)
 		return
 	}
 	if d.Import == nil {
-		d.Import = &importView{}
+		d.Import = &web.ImportView{}
 	}
 	for _, fe := range de.Fields {
 		if m := importRowField.FindStringSubmatch(fe.Field); m != nil {
 			row, _ := strconv.Atoi(m[1])
-			d.Import.Rows = append(d.Import.Rows, rowErrorView{Row: row, Column: m[2], Message: fe.Message})
+			d.Import.Rows = append(d.Import.Rows, web.RowErrorView{Row: row, Column: m[2], Message: fe.Message})
 		} else if fe.Field == "file" {
 			if p.Fields == nil {
 				p.Fields = map[string]string{}
@@ -86,20 +87,9 @@ func (s *Server) adminImportUnits(c *gin.Context) {
 			p.Fields["file"] = p.T("admin.import.bad_file", fe.Message)
 		}
 	}
-	if errors.Is(err, errNoFile) {
+	if errors.Is(err, web.ErrNoFile) {
 		p.Fields = map[string]string{"file": p.T("admin.import.no_file")}
 	}
 	p.Error = "import.refused"
 	s.Render(c, http.StatusUnprocessableEntity, "admin_import", p)
-}
-
-// Sheeted reports whether any bad row names a sheet: a CSV file (a reorganisation)
-// has none, and its table has no sheet column.
-func (v rowErrorsView) Sheeted() bool {
-	for _, r := range v.Rows {
-		if r.Sheet != "" {
-			return true
-		}
-	}
-	return false
 }

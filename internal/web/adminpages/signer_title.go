@@ -1,15 +1,16 @@
-package web
+package adminpages
 
 import (
 	"github.com/gin-gonic/gin"
 	"github.com/tdkt/tdkt/internal/admin"
+	"github.com/tdkt/tdkt/internal/web"
 )
 
 // adminSetTitle sets the title a user signs decisions with (chair, vice-chair,
 // acting chair), from the user's administration page.
-func (s *Server) adminSetTitle(c *gin.Context) {
+func (s *server) adminSetTitle(c *gin.Context) {
 	s.adminAction(c, "user_title_saved", nil, nil, func(id int64) error {
-		return s.cfg.App.SetUserTitle(Ctx(c), UserID(c), id, c.PostForm("title"))
+		return s.cfg.App.SetUserTitle(web.Ctx(c), web.UserID(c), id, c.PostForm("title"))
 	})
 }
 

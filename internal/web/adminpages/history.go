@@ -1,4 +1,4 @@
-package web
+package adminpages
 
 import (
 	"errors"
@@ -12,9 +12,9 @@ import (
 
 	"github.com/tdkt/tdkt/internal/awards"
 	"github.com/tdkt/tdkt/internal/domain"
-	"github.com/tdkt/tdkt/internal/eligibility"
 	"github.com/tdkt/tdkt/internal/history"
 	"github.com/tdkt/tdkt/internal/importer"
+	"github.com/tdkt/tdkt/internal/web"
 )
 
 // Pages of the award history register (lịch sử thi đua, khen thưởng): the
@@ -28,7 +28,7 @@ import (
 // historyListData is the subject list's content.
 type historyListData struct {
 	Subjects []subjectRow
-	Units    []UnitOption
+	Units    []web.UnitOption
 	Q        string
 	UnitID   string
 	Kind     string
@@ -50,12 +50,12 @@ type subjectRow struct {
 // recordableUnits lists the units whose history the user may record, for the
 // import form; empty for a reader. The policy's own list is asked once, rather
 // than each unit of a province in turn.
-func (s *Server) recordableUnits(c *gin.Context, units []UnitOption) []UnitOption {
+func (s *server) recordableUnits(c *gin.Context, units []web.UnitOption) []web.UnitOption {
 	allowed := map[string]bool{}
-	for _, id := range s.cfg.App.Authz.VisibleUnits(UserID(c), "history", "record") {
+	for _, id := range s.cfg.App.Authz.VisibleUnits(web.UserID(c), "history", "record") {
 		allowed[id] = true
 	}
-	var out []UnitOption
+	var out []web.UnitOption
 	for _, u := range units {
 		if allowed[u.ID] {
 			out = append(out, u)
@@ -66,12 +66,12 @@ func (s *Server) recordableUnits(c *gin.Context, units []UnitOption) []UnitOptio
 
 // readableUnits lists the units the user may see, flattened for a select, and
 // their names by id.
-func (s *Server) readableUnits(c *gin.Context) ([]UnitOption, map[string]string, error) {
-	roots, err := s.cfg.App.Units(Ctx(c), UserID(c))
+func (s *server) readableUnits(c *gin.Context) ([]web.UnitOption, map[string]string, error) {
+	roots, err := s.cfg.App.Units(web.Ctx(c), web.UserID(c))
 	if err != nil {
 		return nil, nil, err
 	}
-	units := flattenUnits(roots, 0, nil)
+	units := web.FlattenUnits(roots, 0, nil)
 	names := make(map[string]string, len(units))
 	for _, u := range units {
 		names[u.ID] = u.Name
@@ -81,18 +81,18 @@ func (s *Server) readableUnits(c *gin.Context) ([]UnitOption, map[string]string,
 
 // historyList shows the subjects of the units whose history the user may read,
 // a page at a time, found by code or by name typed with or without diacritics.
-func (s *Server) historyList(c *gin.Context) {
+func (s *server) historyList(c *gin.Context) {
 	d := historyListData{Q: strings.TrimSpace(c.Query("q")), UnitID: c.Query("unit"), Kind: c.Query("kind"),
-		Kinds: nomineeKinds, Page: 1, Formats: []importer.Format{importer.FormatXLSX, importer.FormatCSV}}
-	if !slices.Contains(nomineeKinds, d.Kind) {
+		Kinds: web.NomineeKinds, Page: 1, Formats: []importer.Format{importer.FormatXLSX, importer.FormatCSV}}
+	if !slices.Contains(web.NomineeKinds, d.Kind) {
 		d.Kind = ""
 	}
 	if pg, err := strconv.Atoi(c.Query("page")); err == nil && pg > 1 && pg < 100_000 {
 		d.Page = pg
 	}
 	// One more than a page tells whether there is a next page.
-	subs, err := s.cfg.App.Subjects(Ctx(c), UserID(c), awards.SubjectFilter{UnitID: d.UnitID, Kind: d.Kind, Query: d.Q,
-		Limit: pageSize + 1, Offset: (d.Page - 1) * pageSize})
+	subs, err := s.cfg.App.Subjects(web.Ctx(c), web.UserID(c), awards.SubjectFilter{UnitID: d.UnitID, Kind: d.Kind, Query: d.Q,
+		Limit: web.PageSize + 1, Offset: (d.Page - 1) * web.PageSize})
 	if err != nil {
 		s.Fail(c, err)
 		return
@@ -104,9 +104,9 @@ func (s *Server) historyList(c *gin.Context) {
 	}
 	d.Units = units
 	d.CanImport = len(s.recordableUnits(c, units)) > 0
-	more := len(subs) > pageSize
+	more := len(subs) > web.PageSize
 	if more {
-		subs = subs[:pageSize]
+		subs = subs[:web.PageSize]
 	}
 	for _, sub := range subs {
 		name := names[sub.UnitID]
@@ -126,7 +126,7 @@ func (s *Server) historyList(c *gin.Context) {
 		q.Set("page", strconv.Itoa(d.Page+1))
 		d.NextURL = "/history?" + q.Encode()
 	}
-	s.Render(c, http.StatusOK, "history", s.Page(c, "history", d))
+	s.Render(c, http.StatusOK, "history", s.page(c, "history", d))
 }
 
 // subjectData is a subject page's content.
@@ -187,7 +187,7 @@ func (d *subjectData) AwardName(code string) string {
 }
 
 // subjectPage shows a subject's history and, with ?award=&year=, its eligibility.
-func (s *Server) subjectPage(c *gin.Context) {
+func (s *server) subjectPage(c *gin.Context) {
 	s.showSubject(c, nil, "", nil, http.StatusOK)
 }
 
@@ -203,14 +203,14 @@ func subjectID(c *gin.Context) (int64, error) {
 
 // showSubject renders a subject's page; p, when set, carries a refused record
 // form's errors, form what was typed into it and section which form it was.
-func (s *Server) showSubject(c *gin.Context, p *Page, section string, form url.Values, status int) {
+func (s *server) showSubject(c *gin.Context, p *page, section string, form url.Values, status int) {
 	id, err := subjectID(c)
 	if err != nil {
 		s.Fail(c, err)
 		return
 	}
-	uid := UserID(c)
-	rec, err := s.cfg.App.SubjectHistory(Ctx(c), uid, id)
+	uid := web.UserID(c)
+	rec, err := s.cfg.App.SubjectHistory(web.Ctx(c), uid, id)
 	if err != nil {
 		s.Fail(c, err)
 		return
@@ -223,7 +223,7 @@ func (s *Server) showSubject(c *gin.Context, p *Page, section string, form url.V
 	} else if n := names[rec.Subject.UnitID]; n != "" {
 		d.UnitName = n
 	}
-	catalogue, err := s.cfg.App.Awards(Ctx(c))
+	catalogue, err := s.cfg.App.Awards(web.Ctx(c))
 	if err != nil {
 		s.Fail(c, err)
 		return
@@ -237,7 +237,7 @@ func (s *Server) showSubject(c *gin.Context, p *Page, section string, form url.V
 	d.Ratings = slices.Clone(rec.Ratings)
 	slices.SortFunc(d.Ratings, func(a, b history.TaskRating) int { return b.Year - a.Year })
 	if p == nil {
-		p = s.Page(c, "history", d)
+		p = s.page(c, "history", d)
 	} else {
 		p.Data = d
 	}
@@ -246,7 +246,7 @@ func (s *Server) showSubject(c *gin.Context, p *Page, section string, form url.V
 		d.Check.Year = y
 	}
 	if d.Check.Award != "" && c.Request.Method == http.MethodGet {
-		e, err := s.cfg.App.CheckEligibility(Ctx(c), uid, awards.EligibilityQuery{SubjectID: id, AwardCode: d.Check.Award, Year: d.Check.Year})
+		e, err := s.cfg.App.CheckEligibility(web.Ctx(c), uid, awards.EligibilityQuery{SubjectID: id, AwardCode: d.Check.Award, Year: d.Check.Year})
 		if err != nil {
 			st, ok := p.FormError(err)
 			if !ok {
@@ -267,18 +267,18 @@ func (s *Server) showSubject(c *gin.Context, p *Page, section string, form url.V
 // recordEntry records one entry of a subject's history (a yearly rating, an
 // award, an initiative or a hold) through app.Service.RecordHistory, as a batch
 // of one row: the same validation and permission as a bulk entry or an import.
-func (s *Server) recordEntry(c *gin.Context) {
+func (s *server) recordEntry(c *gin.Context) {
 	id, err := subjectID(c)
 	if err != nil {
 		s.Fail(c, err)
 		return
 	}
-	rec, err := s.cfg.App.SubjectHistory(Ctx(c), UserID(c), id)
+	rec, err := s.cfg.App.SubjectHistory(web.Ctx(c), web.UserID(c), id)
 	if err != nil {
 		s.Fail(c, err)
 		return
 	}
-	if err := s.cfg.App.Allow(UserID(c), rec.Subject.UnitID, "history", "record"); err != nil {
+	if err := s.cfg.App.Allow(web.UserID(c), rec.Subject.UnitID, "history", "record"); err != nil {
 		s.Fail(c, err)
 		return
 	}
@@ -310,8 +310,8 @@ func (s *Server) recordEntry(c *gin.Context) {
 		s.Fail(c, domain.Invalid("unknown section"))
 		return
 	}
-	if _, err := s.cfg.App.RecordHistory(Ctx(c), UserID(c), b); err != nil {
-		p := s.Page(c, "history", nil)
+	if _, err := s.cfg.App.RecordHistory(web.Ctx(c), web.UserID(c), b); err != nil {
+		p := s.page(c, "history", nil)
 		var bad history.RowErrors
 		if domain.KindOf(err) != domain.KindInvalid || !errors.As(err, &bad) {
 			status, ok := p.FormError(err)
@@ -330,7 +330,7 @@ func (s *Server) recordEntry(c *gin.Context) {
 				field = "entry"
 			}
 			if _, dup := p.Fields[section+"."+field]; !dup {
-				p.Fields[section+"."+field] = p.rowMessage(r)
+				p.Fields[section+"."+field] = p.RowMessage(r)
 			}
 		}
 		s.showSubject(c, p, section, form, http.StatusUnprocessableEntity)
@@ -341,25 +341,25 @@ func (s *Server) recordEntry(c *gin.Context) {
 
 // historyImportData is the history import page's content.
 type historyImportData struct {
-	Units   []UnitOption
+	Units   []web.UnitOption
 	UnitID  string
 	Sheets  []importer.Sheet
 	Sheet   string
-	Import  *importView
+	Import  *web.ImportView
 	MaxRows int
 }
 
 // historyImportForm shows the history import page to a user who records the
 // history of some unit; to anyone else it is forbidden, as the API's import is.
-func (s *Server) historyImportForm(c *gin.Context) {
+func (s *server) historyImportForm(c *gin.Context) {
 	d, ok := s.historyImportData(c)
 	if !ok {
 		return
 	}
-	s.Render(c, http.StatusOK, "history_import", s.Page(c, "history", d))
+	s.Render(c, http.StatusOK, "history_import", s.page(c, "history", d))
 }
 
-func (s *Server) historyImportData(c *gin.Context) (*historyImportData, bool) {
+func (s *server) historyImportData(c *gin.Context) (*historyImportData, bool) {
 	units, _, err := s.readableUnits(c)
 	if err != nil {
 		s.Fail(c, err)
@@ -377,23 +377,23 @@ func (s *Server) historyImportData(c *gin.Context) (*historyImportData, bool) {
 // importHistory imports an uploaded history workbook (or the CSV file of one
 // sheet) into a unit, all or nothing. The permission is checked before the file
 // is read, as the API does, so that an outsider learns nothing from it.
-func (s *Server) importHistory(c *gin.Context) {
+func (s *server) importHistory(c *gin.Context) {
 	unit, sheet := c.PostForm("unit"), c.PostForm("sheet")
 	if unit == "" {
 		s.Fail(c, domain.Invalid("name the unit to import into"))
 		return
 	}
-	if err := s.cfg.App.Allow(UserID(c), unit, "history", "record"); err != nil {
+	if err := s.cfg.App.Allow(web.UserID(c), unit, "history", "record"); err != nil {
 		s.Fail(c, err)
 		return
 	}
-	data, format, name, ok, err := s.uploadedSheet(c, "file")
+	data, format, name, ok, err := s.UploadedSheet(c, "file")
 	if !ok {
 		return
 	}
 	if err == nil {
 		var res history.BatchResult
-		res, err = s.cfg.App.ImportHistory(Ctx(c), UserID(c), unit, data, format, sheet)
+		res, err = s.cfg.App.ImportHistory(web.Ctx(c), web.UserID(c), unit, data, format, sheet)
 		if err == nil {
 			n := res.SubjectsCreated + res.SubjectsUpdated + res.Ratings + res.Awards + res.Initiatives + res.Holds
 			c.Redirect(http.StatusSeeOther, "/history?"+url.Values{"unit": {unit}, "ok": {"history_imported"}, "n": {strconv.Itoa(n)}}.Encode())
@@ -405,9 +405,9 @@ func (s *Server) importHistory(c *gin.Context) {
 		return
 	}
 	d.UnitID, d.Sheet = unit, sheet
-	p := s.Page(c, "history", d)
-	d.Import = &importView{FileName: name}
-	status, ok := p.importRefused(d.Import, err)
+	p := s.page(c, "history", d)
+	d.Import = &web.ImportView{FileName: name}
+	status, ok := p.ImportRefused(d.Import, err)
 	if !ok {
 		s.Fail(c, err)
 		return
@@ -415,54 +415,25 @@ func (s *Server) importHistory(c *gin.Context) {
 	s.Render(c, status, "history_import", p)
 }
 
-// criterionView is one criterion of an eligibility answer, with its sub-criteria.
-type criterionView struct {
-	P *Page
-	C eligibility.CriterionResult
-}
-
-// Criterion builds the data of the recursive "criterion" partial.
-func (p *Page) Criterion(c eligibility.CriterionResult) criterionView {
-	return criterionView{P: p, C: c}
-}
-
-// Met reports whether the criterion counts as met: the appraiser's override when
-// there is one, else the rules' answer.
-func (v criterionView) Met() bool {
-	if v.C.Override != nil {
-		return v.C.Override.Met
-	}
-	return v.C.Met
-}
-
-// eligResultView is the data of the "elig-result" partial.
-type eligResultView struct {
-	P *Page
-	R eligibility.Result
-}
-
-// EligResult builds the data of the "elig-result" partial.
-func (p *Page) EligResult(r eligibility.Result) eligResultView { return eligResultView{P: p, R: r} }
-
 // HistorySheets lists the sheets of the history workbook, for the CSV choices.
-func (p *Page) HistorySheets() []importer.Sheet { return importer.HistorySheets() }
+func (p *page) HistorySheets() []importer.Sheet { return importer.HistorySheets() }
 
 // entryField is the data of the "entry-year" and "entry-date" partials: one field
 // of a record form, with what was typed and its error.
 type entryField struct {
-	P       *Page
+	P       *page
 	Section string
 	Field   string
 	Label   string
 }
 
 // Entry builds the data of a record form's year field.
-func (p *Page) Entry(section string) entryField {
+func (p *page) Entry(section string) entryField {
 	return entryField{P: p, Section: section, Field: "year"}
 }
 
 // EntryDate builds the data of a record form's date field.
-func (p *Page) EntryDate(section, field, label string) entryField {
+func (p *page) EntryDate(section, field, label string) entryField {
 	return entryField{P: p, Section: section, Field: field, Label: label}
 }
 
@@ -472,7 +443,7 @@ func (f entryField) Value(field string) string {
 	d, _ := f.P.Data.(*subjectData)
 	def := ""
 	if field == "year" {
-		def = strconv.Itoa(f.P.now.Year() - 1)
+		def = strconv.Itoa(f.P.Now().Year() - 1)
 	}
 	if d == nil {
 		return def

@@ -1,4 +1,4 @@
-package web
+package adminpages
 
 import (
 	"errors"
@@ -11,6 +11,7 @@ import (
 
 	"github.com/tdkt/tdkt/internal/admin"
 	"github.com/tdkt/tdkt/internal/domain"
+	"github.com/tdkt/tdkt/internal/web"
 )
 
 // The admin area (khu vực quản trị): the units of the administrator's subtree
@@ -22,7 +23,7 @@ import (
 
 // adminRoutes registers the admin area's pages and actions in the authenticated
 // group.
-func (s *Server) adminRoutes(a *gin.RouterGroup) {
+func (s *server) adminRoutes(a *gin.RouterGroup) {
 	a.GET("/admin", s.adminUnitsPage)
 	a.POST("/admin/units", s.adminCreateUnit)
 	a.GET("/admin/units/:id", s.adminUnitPage)
@@ -40,25 +41,6 @@ func (s *Server) adminRoutes(a *gin.RouterGroup) {
 	a.POST("/admin/users/:id/roles/revoke", s.adminRevokeRole)
 	s.adminImportRoutes(a)
 }
-
-// holdsAdmin reports whether the user holds the admin role in some unit: the
-// admin area's menu entry is for them only (the pages check the permission
-// themselves).
-func holdsAdmin(u *domain.User) bool {
-	if u == nil {
-		return false
-	}
-	for _, r := range u.Roles {
-		if r.Role == domain.RoleAdmin {
-			return true
-		}
-	}
-	return false
-}
-
-// navShown holds the menu entries shown only to some users, by key; NavItems
-// leaves out an entry whose test fails.
-var navShown = map[string]func(*domain.User) bool{"admin": holdsAdmin}
 
 // adminUnitOption is a unit of the administrator's subtree as a tree row or a
 // select option. Indent, the prefix that shows its depth, is computed once: a
@@ -126,7 +108,7 @@ var adminConflicts = []struct{ prefix, key string }{
 // adminFormError fills p with a failed action's errors, in the reader's language,
 // renaming field names by rename (the same field in two forms of one page). It
 // returns false when the error is not the user's to correct.
-func (p *Page) adminFormError(err error, rename map[string]string) (int, bool) {
+func (p *page) adminFormError(err error, rename map[string]string) (int, bool) {
 	status, ok := p.FormError(err)
 	if !ok {
 		return 0, false
@@ -137,7 +119,7 @@ func (p *Page) adminFormError(err error, rename map[string]string) (int, bool) {
 		p.Fields = map[string]string{}
 	}
 	for _, f := range de.Fields {
-		msg := p.fieldMessage(f)
+		msg := p.FieldMessage(f)
 		if p.Lang != "en" {
 			for _, m := range adminFieldMessages {
 				if strings.HasPrefix(f.Message, m.prefix) {
@@ -163,12 +145,12 @@ func (p *Page) adminFormError(err error, rename map[string]string) (int, bool) {
 	return status, true
 }
 
-func (s *Server) adminUnitsData(c *gin.Context, form map[string]string) (adminUnitsData, error) {
-	units, err := s.cfg.App.AdminUnits(Ctx(c), UserID(c))
+func (s *server) adminUnitsData(c *gin.Context, form map[string]string) (adminUnitsData, error) {
+	units, err := s.cfg.App.AdminUnits(web.Ctx(c), web.UserID(c))
 	if err != nil {
 		return adminUnitsData{}, err
 	}
-	levels, err := s.cfg.App.Levels(Ctx(c), UserID(c))
+	levels, err := s.cfg.App.Levels(web.Ctx(c), web.UserID(c))
 	if err != nil {
 		return adminUnitsData{}, err
 	}
@@ -179,13 +161,13 @@ func (s *Server) adminUnitsData(c *gin.Context, form map[string]string) (adminUn
 }
 
 // adminUnitsPage shows the units the administrator manages and the create form.
-func (s *Server) adminUnitsPage(c *gin.Context) {
+func (s *server) adminUnitsPage(c *gin.Context) {
 	d, err := s.adminUnitsData(c, nil)
 	if err != nil {
 		s.Fail(c, err)
 		return
 	}
-	s.Render(c, http.StatusOK, "admin_units", s.Page(c, "admin", d))
+	s.Render(c, http.StatusOK, "admin_units", s.page(c, "admin", d))
 }
 
 // formValues returns the posted values of the named fields.
@@ -197,13 +179,13 @@ func formValues(c *gin.Context, names ...string) map[string]string {
 	return out
 }
 
-func (s *Server) adminCreateUnit(c *gin.Context) {
+func (s *server) adminCreateUnit(c *gin.Context) {
 	form := formValues(c, "id", "parent_id", "name", "level", "kind", "subkind", "valid_from")
 	in := admin.CreateUnitInput{ID: form["id"], ParentID: form["parent_id"], Name: form["name"], Level: form["level"],
 		Kind: form["kind"], Subkind: form["subkind"], ValidFrom: form["valid_from"]}
-	u, err := s.cfg.App.CreateUnit(Ctx(c), UserID(c), in)
+	u, err := s.cfg.App.CreateUnit(web.Ctx(c), web.UserID(c), in)
 	if err != nil {
-		p := s.Page(c, "admin", nil)
+		p := s.page(c, "admin", nil)
 		status, ok := p.adminFormError(err, nil)
 		if !ok {
 			s.Fail(c, err)
@@ -217,8 +199,8 @@ func (s *Server) adminCreateUnit(c *gin.Context) {
 
 // adminUnit finds a unit among those the administrator manages; KindForbidden
 // otherwise (an unknown unit included: the page does not tell them apart).
-func (s *Server) adminUnit(c *gin.Context) (admin.AdminUnit, error) {
-	units, err := s.cfg.App.AdminUnits(Ctx(c), UserID(c))
+func (s *server) adminUnit(c *gin.Context) (admin.AdminUnit, error) {
+	units, err := s.cfg.App.AdminUnits(web.Ctx(c), web.UserID(c))
 	if err != nil {
 		return admin.AdminUnit{}, err
 	}
@@ -231,7 +213,7 @@ func (s *Server) adminUnit(c *gin.Context) (admin.AdminUnit, error) {
 	return admin.AdminUnit{}, domain.Errorf(domain.KindForbidden, "you may not manage this unit")
 }
 
-func (s *Server) renderUnitPage(c *gin.Context, status int, p *Page, form map[string]string) {
+func (s *server) renderUnitPage(c *gin.Context, status int, p *page, form map[string]string) {
 	u, err := s.adminUnit(c)
 	if err != nil {
 		s.Fail(c, err)
@@ -246,16 +228,16 @@ func (s *Server) renderUnitPage(c *gin.Context, status int, p *Page, form map[st
 	s.Render(c, status, "admin_unit", p)
 }
 
-func (s *Server) adminUnitPage(c *gin.Context) {
-	s.renderUnitPage(c, http.StatusOK, s.Page(c, "admin", nil), nil)
+func (s *server) adminUnitPage(c *gin.Context) {
+	s.renderUnitPage(c, http.StatusOK, s.page(c, "admin", nil), nil)
 }
 
-func (s *Server) adminSaveUnit(c *gin.Context) {
+func (s *server) adminSaveUnit(c *gin.Context) {
 	form := formValues(c, "name", "kind", "subkind")
 	name, kind, sub := form["name"], form["kind"], form["subkind"]
-	u, err := s.cfg.App.UpdateUnit(Ctx(c), UserID(c), c.Param("id"), admin.UpdateUnitInput{Name: &name, Kind: &kind, Subkind: &sub})
+	u, err := s.cfg.App.UpdateUnit(web.Ctx(c), web.UserID(c), c.Param("id"), admin.UpdateUnitInput{Name: &name, Kind: &kind, Subkind: &sub})
 	if err != nil {
-		p := s.Page(c, "admin", nil)
+		p := s.page(c, "admin", nil)
 		status, ok := p.adminFormError(err, nil)
 		if !ok {
 			s.Fail(c, err)
@@ -267,10 +249,10 @@ func (s *Server) adminSaveUnit(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, "/admin/units/"+url.PathEscape(u.ID)+"?ok=unit_saved")
 }
 
-func (s *Server) adminEndUnit(c *gin.Context) {
+func (s *server) adminEndUnit(c *gin.Context) {
 	validTo := c.PostForm("valid_to")
-	if _, err := s.cfg.App.EndUnit(Ctx(c), UserID(c), c.Param("id"), validTo); err != nil {
-		p := s.Page(c, "admin", nil)
+	if _, err := s.cfg.App.EndUnit(web.Ctx(c), web.UserID(c), c.Param("id"), validTo); err != nil {
+		p := s.page(c, "admin", nil)
 		status, ok := p.adminFormError(err, nil)
 		if !ok {
 			s.Fail(c, err)
@@ -295,17 +277,17 @@ type adminUsersData struct {
 // usersPageSize is how many users the list shows at once.
 const usersPageSize = 50
 
-func (s *Server) adminUsersData(c *gin.Context, form map[string]string) (adminUsersData, error) {
+func (s *server) adminUsersData(c *gin.Context, form map[string]string) (adminUsersData, error) {
 	d := adminUsersData{Unit: c.Query("unit"), Q: c.Query("q"), Form: form}
 	offset, _ := strconv.Atoi(c.Query("offset"))
 	if offset < 0 {
 		offset = 0
 	}
-	users, err := s.cfg.App.AdminUsers(Ctx(c), UserID(c), admin.UserQuery{UnitID: d.Unit, Query: d.Q, Limit: usersPageSize, Offset: offset})
+	users, err := s.cfg.App.AdminUsers(web.Ctx(c), web.UserID(c), admin.UserQuery{UnitID: d.Unit, Query: d.Q, Limit: usersPageSize, Offset: offset})
 	if err != nil {
 		return d, err
 	}
-	units, err := s.cfg.App.AdminUnits(Ctx(c), UserID(c))
+	units, err := s.cfg.App.AdminUnits(web.Ctx(c), web.UserID(c))
 	if err != nil {
 		return d, err
 	}
@@ -333,21 +315,21 @@ func (s *Server) adminUsersData(c *gin.Context, form map[string]string) (adminUs
 
 // adminUsersPage lists the users of the administrator's subtree, filtered by unit
 // and by words of the name or username, with the create form.
-func (s *Server) adminUsersPage(c *gin.Context) {
+func (s *server) adminUsersPage(c *gin.Context) {
 	d, err := s.adminUsersData(c, nil)
 	if err != nil {
 		s.Fail(c, err)
 		return
 	}
-	s.Render(c, http.StatusOK, "admin_users", s.Page(c, "admin", d))
+	s.Render(c, http.StatusOK, "admin_users", s.page(c, "admin", d))
 }
 
-func (s *Server) adminCreateUser(c *gin.Context) {
+func (s *server) adminCreateUser(c *gin.Context) {
 	form := formValues(c, "username", "full_name", "unit_id")
-	u, err := s.cfg.App.CreateUser(Ctx(c), UserID(c), admin.CreateUserInput{Username: form["username"], FullName: form["full_name"],
+	u, err := s.cfg.App.CreateUser(web.Ctx(c), web.UserID(c), admin.CreateUserInput{Username: form["username"], FullName: form["full_name"],
 		UnitID: form["unit_id"], Password: c.PostForm("password")})
 	if err != nil {
-		p := s.Page(c, "admin", nil)
+		p := s.page(c, "admin", nil)
 		status, ok := p.adminFormError(err, nil)
 		if !ok {
 			s.Fail(c, err)
@@ -381,23 +363,23 @@ func userIDParam(c *gin.Context) (int64, error) {
 	return id, nil
 }
 
-func (s *Server) renderUserPage(c *gin.Context, status int, p *Page, form map[string]string) {
+func (s *server) renderUserPage(c *gin.Context, status int, p *page, form map[string]string) {
 	id, err := userIDParam(c)
 	if err != nil {
 		s.Fail(c, err)
 		return
 	}
-	u, err := s.cfg.App.AdminUser(Ctx(c), UserID(c), id)
+	u, err := s.cfg.App.AdminUser(web.Ctx(c), web.UserID(c), id)
 	if err != nil {
 		s.Fail(c, err)
 		return
 	}
-	units, err := s.cfg.App.AdminUnits(Ctx(c), UserID(c))
+	units, err := s.cfg.App.AdminUnits(web.Ctx(c), web.UserID(c))
 	if err != nil {
 		s.Fail(c, err)
 		return
 	}
-	roles, err := s.cfg.App.Roles(UserID(c))
+	roles, err := s.cfg.App.Roles(web.UserID(c))
 	if err != nil {
 		s.Fail(c, err)
 		return
@@ -411,31 +393,31 @@ func (s *Server) renderUserPage(c *gin.Context, status int, p *Page, form map[st
 	if _, ok := form["grant_unit_id"]; !ok {
 		form["grant_unit_id"] = u.UnitID // a role is most often held where one works
 	}
-	title, err := s.cfg.App.UserTitle(Ctx(c), UserID(c), id)
+	title, err := s.cfg.App.UserTitle(web.Ctx(c), web.UserID(c), id)
 	if err != nil {
 		s.Fail(c, err)
 		return
 	}
-	p.Data = adminUserData{U: u, Units: unitOptions(units), Roles: roles, Self: u.ID == UserID(c), Form: form,
+	p.Data = adminUserData{U: u, Units: unitOptions(units), Roles: roles, Self: u.ID == web.UserID(c), Form: form,
 		Title: title, Titles: signerTitles()}
 	s.Render(c, status, "admin_user", p)
 }
 
 // adminUserPage shows a user with the edit, activation, password and role forms.
-func (s *Server) adminUserPage(c *gin.Context) {
-	s.renderUserPage(c, http.StatusOK, s.Page(c, "admin", nil), nil)
+func (s *server) adminUserPage(c *gin.Context) {
+	s.renderUserPage(c, http.StatusOK, s.page(c, "admin", nil), nil)
 }
 
 // adminAction runs a user action and redirects with its flash, or shows the
 // user's page again with the errors (fields renamed by rename) and form.
-func (s *Server) adminAction(c *gin.Context, flash string, form map[string]string, rename map[string]string,
+func (s *server) adminAction(c *gin.Context, flash string, form map[string]string, rename map[string]string,
 	act func(id int64) error) {
 	id, err := userIDParam(c)
 	if err == nil {
 		err = act(id)
 	}
 	if err != nil {
-		p := s.Page(c, "admin", nil)
+		p := s.page(c, "admin", nil)
 		status, ok := p.adminFormError(err, rename)
 		if !ok {
 			s.Fail(c, err)
@@ -447,54 +429,54 @@ func (s *Server) adminAction(c *gin.Context, flash string, form map[string]strin
 	c.Redirect(http.StatusSeeOther, "/admin/users/"+strconv.FormatInt(id, 10)+"?ok="+flash)
 }
 
-func (s *Server) adminSaveUser(c *gin.Context) {
+func (s *server) adminSaveUser(c *gin.Context) {
 	form := formValues(c, "full_name", "unit_id")
 	s.adminAction(c, "user_saved", form, nil, func(id int64) error {
 		name, unit := form["full_name"], form["unit_id"]
-		_, err := s.cfg.App.UpdateUser(Ctx(c), UserID(c), id, admin.UpdateUserInput{FullName: &name, UnitID: &unit})
+		_, err := s.cfg.App.UpdateUser(web.Ctx(c), web.UserID(c), id, admin.UpdateUserInput{FullName: &name, UnitID: &unit})
 		return err
 	})
 }
 
-func (s *Server) adminSetActive(active bool) gin.HandlerFunc {
+func (s *server) adminSetActive(active bool) gin.HandlerFunc {
 	flash := "user_deactivated"
 	if active {
 		flash = "user_activated"
 	}
 	return func(c *gin.Context) {
 		s.adminAction(c, flash, nil, nil, func(id int64) error {
-			_, err := s.cfg.App.SetUserActive(Ctx(c), UserID(c), id, active)
+			_, err := s.cfg.App.SetUserActive(web.Ctx(c), web.UserID(c), id, active)
 			return err
 		})
 	}
 }
 
-func (s *Server) adminResetPassword(c *gin.Context) {
+func (s *server) adminResetPassword(c *gin.Context) {
 	s.adminAction(c, "password_reset", nil, nil, func(id int64) error {
-		return s.cfg.App.ResetPassword(Ctx(c), UserID(c), id, c.PostForm("password"))
+		return s.cfg.App.ResetPassword(web.Ctx(c), web.UserID(c), id, c.PostForm("password"))
 	})
 }
 
-func (s *Server) adminGrantRole(c *gin.Context) {
+func (s *server) adminGrantRole(c *gin.Context) {
 	form := map[string]string{"role": c.PostForm("role"), "grant_unit_id": c.PostForm("unit_id")}
 	s.adminAction(c, "role_granted", form, map[string]string{"unit_id": "grant_unit_id"}, func(id int64) error {
-		_, err := s.cfg.App.GrantRole(Ctx(c), UserID(c), id, c.PostForm("role"), c.PostForm("unit_id"))
+		_, err := s.cfg.App.GrantRole(web.Ctx(c), web.UserID(c), id, c.PostForm("role"), c.PostForm("unit_id"))
 		return err
 	})
 }
 
-func (s *Server) adminRevokeRole(c *gin.Context) {
+func (s *server) adminRevokeRole(c *gin.Context) {
 	s.adminAction(c, "role_revoked", nil, nil, func(id int64) error {
-		_, err := s.cfg.App.RevokeRole(Ctx(c), UserID(c), id, c.PostForm("role"), c.PostForm("unit_id"))
+		_, err := s.cfg.App.RevokeRole(web.Ctx(c), web.UserID(c), id, c.PostForm("role"), c.PostForm("unit_id"))
 		return err
 	})
 }
 
 // adminTab is the data of the "admin-tabs" partial: the page and the current tab.
 type adminTab struct {
-	P   *Page
+	P   *page
 	Tab string
 }
 
 // AdminTab builds the admin area's tabs with tab ("units" or "users") current.
-func (p *Page) AdminTab(tab string) adminTab { return adminTab{P: p, Tab: tab} }
+func (p *page) AdminTab(tab string) adminTab { return adminTab{P: p, Tab: tab} }
