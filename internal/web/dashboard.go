@@ -23,6 +23,10 @@ type dashData struct {
 // dashboard shows the user's own workload and, over every dossier the user may
 // read, the dossiers by status and the open tasks by step with the overdue ones,
 // as server-side SVG charts, and the units holding the most overdue tasks.
+// AllSteps lists the steps in the order of the procedure.
+var AllSteps = []domain.Step{domain.StepSubmit, domain.StepSupplement, domain.StepIntake, domain.StepAppraise,
+	domain.StepConcur, domain.StepVote, domain.StepForward, domain.StepDecide}
+
 func (s *Server) dashboard(c *gin.Context) {
 	uid := UserID(c)
 	tasks, err := s.cfg.App.Inbox(Ctx(c), uid)
@@ -63,7 +67,7 @@ func (s *Server) dashboard(c *gin.Context) {
 		steps[sc.Step] = sc
 	}
 	var stepRows []ChartInput
-	for _, step := range allSteps {
+	for _, step := range AllSteps {
 		sc := steps[step]
 		stepRows = append(stepRows, ChartInput{Label: p.Step(step), Values: []ChartValue{
 			{Value: sc.Open - sc.Overdue, Class: "bar-intime", Name: p.T("dash.in_time")},

@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/tdkt/tdkt/internal/web"
 	"github.com/tdkt/tdkt/internal/web/adminpages"
+	"github.com/tdkt/tdkt/internal/web/inboxpages"
 	"github.com/tdkt/tdkt/internal/web/reviewpages"
 )
 
@@ -16,6 +17,7 @@ func New(cfg web.Config) (*web.Server, error) {
 	cfg.Pages = append([]func(*web.Server, *gin.RouterGroup, *gin.RouterGroup){
 		reviewpages.Routes,
 		adminpages.Routes,
+		inboxpages.Routes,
 	}, cfg.Pages...)
 	return web.New(cfg)
 }

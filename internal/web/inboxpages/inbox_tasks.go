@@ -1,4 +1,4 @@
-package web
+package inboxpages
 
 import (
 	"net/http"
@@ -7,29 +7,30 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/tdkt/tdkt/internal/domain"
+	"github.com/tdkt/tdkt/internal/web"
 )
 
 // claimTask makes the user the one handling a task of the inbox (nhận xử lý),
 // through app.Service.ClaimTask, and goes back to the inbox with the filters kept.
-func (s *Server) claimTask(c *gin.Context) {
+func (s *server) claimTask(c *gin.Context) {
 	s.taskAction(c, "claim", func(id int64) error {
-		_, err := s.cfg.App.ClaimTask(Ctx(c), UserID(c), id)
+		_, err := s.cfg.App.ClaimTask(web.Ctx(c), web.UserID(c), id)
 		return err
 	})
 }
 
 // releaseTask gives a claimed task back to everyone holding its role (trả lại
 // việc), through app.Service.UnclaimTask.
-func (s *Server) releaseTask(c *gin.Context) {
+func (s *server) releaseTask(c *gin.Context) {
 	s.taskAction(c, "release_task", func(id int64) error {
-		_, err := s.cfg.App.UnclaimTask(Ctx(c), UserID(c), id)
+		_, err := s.cfg.App.UnclaimTask(web.Ctx(c), web.UserID(c), id)
 		return err
 	})
 }
 
 // taskAction runs an action on the task of the URL and redirects to the inbox
 // with the message flash.<ok>; a refusal shows the error page of its kind.
-func (s *Server) taskAction(c *gin.Context, ok string, do func(int64) error) {
+func (s *server) taskAction(c *gin.Context, ok string, do func(int64) error) {
 	id, err := strconv.ParseInt(c.Param("task"), 10, 64)
 	if err != nil {
 		s.Fail(c, domain.Errorf(domain.KindNotFound, "no such task"))

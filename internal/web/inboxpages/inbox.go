@@ -1,4 +1,4 @@
-package web
+package inboxpages
 
 import (
 	"net/http"
@@ -10,6 +10,7 @@ import (
 	"github.com/tdkt/tdkt/internal/domain"
 	"github.com/tdkt/tdkt/internal/history"
 	"github.com/tdkt/tdkt/internal/inbox"
+	"github.com/tdkt/tdkt/internal/web"
 )
 
 // inboxData is the inbox's content: the user's open tasks after the filters, each
@@ -31,29 +32,25 @@ type inboxData struct {
 	Q       string
 }
 
-// allSteps lists the steps in the order of the procedure.
-var allSteps = []domain.Step{domain.StepSubmit, domain.StepSupplement, domain.StepIntake, domain.StepAppraise,
-	domain.StepConcur, domain.StepVote, domain.StepForward, domain.StepDecide}
-
 // inbox lists the tasks waiting for the user (việc cần xử lý), soonest due first,
 // filtered by step, by overdue and by words of the title, award, unit or assignee
 // (with or without Vietnamese diacritics).
-func (s *Server) inbox(c *gin.Context) {
+func (s *server) inbox(c *gin.Context) {
 	d, err := s.inboxTasks(c)
 	if err != nil {
 		s.Fail(c, err)
 		return
 	}
-	s.Render(c, http.StatusOK, "inbox", s.Page(c, "inbox", d))
+	s.Render(c, http.StatusOK, "inbox", s.page(c, "inbox", d))
 }
 
 // inboxTasks reads the user's open tasks and applies the filters of the query.
-func (s *Server) inboxTasks(c *gin.Context) (inboxData, error) {
-	tasks, err := s.cfg.App.InboxWithAssignees(Ctx(c), UserID(c))
+func (s *server) inboxTasks(c *gin.Context) (inboxData, error) {
+	tasks, err := s.cfg.App.InboxWithAssignees(web.Ctx(c), web.UserID(c))
 	if err != nil {
 		return inboxData{}, err
 	}
-	awards, err := s.cfg.App.Awards(Ctx(c))
+	awards, err := s.cfg.App.Awards(web.Ctx(c))
 	if err != nil {
 		return inboxData{}, err
 	}
@@ -61,9 +58,9 @@ func (s *Server) inboxTasks(c *gin.Context) (inboxData, error) {
 	for _, a := range awards {
 		names[a.Code] = a.Name
 	}
-	d := inboxData{Total: len(tasks), Steps: allSteps, UserID: UserID(c), AwardNames: names, Step: c.Query("step"),
+	d := inboxData{Total: len(tasks), Steps: web.AllSteps, UserID: web.UserID(c), AwardNames: names, Step: c.Query("step"),
 		Overdue: c.Query("overdue") == "1", Q: strings.TrimSpace(c.Query("q"))}
-	if d.Views, err = s.cfg.App.SavedViews(Ctx(c), UserID(c), "inbox"); err != nil {
+	if d.Views, err = s.cfg.App.SavedViews(web.Ctx(c), web.UserID(c), "inbox"); err != nil {
 		return inboxData{}, err
 	}
 	words := strings.Fields(fold(d.Q))
@@ -80,7 +77,7 @@ func (s *Server) inboxTasks(c *gin.Context) (inboxData, error) {
 		}
 		d.Tasks = append(d.Tasks, t)
 	}
-	if d.Assign, err = s.cfg.App.AssignChoices(Ctx(c), UserID(c), d.Tasks); err != nil {
+	if d.Assign, err = s.cfg.App.AssignChoices(web.Ctx(c), web.UserID(c), d.Tasks); err != nil {
 		return inboxData{}, err
 	}
 	return d, nil

@@ -1,4 +1,4 @@
-package web
+package inboxpages
 
 import (
 	"net/http"
@@ -9,13 +9,14 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/tdkt/tdkt/internal/domain"
+	"github.com/tdkt/tdkt/internal/web"
 )
 
 // saveView saves the inbox's current filters under a name (app.Service.SaveView)
 // and shows the inbox with them.
-func (s *Server) saveView(c *gin.Context) {
+func (s *server) saveView(c *gin.Context) {
 	query := c.PostForm("query")
-	v, err := s.cfg.App.SaveView(Ctx(c), UserID(c), "inbox", c.PostForm("name"), query)
+	v, err := s.cfg.App.SaveView(web.Ctx(c), web.UserID(c), "inbox", c.PostForm("name"), query)
 	if err != nil {
 		s.Fail(c, err)
 		return
@@ -26,13 +27,13 @@ func (s *Server) saveView(c *gin.Context) {
 }
 
 // deleteView removes one of the user's saved views.
-func (s *Server) deleteView(c *gin.Context) {
+func (s *server) deleteView(c *gin.Context) {
 	id, err := strconv.ParseInt(c.Param("view"), 10, 64)
 	if err != nil {
 		s.Fail(c, domain.Errorf(domain.KindNotFound, "no such view"))
 		return
 	}
-	if err := s.cfg.App.DeleteView(Ctx(c), UserID(c), id); err != nil {
+	if err := s.cfg.App.DeleteView(web.Ctx(c), web.UserID(c), id); err != nil {
 		s.Fail(c, err)
 		return
 	}

@@ -1,4 +1,4 @@
-package web
+package inboxpages
 
 import (
 	"fmt"
@@ -14,13 +14,13 @@ import (
 // inboxExport sends the inbox, with the filters of the page, as an XLSX workbook:
 // one row per task with the dossier, award, step, unit, due date, working days
 // left, assignee and whether the user acts in it by delegation.
-func (s *Server) inboxExport(c *gin.Context) {
+func (s *server) inboxExport(c *gin.Context) {
 	d, err := s.inboxTasks(c)
 	if err != nil {
 		s.Fail(c, err)
 		return
 	}
-	p := s.Page(c, "inbox", d)
+	p := s.page(c, "inbox", d)
 	f := excelize.NewFile()
 	defer f.Close()
 	sheet := p.T("inbox.title")

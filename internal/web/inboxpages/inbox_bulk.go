@@ -1,4 +1,4 @@
-package web
+package inboxpages
 
 import (
 	"errors"
@@ -10,6 +10,7 @@ import (
 
 	"github.com/tdkt/tdkt/internal/domain"
 	"github.com/tdkt/tdkt/internal/dossiers"
+	"github.com/tdkt/tdkt/internal/web"
 )
 
 // bulkActions are the actions the inbox takes on many dossiers at once.
@@ -37,26 +38,26 @@ type bulkData struct {
 // saw; a return lists the comment as the missing item. The page then reports each
 // dossier: done, or refused and why. Nothing checked, or an unknown action, is
 // refused before anything is done.
-func (s *Server) bulkAct(c *gin.Context) {
+func (s *server) bulkAct(c *gin.Context) {
 	action, note := c.PostForm("bulk_action"), strings.TrimSpace(c.PostForm("bulk_note"))
 	ids := c.PostFormArray("dossier")
-	p := s.Page(c, "inbox", nil)
+	p := s.page(c, "inbox", nil)
 	if !bulkActions[action] || len(ids) == 0 || (action == "return" && note == "") {
 		s.RenderError(c, http.StatusUnprocessableEntity, "error.invalid.title", "bulk.invalid")
 		return
 	}
 	d := bulkData{Action: action, Note: note}
-	uid := UserID(c)
+	uid := web.UserID(c)
 	for _, id := range ids {
 		r := bulkResult{ID: id, Title: id}
-		n, err := s.cfg.App.Nomination(Ctx(c), uid, id)
+		n, err := s.cfg.App.Nomination(web.Ctx(c), uid, id)
 		if err == nil {
 			r.Title = n.Title
 			in := dossiers.ActInput{Action: action, Version: &n.Version, Note: note}
 			if action == string(domain.ActionReturn) {
 				in.MissingItems = []string{note}
 			}
-			_, err = s.cfg.App.Act(Ctx(c), uid, id, in, "")
+			_, err = s.cfg.App.Act(web.Ctx(c), uid, id, in, "")
 		}
 		if err == nil {
 			r.OK, r.Message = true, p.T("flash."+action)
@@ -72,7 +73,7 @@ func (s *Server) bulkAct(c *gin.Context) {
 
 // bulkRefusal says in the reader's language why one dossier of a bulk action was
 // refused; an internal error is logged and reported without its detail.
-func (s *Server) bulkRefusal(p *Page, err error) string {
+func (s *server) bulkRefusal(p *page, err error) string {
 	var de *domain.Error
 	if !errors.As(err, &de) {
 		s.cfg.Log.Error("bulk action", slog.Any("err", err))
