@@ -57,7 +57,7 @@ func (s *Server) dashboard(c *gin.Context) {
 		d.Total += sc.Count
 	}
 	var statusRows []ChartInput
-	for _, status := range allStatuses {
+	for _, status := range AllStatuses {
 		statusRows = append(statusRows, ChartInput{Label: p.Status(status), Link: "/dossiers?status=" + string(status),
 			Values: []ChartValue{{Value: counts[status], Class: "bar-" + string(status)}}})
 	}

@@ -23,3 +23,19 @@ func (p *Page) FirstNotices(ns []nominees.Notice) []nominees.Notice {
 
 // MoreNotices counts the warnings the page does not list.
 func (p *Page) MoreNotices(ns []nominees.Notice) int { return max(len(ns)-maxWarnings, 0) }
+
+// maxWarnings is how many warnings of one nominee the dossier page lists; a name
+// proposed in many other dossiers would otherwise fill the page with the same
+// line.
+const maxWarnings = 5
+
+// FirstWarnings returns the warnings the page lists.
+func (p *Page) FirstWarnings(ws []string) []string {
+	if len(ws) > maxWarnings {
+		return ws[:maxWarnings]
+	}
+	return ws
+}
+
+// MoreWarnings counts the warnings the page does not list.
+func (p *Page) MoreWarnings(ws []string) int { return max(len(ws)-maxWarnings, 0) }

@@ -48,14 +48,14 @@ func FormatISODate(s string) string {
 
 // formatNumber groups the digits of n by thousands with dots: 3468179900 →
 // "3.468.179.900".
-func formatNumber(n int64) string { return review.FormatInt(n) }
+func FormatNumber(n int64) string { return review.FormatInt(n) }
 
 // formatMoney writes an amount of đồng as "3.468.179.900 đ".
-func formatMoney(dong int64) string { return formatNumber(dong) + " đ" }
+func FormatMoney(dong int64) string { return FormatNumber(dong) + " đ" }
 
 // formatDecimal writes x with a decimal comma and no trailing zeros: 0.3 → "0,3",
 // 1.5 → "1,5", 12 → "12".
-func formatDecimal(x float64) string {
+func FormatDecimal(x float64) string {
 	s := strconv.FormatFloat(x, 'f', -1, 64)
 	return strings.Replace(s, ".", ",", 1)
 }
@@ -72,4 +72,12 @@ type dueState struct {
 // dueIn computes the working days between now and a deadline with the calendar.
 func dueIn(cal *calendar.Calendar, now, due time.Time) dueState {
 	return dueState{Days: cal.WorkingDaysBetween(now, due), Overdue: now.After(due), Due: due}
+}
+
+// expandCommittee writes "UBND" out as "Ủy ban nhân dân".
+func ExpandCommittee(name string) string {
+	if rest, ok := strings.CutPrefix(name, "UBND "); ok {
+		return "Ủy ban nhân dân " + rest
+	}
+	return name
 }

@@ -19,15 +19,15 @@ func TestNumbersAndMoneyAreWrittenTheVietnameseWay(t *testing.T) {
 		{0, "0"}, {7, "7"}, {999, "999"}, {1000, "1.000"}, {702000, "702.000"}, {2340000, "2.340.000"},
 		{3468179900, "3.468.179.900"}, {-1053000, "-1.053.000"}, {-9223372036854775808, "-9.223.372.036.854.775.808"},
 	} {
-		if got := formatNumber(tc.n); got != tc.want {
+		if got := FormatNumber(tc.n); got != tc.want {
 			t.Errorf("formatNumber(%d) = %q, want %q", tc.n, got, tc.want)
 		}
 	}
-	if got := formatMoney(3468179900); got != "3.468.179.900 đ" {
+	if got := FormatMoney(3468179900); got != "3.468.179.900 đ" {
 		t.Errorf("formatMoney = %q", got)
 	}
 	for x, want := range map[float64]string{0.3: "0,3", 1.5: "1,5", 12: "12", 4.5: "4,5"} {
-		if got := formatDecimal(x); got != want {
+		if got := FormatDecimal(x); got != want {
 			t.Errorf("formatDecimal(%v) = %q, want %q", x, got, want)
 		}
 	}
@@ -192,16 +192,11 @@ func TestCatalogue(t *testing.T) {
 	if len(used) < 100 {
 		t.Fatalf("found only %d keys in the templates", len(used))
 	}
-	for _, s := range allStatuses {
+	for _, s := range AllStatuses {
 		used["status."+string(s)] = true
 	}
 	for _, s := range AllSteps {
 		used["step."+string(s)] = true
-	}
-	for a := range webActions {
-		used["action."+string(a)] = true
-		used["event."+string(a)] = true
-		used["flash."+string(a)] = true
 	}
 	for _, r := range domain.AllRoles {
 		used["role."+r] = true

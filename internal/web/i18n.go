@@ -82,7 +82,7 @@ func fromAcceptLanguage(header string) string {
 
 // translate returns the message of key in lang (falling back to Vietnamese, then to
 // the key itself), formatted with args when there are any.
-func translate(lang, key string, args ...any) string {
+func Translate(lang, key string, args ...any) string {
 	msg, ok := catalogue[lang][key]
 	if !ok {
 		if msg, ok = catalogue["vi"][key]; !ok {

@@ -60,12 +60,12 @@ func (s *Server) funcs() template.FuncMap {
 		"date":     FormatDate,
 		"datetime": formatDateTime,
 		"isodate":  FormatISODate,
-		"num":      func(n int) string { return formatNumber(int64(n)) },
+		"num":      func(n int) string { return FormatNumber(int64(n)) },
 		"asset":    s.asset,
 		"add":      func(a, b int) int { return a + b },
 		"upper":    strings.ToUpper,
 		"weblink":  WebLink,
-		"expand":   expandCommittee,
+		"expand":   ExpandCommittee,
 	}
 }
 
@@ -127,7 +127,7 @@ func (p *Page) FlashText() string {
 }
 
 // T returns the message of key in the page's language, formatted with args.
-func (p *Page) T(key string, args ...any) string { return translate(p.Lang, key, args...) }
+func (p *Page) T(key string, args ...any) string { return Translate(p.Lang, key, args...) }
 
 // NavItems returns the menu with the current entry marked.
 func (p *Page) NavItems() []navItem {

@@ -87,6 +87,7 @@ package web
 import (
 	"context"
 	"crypto/sha256"
+	"crypto/x509"
 	"embed"
 	"encoding/hex"
 	"fmt"
@@ -102,6 +103,7 @@ import (
 
 	"github.com/tdkt/tdkt/internal/app"
 	"github.com/tdkt/tdkt/internal/calendar"
+	"github.com/tdkt/tdkt/internal/documents"
 	"github.com/tdkt/tdkt/internal/domain"
 	"github.com/tdkt/tdkt/internal/httpx"
 )
@@ -140,6 +142,14 @@ type Config struct {
 	// composed by internal/webui): public ones on public, the rest on authed, the
 	// group behind the session, CSRF and rate-limit middlewares.
 	Pages []func(s *Server, public, authed *gin.RouterGroup)
+}
+
+// Signing gives the issuing units' signing keys and the trust anchors that signed
+// copies must chain to (documents.DevPKI in dev mode). Without it documents are
+// issued unsigned, to be signed on the signer's own computer.
+type Signing interface {
+	UnitKey(unitID, unitName string) (*documents.Key, error)
+	Roots() *x509.CertPool
 }
 
 // Server is the web UI: its dependencies, parsed templates and static assets.
@@ -242,38 +252,13 @@ func (s *Server) Mount(r *gin.Engine) {
 func (s *Server) routes(g *gin.RouterGroup) {
 	g.GET("/login", s.loginForm)
 	g.POST("/login", s.login)
-	g.GET("/verify/:code", s.publicVerify)
-	g.POST("/api/v1/documents/verify", s.verifyUpload)
 
 	a := g.Group("", s.authenticate, s.checkCSRF, s.limitExpensive)
 	a.POST("/logout", s.logout)
 	a.GET("/", s.dashboard)
-	a.GET("/dossiers", s.dossierList)
-	a.GET("/dossiers/new", s.newDossier)
-	a.POST("/dossiers/new", s.createDossier)
-	a.GET("/dossiers/:id", s.dossierDetail)
-	a.GET("/dossiers/:id/edit", s.editDossier)
-	a.POST("/dossiers/:id/edit", s.saveDossier)
-	a.POST("/dossiers/:id/act", s.actOnDossier)
-	a.POST("/dossiers/:id/vote", s.vote)
-	a.POST("/dossiers/:id/conflict", s.declareConflict)
-	a.POST("/dossiers/:id/documents", s.uploadDocument)
-	a.GET("/dossiers/:id/decision", s.decisionPrint)
-	a.GET("/dossiers/:id/decision.pdf", s.decisionPDF)
-	a.POST("/dossiers/:id/decision.pdf", s.uploadSigned)
-	a.GET("/dossiers/:id/certificate.pdf", s.certificatePDF)
-	a.GET("/dossiers/:id/submission.pdf", s.submissionPDF)
-	a.GET("/dossiers/:id/return-letter.pdf", s.returnLetterPDF)
-	a.GET("/dossiers/:id/minutes.pdf", s.minutesPDF)
-	a.GET("/dossiers/:id/appraisal.pdf", s.appraisalPDF)
-	a.GET("/dossiers/:id/certificates.pdf", s.certificatesPDF)
-	a.GET("/decisions", s.decisionList)
 	a.GET("/units", s.unitTree)
 	a.GET("/notifications", s.notifications)
 	a.POST("/notifications/read", s.markRead)
-	a.GET("/fragments/nominee-row", s.nomineeRow)
-	a.POST("/dossiers/:id/nominees/import", s.importNominees)
-	a.POST("/dossiers/:id/eligibility", s.overrideEligibility)
 	for _, pages := range s.cfg.Pages {
 		pages(s, g, a)
 	}

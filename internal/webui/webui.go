@@ -7,6 +7,8 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/tdkt/tdkt/internal/web"
 	"github.com/tdkt/tdkt/internal/web/adminpages"
+	"github.com/tdkt/tdkt/internal/web/documentpages"
+	"github.com/tdkt/tdkt/internal/web/dossierpages"
 	"github.com/tdkt/tdkt/internal/web/inboxpages"
 	"github.com/tdkt/tdkt/internal/web/reviewpages"
 )
@@ -18,6 +20,8 @@ func New(cfg web.Config) (*web.Server, error) {
 		reviewpages.Routes,
 		adminpages.Routes,
 		inboxpages.Routes,
+		dossierpages.Routes,
+		documentpages.Routes,
 	}, cfg.Pages...)
 	return web.New(cfg)
 }

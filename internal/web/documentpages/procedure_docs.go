@@ -1,4 +1,4 @@
-package web
+package documentpages
 
 import (
 	"fmt"
@@ -13,6 +13,7 @@ import (
 	"github.com/tdkt/tdkt/internal/documents"
 	"github.com/tdkt/tdkt/internal/domain"
 	"github.com/tdkt/tdkt/internal/dossiers"
+	"github.com/tdkt/tdkt/internal/web"
 )
 
 // The documents of a dossier's procedure besides the decision and the tờ trình:
@@ -45,13 +46,13 @@ func signatureFor(unitID, title, name string) documents.Signature {
 
 // decisionSignature is the signature block of a decision and its certificates,
 // from the title its signer held on the day (recorded with the decision).
-func (s *Server) decisionSignature(c *gin.Context, d decisionData) (documents.Signature, error) {
+func (s *server) decisionSignature(c *gin.Context, d decisionData) (documents.Signature, error) {
 	st := s.cfg.App.Dossiers.Store
-	id, err := st.DecisionID(Ctx(c), d.N.ID, d.D.Code)
+	id, err := st.DecisionID(web.Ctx(c), d.N.ID, d.D.Code)
 	if err != nil {
 		return documents.Signature{}, err
 	}
-	title, err := st.DecisionSignerTitle(Ctx(c), id)
+	title, err := st.DecisionSignerTitle(web.Ctx(c), id)
 	if err != nil {
 		return documents.Signature{}, err
 	}
@@ -76,13 +77,13 @@ func standingBody(level string) (body, head string) {
 
 // unitNamed returns a unit's name as the dossier's route spells it, else the
 // register's, with its level.
-func (s *Server) unitNamed(c *gin.Context, n domain.Nomination, id string) (name, level string) {
+func (s *server) unitNamed(c *gin.Context, n domain.Nomination, id string) (name, level string) {
 	for _, r := range n.Route {
 		if r.UnitID == id {
 			name, level = r.UnitName, r.Level
 		}
 	}
-	if u, err := s.cfg.App.Admin.Store.Unit(Ctx(c), id); err == nil {
+	if u, err := s.cfg.App.Admin.Store.Unit(web.Ctx(c), id); err == nil {
 		if name == "" {
 			name = u.Name
 		}
@@ -127,15 +128,15 @@ func detailStrings(e domain.AuditEvent, key string) []string {
 
 // returnLetterPDF serves the letter that returned a dossier with its missing
 // items (?letter=4/UBND-TĐKT), issued once like the decision.
-func (s *Server) returnLetterPDF(c *gin.Context) {
-	uid := UserID(c)
-	n, err := s.cfg.App.Nomination(Ctx(c), uid, c.Param("id"))
+func (s *server) returnLetterPDF(c *gin.Context) {
+	uid := web.UserID(c)
+	n, err := s.cfg.App.Nomination(web.Ctx(c), uid, c.Param("id"))
 	if err != nil {
 		s.Fail(c, err)
 		return
 	}
 	st := s.cfg.App.Dossiers.Store
-	letters, err := st.ReturnLetters(Ctx(c), n.ID)
+	letters, err := st.ReturnLetters(web.Ctx(c), n.ID)
 	if err != nil {
 		s.Fail(c, err)
 		return
@@ -150,7 +151,7 @@ func (s *Server) returnLetterPDF(c *gin.Context) {
 		s.Fail(c, domain.Errorf(domain.KindNotFound, "the dossier has no such return letter"))
 		return
 	}
-	events, err := s.cfg.App.AuditTrail(Ctx(c), uid, n.ID)
+	events, err := s.cfg.App.AuditTrail(web.Ctx(c), uid, n.ID)
 	if err != nil {
 		s.Fail(c, err)
 		return
@@ -167,7 +168,7 @@ func (s *Server) returnLetterPDF(c *gin.Context) {
 	}
 	from, level := s.unitNamed(c, n, l.UnitID)
 	_, head := standingBody(level)
-	issuer := expandCommittee(from)
+	issuer := web.ExpandCommittee(from)
 	k := issued{kind: "return_letter", ref: "return:" + strconv.FormatInt(l.ID, 10), nominationID: n.ID, unitID: l.UnitID,
 		unitName: issuer, place: placeOf(l.UnitID, from)}
 	doc, err := s.issue(c, k, func(code, url string) (documents.Rendered, string, error) {
@@ -181,7 +182,7 @@ func (s *Server) returnLetterPDF(c *gin.Context) {
 		r, err := documents.RenderReturnLetter(documents.ReturnLetter{
 			Header: documents.Header{Issuer: issuer, Number: l.Code, Place: k.place, Date: l.SignedOn,
 				About: "trả lại hồ sơ đề nghị khen thưởng"},
-			Code: code, To: expandCommittee(n.UnitName), Dossier: dossier, Missing: detailStrings(*ev, "missing_items"),
+			Code: code, To: web.ExpandCommittee(n.UnitName), Dossier: dossier, Missing: detailStrings(*ev, "missing_items"),
 			Recipients: []string{"Như trên;", "Lưu: VT, TĐKT."},
 			Signature:  documents.Signature{Authority: "TL.", For: "Chủ tịch", Title: head, Name: l.SignerName},
 		})
@@ -195,9 +196,9 @@ func (s *Server) returnLetterPDF(c *gin.Context) {
 }
 
 // minutesPDF serves the minutes of a closed council vote (?session=1).
-func (s *Server) minutesPDF(c *gin.Context) {
-	uid := UserID(c)
-	n, err := s.cfg.App.Nomination(Ctx(c), uid, c.Param("id"))
+func (s *server) minutesPDF(c *gin.Context) {
+	uid := web.UserID(c)
+	n, err := s.cfg.App.Nomination(web.Ctx(c), uid, c.Param("id"))
 	if err != nil {
 		s.Fail(c, err)
 		return
@@ -207,13 +208,13 @@ func (s *Server) minutesPDF(c *gin.Context) {
 		s.Fail(c, domain.Errorf(domain.KindNotFound, "the dossier has no such council vote"))
 		return
 	}
-	m, err := s.cfg.App.Dossiers.Store.CouncilMinutes(Ctx(c), n.ID, session)
+	m, err := s.cfg.App.Dossiers.Store.CouncilMinutes(web.Ctx(c), n.ID, session)
 	if err != nil {
 		s.Fail(c, err)
 		return
 	}
 	unitName, _ := s.unitNamed(c, n, m.UnitID)
-	committee := expandCommittee(unitName)
+	committee := web.ExpandCommittee(unitName)
 	if m.Chair == "" {
 		s.Fail(c, domain.Errorf(domain.KindConflict, "the council of %s has no chair to sign its minutes", unitName))
 		return
@@ -286,14 +287,14 @@ func appraised(e domain.AuditEvent) bool {
 // event (?event=5): the intake checklist as the dossier stood then, the returns
 // and their missing items, each nominee against the award's criteria with the
 // appraisers' overrides, the appraisers' notes and the conclusion.
-func (s *Server) appraisalPDF(c *gin.Context) {
-	uid := UserID(c)
-	n, err := s.cfg.App.Nomination(Ctx(c), uid, c.Param("id"))
+func (s *server) appraisalPDF(c *gin.Context) {
+	uid := web.UserID(c)
+	n, err := s.cfg.App.Nomination(web.Ctx(c), uid, c.Param("id"))
 	if err != nil {
 		s.Fail(c, err)
 		return
 	}
-	events, err := s.cfg.App.AuditTrail(Ctx(c), uid, n.ID)
+	events, err := s.cfg.App.AuditTrail(web.Ctx(c), uid, n.ID)
 	if err != nil {
 		s.Fail(c, err)
 		return
@@ -312,7 +313,7 @@ func (s *Server) appraisalPDF(c *gin.Context) {
 	st := s.cfg.App.Files.Store
 	unitName, level := s.unitNamed(c, n, ev.UnitID)
 	body, _ := standingBody(level)
-	committee := expandCommittee(unitName)
+	committee := web.ExpandCommittee(unitName)
 	k := issued{kind: "appraisal", ref: "event:" + strconv.Itoa(ev.Seq), nominationID: n.ID, unitID: ev.UnitID,
 		unitName: committee, place: placeOf(ev.UnitID, unitName)}
 	doc, err := s.issue(c, k, func(code, url string) (documents.Rendered, string, error) {
@@ -329,11 +330,11 @@ func (s *Server) appraisalPDF(c *gin.Context) {
 			a.Facts = append(a.Facts, "Ngày nộp hồ sơ: "+n.SubmittedAt.In(calendar.Zone).Format("02/01/2006"))
 		}
 		a.Facts = append(a.Facts, fmt.Sprintf("Số tập thể, cá nhân được đề nghị: %d", len(n.Nominees)))
-		required, err := st.Checklist(Ctx(c), n.ID)
+		required, err := st.Checklist(web.Ctx(c), n.ID)
 		if err != nil {
 			return documents.Rendered{}, "", err
 		}
-		files, err := st.Documents(Ctx(c), n.ID)
+		files, err := st.Documents(web.Ctx(c), n.ID)
 		if err != nil {
 			return documents.Rendered{}, "", err
 		}
@@ -359,7 +360,7 @@ func (s *Server) appraisalPDF(c *gin.Context) {
 				a.Comments = append(a.Comments, note+" ("+e.ActorName+", "+e.At.In(calendar.Zone).Format("02/01/2006")+")")
 			}
 		}
-		if elig, err := s.cfg.App.NominationEligibilityOf(Ctx(c), n); err == nil {
+		if elig, err := s.cfg.App.NominationEligibilityOf(web.Ctx(c), n); err == nil {
 			for _, ne := range elig.Nominees {
 				an := documents.AppraisalNominee{Name: ne.Name, Warnings: ne.Warnings}
 				if ne.Result != nil {
@@ -423,7 +424,7 @@ func (s *Server) appraisalPDF(c *gin.Context) {
 // certificatesPDF serves every certificate of a decision in one PDF, one page per
 // awardee, for printing: each page is the awardee's issued certificate (its code
 // and QR code), rendered again; the file itself is a print copy, not signed.
-func (s *Server) certificatesPDF(c *gin.Context) {
+func (s *server) certificatesPDF(c *gin.Context) {
 	d, ok := s.decisionContent(c)
 	if !ok {
 		return
@@ -457,7 +458,7 @@ func (s *Server) certificatesPDF(c *gin.Context) {
 
 // paperLink is one document of a dossier offered on its page: viewed in the
 // browser or downloaded.
-type paperLink struct {
+type PaperLink struct {
 	// Key and Arg are the i18n key of its name and the argument (a number).
 	Key, Arg string
 	At       time.Time
@@ -467,34 +468,34 @@ type paperLink struct {
 // dossierPapers lists the documents a dossier's procedure has issued or can issue,
 // in the order of its history: submission letters, return letters, appraisal
 // notes, council minutes, decisions with their certificates.
-func (s *Server) dossierPapers(c *gin.Context, n domain.Nomination, events []domain.AuditEvent) []paperLink {
+func (s *server) dossierPapers(c *gin.Context, n domain.Nomination, events []domain.AuditEvent) []PaperLink {
 	base := "/dossiers/" + n.ID
-	var out []paperLink
+	var out []PaperLink
 	for _, e := range events {
 		str := func(k string) string {
 			v, _ := e.Details[k].(string)
 			return v
 		}
 		if code := str("letter_code"); code != "" {
-			out = append(out, paperLink{Key: "papers.letter", Arg: code, At: e.At, URL: base + "/submission.pdf?letter=" + urlQuery(code)})
+			out = append(out, PaperLink{Key: "papers.letter", Arg: code, At: e.At, URL: base + "/submission.pdf?letter=" + urlQuery(code)})
 		}
 		if code := str("return_letter_code"); code != "" {
-			out = append(out, paperLink{Key: "papers.return", Arg: code, At: e.At, URL: base + "/return-letter.pdf?letter=" + urlQuery(code)})
+			out = append(out, PaperLink{Key: "papers.return", Arg: code, At: e.At, URL: base + "/return-letter.pdf?letter=" + urlQuery(code)})
 		}
 		if appraised(e) {
-			out = append(out, paperLink{Key: "papers.appraisal", Arg: e.ActorName, At: e.At, URL: base + "/appraisal.pdf?event=" + strconv.Itoa(e.Seq)})
+			out = append(out, PaperLink{Key: "papers.appraisal", Arg: e.ActorName, At: e.At, URL: base + "/appraisal.pdf?event=" + strconv.Itoa(e.Seq)})
 		}
 		if code := str("minutes_code"); code != "" {
 			if cr, ok := e.Details["council"].(map[string]any); ok {
 				if session, ok := cr["session"].(float64); ok {
-					out = append(out, paperLink{Key: "papers.minutes", Arg: code, At: e.At,
+					out = append(out, PaperLink{Key: "papers.minutes", Arg: code, At: e.At,
 						URL: base + "/minutes.pdf?session=" + strconv.Itoa(int(session))})
 				}
 			}
 		}
 		if code := str("decision_code"); code != "" && e.Action == string(domain.ActionDecide) {
-			out = append(out, paperLink{Key: "papers.decision", Arg: code, At: e.At, URL: base + "/decision.pdf?code=" + urlQuery(code)},
-				paperLink{Key: "papers.certificates", Arg: code, At: e.At, URL: base + "/certificates.pdf?code=" + urlQuery(code)})
+			out = append(out, PaperLink{Key: "papers.decision", Arg: code, At: e.At, URL: base + "/decision.pdf?code=" + urlQuery(code)},
+				PaperLink{Key: "papers.certificates", Arg: code, At: e.At, URL: base + "/certificates.pdf?code=" + urlQuery(code)})
 		}
 	}
 	return out

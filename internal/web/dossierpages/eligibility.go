@@ -1,4 +1,4 @@
-package web
+package dossierpages
 
 import (
 	"log/slog"
@@ -9,6 +9,7 @@ import (
 
 	"github.com/tdkt/tdkt/internal/domain"
 	"github.com/tdkt/tdkt/internal/nominees"
+	"github.com/tdkt/tdkt/internal/web"
 )
 
 // The eligibility of a dossier's nominees on the dossier page: each nominee's
@@ -53,8 +54,8 @@ func (v *eligibilityView) Checked() []nominees.NomineeEligibility {
 // dossierEligibility checks a dossier the user has read. A failure of the check
 // is logged and leaves the page without the section: the dossier must stay
 // readable, as the API's dossier read does.
-func (s *Server) dossierEligibility(c *gin.Context, n domain.Nomination) *eligibilityView {
-	e, err := s.cfg.App.NominationEligibilityOf(Ctx(c), n)
+func (s *server) dossierEligibility(c *gin.Context, n domain.Nomination) *eligibilityView {
+	e, err := s.cfg.App.NominationEligibilityOf(web.Ctx(c), n)
 	if err != nil {
 		s.cfg.Log.Error("eligibility of dossier", slog.String("nomination", n.ID), slog.Any("err", err))
 		return nil
@@ -62,7 +63,7 @@ func (s *Server) dossierEligibility(c *gin.Context, n domain.Nomination) *eligib
 	v := &eligibilityView{NominationEligibility: e}
 	if !n.Status.Terminal() {
 		for _, stop := range n.Route {
-			v.CanOverride = v.CanOverride || s.cfg.App.Can(UserID(c), stop.UnitID, "nomination", "appraise")
+			v.CanOverride = v.CanOverride || s.cfg.App.Can(web.UserID(c), stop.UnitID, "nomination", "appraise")
 		}
 	}
 	return v
@@ -70,7 +71,7 @@ func (s *Server) dossierEligibility(c *gin.Context, n domain.Nomination) *eligib
 
 // overrideEligibility records an appraiser's decision on one criterion of one
 // nominee, with the reason, and goes back to the dossier's eligibility section.
-func (s *Server) overrideEligibility(c *gin.Context) {
+func (s *server) overrideEligibility(c *gin.Context) {
 	id := c.Param("id")
 	form := actForm{Action: "override", OverrideReason: c.PostForm("reason"), Nominee: c.PostForm("nominee_id"),
 		Criterion: c.PostForm("criterion"), Met: c.PostForm("met")}
@@ -83,8 +84,8 @@ func (s *Server) overrideEligibility(c *gin.Context) {
 	case "0":
 		in.Met = new(bool)
 	}
-	if _, err := s.cfg.App.OverrideEligibility(Ctx(c), UserID(c), id, in); err != nil {
-		p := s.Page(c, "dossiers", nil)
+	if _, err := s.cfg.App.OverrideEligibility(web.Ctx(c), web.UserID(c), id, in); err != nil {
+		p := s.page(c, "dossiers", nil)
 		status, ok := p.FormError(err)
 		if !ok {
 			s.Fail(c, err)
@@ -101,19 +102,3 @@ func (s *Server) overrideEligibility(c *gin.Context) {
 	}
 	c.Redirect(http.StatusSeeOther, "/dossiers/"+id+"?ok=override#eligibility")
 }
-
-// maxWarnings is how many warnings of one nominee the dossier page lists; a name
-// proposed in many other dossiers would otherwise fill the page with the same
-// line.
-const maxWarnings = 5
-
-// FirstWarnings returns the warnings the page lists.
-func (p *Page) FirstWarnings(ws []string) []string {
-	if len(ws) > maxWarnings {
-		return ws[:maxWarnings]
-	}
-	return ws
-}
-
-// MoreWarnings counts the warnings the page does not list.
-func (p *Page) MoreWarnings(ws []string) int { return max(len(ws)-maxWarnings, 0) }

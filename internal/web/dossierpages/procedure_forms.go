@@ -1,4 +1,4 @@
-package web
+package dossierpages
 
 import (
 	"net/http"
@@ -13,6 +13,7 @@ import (
 	"github.com/tdkt/tdkt/internal/domain"
 	"github.com/tdkt/tdkt/internal/dossiers"
 	"github.com/tdkt/tdkt/internal/httpx"
+	"github.com/tdkt/tdkt/internal/web"
 	"github.com/tdkt/tdkt/workflows/contract"
 )
 
@@ -117,29 +118,29 @@ func (d *procedureData) KindName(kind string) string {
 func (d *procedureData) Size(n int64) string {
 	switch {
 	case n >= 1<<20:
-		return formatDecimal(float64(n*10/(1<<20))/10) + " MB"
+		return web.FormatDecimal(float64(n*10/(1<<20))/10) + " MB"
 	case n >= 1<<10:
-		return formatDecimal(float64(n*10/(1<<10))/10) + " KB"
+		return web.FormatDecimal(float64(n*10/(1<<10))/10) + " KB"
 	}
 	return strconv.FormatInt(n, 10) + " B"
 }
 
 // loadProcedure reads the council, the consultation, the attachments and the
 // checklist of a dossier the user may read, and works out the forms to offer.
-func (s *Server) loadProcedure(c *gin.Context, d *dossierData, _ []domain.Award) error {
-	uid, n := UserID(c), d.N
+func (s *server) loadProcedure(c *gin.Context, d *dossierData, _ []domain.Award) error {
+	uid, n := web.UserID(c), d.N
 	p := &d.procedureData
 	var err error
-	if p.Council, err = s.cfg.App.Council(Ctx(c), uid, n.ID); err != nil {
+	if p.Council, err = s.cfg.App.Council(web.Ctx(c), uid, n.ID); err != nil {
 		return err
 	}
-	if p.Consult, err = s.cfg.App.Consultation(Ctx(c), uid, n.ID); err != nil {
+	if p.Consult, err = s.cfg.App.Consultation(web.Ctx(c), uid, n.ID); err != nil {
 		return err
 	}
-	if p.Docs, err = s.cfg.App.Documents(Ctx(c), uid, n.ID); err != nil {
+	if p.Docs, err = s.cfg.App.Documents(web.Ctx(c), uid, n.ID); err != nil {
 		return err
 	}
-	if p.Required, err = s.cfg.App.Checklist(Ctx(c), uid, n.ID); err != nil {
+	if p.Required, err = s.cfg.App.Checklist(web.Ctx(c), uid, n.ID); err != nil {
 		return err
 	}
 	p.UnitNames = map[string]string{n.UnitID: n.UnitName}
@@ -182,7 +183,7 @@ func (s *Server) loadProcedure(c *gin.Context, d *dossierData, _ []domain.Award)
 	p.CanUpload = (withUnit && s.cfg.App.Can(uid, n.UnitID, "nomination", "edit")) ||
 		(!n.Status.Terminal() && n.CurrentUnitID != "" && s.cfg.App.Can(uid, n.CurrentUnitID, "nomination", "appraise"))
 	if d.Actions[domain.ActionForward] || d.Actions[domain.ActionDecide] {
-		if p.Lower, err = s.cfg.App.LowerAwards(Ctx(c), n); err != nil {
+		if p.Lower, err = s.cfg.App.LowerAwards(web.Ctx(c), n); err != nil {
 			return err
 		}
 	}
@@ -190,9 +191,9 @@ func (s *Server) loadProcedure(c *gin.Context, d *dossierData, _ []domain.Award)
 }
 
 // vote casts the council member's ballot from the dossier page.
-func (s *Server) vote(c *gin.Context) {
+func (s *server) vote(c *gin.Context) {
 	id := c.Param("id")
-	if _, err := s.cfg.App.Vote(Ctx(c), UserID(c), id, c.PostForm("choice")); err != nil {
+	if _, err := s.cfg.App.Vote(web.Ctx(c), web.UserID(c), id, c.PostForm("choice")); err != nil {
 		s.actFailed(c, id, actForm{Action: "vote"}, err)
 		return
 	}
@@ -201,10 +202,10 @@ func (s *Server) vote(c *gin.Context) {
 
 // declareConflict records the council member's conflict of interest: they are
 // recused from the dossier's votes.
-func (s *Server) declareConflict(c *gin.Context) {
+func (s *server) declareConflict(c *gin.Context) {
 	id := c.Param("id")
 	form := actForm{Action: "conflict", Reason: c.PostForm("reason")}
-	if err := s.cfg.App.DeclareConflict(Ctx(c), UserID(c), id, form.Reason); err != nil {
+	if err := s.cfg.App.DeclareConflict(web.Ctx(c), web.UserID(c), id, form.Reason); err != nil {
 		s.actFailed(c, id, form, err)
 		return
 	}
@@ -214,7 +215,7 @@ func (s *Server) declareConflict(c *gin.Context) {
 // uploadDocument attaches a file sent with a multipart form (httpx.ReadUpload,
 // as the API reads it). The API's body limit applies to the whole request, so an
 // oversized file is refused while it is read.
-func (s *Server) uploadDocument(c *gin.Context) {
+func (s *server) uploadDocument(c *gin.Context) {
 	id := c.Param("id")
 	form := actForm{Action: "upload", DocKind: c.PostForm("kind")}
 	f, err := httpx.ReadUpload(c, "file")
@@ -226,7 +227,7 @@ func (s *Server) uploadDocument(c *gin.Context) {
 		s.actFailed(c, id, form, err)
 		return
 	}
-	if _, err := s.cfg.App.AddDocument(Ctx(c), UserID(c), id, form.DocKind, f.Name, f.Data); err != nil {
+	if _, err := s.cfg.App.AddDocument(web.Ctx(c), web.UserID(c), id, form.DocKind, f.Name, f.Data); err != nil {
 		s.actFailed(c, id, form, err)
 		return
 	}

@@ -1,7 +1,6 @@
-package web
+package documentpages
 
 import (
-	"crypto/x509"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -18,21 +17,14 @@ import (
 	"github.com/tdkt/tdkt/internal/documents"
 	"github.com/tdkt/tdkt/internal/domain"
 	"github.com/tdkt/tdkt/internal/dossiers"
+	"github.com/tdkt/tdkt/internal/web"
 )
-
-// Signing gives the issuing units' signing keys and the trust anchors that signed
-// copies must chain to (documents.DevPKI in dev mode). Without it documents are
-// issued unsigned, to be signed on the signer's own computer.
-type Signing interface {
-	UnitKey(unitID, unitName string) (*documents.Key, error)
-	Roots() *x509.CertPool
-}
 
 // decisionPDF serves a decision with its annex as a PDF (?code= as for the
 // printable page). The first request issues the document: it is generated once,
 // recorded with its verification code and, when a key is configured, signed with
 // the issuing unit's key; later requests serve the recorded original.
-func (s *Server) decisionPDF(c *gin.Context) {
+func (s *server) decisionPDF(c *gin.Context) {
 	d, ok := s.decisionContent(c)
 	if !ok {
 		return
@@ -59,7 +51,7 @@ func (s *Server) decisionPDF(c *gin.Context) {
 }
 
 // certificatePDF serves the certificate of one awardee of a decision (?nominee=).
-func (s *Server) certificatePDF(c *gin.Context) {
+func (s *server) certificatePDF(c *gin.Context) {
 	d, ok := s.decisionContent(c)
 	if !ok {
 		return
@@ -78,7 +70,7 @@ func (s *Server) certificatePDF(c *gin.Context) {
 
 // certificate issues (once) the certificate of one awardee of a decision and
 // returns its content and the issued document.
-func (s *Server) certificate(c *gin.Context, d decisionData, nid int64) (documents.Certificate, *dossiers.IssuedDocument, error) {
+func (s *server) certificate(c *gin.Context, d decisionData, nid int64) (documents.Certificate, *dossiers.IssuedDocument, error) {
 	var aw *domain.Awardee
 	for i := range d.D.Awardees {
 		if d.D.Awardees[i].NomineeID == nid && nid != 0 {
@@ -106,7 +98,7 @@ func (s *Server) certificate(c *gin.Context, d decisionData, nid int64) (documen
 			achievement = fmt.Sprintf("Đã có thành tích xuất sắc năm %d.", d.N.Year)
 		}
 	}
-	cert := documents.Certificate{Kind: kind, Authority: "Chủ tịch " + expandCommittee(d.IssuerName),
+	cert := documents.Certificate{Kind: kind, Authority: "Chủ tịch " + web.ExpandCommittee(d.IssuerName),
 		Awardee: row.Name, Position: row.Position, Achievement: achievement, Decision: d.D.Code, Header: s.header(d),
 		Signature: sig}
 	k, err := s.decisionIssued(c, d, "certificate", &nid)
@@ -134,23 +126,23 @@ type issued struct {
 }
 
 // decisionIssued names a decision's document (a certificate with a nominee).
-func (s *Server) decisionIssued(c *gin.Context, d decisionData, kind string, nomineeID *int64) (issued, error) {
-	decID, err := s.cfg.App.Dossiers.Store.DecisionID(Ctx(c), d.N.ID, d.D.Code)
+func (s *server) decisionIssued(c *gin.Context, d decisionData, kind string, nomineeID *int64) (issued, error) {
+	decID, err := s.cfg.App.Dossiers.Store.DecisionID(web.Ctx(c), d.N.ID, d.D.Code)
 	if err != nil {
 		return issued{}, err
 	}
 	return issued{kind: kind, decisionID: &decID, nomineeID: nomineeID, nominationID: d.N.ID, unitID: d.D.UnitID,
-		unitName: expandCommittee(d.IssuerName), place: d.Place()}, nil
+		unitName: web.ExpandCommittee(d.IssuerName), place: d.Place()}, nil
 }
 
 // issue returns the document already issued, or renders, records and signs it.
-func (s *Server) issue(c *gin.Context, k issued, render func(code, url string) (documents.Rendered, string, error)) (*dossiers.IssuedDocument, error) {
+func (s *server) issue(c *gin.Context, k issued, render func(code, url string) (documents.Rendered, string, error)) (*dossiers.IssuedDocument, error) {
 	st := s.cfg.App.Dossiers.Store
 	find := func() (*dossiers.IssuedDocument, error) {
 		if k.ref != "" {
-			return st.FindIssuedByRef(Ctx(c), k.kind, k.nominationID, k.ref)
+			return st.FindIssuedByRef(web.Ctx(c), k.kind, k.nominationID, k.ref)
 		}
-		return st.FindIssuedDocument(Ctx(c), k.kind, k.decisionID, k.letterID, k.nomineeID)
+		return st.FindIssuedDocument(web.Ctx(c), k.kind, k.decisionID, k.letterID, k.nomineeID)
 	}
 	if doc, err := find(); err != nil || doc != nil {
 		return doc, err
@@ -161,7 +153,7 @@ func (s *Server) issue(c *gin.Context, k issued, render func(code, url string) (
 		return nil, domain.Errorf(domain.KindInvalid, "the document cannot be produced: %v", err)
 	}
 	seal, _ := json.Marshal(r.Seal)
-	doc, err := st.IssueDocument(Ctx(c), dossiers.IssuedDocument{Code: code, Kind: k.kind, DecisionID: k.decisionID, LetterID: k.letterID,
+	doc, err := st.IssueDocument(web.Ctx(c), dossiers.IssuedDocument{Code: code, Kind: k.kind, DecisionID: k.decisionID, LetterID: k.letterID,
 		NomineeID: k.nomineeID, NominationID: k.nominationID, UnitID: k.unitID, Title: title, PDF: r.PDF, Seal: seal, Ref: k.ref})
 	if err != nil || doc.SignedPDF != nil || s.cfg.Signing == nil {
 		return doc, err
@@ -181,31 +173,31 @@ func (s *Server) issue(c *gin.Context, k issued, render func(code, url string) (
 		return nil, err
 	}
 	// A concurrent first download may have signed it meanwhile: its original stands.
-	if err := st.SaveSigned(Ctx(c), doc.Code, signed, key.Chain[0].Subject.CommonName, at, false); err != nil && !domain.IsKind(err, domain.KindConflict) {
+	if err := st.SaveSigned(web.Ctx(c), doc.Code, signed, key.Chain[0].Subject.CommonName, at, false); err != nil && !domain.IsKind(err, domain.KindConflict) {
 		return nil, err
 	}
-	return st.IssuedDocumentByCode(Ctx(c), doc.Code)
+	return st.IssuedDocumentByCode(web.Ctx(c), doc.Code)
 }
 
 // header is the decision's Decree 30 heading.
-func (s *Server) header(d decisionData) documents.Header {
-	return documents.Header{Issuer: expandCommittee(d.IssuerName), Number: d.D.Code, Place: d.Place(), Date: d.Signed}
+func (s *server) header(d decisionData) documents.Header {
+	return documents.Header{Issuer: web.ExpandCommittee(d.IssuerName), Number: d.D.Code, Place: d.Place(), Date: d.Signed}
 }
 
 // decisionDocument assembles the decision's content: the căn cứ in force for the
 // issuing level on its date, the submission letter and the council's result from
 // the history, the bonus from the base salary in force.
-func (s *Server) decisionDocument(c *gin.Context, d decisionData) (documents.Decision, error) {
+func (s *server) decisionDocument(c *gin.Context, d decisionData) (documents.Decision, error) {
 	st, adm := s.cfg.App.Dossiers.Store, s.cfg.App.Admin.Store
-	unit, err := adm.Unit(Ctx(c), d.D.UnitID)
+	unit, err := adm.Unit(web.Ctx(c), d.D.UnitID)
 	if err != nil {
 		return documents.Decision{}, err
 	}
-	bases, err := st.LegalBases(Ctx(c), unit.Level, d.Signed)
+	bases, err := st.LegalBases(web.Ctx(c), unit.Level, d.Signed)
 	if err != nil {
 		return documents.Decision{}, err
 	}
-	issuer := expandCommittee(d.IssuerName)
+	issuer := web.ExpandCommittee(d.IssuerName)
 	out := documents.Decision{Header: s.header(d), Summary: "Về việc tặng " + d.N.AwardName, Authority: "Chủ tịch " + issuer,
 		Bases: bases, Award: d.N.AwardName, Achievement: fmt.Sprintf("xuất sắc năm %d", d.N.Year), Multiplier: d.Multiplier(),
 		Fund:       "Quỹ thi đua, khen thưởng của " + issuer,
@@ -216,7 +208,7 @@ func (s *Server) decisionDocument(c *gin.Context, d decisionData) (documents.Dec
 		return documents.Decision{}, err
 	}
 	out.Proposal = proposal(d)
-	if salaries, err := adm.ListBaseSalaries(Ctx(c)); err == nil {
+	if salaries, err := adm.ListBaseSalaries(web.Ctx(c)); err == nil {
 		for _, b := range salaries {
 			if !b.ValidFrom.Time(time.UTC).After(d.Signed) {
 				out.BaseSalary, out.BaseSalarySource = b.Amount, b.Source
@@ -314,7 +306,7 @@ var codeShape = regexp.MustCompile(`^[2-9A-HJ-KM-NP-Z]{4}-[2-9A-HJ-KM-NP-Z]{4}$`
 // publicVerify is the public verification page (no login): the award, the
 // awardee's name, the decision's number, date and issuer, and whether it is in
 // force. An unknown code and a malformed one get the same answer.
-func (s *Server) publicVerify(c *gin.Context) {
+func (s *server) publicVerify(c *gin.Context) {
 	if !verifyLimit.allow(c.ClientIP(), s.Now()) {
 		c.String(http.StatusTooManyRequests, "Quá nhiều yêu cầu, vui lòng thử lại sau một phút.\n")
 		return
@@ -323,7 +315,7 @@ func (s *Server) publicVerify(c *gin.Context) {
 	var p *dossiers.PublicAward
 	if codeShape.MatchString(code) {
 		var err error
-		if p, err = s.cfg.App.Dossiers.Store.PublicAwardByCode(Ctx(c), code); err != nil {
+		if p, err = s.cfg.App.Dossiers.Store.PublicAwardByCode(web.Ctx(c), code); err != nil {
 			s.cfg.Log.Error("public verification", "err", err)
 			c.String(http.StatusServiceUnavailable, "Dịch vụ tạm thời gián đoạn.\n")
 			return
@@ -348,7 +340,7 @@ func (s *Server) publicVerify(c *gin.Context) {
 		rows = append(rows, [2]string{"Số tập thể, cá nhân được khen thưởng", strconv.Itoa(p.Awardees)})
 	}
 	rows = append(rows, [2]string{"Quyết định số", p.DecisionCode}, [2]string{"Ngày ký", p.SignedOn.Format("02/01/2006")},
-		[2]string{"Cơ quan ban hành", expandCommittee(p.Issuer)}, [2]string{"Tình trạng", status})
+		[2]string{"Cơ quan ban hành", web.ExpandCommittee(p.Issuer)}, [2]string{"Tình trạng", status})
 	var b strings.Builder
 	b.WriteString("<dl>")
 	for _, r := range rows {
@@ -372,7 +364,7 @@ func htmlEscape(s string) string {
 // signature is valid, who signed and when, whether it is a tdkt document, which,
 // whether it has been revoked, and whether the file is the issued revision plus a
 // signature.
-func (s *Server) verifyUpload(c *gin.Context) {
+func (s *server) verifyUpload(c *gin.Context) {
 	if !verifyLimit.allow(c.ClientIP(), s.Now()) {
 		c.JSON(http.StatusTooManyRequests, gin.H{"title": "too many requests"})
 		return
@@ -407,14 +399,14 @@ func (s *Server) verifyUpload(c *gin.Context) {
 
 // lookupIssued finds an issued document for the verifier, with the revocation of
 // its decision.
-func (s *Server) lookupIssued(c *gin.Context) documents.Lookup {
+func (s *server) lookupIssued(c *gin.Context) documents.Lookup {
 	return func(code string) (*documents.Issued, error) {
-		doc, err := s.cfg.App.Dossiers.Store.IssuedDocumentByCode(Ctx(c), code)
+		doc, err := s.cfg.App.Dossiers.Store.IssuedDocumentByCode(web.Ctx(c), code)
 		if err != nil || doc == nil {
 			return nil, err
 		}
 		out := &documents.Issued{Code: doc.Code, Kind: doc.Kind, Title: doc.Title, PDF: doc.PDF}
-		if p, err := s.cfg.App.Dossiers.Store.PublicAwardByCode(Ctx(c), code); err == nil && p != nil {
+		if p, err := s.cfg.App.Dossiers.Store.PublicAwardByCode(web.Ctx(c), code); err == nil && p != nil {
 			out.Reference = p.DecisionCode
 			if p.RevokedAt != nil {
 				out.Revoked, out.RevokedBy = true, p.RevokeGround
@@ -428,18 +420,18 @@ func (s *Server) lookupIssued(c *gin.Context) documents.Lookup {
 // example with a VGCA token): the file must be the PDF tdkt issued plus one
 // signature, valid, and by a certificate that chains to a trust anchor at the
 // signing time. It is then kept as the original.
-func (s *Server) uploadSigned(c *gin.Context) {
+func (s *server) uploadSigned(c *gin.Context) {
 	d, ok := s.decisionContent(c)
 	if !ok {
 		return
 	}
 	st := s.cfg.App.Dossiers.Store
-	decID, err := st.DecisionID(Ctx(c), d.N.ID, d.D.Code)
+	decID, err := st.DecisionID(web.Ctx(c), d.N.ID, d.D.Code)
 	if err != nil {
 		s.Fail(c, err)
 		return
 	}
-	doc, err := st.FindIssuedDocument(Ctx(c), "decision", &decID, nil, nil)
+	doc, err := st.FindIssuedDocument(web.Ctx(c), "decision", &decID, nil, nil)
 	if err != nil {
 		s.Fail(c, err)
 		return
@@ -477,7 +469,7 @@ func (s *Server) uploadSigned(c *gin.Context) {
 		s.Fail(c, domain.Errorf(domain.KindInvalid, "the signed copy is refused: %s", strings.Join(res.Problems, "; ")))
 		return
 	}
-	if err := st.SaveSigned(Ctx(c), doc.Code, pdf, res.Signer, *res.SigningTime, true); err != nil {
+	if err := st.SaveSigned(web.Ctx(c), doc.Code, pdf, res.Signer, *res.SigningTime, true); err != nil {
 		s.Fail(c, err)
 		return
 	}

@@ -1,4 +1,4 @@
-package web
+package dossierpages
 
 import (
 	"net/http"
@@ -9,21 +9,19 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/tdkt/tdkt/internal/admin"
 	"github.com/tdkt/tdkt/internal/domain"
 	"github.com/tdkt/tdkt/internal/dossiers"
+	"github.com/tdkt/tdkt/internal/web"
 )
 
 // Pages of the dossiers (hồ sơ đề nghị): the list, the create and edit forms, the
 // dossier page with its route, nominees, history and action forms, and the action
 // endpoint behind those forms.
 
-const PageSize = 50
-
 // listData is the dossier list's content.
 type listData struct {
 	Dossiers []dossiers.DossierListEntry
-	Units    []UnitOption
+	Units    []web.UnitOption
 	Awards   []domain.Award
 	Statuses []domain.Status
 	Filter   dossiers.NominationFilter
@@ -34,50 +32,36 @@ type listData struct {
 	CanNew   bool
 }
 
-// unitOption is a unit in a select, indented by its depth in the tree.
-type UnitOption struct {
-	ID, Name string
-	Depth    int
-}
-
-// Indent returns the prefix that shows the option's depth.
-func (u UnitOption) Indent() string { return strings.Repeat("— ", u.Depth) }
-
-// allStatuses lists the statuses in the order of the procedure, for filters and charts.
-var allStatuses = []domain.Status{domain.StatusDraft, domain.StatusIntake, domain.StatusAppraising, domain.StatusReturned,
-	domain.StatusConcurring, domain.StatusConsulting, domain.StatusVoting, domain.StatusForwarding, domain.StatusDeciding,
-	domain.StatusDecided, domain.StatusRejected, domain.StatusWithdrawn}
-
-func (s *Server) dossierList(c *gin.Context) {
-	uid := UserID(c)
+func (s *server) dossierList(c *gin.Context) {
+	uid := web.UserID(c)
 	f := dossiers.NominationFilter{UnitID: c.Query("unit"), Status: c.Query("status"), AwardCode: c.Query("award"),
-		Query: strings.TrimSpace(c.Query("q")), Limit: PageSize}
-	d := listData{Statuses: allStatuses, Year: c.Query("year")}
+		Query: strings.TrimSpace(c.Query("q")), Limit: web.PageSize}
+	d := listData{Statuses: web.AllStatuses, Year: c.Query("year")}
 	if y, err := strconv.Atoi(d.Year); err == nil {
 		f.Year = y
 	}
 	if pg, err := strconv.Atoi(c.Query("page")); err == nil && pg > 1 {
 		d.Page = pg
-		f.Offset = (pg - 1) * PageSize
+		f.Offset = (pg - 1) * web.PageSize
 	} else {
 		d.Page = 1
 	}
 	var err error
-	if d.Dossiers, err = s.cfg.App.DossierList(Ctx(c), uid, f); err != nil {
+	if d.Dossiers, err = s.cfg.App.DossierList(web.Ctx(c), uid, f); err != nil {
 		s.Fail(c, err)
 		return
 	}
-	roots, err := s.cfg.App.Units(Ctx(c), uid)
+	roots, err := s.cfg.App.Units(web.Ctx(c), uid)
 	if err != nil {
 		s.Fail(c, err)
 		return
 	}
-	d.Units = FlattenUnits(roots, 0, nil)
-	if d.Awards, err = s.cfg.App.Awards(Ctx(c)); err != nil {
+	d.Units = web.FlattenUnits(roots, 0, nil)
+	if d.Awards, err = s.cfg.App.Awards(web.Ctx(c)); err != nil {
 		s.Fail(c, err)
 		return
 	}
-	creatable, err := s.cfg.App.CreatableUnits(Ctx(c), uid)
+	creatable, err := s.cfg.App.CreatableUnits(web.Ctx(c), uid)
 	if err != nil {
 		s.Fail(c, err)
 		return
@@ -89,20 +73,11 @@ func (s *Server) dossierList(c *gin.Context) {
 		q.Set("page", strconv.Itoa(d.Page-1))
 		d.PrevURL = "/dossiers?" + q.Encode()
 	}
-	if len(d.Dossiers) == PageSize {
+	if len(d.Dossiers) == web.PageSize {
 		q.Set("page", strconv.Itoa(d.Page+1))
 		d.NextURL = "/dossiers?" + q.Encode()
 	}
-	s.Render(c, http.StatusOK, "dossiers", s.Page(c, "dossiers", d))
-}
-
-// flattenUnits lists a unit forest depth first, for selects.
-func FlattenUnits(nodes []*admin.UnitNode, depth int, out []UnitOption) []UnitOption {
-	for _, n := range nodes {
-		out = append(out, UnitOption{ID: n.ID, Name: n.Name, Depth: depth})
-		out = FlattenUnits(n.Children, depth+1, out)
-	}
-	return out
+	s.Render(c, http.StatusOK, "dossiers", s.page(c, "dossiers", d))
 }
 
 // formData is the create and edit form's content.
@@ -122,7 +97,7 @@ type formData struct {
 	// CanSubmit offers "save and submit" on the edit form.
 	CanSubmit bool
 	// Import is the nominee import form's state: a refused file's bad rows.
-	Import *ImportView
+	Import *web.ImportView
 }
 
 // RowURL is where htmx fetches an empty nominee row with the form's kinds.
@@ -136,16 +111,14 @@ func (d *formData) RowURL() string {
 
 // rowData is one nominee row of the form.
 type rowData struct {
-	P     *Page
+	P     *page
 	Index int // 0-based position, or -1 for a row added in place
 	Row   dossiers.NomineeInput
 	Kinds []string
 }
 
-var NomineeKinds = []string{string(domain.NomineeIndividual), string(domain.NomineeCollective), string(domain.NomineeHousehold)}
-
 // Row builds the data of one nominee row for the template.
-func (p *Page) Row(i int, r dossiers.NomineeInput, kinds []string) rowData {
+func (p *page) Row(i int, r dossiers.NomineeInput, kinds []string) rowData {
 	return rowData{P: p, Index: i, Row: r, Kinds: kinds}
 }
 
@@ -157,7 +130,7 @@ func (r rowData) Field(name string) string {
 // Number is the row's 1-based number.
 func (r rowData) Number() int { return r.Index + 1 }
 
-func (s *Server) newDossier(c *gin.Context) {
+func (s *server) newDossier(c *gin.Context) {
 	d, err := s.formOptions(c, nil)
 	if err != nil {
 		s.Fail(c, err)
@@ -168,23 +141,23 @@ func (s *Server) newDossier(c *gin.Context) {
 		d.UnitID = d.Units[0].ID
 	}
 	d.Rows = []dossiers.NomineeInput{{Kind: string(domain.NomineeIndividual)}}
-	s.Render(c, http.StatusOK, "dossier_form", s.Page(c, "dossiers", d))
+	s.Render(c, http.StatusOK, "dossier_form", s.page(c, "dossiers", d))
 }
 
 // formOptions loads the choices of the create form (units the user may create in,
 // the award catalogue) or of the edit form (the award's nominee kinds).
-func (s *Server) formOptions(c *gin.Context, n *domain.Nomination) (*formData, error) {
-	d := &formData{Dossier: n, Kinds: NomineeKinds}
+func (s *server) formOptions(c *gin.Context, n *domain.Nomination) (*formData, error) {
+	d := &formData{Dossier: n, Kinds: web.NomineeKinds}
 	if n != nil {
-		d.CanSubmit = slices.Contains(s.cfg.App.AvailableActions(Ctx(c), UserID(c), *n), domain.ActionSubmit)
-		awards, err := s.cfg.App.Awards(Ctx(c))
+		d.CanSubmit = slices.Contains(s.cfg.App.AvailableActions(web.Ctx(c), web.UserID(c), *n), domain.ActionSubmit)
+		awards, err := s.cfg.App.Awards(web.Ctx(c))
 		if err != nil {
 			return nil, err
 		}
 		for _, a := range awards {
 			if a.Code == n.AwardCode {
 				d.Kinds = nil
-				for _, k := range NomineeKinds {
+				for _, k := range web.NomineeKinds {
 					if a.AllowsKind(domain.NomineeKind(k)) {
 						d.Kinds = append(d.Kinds, k)
 					}
@@ -194,10 +167,10 @@ func (s *Server) formOptions(c *gin.Context, n *domain.Nomination) (*formData, e
 		return d, nil
 	}
 	var err error
-	if d.Units, err = s.cfg.App.CreatableUnits(Ctx(c), UserID(c)); err != nil {
+	if d.Units, err = s.cfg.App.CreatableUnits(web.Ctx(c), web.UserID(c)); err != nil {
 		return nil, err
 	}
-	if d.Awards, err = s.cfg.App.Awards(Ctx(c)); err != nil {
+	if d.Awards, err = s.cfg.App.Awards(web.Ctx(c)); err != nil {
 		return nil, err
 	}
 	return d, nil
@@ -244,7 +217,7 @@ func parseNominees(c *gin.Context) (rows []dossiers.NomineeInput, ok bool) {
 // JavaScript): the form comes back with one more empty row and nothing is saved.
 func wantsRow(c *gin.Context) bool { return c.PostForm("op") == "add_row" }
 
-func (s *Server) createDossier(c *gin.Context) {
+func (s *server) createDossier(c *gin.Context) {
 	d, err := s.formOptions(c, nil)
 	if err != nil {
 		s.Fail(c, err)
@@ -252,7 +225,7 @@ func (s *Server) createDossier(c *gin.Context) {
 	}
 	d.UnitID, d.AwardCode, d.Title = c.PostForm("unit_id"), c.PostForm("award_code"), c.PostForm("title")
 	d.Year, _ = strconv.Atoi(c.PostForm("year"))
-	p := s.Page(c, "dossiers", d)
+	p := s.page(c, "dossiers", d)
 	rows, ok := parseNominees(c)
 	d.Rows = rows
 	if !ok {
@@ -276,7 +249,7 @@ func (s *Server) createDossier(c *gin.Context) {
 			return
 		}
 	}
-	n, err := s.cfg.App.CreateNomination(Ctx(c), UserID(c), dossiers.CreateNominationInput{
+	n, err := s.cfg.App.CreateNomination(web.Ctx(c), web.UserID(c), dossiers.CreateNominationInput{
 		UnitID: d.UnitID, AwardCode: d.AwardCode, Year: d.Year, Title: d.Title, Nominees: rows})
 	if err != nil {
 		status, ok := p.FormError(err)
@@ -295,13 +268,13 @@ func (s *Server) createDossier(c *gin.Context) {
 
 // editable loads a dossier for the edit form: the user must be allowed to edit in
 // its unit, and it must still be with its unit (draft or returned).
-func (s *Server) editable(c *gin.Context) (domain.Nomination, bool) {
-	n, err := s.cfg.App.Nomination(Ctx(c), UserID(c), c.Param("id"))
+func (s *server) editable(c *gin.Context) (domain.Nomination, bool) {
+	n, err := s.cfg.App.Nomination(web.Ctx(c), web.UserID(c), c.Param("id"))
 	if err != nil {
 		s.Fail(c, err)
 		return n, false
 	}
-	if !s.cfg.App.Can(UserID(c), n.UnitID, "nomination", "edit") {
+	if !s.cfg.App.Can(web.UserID(c), n.UnitID, "nomination", "edit") {
 		s.Fail(c, domain.Errorf(domain.KindForbidden, "you may not edit this dossier"))
 		return n, false
 	}
@@ -312,7 +285,7 @@ func (s *Server) editable(c *gin.Context) (domain.Nomination, bool) {
 	return n, true
 }
 
-func (s *Server) editDossier(c *gin.Context) {
+func (s *server) editDossier(c *gin.Context) {
 	n, ok := s.editable(c)
 	if !ok {
 		return
@@ -325,10 +298,10 @@ func (s *Server) editDossier(c *gin.Context) {
 	d.Title = n.Title
 	d.Rows = nomineeInputs(n)
 	d.Codes = s.subjectCodesOf(c, d.Rows)
-	s.Render(c, http.StatusOK, "dossier_form", s.Page(c, "dossiers", d))
+	s.Render(c, http.StatusOK, "dossier_form", s.page(c, "dossiers", d))
 }
 
-func (s *Server) saveDossier(c *gin.Context) {
+func (s *server) saveDossier(c *gin.Context) {
 	n, ok := s.editable(c)
 	if !ok {
 		return
@@ -339,7 +312,7 @@ func (s *Server) saveDossier(c *gin.Context) {
 		return
 	}
 	d.Title = c.PostForm("title")
-	p := s.Page(c, "dossiers", d)
+	p := s.page(c, "dossiers", d)
 	rows, ok := parseNominees(c)
 	d.Rows = rows
 	if !ok {
@@ -363,7 +336,7 @@ func (s *Server) saveDossier(c *gin.Context) {
 			return
 		}
 	}
-	saved, err := s.cfg.App.EditNomination(Ctx(c), UserID(c), n.ID, dossiers.EditNominationInput{Title: d.Title, Nominees: rows})
+	saved, err := s.cfg.App.EditNomination(web.Ctx(c), web.UserID(c), n.ID, dossiers.EditNominationInput{Title: d.Title, Nominees: rows})
 	if err != nil {
 		status, ok := p.FormError(err)
 		if !ok {
@@ -378,7 +351,7 @@ func (s *Server) saveDossier(c *gin.Context) {
 	}
 	if c.PostForm("then") == string(domain.ActionSubmit) {
 		v := saved.Version
-		if _, err := s.cfg.App.Act(Ctx(c), UserID(c), n.ID, dossiers.ActInput{Action: string(domain.ActionSubmit), Version: &v}, ""); err != nil {
+		if _, err := s.cfg.App.Act(web.Ctx(c), web.UserID(c), n.ID, dossiers.ActInput{Action: string(domain.ActionSubmit), Version: &v}, ""); err != nil {
 			s.actFailed(c, n.ID, actForm{}, err)
 			return
 		}
@@ -389,9 +362,9 @@ func (s *Server) saveDossier(c *gin.Context) {
 }
 
 // nomineeRow renders one empty nominee row, added in place by htmx.
-func (s *Server) nomineeRow(c *gin.Context) {
-	p := s.Page(c, "dossiers", nil)
-	kinds := NomineeKinds
+func (s *server) nomineeRow(c *gin.Context) {
+	p := s.page(c, "dossiers", nil)
+	kinds := web.NomineeKinds
 	if k := c.QueryArray("kind"); len(k) > 0 {
 		kinds = nil
 		for _, x := range k {
@@ -400,7 +373,7 @@ func (s *Server) nomineeRow(c *gin.Context) {
 			}
 		}
 		if len(kinds) == 0 {
-			kinds = NomineeKinds
+			kinds = web.NomineeKinds
 		}
 	}
 	s.RenderPartial(c, "nominee-row", p.Row(-1, dossiers.NomineeInput{Kind: kinds[0]}, kinds))

@@ -1,20 +1,19 @@
-package web
+package dossierpages
 
 import (
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/tdkt/tdkt/internal/documents"
 	"github.com/tdkt/tdkt/internal/domain"
 	"github.com/tdkt/tdkt/internal/dossiers"
 	"github.com/tdkt/tdkt/internal/httpx"
 	"github.com/tdkt/tdkt/internal/inbox"
 	"github.com/tdkt/tdkt/internal/nomination"
+	"github.com/tdkt/tdkt/internal/web"
+	"github.com/tdkt/tdkt/internal/web/documentpages"
 )
 
 // dossierData is the dossier page's content.
@@ -39,7 +38,7 @@ type dossierData struct {
 	// Elig is the nominees' eligibility; nil when the check failed.
 	Elig *eligibilityView
 	// Papers are the documents the procedure issued (procedure_docs.go).
-	Papers []paperLink
+	Papers []documentpages.PaperLink
 	// Assignment is the open task with who handles it and, for the head of its
 	// unit, the people it may be given to.
 	Assignment *dossiers.DossierTask
@@ -55,7 +54,7 @@ func (d *dossierData) Money(nomineeID int64) string {
 		}
 		for _, a := range dec.Awardees {
 			if a.NomineeID == nomineeID && a.BonusVND != nil {
-				return formatMoney(*a.BonusVND)
+				return web.FormatMoney(*a.BonusVND)
 			}
 		}
 	}
@@ -134,30 +133,30 @@ type actForm struct {
 	Nominee, Criterion, Met, OverrideReason string
 }
 
-func (s *Server) dossierDetail(c *gin.Context) {
+func (s *server) dossierDetail(c *gin.Context) {
 	s.showDossier(c, c.Param("id"), nil, actForm{}, http.StatusOK)
 }
 
 // showDossier renders the dossier page; p, when set, carries a refused action's
 // errors, and form what the user had typed.
-func (s *Server) showDossier(c *gin.Context, id string, p *Page, form actForm, status int) {
-	uid := UserID(c)
-	n, err := s.cfg.App.Nomination(Ctx(c), uid, id)
+func (s *server) showDossier(c *gin.Context, id string, p *page, form actForm, status int) {
+	uid := web.UserID(c)
+	n, err := s.cfg.App.Nomination(web.Ctx(c), uid, id)
 	if err != nil {
 		s.Fail(c, err)
 		return
 	}
-	events, err := s.cfg.App.AuditTrail(Ctx(c), uid, id)
+	events, err := s.cfg.App.AuditTrail(web.Ctx(c), uid, id)
 	if err != nil {
 		s.Fail(c, err)
 		return
 	}
 	d := &dossierData{N: n, Form: form, Actions: map[domain.Action]bool{}}
 	if !n.Status.Terminal() {
-		t, err := s.cfg.App.OpenTask(Ctx(c), uid, id)
+		t, err := s.cfg.App.OpenTask(web.Ctx(c), uid, id)
 		if err == nil {
 			d.Task = &t
-			a, err := s.cfg.App.DossierTaskAssignment(Ctx(c), uid, id)
+			a, err := s.cfg.App.DossierTaskAssignment(web.Ctx(c), uid, id)
 			if err != nil && !domain.IsKind(err, domain.KindNotFound) {
 				s.Fail(c, err)
 				return
@@ -170,7 +169,7 @@ func (s *Server) showDossier(c *gin.Context, id string, p *Page, form actForm, s
 			return
 		}
 	}
-	awards, err := s.cfg.App.Awards(Ctx(c))
+	awards, err := s.cfg.App.Awards(web.Ctx(c))
 	if err != nil {
 		s.Fail(c, err)
 		return
@@ -180,7 +179,7 @@ func (s *Server) showDossier(c *gin.Context, id string, p *Page, form actForm, s
 			d.Award = a
 		}
 	}
-	for _, a := range s.cfg.App.AvailableActions(Ctx(c), uid, n) {
+	for _, a := range s.cfg.App.AvailableActions(web.Ctx(c), uid, n) {
 		if webActions[a] {
 			d.Actions[a] = true
 		}
@@ -197,8 +196,8 @@ func (s *Server) showDossier(c *gin.Context, id string, p *Page, form actForm, s
 		d.Events = append(d.Events, councilResult(newEventView(e, names)))
 	}
 	d.Stops = routeStops(n)
-	d.Papers = s.dossierPapers(c, n, events)
-	d.Decisions = decisionsOf(n)
+	d.Papers = documentpages.Papers(s.Server, c, n, events)
+	d.Decisions = documentpages.DecisionsOf(n)
 	d.Elig = s.dossierEligibility(c, n)
 	if err := s.loadProcedure(c, d, awards); err != nil {
 		s.Fail(c, err)
@@ -209,7 +208,7 @@ func (s *Server) showDossier(c *gin.Context, id string, p *Page, form actForm, s
 		d.Checklist = append(d.Checklist, checkItem{Key: k.key, Required: k.required, Checked: checked})
 	}
 	if p == nil {
-		p = s.Page(c, "dossiers", d)
+		p = s.page(c, "dossiers", d)
 	} else {
 		p.Data = d
 	}
@@ -223,18 +222,6 @@ func contains(list []string, v string) bool {
 		}
 	}
 	return false
-}
-
-// decisionsOf returns every decision of a dossier; a read model that carries only
-// the latest one gives a list of one.
-func decisionsOf(n domain.Nomination) []domain.Decision {
-	if len(n.Decisions) > 0 {
-		return n.Decisions
-	}
-	if n.Decision != nil {
-		return []domain.Decision{*n.Decision}
-	}
-	return nil
 }
 
 // newEventView reads the details of an audit event that the history shows.
@@ -295,12 +282,12 @@ func (d *dossierData) Multiplier() string {
 	if d.Award.BonusMultiplier == nil {
 		return ""
 	}
-	return formatDecimal(*d.Award.BonusMultiplier)
+	return web.FormatDecimal(*d.Award.BonusMultiplier)
 }
 
 // actOnDossier takes one action from the dossier page's forms through
 // app.Service.Act, then goes back to the dossier with a message.
-func (s *Server) actOnDossier(c *gin.Context) {
+func (s *server) actOnDossier(c *gin.Context) {
 	id := c.Param("id")
 	form := actForm{Action: c.PostForm("action"), Note: c.PostForm("note"), Reason: c.PostForm("reason"),
 		MissingOther: c.PostForm("missing_other"), Have: c.PostFormArray("have")}
@@ -314,14 +301,14 @@ func (s *Server) actOnDossier(c *gin.Context) {
 	}
 	in := dossiers.ActInput{Action: form.Action, Version: version, Note: form.Note, Reason: form.Reason,
 		UnitID: c.PostForm("unit_id"), Answer: c.PostForm("answer"), ConfirmSimplified: c.PostForm("confirm_simplified") == "1"}
-	if n, err := s.cfg.App.Nomination(Ctx(c), UserID(c), id); err == nil {
+	if n, err := s.cfg.App.Nomination(web.Ctx(c), web.UserID(c), id); err == nil {
 		in.Units, in.Outcomes, in.NomineeID = procedureInput(c, n, &form)
 		if s.checkOutcomes(c, n, form, in.Outcomes) || s.refuseIncomplete(c, n, form) {
 			return
 		}
 	}
 	if c.PostForm("checklist") == "1" {
-		p := s.Page(c, "dossiers", nil)
+		p := s.page(c, "dossiers", nil)
 		var missingRequired []string
 		for _, k := range checklistKeys {
 			if k.required && !contains(form.Have, k.key) {
@@ -345,7 +332,7 @@ func (s *Server) actOnDossier(c *gin.Context) {
 			}
 		}
 	}
-	if _, err := s.cfg.App.Act(Ctx(c), UserID(c), id, in, ""); err != nil {
+	if _, err := s.cfg.App.Act(web.Ctx(c), web.UserID(c), id, in, ""); err != nil {
 		s.actFailed(c, id, form, err)
 		return
 	}
@@ -354,201 +341,14 @@ func (s *Server) actOnDossier(c *gin.Context) {
 
 // actFailed shows the dossier again with a refused action's errors, or the error
 // page when the error is not one the user can correct on the form.
-func (s *Server) actFailed(c *gin.Context, id string, form actForm, err error) {
-	p := s.Page(c, "dossiers", nil)
+func (s *server) actFailed(c *gin.Context, id string, form actForm, err error) {
+	p := s.page(c, "dossiers", nil)
 	status, ok := p.FormError(err)
 	if !ok {
 		s.Fail(c, err)
 		return
 	}
 	s.showDossier(c, id, p, form, status)
-}
-
-// decisionData is the printable decision's content.
-type decisionData struct {
-	N          domain.Nomination
-	D          domain.Decision
-	Award      domain.Award
-	IssuerName string
-	Signer     string
-	Signed     time.Time
-	Rows       []awardeeRow
-	// Total is the sum of the bonuses, "" when no amount is set.
-	Total string
-	// Events is the dossier's history, where the documents find the submission
-	// letters and the council's result.
-	Events []domain.AuditEvent
-	// Sign is the signature block (KT./TM./Q.) of the printable page.
-	Sign documents.Signature
-}
-
-// awardeeRow is one line of the decision's list of awardees.
-type awardeeRow struct {
-	No                   int
-	NomineeID            int64 // 0 for a row without an awardee record
-	Name, Position, Kind string
-	Award                string
-	Bonus                string
-}
-
-// Issuer returns the issuing body's name in full and in capitals, as the heading of
-// an administrative document writes it: "ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN".
-func (d decisionData) Issuer() string {
-	return strings.ToUpper(expandCommittee(d.IssuerName))
-}
-
-// Place returns where the decision is signed: the issuing unit's name without
-// "UBND tỉnh", "UBND huyện"…; Hà Nội at the central level.
-func (d decisionData) Place() string {
-	if d.D.UnitID == "TW" {
-		return "Hà Nội"
-	}
-	name := strings.TrimPrefix(d.IssuerName, "UBND ")
-	for _, kind := range []string{"tỉnh ", "thành phố ", "huyện ", "thị xã ", "quận ", "xã ", "phường ", "thị trấn "} {
-		if strings.HasPrefix(name, kind) {
-			return strings.TrimPrefix(name, kind)
-		}
-	}
-	return name
-}
-
-// SignedDate writes the signing date as "ngày 26 tháng 11 năm 2026".
-func (d decisionData) SignedDate() string {
-	return fmt.Sprintf("ngày %02d tháng %02d năm %d", d.Signed.Day(), int(d.Signed.Month()), d.Signed.Year())
-}
-
-// Multiplier returns the award's bonus multiplier with a decimal comma, or "".
-func (d decisionData) Multiplier() string {
-	if d.Award.BonusMultiplier == nil {
-		return ""
-	}
-	return formatDecimal(*d.Award.BonusMultiplier)
-}
-
-// expandCommittee writes "UBND" out as "Ủy ban nhân dân".
-func expandCommittee(name string) string {
-	if rest, ok := strings.CutPrefix(name, "UBND "); ok {
-		return "Ủy ban nhân dân " + rest
-	}
-	return name
-}
-
-// decisionPrint renders one decision of a dossier (?code=, else the latest) as a
-// printable administrative document with its list of awardees and bonuses.
-func (s *Server) decisionPrint(c *gin.Context) {
-	d, ok := s.decisionContent(c)
-	if !ok {
-		return
-	}
-	var err error
-	if d.Sign, err = s.decisionSignature(c, d); err != nil {
-		s.Fail(c, err)
-		return
-	}
-	s.Render(c, http.StatusOK, "decision", s.Page(c, "decisions", d))
-}
-
-// decisionContent reads one decision of a dossier (?code=, else the latest) with
-// what its documents show; on an error it has answered and returns false.
-func (s *Server) decisionContent(c *gin.Context) (decisionData, bool) {
-	uid := UserID(c)
-	n, err := s.cfg.App.Nomination(Ctx(c), uid, c.Param("id"))
-	if err != nil {
-		s.Fail(c, err)
-		return decisionData{}, false
-	}
-	decisions := decisionsOf(n)
-	var dec *domain.Decision
-	for i := range decisions {
-		if code := c.Query("code"); code == "" || decisions[i].Code == code {
-			dec = &decisions[i]
-		}
-	}
-	if dec == nil {
-		s.Fail(c, domain.Errorf(domain.KindNotFound, "the dossier has no such decision"))
-		return decisionData{}, false
-	}
-	events, err := s.cfg.App.AuditTrail(Ctx(c), uid, n.ID)
-	if err != nil {
-		s.Fail(c, err)
-		return decisionData{}, false
-	}
-	awards, err := s.cfg.App.Awards(Ctx(c))
-	if err != nil {
-		s.Fail(c, err)
-		return decisionData{}, false
-	}
-	awardNames := map[string]string{}
-	d := decisionData{N: n, D: *dec}
-	for _, a := range awards {
-		awardNames[a.Code] = a.Name
-		if a.Code == n.AwardCode {
-			d.Award = a
-		}
-	}
-	d.Signed, _ = time.Parse(time.DateOnly, dec.SignedOn)
-	d.IssuerName = dec.UnitID
-	for _, st := range n.Route {
-		if st.UnitID == dec.UnitID {
-			d.IssuerName = st.UnitName
-		}
-	}
-	for _, e := range events {
-		if e.Action == string(domain.ActionDecide) && !e.At.Before(dec.CreatedAt.Add(-time.Minute)) && d.Signer == "" {
-			d.Signer = e.ActorName
-		}
-	}
-	d.Rows, d.Total = awardeeRows(n, *dec, awardNames)
-	d.Events = events
-	return d, true
-}
-
-// awardeeRows lists who a decision awards: its awardees with their bonuses, or, for
-// a read model without awardees, the nominees marked awarded.
-func awardeeRows(n domain.Nomination, dec domain.Decision, awardNames map[string]string) ([]awardeeRow, string) {
-	byID := map[int64]domain.Nominee{}
-	for _, nm := range n.Nominees {
-		byID[nm.ID] = nm
-	}
-	row := func(nm domain.Nominee, award string) awardeeRow {
-		pos := nm.JobTitle
-		if pos != "" && nm.Organisation != "" {
-			pos += ", "
-		}
-		return awardeeRow{Name: nm.Name, Position: pos + nm.Organisation, Kind: translate("vi", "kind."+string(nm.Kind)),
-			Award: awardNames[award]}
-	}
-	var rows []awardeeRow
-	var total int64
-	amounts := false
-	for _, a := range dec.Awardees {
-		nm, ok := byID[a.NomineeID]
-		if !ok {
-			nm = domain.Nominee{ID: a.NomineeID, Name: a.Name, Kind: domain.NomineeKind(a.Kind)}
-		}
-		r := row(nm, a.AwardCode)
-		r.NomineeID = a.NomineeID
-		if a.BonusVND != nil {
-			r.Bonus = formatMoney(*a.BonusVND)
-			total += *a.BonusVND
-			amounts = true
-		}
-		rows = append(rows, r)
-	}
-	if len(dec.Awardees) == 0 {
-		for _, nm := range n.Nominees {
-			if nm.Status == domain.NomineeAwarded {
-				rows = append(rows, row(nm, n.AwardCode))
-			}
-		}
-	}
-	for i := range rows {
-		rows[i].No = i + 1
-	}
-	if !amounts {
-		return rows, ""
-	}
-	return rows, formatMoney(total)
 }
 
 // decisionsData is the decisions register's content.
@@ -561,22 +361,22 @@ type decisionsData struct {
 	decisionFilterData
 }
 
-func (s *Server) decisionList(c *gin.Context) {
+func (s *server) decisionList(c *gin.Context) {
 	d := decisionsData{Year: c.Query("year"), Page: 1}
-	f := inbox.DecisionFilter{Limit: PageSize}
+	f := inbox.DecisionFilter{Limit: web.PageSize}
 	if y, err := strconv.Atoi(d.Year); err == nil {
 		f.Year = y
 	}
 	if pg, err := strconv.Atoi(c.Query("page")); err == nil && pg > 1 {
 		d.Page = pg
-		f.Offset = (pg - 1) * PageSize
+		f.Offset = (pg - 1) * web.PageSize
 	}
 	var err error
 	if d.decisionFilterData, err = s.decisionFilters(c, &f); err != nil {
 		s.Fail(c, err)
 		return
 	}
-	es, err := s.cfg.App.Decisions(Ctx(c), UserID(c), f)
+	es, err := s.cfg.App.Decisions(web.Ctx(c), web.UserID(c), f)
 	if err != nil {
 		s.Fail(c, err)
 		return
@@ -587,9 +387,9 @@ func (s *Server) decisionList(c *gin.Context) {
 		q.Set("page", strconv.Itoa(d.Page-1))
 		d.PrevURL = "/decisions?" + q.Encode()
 	}
-	if len(es) == PageSize {
+	if len(es) == web.PageSize {
 		q.Set("page", strconv.Itoa(d.Page+1))
 		d.NextURL = "/decisions?" + q.Encode()
 	}
-	s.Render(c, http.StatusOK, "decisions", s.Page(c, "decisions", d))
+	s.Render(c, http.StatusOK, "decisions", s.page(c, "decisions", d))
 }

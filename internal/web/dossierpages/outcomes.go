@@ -1,4 +1,4 @@
-package web
+package dossierpages
 
 import (
 	"errors"
@@ -9,6 +9,7 @@ import (
 
 	"github.com/tdkt/tdkt/internal/domain"
 	"github.com/tdkt/tdkt/internal/dossiers"
+	"github.com/tdkt/tdkt/internal/web"
 	"github.com/tdkt/tdkt/workflows/contract"
 )
 
@@ -45,7 +46,7 @@ func (d *dossierData) LowerFor(nm domain.Nominee) []domain.Award {
 // the current level may not give the nominee instead of the proposed one
 // (dossiers.CheckLowerAward): the form comes back with a message naming each nominee
 // concerned and every choice kept. It reports whether the form was refused.
-func (s *Server) checkOutcomes(c *gin.Context, n domain.Nomination, form actForm, outcomes []contract.Outcome) bool {
+func (s *server) checkOutcomes(c *gin.Context, n domain.Nomination, form actForm, outcomes []contract.Outcome) bool {
 	var downgrades []contract.Outcome
 	for _, o := range outcomes {
 		if o.Outcome == "downgrade" {
@@ -55,12 +56,12 @@ func (s *Server) checkOutcomes(c *gin.Context, n domain.Nomination, form actForm
 	if len(downgrades) == 0 {
 		return false
 	}
-	lower, err := s.cfg.App.LowerAwards(Ctx(c), n)
+	lower, err := s.cfg.App.LowerAwards(web.Ctx(c), n)
 	if err != nil {
 		s.Fail(c, err)
 		return true
 	}
-	p := s.Page(c, "dossiers", nil)
+	p := s.page(c, "dossiers", nil)
 	fields := map[string]string{}
 	for _, o := range downgrades {
 		for _, nm := range n.Nominees {

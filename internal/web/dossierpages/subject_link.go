@@ -1,4 +1,4 @@
-package web
+package dossierpages
 
 import (
 	"strconv"
@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/tdkt/tdkt/internal/awards"
 	"github.com/tdkt/tdkt/internal/dossiers"
+	"github.com/tdkt/tdkt/internal/web"
 )
 
 // Linking a nominee to an award-history subject (đối tượng) from the create and
@@ -52,7 +53,7 @@ func subjectCodes(c *gin.Context) (codes []string, present bool) {
 // code, creating the subject from the row when the unit has none. It returns the
 // field errors by row (the application's message translated), empty when every
 // row is linked or left alone.
-func (s *Server) linkSubjects(c *gin.Context, p *Page, unitID string, rows []dossiers.NomineeInput, codes []string) map[string]string {
+func (s *server) linkSubjects(c *gin.Context, p *page, unitID string, rows []dossiers.NomineeInput, codes []string) map[string]string {
 	fields := map[string]string{}
 	for i := range rows {
 		if i >= len(codes) {
@@ -64,7 +65,7 @@ func (s *Server) linkSubjects(c *gin.Context, p *Page, unitID string, rows []dos
 			continue
 		}
 		field := "nominees[" + strconv.Itoa(i) + "].subject"
-		found, err := s.cfg.App.Subjects(Ctx(c), UserID(c), awards.SubjectFilter{UnitID: unitID, Query: code, Limit: 50})
+		found, err := s.cfg.App.Subjects(web.Ctx(c), web.UserID(c), awards.SubjectFilter{UnitID: unitID, Query: code, Limit: 50})
 		if err != nil {
 			fields[field] = p.T("error.internal")
 			continue
@@ -80,7 +81,7 @@ func (s *Server) linkSubjects(c *gin.Context, p *Page, unitID string, rows []dos
 		if linked {
 			continue
 		}
-		sub, err := s.cfg.App.CreateSubject(Ctx(c), UserID(c), awards.SubjectInput{UnitID: unitID, Code: code, Kind: rows[i].Kind,
+		sub, err := s.cfg.App.CreateSubject(web.Ctx(c), web.UserID(c), awards.SubjectInput{UnitID: unitID, Code: code, Kind: rows[i].Kind,
 			Name: rows[i].Name, JobTitle: rows[i].JobTitle, Organisation: rows[i].Organisation})
 		if err != nil {
 			fields[field] = p.T("form.subject.refused", code)
@@ -94,13 +95,13 @@ func (s *Server) linkSubjects(c *gin.Context, p *Page, unitID string, rows []dos
 
 // subjectCodesOf returns the codes of the subjects the rows are linked to, for the
 // edit form; a subject the user may not read shows no code.
-func (s *Server) subjectCodesOf(c *gin.Context, rows []dossiers.NomineeInput) []string {
+func (s *server) subjectCodesOf(c *gin.Context, rows []dossiers.NomineeInput) []string {
 	codes := make([]string, len(rows))
 	for i, r := range rows {
 		if r.SubjectID == nil {
 			continue
 		}
-		if rec, err := s.cfg.App.SubjectHistory(Ctx(c), UserID(c), *r.SubjectID); err == nil && rec != nil {
+		if rec, err := s.cfg.App.SubjectHistory(web.Ctx(c), web.UserID(c), *r.SubjectID); err == nil && rec != nil {
 			codes[i] = rec.Subject.Code
 		}
 	}
