@@ -16,27 +16,27 @@ const (
 	chartPad    = 8
 )
 
-// chartInput is one row of a chart before layout: a label and its stacked values.
+// ChartInput is one row of a chart before layout: a label and its stacked values.
 type ChartInput struct {
 	Label  string
 	Link   string
 	Values []ChartValue
 }
 
-// chartValue is one segment of a row.
+// ChartValue is one segment of a row.
 type ChartValue struct {
 	Value int
 	Class string
 	Name  string // what the segment counts, for stacked rows
 }
 
-// legendItem explains a segment class.
+// LegendItem explains a segment class.
 type LegendItem struct {
 	Class, Label string
 	X, Y         int
 }
 
-// chart is a horizontal bar chart laid out for the "chart" partial.
+// Chart is a horizontal bar chart laid out for the "chart" partial.
 type Chart struct {
 	ID, Title     string
 	Width, Height int
@@ -66,7 +66,7 @@ type chartSegment struct {
 	Name  string
 }
 
-// newChart lays out rows scaled to the largest row total.
+// NewChart lays out rows scaled to the largest row total.
 func NewChart(id, title string, rows []ChartInput, legend []LegendItem) Chart {
 	c := Chart{ID: id, Title: title, Width: chartWidth}
 	max := 0

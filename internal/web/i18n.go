@@ -80,7 +80,7 @@ func fromAcceptLanguage(header string) string {
 	return best
 }
 
-// translate returns the message of key in lang (falling back to Vietnamese, then to
+// Translate returns the message of key in lang (falling back to Vietnamese, then to
 // the key itself), formatted with args when there are any.
 func Translate(lang, key string, args ...any) string {
 	msg, ok := catalogue[lang][key]

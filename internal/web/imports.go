@@ -20,7 +20,7 @@ import (
 // templates and the exports are the API's downloads, which the session cookie
 // opens: one implementation of the file formats.
 
-// rowErrorView is one bad row of a refused file as the pages show it.
+// RowErrorView is one bad row of a refused file as the pages show it.
 type RowErrorView struct {
 	Sheet   string
 	Row     int
@@ -28,7 +28,7 @@ type RowErrorView struct {
 	Message string
 }
 
-// importView is the import form's state on a page: the file's bad rows, if any.
+// ImportView is the import form's state on a page: the file's bad rows, if any.
 type ImportView struct {
 	FileName string
 	Rows     []RowErrorView
@@ -78,7 +78,7 @@ var rowReasons = []struct {
 	{regexp.MustCompile(`^(\d+) rows: at most (\d+) per batch$`), "rowerr.batch_too_big"},
 }
 
-// rowMessage returns a row error's reason in the page's language.
+// RowMessage returns a row error's reason in the page's language.
 func (p *Page) RowMessage(e history.RowError) string {
 	for _, r := range rowReasons {
 		if m := r.re.FindStringSubmatch(e.Reason); m != nil {
@@ -109,7 +109,7 @@ func (p *Page) rowErrors(err error) []RowErrorView {
 	return out
 }
 
-// importRefused shows what was wrong with a refused file on v: its bad rows (with
+// ImportRefused shows what was wrong with a refused file on v: its bad rows (with
 // the page's "file refused" message) or, for any other invalid input, the form's
 // field errors. It returns the status to show the form again with; ok is false
 // when err is not the user's to correct.
@@ -121,10 +121,10 @@ func (p *Page) ImportRefused(v *ImportView, err error) (status int, ok bool) {
 	return p.FormError(err)
 }
 
-// errNoFile is the form error of an import sent without a file.
+// ErrNoFile is the form error of an import sent without a file.
 var ErrNoFile = domain.Invalid("no file", domain.FieldError{Field: "file", Message: "required"})
 
-// uploadedSheet reads a file part of a multipart form (httpx.ReadUpload, as the
+// UploadedSheet reads a file part of a multipart form (httpx.ReadUpload, as the
 // API reads it) as a spreadsheet: XLSX when it is a zip, CSV otherwise (as the
 // API decides). An upload over the API's body limit gets the "file too large"
 // page and ok is false; a form without a file, or an empty one, is errNoFile.
@@ -140,7 +140,7 @@ func (s *Server) UploadedSheet(c *gin.Context, field string) (data []byte, forma
 	return f.Data, importer.DetectFormat(f.Data), f.Name, true, nil
 }
 
-// rowErrorsView is the data of the "row-errors" partial.
+// RowErrorsView is the data of the "row-errors" partial.
 type RowErrorsView struct {
 	P *Page
 	*ImportView

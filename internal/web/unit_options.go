@@ -10,7 +10,7 @@ import (
 // PageSize is how many rows a page of a list shows.
 const PageSize = 50
 
-// unitOption is a unit in a select, indented by its depth in the tree.
+// UnitOption is a unit in a select, indented by its depth in the tree.
 type UnitOption struct {
 	ID, Name string
 	Depth    int
@@ -24,7 +24,7 @@ var AllStatuses = []domain.Status{domain.StatusDraft, domain.StatusIntake, domai
 	domain.StatusConcurring, domain.StatusConsulting, domain.StatusVoting, domain.StatusForwarding, domain.StatusDeciding,
 	domain.StatusDecided, domain.StatusRejected, domain.StatusWithdrawn}
 
-// flattenUnits lists a unit forest depth first, for selects.
+// FlattenUnits lists a unit forest depth first, for selects.
 func FlattenUnits(nodes []*admin.UnitNode, depth int, out []UnitOption) []UnitOption {
 	for _, n := range nodes {
 		out = append(out, UnitOption{ID: n.ID, Name: n.Name, Depth: depth})

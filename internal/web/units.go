@@ -77,7 +77,7 @@ func (s *Server) markRead(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, target)
 }
 
-// webLink turns a notification's link into a page of the web UI: a dossier, as the
+// WebLink turns a notification's link into a page of the web UI: a dossier, as the
 // API or a notification names it, becomes its dossier page, a review report's API
 // resource its report page; anything that is not a local path is dropped.
 func WebLink(link string) string {

@@ -37,51 +37,52 @@
 // static/app.js is ours. They are embedded in the binary and served under
 // /static/ with a content hash in the URL, cacheable for a year.
 //
+// # Packages
+//
+// This package is the core: the server, its middlewares (session, CSRF, rate
+// limit, language, security headers), rendering (Page, Render, Fail, FormError),
+// the login, the messages, formats and charts, every template and static asset,
+// the dashboard, the unit tree and the notifications. The pages of each feature
+// live in a package of their own below it, which registers its routes through
+// Config.Pages: dossierpages (the dossiers, their forms and the decisions
+// register), documentpages (the documents a dossier issues and their public
+// verification), inboxpages (the inbox, its tasks and the deadlines), reviewpages
+// (movements and review campaigns) and adminpages (the admin area, the calendar,
+// the award history and the statistics). internal/webui composes them all; that
+// is what cmd/tdkt mounts.
+//
 // # Adding a page
 //
-// A feature that lands (councils, award history, review campaigns, the admin area)
-// adds its pages the same way the existing ones are built:
+// A feature that lands adds its pages the same way the existing ones are built:
 //
 //  1. Write templates/<feature>.html defining "title" and "content" (see
 //     inbox.html). Every file in templates/ is parsed with the layout; a file
 //     whose name starts with "_" holds shared partials and is not a page.
-//  2. Write <feature>.go with the handlers: read with app.Service, then
-//     s.Render(c, http.StatusOK, "<feature>", p) where p := s.Page(c, "nav-key",
-//     data). Errors go through s.Fail(c, err), which renders a page for each
-//     domain error kind. A form re-rendered with errors uses p.Fields.
-//  3. Register the routes in routes() below, inside the authenticated group so
+//  2. Write the handlers in the feature's page package (or a new one, added to
+//     internal/webui): read with app.Service, then s.Render(c, http.StatusOK,
+//     "<feature>", p) where p := s.page(c, "nav-key", data) wraps s.Page. Errors
+//     go through s.Fail(c, err), which renders a page for each domain error kind.
+//     A form re-rendered with errors uses p.Fields (p.FormError fills them). The
+//     methods the feature's templates call go on the package's page type, which
+//     embeds *Page.
+//  3. Register the routes in the package's Routes, on the authenticated group so
 //     that the session and CSRF middlewares apply. POST handlers redirect (303)
 //     to a page with ?ok=<key>, whose message is "flash.<key>".
 //  4. Add every message key to both i18n/vi.json and i18n/en.json (TestCatalogue fails on
 //     a key missing from either), and a nav entry in navItems when the page
 //     belongs in the menu.
 //  5. A new action on a dossier (a council vote, a concurrence answer, a hold) adds
-//     its form to dossier.html and the action to webActions; actOnDossier sends
-//     every action through app.Service.Act.
+//     its form to dossier.html and the action to dossierpages' webActions;
+//     actOnDossier sends every action through app.Service.Act.
 //  6. Add a handler test (web_test.go shows the cookie-jar "browser" without
 //     JavaScript), a step of the Chromium test when the page uses htmx, and a case
 //     of BenchmarkPages when the page reads a lot.
 //
-// The dossier page also carries the procedure's other forms (procedure_forms.go):
-// the council's ballot, conflict declaration and closing of the vote with the
-// minutes; concurrence requests and answers; public consultation comments; holds
-// and per-nominee outcomes; attachments (multipart upload under the API's body
-// limit, download through the API) with the checklist of required documents.
-//
-// Spreadsheets (imports.go, history.go): a dossier's nominee list and a unit's
-// award history are imported from XLSX or CSV through the API's use cases, all or
-// nothing, a refused file coming back as a table of its bad rows; the blank
-// templates and the exports are the API's downloads, opened with the session.
-//
-// The admin area (admin.go) manages the units, users and role assignments of the
-// administrator's subtree; its menu entry is shown only to holders of the admin
-// role (navShown).
-//
-// Movements and review campaigns (movements.go, reviews.go, review_reports.go):
-// launching a movement, registering a unit, recurring review schedules (with their
-// next runs, as Temporal describes them), launching a campaign to the reporting
-// units checked among those directly below the requesting unit, and each unit's
-// report, filled in, submitted, returned or accepted.
+// Spreadsheets: a dossier's nominee list (dossierpages) and a unit's award
+// history (adminpages) are imported from XLSX or CSV through the API's use cases,
+// all or nothing, a refused file coming back as a table of its bad rows
+// (imports.go here); the blank templates and the exports are the API's
+// downloads, opened with the session.
 package web
 
 import (

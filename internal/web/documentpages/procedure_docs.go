@@ -456,7 +456,7 @@ func (s *server) certificatesPDF(c *gin.Context) {
 	c.Data(200, "application/pdf", r.PDF)
 }
 
-// paperLink is one document of a dossier offered on its page: viewed in the
+// PaperLink is one document of a dossier offered on its page: viewed in the
 // browser or downloaded.
 type PaperLink struct {
 	// Key and Arg are the i18n key of its name and the argument (a number).
