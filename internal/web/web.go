@@ -134,16 +134,19 @@ type Config struct {
 	// imports answer 429 when it says no (see ratelimit.go).
 	Limit func(userID int64) (ok bool, retryAfter time.Duration)
 	// Signing signs the documents tdkt issues and verifies signed copies; nil
-	// issues them unsigned (documents.go).
+	// issues them unsigned (documentpages).
 	Signing Signing
 	// SSO shows the single sign-on button (to /login/sso, internal/sso) on the
 	// login page.
 	SSO bool
 	// Pages registers the pages of the feature page packages (internal/web/…pages,
-	// composed by internal/webui): public ones on public, the rest on authed, the
-	// group behind the session, CSRF and rate-limit middlewares.
-	Pages []func(s *Server, public, authed *gin.RouterGroup)
+	// composed by internal/webui).
+	Pages []PageRoutes
 }
+
+// PageRoutes registers a page package's routes: its public ones on public, the
+// rest on authed, the group behind the session, CSRF and rate-limit middlewares.
+type PageRoutes func(s *Server, public, authed *gin.RouterGroup)
 
 // Signing gives the issuing units' signing keys and the trust anchors that signed
 // copies must chain to (documents.DevPKI in dev mode). Without it documents are

@@ -4,7 +4,6 @@
 package webui
 
 import (
-	"github.com/gin-gonic/gin"
 	"github.com/tdkt/tdkt/internal/web"
 	"github.com/tdkt/tdkt/internal/web/adminpages"
 	"github.com/tdkt/tdkt/internal/web/documentpages"
@@ -16,7 +15,7 @@ import (
 // New builds the web UI with every page package mounted; cfg.Pages, when set,
 // registers further pages after them.
 func New(cfg web.Config) (*web.Server, error) {
-	cfg.Pages = append([]func(*web.Server, *gin.RouterGroup, *gin.RouterGroup){
+	cfg.Pages = append([]web.PageRoutes{
 		reviewpages.Routes,
 		adminpages.Routes,
 		inboxpages.Routes,

@@ -37,7 +37,7 @@ type dossierData struct {
 	Decisions []domain.Decision
 	// Elig is the nominees' eligibility; nil when the check failed.
 	Elig *eligibilityView
-	// Papers are the documents the procedure issued (procedure_docs.go).
+	// Papers are the documents the procedure issued (documentpages).
 	Papers []documentpages.PaperLink
 	// Assignment is the open task with who handles it and, for the head of its
 	// unit, the people it may be given to.
