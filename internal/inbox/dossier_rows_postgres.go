@@ -35,7 +35,7 @@ func textMatch(query string, args *[]any, also string) string {
 	}
 	if also != "" && len(words) > 0 {
 		*args = append(*args, history.FoldFrom, history.FoldTo)
-		also = fmt.Sprintf("lower(postgres.Translate(%s, $%d, $%d))", also, len(*args)-1, len(*args))
+		also = fmt.Sprintf("lower(translate(%s, $%d, $%d))", also, len(*args)-1, len(*args))
 	}
 	for _, w := range words {
 		*args = append(*args, "%"+postgres.LikeEscape(w)+"%")
