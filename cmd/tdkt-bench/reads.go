@@ -28,6 +28,7 @@ import (
 	"github.com/tdkt/tdkt/internal/seed"
 	"github.com/tdkt/tdkt/internal/usecase"
 	"github.com/tdkt/tdkt/internal/web"
+	"github.com/tdkt/tdkt/internal/webui"
 	"github.com/tdkt/tdkt/workflows/contract"
 )
 
@@ -209,7 +210,7 @@ func runReads(ctx context.Context, cfg config) error {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	svc := app.New(srvPool, &usecase.Base{Authz: enf, Temporal: tc, TaskQueue: contract.TaskQueue})
 	api := &httpapi.Server{App: svc, Log: log, MaxBodyBytes: 64 << 10, ExpensiveRate: httpapi.RateLimit{Rate: 1e6, Burst: 1e6}}
-	ui, err := web.New(web.Config{App: svc, Log: log, Calendar: svc.RefData.Store.LoadCalendar, Limit: api.AllowExpensive})
+	ui, err := webui.New(web.Config{App: svc, Log: log, Calendar: svc.RefData.Store.LoadCalendar, Limit: api.AllowExpensive})
 	if err != nil {
 		return err
 	}

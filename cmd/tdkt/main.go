@@ -36,6 +36,7 @@ import (
 	"github.com/tdkt/tdkt/internal/sso"
 	"github.com/tdkt/tdkt/internal/usecase"
 	"github.com/tdkt/tdkt/internal/web"
+	"github.com/tdkt/tdkt/internal/webui"
 	"github.com/tdkt/tdkt/workflows"
 )
 
@@ -335,7 +336,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, pool *pgxpo
 		}
 		api.Mount = append(api.Mount, h.Mount)
 	}
-	ui, err := web.New(web.Config{App: svc, Log: log, SecureCookies: cfg.SecureCookies, Calendar: svc.RefData.Store.LoadCalendar, Signing: signing,
+	ui, err := webui.New(web.Config{App: svc, Log: log, SecureCookies: cfg.SecureCookies, Calendar: svc.RefData.Store.LoadCalendar, Signing: signing,
 		Limit: api.AllowExpensive, SSO: cfg.OIDC.Issuer != ""})
 	if err != nil {
 		return err

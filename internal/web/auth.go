@@ -50,10 +50,10 @@ func validCSRF(key, label, got string) bool {
 // where the user wanted to go.
 func (s *Server) authenticate(c *gin.Context) {
 	tok, _ := c.Cookie(httpx.SessionCookie)
-	id, err := s.cfg.App.Authenticate(ctx(c), tok)
+	id, err := s.cfg.App.Authenticate(Ctx(c), tok)
 	if err != nil {
 		if !domain.IsKind(err, domain.KindUnauthorized) {
-			s.fail(c, err)
+			s.Fail(c, err)
 			return
 		}
 		target := "/login"
@@ -69,14 +69,14 @@ func (s *Server) authenticate(c *gin.Context) {
 		c.Abort()
 		return
 	}
-	u, err := s.cfg.App.Me(ctx(c), id)
+	u, err := s.cfg.App.Me(Ctx(c), id)
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
-	unread, err := s.cfg.App.UnreadNotifications(ctx(c), id)
+	unread, err := s.cfg.App.UnreadNotifications(Ctx(c), id)
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
 	c.Set(ctxSession, &session{token: tok, user: u, unread: unread})
@@ -97,7 +97,7 @@ func (s *Server) checkCSRF(c *gin.Context) {
 		// rather than report a missing token.
 		var tooLarge *http.MaxBytesError
 		if err := c.Request.ParseMultipartForm(httpx.MultipartMemory); errors.As(err, &tooLarge) {
-			s.fail(c, &domain.Error{Kind: httpx.KindTooLarge, Message: "file too large"})
+			s.Fail(c, &domain.Error{Kind: httpx.KindTooLarge, Message: "file too large"})
 			return
 		}
 	}
@@ -105,7 +105,7 @@ func (s *Server) checkCSRF(c *gin.Context) {
 		got = c.PostForm(csrfField)
 	}
 	if sess := sessionOf(c); sess == nil || !validCSRF(sess.token, csrfLabel, got) {
-		s.renderError(c, http.StatusForbidden, "error.csrf.title", "error.csrf")
+		s.RenderError(c, http.StatusForbidden, "error.csrf.title", "error.csrf")
 		c.Abort()
 		return
 	}
@@ -128,7 +128,7 @@ type loginData struct {
 func (s *Server) loginForm(c *gin.Context) {
 	next := safeNext(c.Query("next"))
 	if tok, err := c.Cookie(httpx.SessionCookie); err == nil && tok != "" {
-		if _, err := s.cfg.App.Authenticate(ctx(c), tok); err == nil {
+		if _, err := s.cfg.App.Authenticate(Ctx(c), tok); err == nil {
 			c.Redirect(http.StatusSeeOther, next)
 			return
 		}
@@ -150,7 +150,7 @@ func (s *Server) showLogin(c *gin.Context, status int, d loginData) {
 	if len(key) != 43 {
 		raw := make([]byte, 32)
 		if _, err := rand.Read(raw); err != nil {
-			s.fail(c, err)
+			s.Fail(c, err)
 			return
 		}
 		key = base64.RawURLEncoding.EncodeToString(raw)
@@ -158,9 +158,9 @@ func (s *Server) showLogin(c *gin.Context, status int, d loginData) {
 	http.SetCookie(c.Writer, &http.Cookie{Name: loginCookie, Value: key, Path: "/login", MaxAge: 3600,
 		HttpOnly: true, Secure: s.cfg.SecureCookies, SameSite: http.SameSiteStrictMode})
 	d.SSO, d.Password = s.cfg.SSO, !s.cfg.App.PasswordLoginDisabled
-	p := s.page(c, "", d)
+	p := s.Page(c, "", d)
 	p.CSRF = csrfToken(key, loginCSRFLabel)
-	s.render(c, status, "login", p)
+	s.Render(c, status, "login", p)
 }
 
 // login checks the credentials through httpx.Login, the API's login path with
@@ -174,7 +174,7 @@ func (s *Server) login(c *gin.Context) {
 	}
 	key, _ := c.Cookie(loginCookie)
 	if !validCSRF(key, loginCSRFLabel, c.PostForm(csrfField)) {
-		s.renderError(c, http.StatusForbidden, "error.csrf.title", "error.csrf")
+		s.RenderError(c, http.StatusForbidden, "error.csrf.title", "error.csrf")
 		return
 	}
 	d := loginData{Username: strings.TrimSpace(c.PostForm("username")), Next: safeNext(c.PostForm("next"))}
@@ -193,7 +193,7 @@ func (s *Server) login(c *gin.Context) {
 		s.showLogin(c, http.StatusUnauthorized, d)
 		return
 	case err != nil:
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
 	http.SetCookie(c.Writer, &http.Cookie{Name: loginCookie, Value: "", Path: "/login", MaxAge: -1,
@@ -206,8 +206,8 @@ func (s *Server) login(c *gin.Context) {
 
 // logout revokes the session and clears the cookie.
 func (s *Server) logout(c *gin.Context) {
-	if err := s.cfg.App.Logout(ctx(c), sessionOf(c).token); err != nil {
-		s.fail(c, err)
+	if err := s.cfg.App.Logout(Ctx(c), sessionOf(c).token); err != nil {
+		s.Fail(c, err)
 		return
 	}
 	httpx.ClearSessionCookie(c, s.cfg.SecureCookies)

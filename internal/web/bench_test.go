@@ -25,6 +25,7 @@ import (
 	"github.com/tdkt/tdkt/internal/seed"
 	"github.com/tdkt/tdkt/internal/usecase"
 	"github.com/tdkt/tdkt/internal/web"
+	"github.com/tdkt/tdkt/internal/webui"
 )
 
 // benchDossiers is how many dossiers the page benchmarks run against.
@@ -126,7 +127,7 @@ func BenchmarkPages(b *testing.B) {
 	}
 	svc := app.New(st.Pool, &usecase.Base{Authz: enf})
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	ui, err := web.New(web.Config{App: svc, Log: log, Calendar: refdata.NewStore(st.Pool).LoadCalendar})
+	ui, err := webui.New(web.Config{App: svc, Log: log, Calendar: refdata.NewStore(st.Pool).LoadCalendar})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -16,32 +16,32 @@ const (
 	chartPad    = 8
 )
 
-// chartInput is one row of a chart before layout: a label and its stacked values.
-type chartInput struct {
+// ChartInput is one row of a chart before layout: a label and its stacked values.
+type ChartInput struct {
 	Label  string
 	Link   string
-	Values []chartValue
+	Values []ChartValue
 }
 
-// chartValue is one segment of a row.
-type chartValue struct {
+// ChartValue is one segment of a row.
+type ChartValue struct {
 	Value int
 	Class string
 	Name  string // what the segment counts, for stacked rows
 }
 
-// legendItem explains a segment class.
-type legendItem struct {
+// LegendItem explains a segment class.
+type LegendItem struct {
 	Class, Label string
 	X, Y         int
 }
 
-// chart is a horizontal bar chart laid out for the "chart" partial.
-type chart struct {
+// Chart is a horizontal bar chart laid out for the "chart" partial.
+type Chart struct {
 	ID, Title     string
 	Width, Height int
 	Rows          []chartRow
-	Legend        []legendItem
+	Legend        []LegendItem
 	// Names are the segment names, for the table's header of stacked charts.
 	Names []string
 }
@@ -66,9 +66,9 @@ type chartSegment struct {
 	Name  string
 }
 
-// newChart lays out rows scaled to the largest row total.
-func newChart(id, title string, rows []chartInput, legend []legendItem) chart {
-	c := chart{ID: id, Title: title, Width: chartWidth}
+// NewChart lays out rows scaled to the largest row total.
+func NewChart(id, title string, rows []ChartInput, legend []LegendItem) Chart {
+	c := Chart{ID: id, Title: title, Width: chartWidth}
 	max := 0
 	for _, r := range rows {
 		t := 0

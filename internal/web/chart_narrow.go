@@ -14,8 +14,8 @@ const (
 
 // narrow lays c's rows out for a narrow screen: same rows and values, labels
 // above the bars.
-func (c chart) narrow() chart {
-	n := chart{ID: c.ID + "-narrow", Title: c.Title, Width: narrowWidth, Names: c.Names}
+func (c Chart) narrow() Chart {
+	n := Chart{ID: c.ID + "-narrow", Title: c.Title, Width: narrowWidth, Names: c.Names}
 	max := 0
 	for _, r := range c.Rows {
 		if r.Total > max {
@@ -53,4 +53,4 @@ func (c chart) narrow() chart {
 }
 
 // Narrow returns the chart's narrow layout, for the chart partial.
-func (c chart) Narrow() chart { return c.narrow() }
+func (c Chart) Narrow() Chart { return c.narrow() }

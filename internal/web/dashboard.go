@@ -14,8 +14,8 @@ type dashData struct {
 	MyTasks   int
 	MyOverdue int
 	Total     int
-	ByStatus  chart
-	BySteps   chart
+	ByStatus  Chart
+	BySteps   Chart
 	Waiting   []inbox.UnitLoad
 	CanNew    bool
 }
@@ -23,24 +23,28 @@ type dashData struct {
 // dashboard shows the user's own workload and, over every dossier the user may
 // read, the dossiers by status and the open tasks by step with the overdue ones,
 // as server-side SVG charts, and the units holding the most overdue tasks.
+// AllSteps lists the steps in the order of the procedure.
+var AllSteps = []domain.Step{domain.StepSubmit, domain.StepSupplement, domain.StepIntake, domain.StepAppraise,
+	domain.StepConcur, domain.StepVote, domain.StepForward, domain.StepDecide}
+
 func (s *Server) dashboard(c *gin.Context) {
-	uid := userID(c)
-	tasks, err := s.cfg.App.Inbox(ctx(c), uid)
+	uid := UserID(c)
+	tasks, err := s.cfg.App.Inbox(Ctx(c), uid)
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
-	st, err := s.cfg.App.DossierStats(ctx(c), uid)
+	st, err := s.cfg.App.DossierStats(Ctx(c), uid)
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
-	creatable, err := s.cfg.App.CreatableUnits(ctx(c), uid)
+	creatable, err := s.cfg.App.CreatableUnits(Ctx(c), uid)
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
-	p := s.page(c, "dashboard", nil)
+	p := s.Page(c, "dashboard", nil)
 	d := dashData{MyTasks: len(tasks), Waiting: st.Waiting, CanNew: len(creatable) > 0}
 	for _, t := range tasks {
 		if t.Overdue {
@@ -52,26 +56,26 @@ func (s *Server) dashboard(c *gin.Context) {
 		counts[sc.Status] = sc.Count
 		d.Total += sc.Count
 	}
-	var statusRows []chartInput
-	for _, status := range allStatuses {
-		statusRows = append(statusRows, chartInput{Label: p.Status(status), Link: "/dossiers?status=" + string(status),
-			Values: []chartValue{{Value: counts[status], Class: "bar-" + string(status)}}})
+	var statusRows []ChartInput
+	for _, status := range AllStatuses {
+		statusRows = append(statusRows, ChartInput{Label: p.Status(status), Link: "/dossiers?status=" + string(status),
+			Values: []ChartValue{{Value: counts[status], Class: "bar-" + string(status)}}})
 	}
-	d.ByStatus = newChart("chart-status", p.T("dash.by_status"), statusRows, nil)
+	d.ByStatus = NewChart("chart-status", p.T("dash.by_status"), statusRows, nil)
 	steps := map[domain.Step]inbox.StepCount{}
 	for _, sc := range st.BySteps {
 		steps[sc.Step] = sc
 	}
-	var stepRows []chartInput
-	for _, step := range allSteps {
+	var stepRows []ChartInput
+	for _, step := range AllSteps {
 		sc := steps[step]
-		stepRows = append(stepRows, chartInput{Label: p.Step(step), Values: []chartValue{
+		stepRows = append(stepRows, ChartInput{Label: p.Step(step), Values: []ChartValue{
 			{Value: sc.Open - sc.Overdue, Class: "bar-intime", Name: p.T("dash.in_time")},
 			{Value: sc.Overdue, Class: "bar-overdue", Name: p.T("dash.overdue")},
 		}})
 	}
-	d.BySteps = newChart("chart-steps", p.T("dash.by_step"), stepRows,
-		[]legendItem{{Class: "bar-intime", Label: p.T("dash.in_time")}, {Class: "bar-overdue", Label: p.T("dash.overdue")}})
+	d.BySteps = NewChart("chart-steps", p.T("dash.by_step"), stepRows,
+		[]LegendItem{{Class: "bar-intime", Label: p.T("dash.in_time")}, {Class: "bar-overdue", Label: p.T("dash.overdue")}})
 	p.Data = d
-	s.render(c, http.StatusOK, "dashboard", p)
+	s.Render(c, http.StatusOK, "dashboard", p)
 }

@@ -12,8 +12,8 @@ import (
 // Formats Vietnamese readers expect: dates as dd/mm/yyyy in Vietnam's time, whole
 // numbers grouped with dots, money in đồng as "3.468.179.900 đ".
 
-// formatDate returns the date of t in Vietnam as dd/mm/yyyy; "" for the zero time.
-func formatDate(t time.Time) string {
+// FormatDate returns the date of t in Vietnam as dd/mm/yyyy; "" for the zero time.
+func FormatDate(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
@@ -28,17 +28,17 @@ func formatDateTime(t time.Time) string {
 	return t.In(calendar.Zone).Format("15:04 02/01/2006")
 }
 
-// formatDateHourMinute returns t in Vietnam as "dd/mm/yyyy HH:mm".
-func formatDateHourMinute(t time.Time) string {
+// FormatDateHourMinute returns t in Vietnam as "dd/mm/yyyy HH:mm".
+func FormatDateHourMinute(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return formatDate(t) + " " + t.In(calendar.Zone).Format("15:04")
+	return FormatDate(t) + " " + t.In(calendar.Zone).Format("15:04")
 }
 
-// formatISODate turns a yyyy-mm-dd date (as decisions carry it) into dd/mm/yyyy;
+// FormatISODate turns a yyyy-mm-dd date (as decisions carry it) into dd/mm/yyyy;
 // text that is not such a date is returned as it is.
-func formatISODate(s string) string {
+func FormatISODate(s string) string {
 	d, err := time.Parse(time.DateOnly, s)
 	if err != nil {
 		return s
@@ -46,16 +46,16 @@ func formatISODate(s string) string {
 	return d.Format("02/01/2006")
 }
 
-// formatNumber groups the digits of n by thousands with dots: 3468179900 →
+// FormatNumber groups the digits of n by thousands with dots: 3468179900 →
 // "3.468.179.900".
-func formatNumber(n int64) string { return review.FormatInt(n) }
+func FormatNumber(n int64) string { return review.FormatInt(n) }
 
-// formatMoney writes an amount of đồng as "3.468.179.900 đ".
-func formatMoney(dong int64) string { return formatNumber(dong) + " đ" }
+// FormatMoney writes an amount of đồng as "3.468.179.900 đ".
+func FormatMoney(dong int64) string { return FormatNumber(dong) + " đ" }
 
-// formatDecimal writes x with a decimal comma and no trailing zeros: 0.3 → "0,3",
+// FormatDecimal writes x with a decimal comma and no trailing zeros: 0.3 → "0,3",
 // 1.5 → "1,5", 12 → "12".
-func formatDecimal(x float64) string {
+func FormatDecimal(x float64) string {
 	s := strconv.FormatFloat(x, 'f', -1, 64)
 	return strings.Replace(s, ".", ",", 1)
 }
@@ -72,4 +72,12 @@ type dueState struct {
 // dueIn computes the working days between now and a deadline with the calendar.
 func dueIn(cal *calendar.Calendar, now, due time.Time) dueState {
 	return dueState{Days: cal.WorkingDaysBetween(now, due), Overdue: now.After(due), Due: due}
+}
+
+// ExpandCommittee writes "UBND" out as "Ủy ban nhân dân".
+func ExpandCommittee(name string) string {
+	if rest, ok := strings.CutPrefix(name, "UBND "); ok {
+		return "Ủy ban nhân dân " + rest
+	}
+	return name
 }

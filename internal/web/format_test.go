@@ -4,7 +4,6 @@ import (
 	"io/fs"
 	"regexp"
 	"sort"
-	"strings"
 	"testing"
 	"time"
 
@@ -20,15 +19,15 @@ func TestNumbersAndMoneyAreWrittenTheVietnameseWay(t *testing.T) {
 		{0, "0"}, {7, "7"}, {999, "999"}, {1000, "1.000"}, {702000, "702.000"}, {2340000, "2.340.000"},
 		{3468179900, "3.468.179.900"}, {-1053000, "-1.053.000"}, {-9223372036854775808, "-9.223.372.036.854.775.808"},
 	} {
-		if got := formatNumber(tc.n); got != tc.want {
+		if got := FormatNumber(tc.n); got != tc.want {
 			t.Errorf("formatNumber(%d) = %q, want %q", tc.n, got, tc.want)
 		}
 	}
-	if got := formatMoney(3468179900); got != "3.468.179.900 đ" {
+	if got := FormatMoney(3468179900); got != "3.468.179.900 đ" {
 		t.Errorf("formatMoney = %q", got)
 	}
 	for x, want := range map[float64]string{0.3: "0,3", 1.5: "1,5", 12: "12", 4.5: "4,5"} {
-		if got := formatDecimal(x); got != want {
+		if got := FormatDecimal(x); got != want {
 			t.Errorf("formatDecimal(%v) = %q, want %q", x, got, want)
 		}
 	}
@@ -37,19 +36,19 @@ func TestNumbersAndMoneyAreWrittenTheVietnameseWay(t *testing.T) {
 func TestDatesAreDayMonthYearInVietnam(t *testing.T) {
 	// 20:30 UTC on 31/12/2025 is already 1 January 2026 in Vietnam.
 	at := time.Date(2025, 12, 31, 20, 30, 0, 0, time.UTC)
-	if got := formatDate(at); got != "01/01/2026" {
+	if got := FormatDate(at); got != "01/01/2026" {
 		t.Errorf("formatDate = %q", got)
 	}
 	if got := formatDateTime(at); got != "03:30 01/01/2026" {
 		t.Errorf("formatDateTime = %q", got)
 	}
-	if got := formatDateHourMinute(at); got != "01/01/2026 03:30" {
+	if got := FormatDateHourMinute(at); got != "01/01/2026 03:30" {
 		t.Errorf("formatDateHourMinute = %q", got)
 	}
-	if got := formatISODate("2026-11-26"); got != "26/11/2026" {
+	if got := FormatISODate("2026-11-26"); got != "26/11/2026" {
 		t.Errorf("formatISODate = %q", got)
 	}
-	if formatDate(time.Time{}) != "" || formatDateHourMinute(time.Time{}) != "" || formatISODate("soon") != "soon" {
+	if FormatDate(time.Time{}) != "" || FormatDateHourMinute(time.Time{}) != "" || FormatISODate("soon") != "soon" {
 		t.Error("zero and malformed dates")
 	}
 }
@@ -73,7 +72,7 @@ func TestDueDatesCountWorkingDays(t *testing.T) {
 	if d := dueIn(cal, nextMonday, due); d.Days != -3 || !d.Overdue {
 		t.Errorf("three working days late (Thu, Fri, Mon): %+v", d)
 	}
-	p := &page{Lang: "vi", s: &Server{cal: calendarCache{cal: cal}, cfg: Config{Now: time.Now}}, now: nextMonday}
+	p := &Page{Lang: "vi", s: &Server{cal: calendarCache{cal: cal}, cfg: Config{Now: time.Now}}, now: nextMonday}
 	if v := p.Due(&due); v.Text != "Quá hạn 3 ngày làm việc" || v.Class != "due-overdue" || v.Date != "02/12/2026" {
 		t.Errorf("overdue view: %+v", v)
 	}
@@ -103,15 +102,6 @@ func TestLanguageNegotiation(t *testing.T) {
 	}
 }
 
-func TestFoldFindsVietnameseWithoutDiacritics(t *testing.T) {
-	if got := fold("Đề nghị tặng Bằng khen của Chủ tịch UBND tỉnh"); got != "de nghi tang bang khen cua chu tich ubnd tinh" {
-		t.Errorf("fold = %q", got)
-	}
-	if !matchesAll(fold("Giấy khen hộ gia đình"), strings.Fields(fold("giay KHEN dinh"))) {
-		t.Error("words without diacritics should match")
-	}
-}
-
 func TestLoginTargetsAndNotificationLinksStayOnTheSite(t *testing.T) {
 	for next, want := range map[string]string{
 		"/inbox?step=appraise": "/inbox?step=appraise", "": "/", "//evil.example": "/", "https://evil.example/": "/",
@@ -125,7 +115,7 @@ func TestLoginTargetsAndNotificationLinksStayOnTheSite(t *testing.T) {
 		"/api/v1/nominations/abc": "/dossiers/abc", "/nominations/abc": "/dossiers/abc", "/inbox": "/inbox",
 		"https://evil.example": "", "/api/v1/inbox": "", "javascript:alert(1)": "",
 	} {
-		if got := webLink(link); got != want {
+		if got := WebLink(link); got != want {
 			t.Errorf("webLink(%q) = %q, want %q", link, got, want)
 		}
 	}
@@ -143,12 +133,12 @@ func TestCSRFTokensAreBoundToTheirKeyAndLabel(t *testing.T) {
 }
 
 func TestChartScalesBarsToTheLargestRow(t *testing.T) {
-	c := newChart("c", "Hồ sơ", []chartInput{
-		{Label: "A", Values: []chartValue{{Value: 10, Class: "x"}}},
-		{Label: "B", Values: []chartValue{{Value: 3, Class: "x", Name: "in"}, {Value: 2, Class: "y", Name: "late"}}},
-		{Label: "C", Values: []chartValue{{Value: 0, Class: "x"}}},
-		{Label: "D", Values: []chartValue{{Value: 1, Class: "x"}}},
-	}, []legendItem{{Class: "x", Label: "in"}})
+	c := NewChart("c", "Hồ sơ", []ChartInput{
+		{Label: "A", Values: []ChartValue{{Value: 10, Class: "x"}}},
+		{Label: "B", Values: []ChartValue{{Value: 3, Class: "x", Name: "in"}, {Value: 2, Class: "y", Name: "late"}}},
+		{Label: "C", Values: []ChartValue{{Value: 0, Class: "x"}}},
+		{Label: "D", Values: []ChartValue{{Value: 1, Class: "x"}}},
+	}, []LegendItem{{Class: "x", Label: "in"}})
 	if w := c.Rows[0].Segments[0].W; w != chartBarMax {
 		t.Errorf("largest bar is %d wide, want %d", w, chartBarMax)
 	}
@@ -162,7 +152,7 @@ func TestChartScalesBarsToTheLargestRow(t *testing.T) {
 	if c.Height != chartPad+5*chartRowH+chartPad || len(c.Legend) != 1 {
 		t.Errorf("height %d, legend %v", c.Height, c.Legend)
 	}
-	empty := newChart("e", "", []chartInput{{Label: "A", Values: []chartValue{{Value: 0}}}}, nil)
+	empty := NewChart("e", "", []ChartInput{{Label: "A", Values: []ChartValue{{Value: 0}}}}, nil)
 	if empty.Rows[0].Segments[0].W != 0 {
 		t.Error("an all-zero chart draws a bar")
 	}
@@ -202,21 +192,16 @@ func TestCatalogue(t *testing.T) {
 	if len(used) < 100 {
 		t.Fatalf("found only %d keys in the templates", len(used))
 	}
-	for _, s := range allStatuses {
+	for _, s := range AllStatuses {
 		used["status."+string(s)] = true
 	}
-	for _, s := range allSteps {
+	for _, s := range AllSteps {
 		used["step."+string(s)] = true
-	}
-	for a := range webActions {
-		used["action."+string(a)] = true
-		used["event."+string(a)] = true
-		used["flash."+string(a)] = true
 	}
 	for _, r := range domain.AllRoles {
 		used["role."+r] = true
 	}
-	for _, k := range nomineeKinds {
+	for _, k := range NomineeKinds {
 		used["kind."+k] = true
 	}
 	for _, st := range []string{domain.NomineePending, domain.NomineeHeld, domain.NomineeAwarded, domain.NomineeDowngraded,

@@ -22,6 +22,7 @@ import (
 	"github.com/tdkt/tdkt/internal/pgtest"
 	"github.com/tdkt/tdkt/internal/seed"
 	"github.com/tdkt/tdkt/internal/web"
+	"github.com/tdkt/tdkt/internal/webui"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
@@ -55,7 +56,7 @@ func mountUI(e *e2etest.Env) (func(*gin.Engine), error) {
 	if err != nil {
 		return nil, err
 	}
-	ui, err := web.New(web.Config{App: e.Service, Log: e.Log, Calendar: e.Service.RefData.Store.LoadCalendar, Signing: pki})
+	ui, err := webui.New(web.Config{App: e.Service, Log: e.Log, Calendar: e.Service.RefData.Store.LoadCalendar, Signing: pki})
 	if err != nil {
 		return nil, err
 	}

@@ -80,9 +80,9 @@ func fromAcceptLanguage(header string) string {
 	return best
 }
 
-// translate returns the message of key in lang (falling back to Vietnamese, then to
+// Translate returns the message of key in lang (falling back to Vietnamese, then to
 // the key itself), formatted with args when there are any.
-func translate(lang, key string, args ...any) string {
+func Translate(lang, key string, args ...any) string {
 	msg, ok := catalogue[lang][key]
 	if !ok {
 		if msg, ok = catalogue["vi"][key]; !ok {
@@ -95,7 +95,7 @@ func translate(lang, key string, args ...any) string {
 	return msg
 }
 
-func hasMessage(key string) bool {
+func HasMessage(key string) bool {
 	_, ok := catalogue["vi"][key]
 	return ok
 }

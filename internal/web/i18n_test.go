@@ -17,7 +17,7 @@ func TestMessageFilesAreCheckedWhenLoaded(t *testing.T) {
 	if len(c["vi"]) < 800 || len(c["vi"]) != len(c["en"]) {
 		t.Fatalf("vi has %d messages, en %d", len(c["vi"]), len(c["en"]))
 	}
-	if got := translate("en", "due.left", 3); !strings.Contains(got, "3") {
+	if got := Translate("en", "due.left", 3); !strings.Contains(got, "3") {
 		t.Fatalf("due.left in English: %q", got)
 	}
 	good := `{"a": "A", "b": "B %d"}`

@@ -4,12 +4,10 @@ import (
 	"errors"
 	"net/http"
 	"regexp"
-	"strconv"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/tdkt/tdkt/internal/domain"
-	"github.com/tdkt/tdkt/internal/dossiers"
 	"github.com/tdkt/tdkt/internal/history"
 	"github.com/tdkt/tdkt/internal/httpx"
 	"github.com/tdkt/tdkt/internal/importer"
@@ -22,18 +20,18 @@ import (
 // templates and the exports are the API's downloads, which the session cookie
 // opens: one implementation of the file formats.
 
-// rowErrorView is one bad row of a refused file as the pages show it.
-type rowErrorView struct {
+// RowErrorView is one bad row of a refused file as the pages show it.
+type RowErrorView struct {
 	Sheet   string
 	Row     int
 	Column  string
 	Message string
 }
 
-// importView is the import form's state on a page: the file's bad rows, if any.
-type importView struct {
+// ImportView is the import form's state on a page: the file's bad rows, if any.
+type ImportView struct {
 	FileName string
-	Rows     []rowErrorView
+	Rows     []RowErrorView
 }
 
 // rowReasons translates the importer's and the history's row reasons (English,
@@ -80,8 +78,8 @@ var rowReasons = []struct {
 	{regexp.MustCompile(`^(\d+) rows: at most (\d+) per batch$`), "rowerr.batch_too_big"},
 }
 
-// rowMessage returns a row error's reason in the page's language.
-func (p *page) rowMessage(e history.RowError) string {
+// RowMessage returns a row error's reason in the page's language.
+func (p *Page) RowMessage(e history.RowError) string {
 	for _, r := range rowReasons {
 		if m := r.re.FindStringSubmatch(e.Reason); m != nil {
 			args := make([]any, len(m)-1)
@@ -99,143 +97,65 @@ func (p *page) rowMessage(e history.RowError) string {
 
 // rowErrors returns the bad rows of a refused import in the page's language, or
 // nil when err is not about the rows of a file.
-func (p *page) rowErrors(err error) []rowErrorView {
+func (p *Page) rowErrors(err error) []RowErrorView {
 	var rows history.RowErrors
 	if domain.KindOf(err) != domain.KindInvalid || !errors.As(err, &rows) {
 		return nil
 	}
-	out := make([]rowErrorView, 0, len(rows))
+	out := make([]RowErrorView, 0, len(rows))
 	for _, r := range rows {
-		out = append(out, rowErrorView{Sheet: r.Sheet, Row: r.Row, Column: r.Column, Message: p.rowMessage(r)})
+		out = append(out, RowErrorView{Sheet: r.Sheet, Row: r.Row, Column: r.Column, Message: p.RowMessage(r)})
 	}
 	return out
 }
 
-// importRefused shows what was wrong with a refused file on v: its bad rows (with
+// ImportRefused shows what was wrong with a refused file on v: its bad rows (with
 // the page's "file refused" message) or, for any other invalid input, the form's
 // field errors. It returns the status to show the form again with; ok is false
 // when err is not the user's to correct.
-func (p *page) importRefused(v *importView, err error) (status int, ok bool) {
+func (p *Page) ImportRefused(v *ImportView, err error) (status int, ok bool) {
 	if v.Rows = p.rowErrors(err); v.Rows != nil {
 		p.Error = "import.refused"
 		return http.StatusUnprocessableEntity, true
 	}
-	return p.formError(err)
+	return p.FormError(err)
 }
 
-// errNoFile is the form error of an import sent without a file.
-var errNoFile = domain.Invalid("no file", domain.FieldError{Field: "file", Message: "required"})
+// ErrNoFile is the form error of an import sent without a file.
+var ErrNoFile = domain.Invalid("no file", domain.FieldError{Field: "file", Message: "required"})
 
-// uploadedSheet reads a file part of a multipart form (httpx.ReadUpload, as the
+// UploadedSheet reads a file part of a multipart form (httpx.ReadUpload, as the
 // API reads it) as a spreadsheet: XLSX when it is a zip, CSV otherwise (as the
 // API decides). An upload over the API's body limit gets the "file too large"
 // page and ok is false; a form without a file, or an empty one, is errNoFile.
-func (s *Server) uploadedSheet(c *gin.Context, field string) (data []byte, format importer.Format, name string, ok bool, err error) {
+func (s *Server) UploadedSheet(c *gin.Context, field string) (data []byte, format importer.Format, name string, ok bool, err error) {
 	f, err := httpx.ReadUpload(c, field)
 	switch {
 	case domain.IsKind(err, httpx.KindTooLarge):
-		s.fail(c, err)
+		s.Fail(c, err)
 		return nil, "", "", false, nil
 	case err != nil:
-		return nil, "", "", true, errNoFile
+		return nil, "", "", true, ErrNoFile
 	}
 	return f.Data, importer.DetectFormat(f.Data), f.Name, true, nil
 }
 
-// importNominees replaces the nominees of a dossier still with its unit by the
-// list of an uploaded XLSX or CSV file (app.Service.ImportNominees: the API's
-// checks), all or nothing. A refused file shows the edit form again, unchanged,
-// with a table of its bad rows; an accepted one goes to the dossier with the
-// number of nominees imported.
-func (s *Server) importNominees(c *gin.Context) {
-	n, ok := s.editable(c)
-	if !ok {
-		return
-	}
-	data, format, name, ok, err := s.uploadedSheet(c, "file")
-	if !ok {
-		return
-	}
-	if err == nil {
-		var saved domain.Nomination
-		saved, err = s.cfg.App.ImportNominees(ctx(c), userID(c), n.ID, data, format)
-		if err == nil {
-			c.Redirect(http.StatusSeeOther, "/dossiers/"+n.ID+"?ok=nominees_imported&n="+strconv.Itoa(len(saved.Nominees))+"#nominees-h")
-			return
-		}
-	}
-	d, ferr := s.formOptions(c, &n)
-	if ferr != nil {
-		s.fail(c, ferr)
-		return
-	}
-	d.Title = n.Title
-	d.Rows = nomineeInputs(n)
-	p := s.page(c, "dossiers", d)
-	d.Import = &importView{FileName: name}
-	status, ok := p.importRefused(d.Import, err)
-	if !ok {
-		s.fail(c, err)
-		return
-	}
-	if p.Fields["file"] != "" {
-		p.Fields = map[string]string{"import_file": p.Fields["file"]}
-	}
-	s.render(c, status, "dossier_form", p)
-}
-
-// nomineeInputs returns a dossier's nominees as the edit form's rows, with the
-// subjects they name.
-func nomineeInputs(n domain.Nomination) []dossiers.NomineeInput {
-	rows := make([]dossiers.NomineeInput, 0, len(n.Nominees))
-	for _, nm := range n.Nominees {
-		rows = append(rows, dossiers.NomineeInput{Kind: string(nm.Kind), Name: nm.Name, JobTitle: nm.JobTitle,
-			Organisation: nm.Organisation, Achievements: nm.Achievements, SubjectID: nm.SubjectID})
-	}
-	return rows
-}
-
-// rowErrorsView is the data of the "row-errors" partial.
-type rowErrorsView struct {
-	P *page
-	*importView
+// RowErrorsView is the data of the "row-errors" partial.
+type RowErrorsView struct {
+	P *Page
+	*ImportView
 }
 
 // RowErrors builds the data of the "row-errors" partial.
-func (p *page) RowErrors(v *importView) rowErrorsView { return rowErrorsView{P: p, importView: v} }
+func (p *Page) RowErrors(v *ImportView) RowErrorsView { return RowErrorsView{P: p, ImportView: v} }
 
-// createFromFile creates the dossier of the create form with the nominee list of
-// the file attached to it (app.Service.CreateNominationFromFile), all or nothing:
-// a refused file shows the form again with its bad rows, and no dossier exists.
-// It reports whether the request was answered; false when no file was attached,
-// for the rows typed into the form.
-func (s *Server) createFromFile(c *gin.Context, d *formData, p *page) bool {
-	data, format, name, ok, err := s.uploadedSheet(c, "nominee_file")
-	if !ok {
-		return true
+// Sheeted reports whether any bad row names a sheet: a CSV file (a reorganisation)
+// has none, and its table has no sheet column.
+func (v RowErrorsView) Sheeted() bool {
+	for _, r := range v.Rows {
+		if r.Sheet != "" {
+			return true
+		}
 	}
-	if errors.Is(err, errNoFile) {
-		return false
-	}
-	if err != nil {
-		s.fail(c, err)
-		return true
-	}
-	n, err := s.cfg.App.CreateNominationFromFile(ctx(c), userID(c), dossiers.CreateNominationInput{UnitID: d.UnitID,
-		AwardCode: d.AwardCode, Year: d.Year, Title: d.Title}, data, format)
-	if err == nil {
-		c.Redirect(http.StatusSeeOther, "/dossiers/"+n.ID+"?ok=created_from_file&n="+strconv.Itoa(len(n.Nominees)))
-		return true
-	}
-	if len(d.Rows) == 0 {
-		d.Rows = []dossiers.NomineeInput{{Kind: string(domain.NomineeIndividual)}}
-	}
-	d.Import = &importView{FileName: name}
-	status, ok := p.importRefused(d.Import, err)
-	if !ok {
-		s.fail(c, err)
-		return true
-	}
-	s.render(c, status, "dossier_form", p)
-	return true
+	return false
 }

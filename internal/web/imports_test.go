@@ -45,53 +45,30 @@ func TestRowReasonsOfRealFilesAreTranslated(t *testing.T) {
 		t.Fatalf("only %d reasons: %v", len(reasons), reasons)
 	}
 	for _, lang := range languages {
-		p := &page{Lang: lang}
+		p := &Page{Lang: lang}
 		for _, r := range reasons {
-			msg := p.rowMessage(r)
+			msg := p.RowMessage(r)
 			if msg == p.T("rowerr.invalid") || msg == p.T("rowerr.unreadable") || strings.Contains(msg, "%!") {
 				t.Errorf("%s: reason %q is shown as %q", lang, r.Reason, msg)
 			}
 		}
 	}
-	if msg := (&page{Lang: "vi"}).rowMessage(history.RowError{Row: 2, Column: "Xếp loại", Reason: `"giỏi" is not a task rating (HTXS, HTT, HT, KHT)`}); !strings.Contains(msg, "“giỏi” không phải là mức xếp loại") {
+	if msg := (&Page{Lang: "vi"}).RowMessage(history.RowError{Row: 2, Column: "Xếp loại", Reason: `"giỏi" is not a task rating (HTXS, HTT, HT, KHT)`}); !strings.Contains(msg, "“giỏi” không phải là mức xếp loại") {
 		t.Errorf("rating reason in Vietnamese: %q", msg)
 	}
 	// A reason nobody listed is not shown raw.
-	if msg := (&page{Lang: "en"}).rowMessage(history.RowError{Reason: "zip: not a valid zip file"}); strings.Contains(msg, "zip") {
+	if msg := (&Page{Lang: "en"}).RowMessage(history.RowError{Reason: "zip: not a valid zip file"}); strings.Contains(msg, "zip") {
 		t.Errorf("a library's error reached the page: %q", msg)
 	}
 }
 
-// TestHistoryLabelsExistInBothLanguages: every rating, award kind, scope, hold
-// kind and source the subject page labels, and every row reason's message, has
-// its message in both languages.
-func TestHistoryLabelsExistInBothLanguages(t *testing.T) {
-	var keys []string
-	for _, v := range historyOptions.Ratings {
-		keys = append(keys, "rating."+string(v))
-	}
-	for _, v := range historyOptions.AwardKinds {
-		keys = append(keys, "awardkind."+string(v))
-	}
-	for _, v := range historyOptions.Scopes {
-		keys = append(keys, "scope."+string(v))
-	}
-	for _, v := range historyOptions.HoldKinds {
-		keys = append(keys, "holdkind."+string(v))
-	}
-	for _, v := range historyOptions.Levels {
-		keys = append(keys, "level."+v)
-	}
-	for _, v := range []string{history.SourceDecision, history.SourceManual, history.SourceImport} {
-		keys = append(keys, "source."+v)
-	}
-	for _, v := range []string{history.SectionRatings, history.SectionAwards, history.SectionInitiatives, history.SectionHolds} {
-		keys = append(keys, "flash.history_"+v)
-	}
+// TestRowReasonsExistInBothLanguages: every row reason's message, and the
+// messages of a refused import and of eligibility, exist in both languages.
+func TestRowReasonsExistInBothLanguages(t *testing.T) {
+	keys := []string{"rowerr.invalid", "rowerr.unreadable", "elig.status.eligible", "elig.status.not_eligible", "elig.status.not_checked"}
 	for _, r := range rowReasons {
 		keys = append(keys, r.key)
 	}
-	keys = append(keys, "rowerr.invalid", "rowerr.unreadable", "elig.status.eligible", "elig.status.not_eligible", "elig.status.not_checked")
 	for _, lang := range languages {
 		for _, k := range keys {
 			if _, ok := catalogue[lang][k]; !ok {

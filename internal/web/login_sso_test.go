@@ -16,6 +16,7 @@ import (
 	"github.com/tdkt/tdkt/internal/pgtest"
 	"github.com/tdkt/tdkt/internal/usecase"
 	"github.com/tdkt/tdkt/internal/web"
+	"github.com/tdkt/tdkt/internal/webui"
 )
 
 // loginSite is the web UI alone (no Temporal: the login page needs none) over a
@@ -23,7 +24,7 @@ import (
 func loginSite(t *testing.T, passwordOff bool) string {
 	t.Helper()
 	svc := app.New(pgtest.NewPool(t), &usecase.Base{PasswordLoginDisabled: passwordOff})
-	ui, err := web.New(web.Config{App: svc, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), SSO: true})
+	ui, err := webui.New(web.Config{App: svc, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), SSO: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -26,10 +26,10 @@ func (s *Server) limitExpensive(c *gin.Context) {
 		c.Next()
 		return
 	}
-	ok, wait := s.cfg.Limit(userID(c))
+	ok, wait := s.cfg.Limit(UserID(c))
 	if !ok {
 		c.Header("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
-		s.renderError(c, http.StatusTooManyRequests, "error.toomany.title", "error.toomany")
+		s.RenderError(c, http.StatusTooManyRequests, "error.toomany.title", "error.toomany")
 		return
 	}
 	c.Next()

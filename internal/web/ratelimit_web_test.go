@@ -10,6 +10,7 @@ import (
 	"github.com/tdkt/tdkt/internal/e2etest"
 	"github.com/tdkt/tdkt/internal/httpapi"
 	"github.com/tdkt/tdkt/internal/web"
+	"github.com/tdkt/tdkt/internal/webui"
 )
 
 // TestSearchPagesShareTheUsersRateLimit: with the API's bucket at two requests,
@@ -23,7 +24,7 @@ func TestSearchPagesShareTheUsersRateLimit(t *testing.T) {
 			s.ExpensiveRate = httpapi.RateLimit{Rate: 0.01, Burst: 2}
 		}),
 		e2etest.WithMount(func(e *e2etest.Env) (func(*gin.Engine), error) {
-			ui, err := web.New(web.Config{App: e.Service, Log: e.Log, Calendar: e.Service.RefData.Store.LoadCalendar,
+			ui, err := webui.New(web.Config{App: e.Service, Log: e.Log, Calendar: e.Service.RefData.Store.LoadCalendar,
 				Limit: func(id int64) (bool, time.Duration) { return api.AllowExpensive(id) }})
 			if err != nil {
 				return nil, err

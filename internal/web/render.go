@@ -57,21 +57,21 @@ func parseTemplates(funcs template.FuncMap) (map[string]*template.Template, erro
 // funcs are the template functions that do not depend on the reader's language.
 func (s *Server) funcs() template.FuncMap {
 	return template.FuncMap{
-		"date":     formatDate,
+		"date":     FormatDate,
 		"datetime": formatDateTime,
-		"isodate":  formatISODate,
-		"num":      func(n int) string { return formatNumber(int64(n)) },
+		"isodate":  FormatISODate,
+		"num":      func(n int) string { return FormatNumber(int64(n)) },
 		"asset":    s.asset,
 		"add":      func(a, b int) int { return a + b },
 		"upper":    strings.ToUpper,
-		"weblink":  webLink,
-		"expand":   expandCommittee,
+		"weblink":  WebLink,
+		"expand":   ExpandCommittee,
 	}
 }
 
-// page is what every template receives: the reader's language and session, the
+// Page is what every template receives: the reader's language and session, the
 // page's own data, and the form errors and messages to show.
-type page struct {
+type Page struct {
 	Lang string
 	// Nav is the key of the menu entry to mark as current.
 	Nav    string
@@ -94,15 +94,21 @@ type page struct {
 	now time.Time
 }
 
-// page builds the template data of a request.
-func (s *Server) page(c *gin.Context, nav string, data any) *page {
-	p := &page{Lang: langOf(c), Nav: nav, Data: data, s: s, ctx: c.Request.Context(), url: c.Request.URL, now: s.now()}
+// Root is what a page template renders: a *Page, or a page package's type that
+// embeds one and adds the methods its templates call.
+type Root interface{ base() *Page }
+
+func (p *Page) base() *Page { return p }
+
+// Page builds the template data of a request.
+func (s *Server) Page(c *gin.Context, nav string, data any) *Page {
+	p := &Page{Lang: langOf(c), Nav: nav, Data: data, s: s, ctx: c.Request.Context(), url: c.Request.URL, now: s.Now()}
 	if sess := sessionOf(c); sess != nil {
 		p.User = &sess.user
 		p.Unread = sess.unread
 		p.CSRF = csrfToken(sess.token, csrfLabel)
 	}
-	if ok := c.Query("ok"); ok != "" && hasMessage("flash."+ok) {
+	if ok := c.Query("ok"); ok != "" && HasMessage("flash."+ok) {
 		p.Flash = "flash." + ok
 		if n, err := strconv.Atoi(c.Query("n")); err == nil && strings.Contains(p.T(p.Flash), "%d") {
 			p.flashCount = &n
@@ -113,7 +119,7 @@ func (s *Server) page(c *gin.Context, nav string, data any) *page {
 
 // FlashText is the flash message. A message that counts ("%d nominees imported")
 // takes the redirect's ?n=; any other ignores it.
-func (p *page) FlashText() string {
+func (p *Page) FlashText() string {
 	if p.flashCount != nil {
 		return p.T(p.Flash, *p.flashCount)
 	}
@@ -121,10 +127,10 @@ func (p *page) FlashText() string {
 }
 
 // T returns the message of key in the page's language, formatted with args.
-func (p *page) T(key string, args ...any) string { return translate(p.Lang, key, args...) }
+func (p *Page) T(key string, args ...any) string { return Translate(p.Lang, key, args...) }
 
 // NavItems returns the menu with the current entry marked.
-func (p *page) NavItems() []navItem {
+func (p *Page) NavItems() []navItem {
 	out := make([]navItem, 0, len(navItems))
 	for _, n := range navItems {
 		if show, ok := navShown[n.Key]; ok && !show(p.User) {
@@ -141,7 +147,7 @@ type navItem struct {
 }
 
 // LangURL returns the current page's URL with the language set to lang.
-func (p *page) LangURL(lang string) string {
+func (p *Page) LangURL(lang string) string {
 	q := p.url.Query()
 	q.Set("lang", lang)
 	q.Del("ok")
@@ -149,12 +155,12 @@ func (p *page) LangURL(lang string) string {
 }
 
 // Due describes a deadline in working days for the inbox and the dossier page.
-func (p *page) Due(due *time.Time) dueView {
+func (p *Page) Due(due *time.Time) dueView {
 	if due == nil {
 		return dueView{Text: p.T("due.none"), Class: "due-none"}
 	}
-	d := dueIn(p.s.calendar(p.ctx), p.now, *due)
-	v := dueView{Date: formatDate(*due), Overdue: d.Overdue}
+	d := dueIn(p.s.Calendar(p.ctx), p.now, *due)
+	v := dueView{Date: FormatDate(*due), Overdue: d.Overdue}
 	switch {
 	case d.Overdue && d.Days < 0:
 		v.Text, v.Class = p.T("due.overdue", -d.Days), "due-overdue"
@@ -175,56 +181,59 @@ type dueView struct {
 	Overdue           bool
 }
 
+// Now is the time the page was built at, by the server's clock.
+func (p *Page) Now() time.Time { return p.now }
+
 // FieldError returns the translated error of a form field, or "".
-func (p *page) FieldError(name string) string { return p.Fields[name] }
+func (p *Page) FieldError(name string) string { return p.Fields[name] }
 
 // Status, Step, Action, Event, Role, Kind and Level label the vocabulary of the
 // procedure in the reader's language.
-func (p *page) Status(v any) string { return p.T(fmt.Sprint("status.", v)) }
+func (p *Page) Status(v any) string { return p.T(fmt.Sprint("status.", v)) }
 
 // Step labels a step of the procedure.
-func (p *page) Step(v any) string { return p.T(fmt.Sprint("step.", v)) }
+func (p *Page) Step(v any) string { return p.T(fmt.Sprint("step.", v)) }
 
 // Event labels an audit event's action.
-func (p *page) Event(v any) string { return p.T(fmt.Sprint("event.", v)) }
+func (p *Page) Event(v any) string { return p.T(fmt.Sprint("event.", v)) }
 
 // Role labels a role.
-func (p *page) Role(v any) string { return p.T(fmt.Sprint("role.", v)) }
+func (p *Page) Role(v any) string { return p.T(fmt.Sprint("role.", v)) }
 
 // Kind labels a nominee kind.
-func (p *page) Kind(v any) string { return p.T(fmt.Sprint("kind.", v)) }
+func (p *Page) Kind(v any) string { return p.T(fmt.Sprint("kind.", v)) }
 
 // NomineeStatus labels a nominee's status.
-func (p *page) NomineeStatus(v any) string { return p.T(fmt.Sprint("nstatus.", v)) }
+func (p *Page) NomineeStatus(v any) string { return p.T(fmt.Sprint("nstatus.", v)) }
 
 // Level labels an administrative level.
-func (p *page) Level(v any) string { return p.T(fmt.Sprint("level.", v)) }
+func (p *Page) Level(v any) string { return p.T(fmt.Sprint("level.", v)) }
 
-// renderWith renders a page whose content data builds, typically a form shown
+// RenderWith renders a page whose content data builds, typically a form shown
 // again with the errors p carries; a failure to build it fails the request instead.
-func (s *Server) renderWith(c *gin.Context, status int, name string, p *page, data func() (any, error)) {
+func (s *Server) RenderWith(c *gin.Context, status int, name string, p Root, data func() (any, error)) {
 	d, err := data()
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
-	p.Data = d
-	s.render(c, status, name, p)
+	p.base().Data = d
+	s.Render(c, status, name, p)
 }
 
-// render executes a page template into a buffer first, so that a template error
+// Render executes a page template into a buffer first, so that a template error
 // becomes a clean error page rather than half a page.
-func (s *Server) render(c *gin.Context, status int, name string, p *page) {
+func (s *Server) Render(c *gin.Context, status int, name string, p Root) {
 	t, ok := s.pages[name]
 	if !ok {
-		s.fail(c, fmt.Errorf("web: no page template %q", name))
+		s.Fail(c, fmt.Errorf("web: no page template %q", name))
 		return
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
 		s.cfg.Log.Error("page render failed", slog.String("page", name), slog.Any("err", err))
 		if name != "error" {
-			s.renderError(c, http.StatusInternalServerError, "error.internal.title", "error.internal")
+			s.RenderError(c, http.StatusInternalServerError, "error.internal.title", "error.internal")
 		} else {
 			c.String(http.StatusInternalServerError, "Internal error")
 		}
@@ -238,10 +247,10 @@ type errorData struct {
 	Title, Message string // message keys
 }
 
-// renderError renders the error page with a status and message keys.
-func (s *Server) renderError(c *gin.Context, status int, title, msg string) {
-	p := s.page(c, "", errorData{Title: title, Message: msg})
-	s.render(c, status, "error", p)
+// RenderError renders the error page with a status and message keys.
+func (s *Server) RenderError(c *gin.Context, status int, title, msg string) {
+	p := s.Page(c, "", errorData{Title: title, Message: msg})
+	s.Render(c, status, "error", p)
 	c.Abort()
 }
 
@@ -260,11 +269,11 @@ var errorPages = map[domain.ErrorKind]string{
 	httpx.KindIdempotencyKeyReused: "error.invalid",
 }
 
-// fail renders the page of an error: its status is the one httpx gives its kind
+// Fail renders the page of an error: its status is the one httpx gives its kind
 // (as the API answers it), its message the kind's in errorPages. An unauthorised
 // request goes to the login form; an internal error is logged and shown as
 // "system error" only.
-func (s *Server) fail(c *gin.Context, err error) {
+func (s *Server) Fail(c *gin.Context, err error) {
 	kind, h := httpx.KindOf(err)
 	if kind == domain.KindUnauthorized {
 		c.Redirect(http.StatusSeeOther, "/login")
@@ -274,16 +283,16 @@ func (s *Server) fail(c *gin.Context, err error) {
 	key, ok := errorPages[kind]
 	if !ok {
 		s.cfg.Log.ErrorContext(c.Request.Context(), "web request failed", slog.String("path", c.FullPath()), slog.Any("err", err))
-		s.renderError(c, http.StatusInternalServerError, "error.internal.title", "error.internal")
+		s.RenderError(c, http.StatusInternalServerError, "error.internal.title", "error.internal")
 		return
 	}
-	s.renderError(c, h.Status, key+".title", key)
+	s.RenderError(c, h.Status, key+".title", key)
 }
 
-// formError fills the page with a failed action's message and field errors, in the
+// FormError fills the page with a failed action's message and field errors, in the
 // reader's language. It returns false when err is not the user's to correct (the
 // caller then fails the request).
-func (p *page) formError(err error) (status int, ok bool) {
+func (p *Page) FormError(err error) (status int, ok bool) {
 	var de *domain.Error
 	if !errors.As(err, &de) {
 		return 0, false
@@ -294,7 +303,7 @@ func (p *page) formError(err error) (status int, ok bool) {
 		p.Fields = map[string]string{}
 		for _, f := range de.Fields {
 			if _, dup := p.Fields[f.Field]; !dup {
-				p.Fields[f.Field] = p.fieldMessage(f)
+				p.Fields[f.Field] = p.FieldMessage(f)
 			}
 		}
 		if len(de.Fields) == 0 {
@@ -330,7 +339,7 @@ var fieldMessages = []struct{ prefix, key string }{
 	{"the comment's text is required", "field.comment"},
 }
 
-func (p *page) fieldMessage(f domain.FieldError) string {
+func (p *Page) FieldMessage(f domain.FieldError) string {
 	if p.Lang == "en" {
 		return f.Message
 	}
@@ -345,12 +354,12 @@ func (p *page) fieldMessage(f domain.FieldError) string {
 	return p.T("field.invalid")
 }
 
-// renderPartial renders a shared partial (a template of a "_" file) on its own, for
+// RenderPartial renders a shared partial (a template of a "_" file) on its own, for
 // the fragments htmx swaps into a page.
-func (s *Server) renderPartial(c *gin.Context, name string, data any) {
+func (s *Server) RenderPartial(c *gin.Context, name string, data any) {
 	var buf bytes.Buffer
 	if err := s.pages["error"].ExecuteTemplate(&buf, name, data); err != nil {
-		s.fail(c, fmt.Errorf("web: partial %s: %w", name, err))
+		s.Fail(c, fmt.Errorf("web: partial %s: %w", name, err))
 		return
 	}
 	c.Data(http.StatusOK, "text/html; charset=utf-8", buf.Bytes())
@@ -358,11 +367,11 @@ func (s *Server) renderPartial(c *gin.Context, name string, data any) {
 
 // pagerView is the data of the "pager" partial.
 type pagerView struct {
-	P                *page
+	P                *Page
 	PrevURL, NextURL string
 }
 
 // Pager builds the links to the previous and next pages of a list.
-func (p *page) Pager(prev, next string) pagerView {
+func (p *Page) Pager(prev, next string) pagerView {
 	return pagerView{P: p, PrevURL: prev, NextURL: next}
 }

@@ -13,7 +13,7 @@ import (
 
 // unitNodeView is one node of the unit tree page, with the page for translations.
 type unitNodeView struct {
-	P     *page
+	P     *Page
 	N     *admin.UnitNode
 	Depth int
 }
@@ -27,16 +27,16 @@ func (v unitNodeView) Child(n *admin.UnitNode) unitNodeView {
 func (v unitNodeView) Open() bool { return v.Depth == 0 }
 
 // Node returns the view of a root node.
-func (p *page) Node(n *admin.UnitNode) unitNodeView { return unitNodeView{P: p, N: n} }
+func (p *Page) Node(n *admin.UnitNode) unitNodeView { return unitNodeView{P: p, N: n} }
 
 // unitTree shows the units the user may read (cây đơn vị), folded below the roots.
 func (s *Server) unitTree(c *gin.Context) {
-	roots, err := s.cfg.App.Units(ctx(c), userID(c))
+	roots, err := s.cfg.App.Units(Ctx(c), UserID(c))
 	if err != nil {
-		s.fail(c, err)
+		s.Fail(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, "units", s.page(c, "units", roots))
+	s.Render(c, http.StatusOK, "units", s.Page(c, "units", roots))
 }
 
 // notifData is the notifications page's content.
@@ -48,11 +48,11 @@ type notifData struct {
 func (s *Server) notifications(c *gin.Context) {
 	d := notifData{UnreadOnly: c.Query("unread") == "1"}
 	var err error
-	if d.Items, err = s.cfg.App.Notifications(ctx(c), userID(c), d.UnreadOnly); err != nil {
-		s.fail(c, err)
+	if d.Items, err = s.cfg.App.Notifications(Ctx(c), UserID(c), d.UnreadOnly); err != nil {
+		s.Fail(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, "notifications", s.page(c, "notifications", d))
+	s.Render(c, http.StatusOK, "notifications", s.Page(c, "notifications", d))
 }
 
 // markRead marks the posted notifications (all of them without an id) read.
@@ -61,13 +61,13 @@ func (s *Server) markRead(c *gin.Context) {
 	for _, v := range c.PostFormArray("id") {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {
-			s.renderError(c, http.StatusBadRequest, "error.invalid.title", "error.invalid")
+			s.RenderError(c, http.StatusBadRequest, "error.invalid.title", "error.invalid")
 			return
 		}
 		ids = append(ids, id)
 	}
-	if _, err := s.cfg.App.MarkNotificationsRead(ctx(c), userID(c), ids); err != nil {
-		s.fail(c, err)
+	if _, err := s.cfg.App.MarkNotificationsRead(Ctx(c), UserID(c), ids); err != nil {
+		s.Fail(c, err)
 		return
 	}
 	target := "/notifications?ok=read"
@@ -77,10 +77,10 @@ func (s *Server) markRead(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, target)
 }
 
-// webLink turns a notification's link into a page of the web UI: a dossier, as the
+// WebLink turns a notification's link into a page of the web UI: a dossier, as the
 // API or a notification names it, becomes its dossier page, a review report's API
 // resource its report page; anything that is not a local path is dropped.
-func webLink(link string) string {
+func WebLink(link string) string {
 	for _, prefix := range []string{"/api/v1/nominations/", "/nominations/"} {
 		if rest, ok := strings.CutPrefix(link, prefix); ok {
 			return "/dossiers/" + rest

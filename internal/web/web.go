@@ -37,56 +37,58 @@
 // static/app.js is ours. They are embedded in the binary and served under
 // /static/ with a content hash in the URL, cacheable for a year.
 //
+// # Packages
+//
+// This package is the core: the server, its middlewares (session, CSRF, rate
+// limit, language, security headers), rendering (Page, Render, Fail, FormError),
+// the login, the messages, formats and charts, every template and static asset,
+// the dashboard, the unit tree and the notifications. The pages of each feature
+// live in a package of their own below it, which registers its routes through
+// Config.Pages: dossierpages (the dossiers, their forms and the decisions
+// register), documentpages (the documents a dossier issues and their public
+// verification), inboxpages (the inbox, its tasks and the deadlines), reviewpages
+// (movements and review campaigns) and adminpages (the admin area, the calendar,
+// the award history and the statistics). internal/webui composes them all; that
+// is what cmd/tdkt mounts.
+//
 // # Adding a page
 //
-// A feature that lands (councils, award history, review campaigns, the admin area)
-// adds its pages the same way the existing ones are built:
+// A feature that lands adds its pages the same way the existing ones are built:
 //
 //  1. Write templates/<feature>.html defining "title" and "content" (see
 //     inbox.html). Every file in templates/ is parsed with the layout; a file
 //     whose name starts with "_" holds shared partials and is not a page.
-//  2. Write <feature>.go with the handlers: read with app.Service, then
-//     s.render(c, http.StatusOK, "<feature>", p) where p := s.page(c, "nav-key",
-//     data). Errors go through s.fail(c, err), which renders a page for each
-//     domain error kind. A form re-rendered with errors uses p.Fields.
-//  3. Register the routes in routes() below, inside the authenticated group so
+//  2. Write the handlers in the feature's page package (or a new one, added to
+//     internal/webui): read with app.Service, then s.Render(c, http.StatusOK,
+//     "<feature>", p) where p := s.page(c, "nav-key", data) wraps s.Page. Errors
+//     go through s.Fail(c, err), which renders a page for each domain error kind.
+//     A form re-rendered with errors uses p.Fields (p.FormError fills them). The
+//     methods the feature's templates call go on the package's page type, which
+//     embeds *Page.
+//  3. Register the routes in the package's Routes, on the authenticated group so
 //     that the session and CSRF middlewares apply. POST handlers redirect (303)
 //     to a page with ?ok=<key>, whose message is "flash.<key>".
 //  4. Add every message key to both i18n/vi.json and i18n/en.json (TestCatalogue fails on
 //     a key missing from either), and a nav entry in navItems when the page
 //     belongs in the menu.
 //  5. A new action on a dossier (a council vote, a concurrence answer, a hold) adds
-//     its form to dossier.html and the action to webActions; actOnDossier sends
-//     every action through app.Service.Act.
+//     its form to dossier.html and the action to dossierpages' webActions;
+//     actOnDossier sends every action through app.Service.Act.
 //  6. Add a handler test (web_test.go shows the cookie-jar "browser" without
 //     JavaScript), a step of the Chromium test when the page uses htmx, and a case
 //     of BenchmarkPages when the page reads a lot.
 //
-// The dossier page also carries the procedure's other forms (procedure_forms.go):
-// the council's ballot, conflict declaration and closing of the vote with the
-// minutes; concurrence requests and answers; public consultation comments; holds
-// and per-nominee outcomes; attachments (multipart upload under the API's body
-// limit, download through the API) with the checklist of required documents.
-//
-// Spreadsheets (imports.go, history.go): a dossier's nominee list and a unit's
-// award history are imported from XLSX or CSV through the API's use cases, all or
-// nothing, a refused file coming back as a table of its bad rows; the blank
-// templates and the exports are the API's downloads, opened with the session.
-//
-// The admin area (admin.go) manages the units, users and role assignments of the
-// administrator's subtree; its menu entry is shown only to holders of the admin
-// role (navShown).
-//
-// Movements and review campaigns (movements.go, reviews.go, review_reports.go):
-// launching a movement, registering a unit, recurring review schedules (with their
-// next runs, as Temporal describes them), launching a campaign to the reporting
-// units checked among those directly below the requesting unit, and each unit's
-// report, filled in, submitted, returned or accepted.
+// Spreadsheets: a dossier's nominee list (dossierpages) and a unit's award
+// history (adminpages) are imported from XLSX or CSV through the API's use cases,
+// all or nothing, a refused file coming back as a table of its bad rows
+// (imports.go here); the blank templates and the exports are the API's
+// downloads, opened with the session.
 package web
 
 import (
 	"context"
 	"crypto/sha256"
+	"crypto/x509"
 	"embed"
 	"encoding/hex"
 	"fmt"
@@ -102,6 +104,7 @@ import (
 
 	"github.com/tdkt/tdkt/internal/app"
 	"github.com/tdkt/tdkt/internal/calendar"
+	"github.com/tdkt/tdkt/internal/documents/keys"
 	"github.com/tdkt/tdkt/internal/domain"
 	"github.com/tdkt/tdkt/internal/httpx"
 )
@@ -131,11 +134,26 @@ type Config struct {
 	// imports answer 429 when it says no (see ratelimit.go).
 	Limit func(userID int64) (ok bool, retryAfter time.Duration)
 	// Signing signs the documents tdkt issues and verifies signed copies; nil
-	// issues them unsigned (documents.go).
+	// issues them unsigned (documentpages).
 	Signing Signing
 	// SSO shows the single sign-on button (to /login/sso, internal/sso) on the
 	// login page.
 	SSO bool
+	// Pages registers the pages of the feature page packages (internal/web/…pages,
+	// composed by internal/webui).
+	Pages []PageRoutes
+}
+
+// PageRoutes registers a page package's routes: its public ones on public, the
+// rest on authed, the group behind the session, CSRF and rate-limit middlewares.
+type PageRoutes func(s *Server, public, authed *gin.RouterGroup)
+
+// Signing gives the issuing units' signing keys and the trust anchors that signed
+// copies must chain to (keys.DevPKI in dev mode). Without it documents are
+// issued unsigned, to be signed on the signer's own computer.
+type Signing interface {
+	UnitKey(unitID, unitName string) (*keys.Key, error)
+	Roots() *x509.CertPool
 }
 
 // Server is the web UI: its dependencies, parsed templates and static assets.
@@ -159,18 +177,18 @@ type calendarCache struct {
 
 // calendar returns the calendar in force, reloading it when it is a minute old. A
 // failed reload keeps the previous calendar and is logged.
-func (s *Server) calendar(ctx context.Context) *calendar.Calendar {
+func (s *Server) Calendar(ctx context.Context) *calendar.Calendar {
 	cc := &s.cal
 	cc.mu.Lock()
 	defer cc.mu.Unlock()
-	if cc.load != nil && s.now().Sub(cc.at) > time.Minute {
+	if cc.load != nil && s.Now().Sub(cc.at) > time.Minute {
 		cal, err := cc.load(ctx)
 		if err != nil {
 			s.cfg.Log.Error("working-day calendar reload failed", slog.Any("err", err))
 		} else {
 			cc.cal = cal
 		}
-		cc.at = s.now()
+		cc.at = s.Now()
 	}
 	return cc.cal
 }
@@ -226,10 +244,10 @@ func (s *Server) Mount(r *gin.Engine) {
 	r.HEAD("/static/*file", s.serveStatic)
 	s.routes(r.Group("", s.secureHeaders, s.language))
 	r.NoRoute(httpx.APINotFound, s.secureHeaders, s.language, func(c *gin.Context) {
-		s.renderError(c, http.StatusNotFound, "error.notfound.title", "error.notfound")
+		s.RenderError(c, http.StatusNotFound, "error.notfound.title", "error.notfound")
 	})
 	r.NoMethod(httpx.MethodNotAllowed, s.secureHeaders, s.language, func(c *gin.Context) {
-		s.renderError(c, http.StatusMethodNotAllowed, "error.method.title", "error.method")
+		s.RenderError(c, http.StatusMethodNotAllowed, "error.method.title", "error.method")
 	})
 }
 
@@ -238,75 +256,16 @@ func (s *Server) Mount(r *gin.Engine) {
 func (s *Server) routes(g *gin.RouterGroup) {
 	g.GET("/login", s.loginForm)
 	g.POST("/login", s.login)
-	g.GET("/verify/:code", s.publicVerify)
-	g.POST("/api/v1/documents/verify", s.verifyUpload)
 
 	a := g.Group("", s.authenticate, s.checkCSRF, s.limitExpensive)
 	a.POST("/logout", s.logout)
 	a.GET("/", s.dashboard)
-	a.GET("/inbox", s.inbox)
-	a.GET("/inbox/export.xlsx", s.inboxExport)
-	a.POST("/inbox/bulk", s.bulkAct)
-	a.POST("/inbox/views", s.saveView)
-	a.POST("/inbox/views/:view/delete", s.deleteView)
-	a.POST("/inbox/tasks/:task/claim", s.claimTask)
-	a.POST("/inbox/tasks/:task/release", s.releaseTask)
-	a.POST("/inbox/tasks/:task/assign", s.assignTask)
-	a.GET("/dossiers", s.dossierList)
-	a.GET("/dossiers/new", s.newDossier)
-	a.POST("/dossiers/new", s.createDossier)
-	a.GET("/dossiers/:id", s.dossierDetail)
-	a.GET("/dossiers/:id/edit", s.editDossier)
-	a.POST("/dossiers/:id/edit", s.saveDossier)
-	a.POST("/dossiers/:id/act", s.actOnDossier)
-	a.POST("/dossiers/:id/vote", s.vote)
-	a.POST("/dossiers/:id/conflict", s.declareConflict)
-	a.POST("/dossiers/:id/documents", s.uploadDocument)
-	a.GET("/dossiers/:id/decision", s.decisionPrint)
-	a.GET("/dossiers/:id/decision.pdf", s.decisionPDF)
-	a.POST("/dossiers/:id/decision.pdf", s.uploadSigned)
-	a.GET("/dossiers/:id/certificate.pdf", s.certificatePDF)
-	a.GET("/dossiers/:id/submission.pdf", s.submissionPDF)
-	a.GET("/dossiers/:id/return-letter.pdf", s.returnLetterPDF)
-	a.GET("/dossiers/:id/minutes.pdf", s.minutesPDF)
-	a.GET("/dossiers/:id/appraisal.pdf", s.appraisalPDF)
-	a.GET("/dossiers/:id/certificates.pdf", s.certificatesPDF)
-	a.GET("/decisions", s.decisionList)
-	a.GET("/statistics", s.statisticsPage)
-	a.GET("/statistics/export", s.statisticsExport)
-	a.GET("/reviews", s.campaignList)
-	a.GET("/reviews/new", s.newCampaign)
-	a.POST("/reviews/new", s.launchCampaign)
-	a.GET("/reviews/:id", s.campaignPage)
-	a.POST("/reviews/:id/deadlines", s.setDeadlines)
-	a.POST("/reviews/:id/close", s.closeCampaign)
-	a.GET("/reviews/:id/reports/:unit", s.reportPage)
-	a.POST("/reviews/:id/reports/:unit", s.actOnReport)
-	a.GET("/movements", s.movementList)
-	a.GET("/movements/new", s.newMovement)
-	a.POST("/movements/new", s.launchMovement)
-	a.GET("/movements/:id", s.movementPage)
-	a.POST("/movements/:id/register", s.registerUnit)
-	a.POST("/movements/:id/schedules", s.createSchedule)
-	a.POST("/movements/:id/schedules/:kind", s.editSchedule)
-	a.POST("/movements/:id/schedules/:kind/pause", s.pauseSchedule(true))
-	a.POST("/movements/:id/schedules/:kind/unpause", s.pauseSchedule(false))
-	a.POST("/movements/:id/schedules/:kind/trigger", s.triggerSchedule)
-	a.GET("/deadlines", s.deadlinesPage)
-	a.GET("/calendar", s.calendarPage)
-	a.POST("/calendar", s.saveCalendar)
 	a.GET("/units", s.unitTree)
 	a.GET("/notifications", s.notifications)
 	a.POST("/notifications/read", s.markRead)
-	a.GET("/fragments/nominee-row", s.nomineeRow)
-	a.POST("/dossiers/:id/nominees/import", s.importNominees)
-	a.POST("/dossiers/:id/eligibility", s.overrideEligibility)
-	a.GET("/history", s.historyList)
-	a.GET("/history/subjects/:id", s.subjectPage)
-	a.POST("/history/subjects/:id/record", s.recordEntry)
-	a.GET("/history/import", s.historyImportForm)
-	a.POST("/history/import", s.importHistory)
-	s.adminRoutes(a)
+	for _, pages := range s.cfg.Pages {
+		pages(s, g, a)
+	}
 	// Notifications link dossiers as /nominations/<id>.
 	a.GET("/nominations/:id", func(c *gin.Context) { c.Redirect(http.StatusSeeOther, "/dossiers/"+c.Param("id")) })
 }
@@ -325,6 +284,25 @@ var navItems = []struct{ Key, Path string }{
 	{"notifications", "/notifications"},
 	{"admin", "/admin"}, // only for holders of the admin role: see navShown
 }
+
+// holdsAdmin reports whether the user holds the admin role in some unit: the
+// admin area's menu entry is for them only (the pages check the permission
+// themselves).
+func holdsAdmin(u *domain.User) bool {
+	if u == nil {
+		return false
+	}
+	for _, r := range u.Roles {
+		if r.Role == domain.RoleAdmin {
+			return true
+		}
+	}
+	return false
+}
+
+// navShown holds the menu entries shown only to some users, by key; NavItems
+// leaves out an entry whose test fails.
+var navShown = map[string]func(*domain.User) bool{"admin": holdsAdmin}
 
 // secureHeaders sets the security headers of every page.
 func (s *Server) secureHeaders(c *gin.Context) {
@@ -384,13 +362,27 @@ func sessionOf(c *gin.Context) *session {
 	return nil
 }
 
-func userID(c *gin.Context) int64 {
+// UserID is the id of the request's logged-in user, 0 without a session.
+func UserID(c *gin.Context) int64 {
 	if sess := sessionOf(c); sess != nil {
 		return sess.user.ID
 	}
 	return 0
 }
 
-func ctx(c *gin.Context) context.Context { return httpx.Ctx(c) }
+// Ctx is the request's context for the application service.
+func Ctx(c *gin.Context) context.Context { return httpx.Ctx(c) }
 
-func (s *Server) now() time.Time { return s.cfg.Now() }
+// Now is the server's clock.
+func (s *Server) Now() time.Time { return s.cfg.Now() }
+
+// Config returns the server's configuration, defaults filled in.
+func (s *Server) Config() Config { return s.cfg }
+
+// User is the request's logged-in user, nil without a session.
+func User(c *gin.Context) *domain.User {
+	if sess := sessionOf(c); sess != nil {
+		return &sess.user
+	}
+	return nil
+}

@@ -16,6 +16,7 @@ import (
 	"github.com/tdkt/tdkt/internal/openapi"
 	"github.com/tdkt/tdkt/internal/openapi/openapitest"
 	"github.com/tdkt/tdkt/internal/web"
+	"github.com/tdkt/tdkt/internal/webui"
 )
 
 // TestDocumentLoadsAsOpenAPI31 loads the document with kin-openapi, which
@@ -53,7 +54,7 @@ func TestEveryRouteIsDocumented(t *testing.T) {
 	}
 	// The product's engine: the API with the web UI mounted, as cmd/tdkt wires it
 	// (the web UI serves one /api/v1 route, the public document verification).
-	ui, err := web.New(web.Config{App: &app.Service{}, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	ui, err := webui.New(web.Config{App: &app.Service{}, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
