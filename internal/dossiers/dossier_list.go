@@ -33,15 +33,10 @@ func (s *Service) DossierList(ctx context.Context, userID int64, f NominationFil
 	if err != nil {
 		return nil, err
 	}
-	cal, err := s.refdata.Store.LoadCalendar(ctx)
+	clock, err := s.inbox.DueClock(ctx)
 	if err != nil {
 		return nil, err
 	}
-	limits, err := s.refdata.Store.StepLimits(ctx)
-	if err != nil {
-		return nil, err
-	}
-	now := s.Clock()
 	for i, n := range ns {
 		out[i].Nomination = n
 		r, ok := rows[n.ID]
@@ -51,9 +46,8 @@ func (s *Service) DossierList(ctx context.Context, userID int64, f NominationFil
 		t := &inbox.OpenTaskColumns{TaskID: r.TaskID, Step: r.Step, UnitName: r.TaskUnitName, DueAt: r.DueAt,
 			AssigneeID: r.AssigneeID, AssigneeName: r.AssigneeName}
 		if r.DueAt != nil {
-			left := cal.WorkingDaysBetween(now, *r.DueAt)
-			t.WorkingDaysLeft = &left
-			t.AtRisk = inbox.AtRisk(cal, limits[r.Step].WorkingDays, *r.DueAt, now)
+			left, atRisk := clock.Of(r.Step, *r.DueAt)
+			t.WorkingDaysLeft, t.AtRisk = &left, atRisk
 		}
 		out[i].OpenTask = t
 	}
