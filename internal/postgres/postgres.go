@@ -70,6 +70,8 @@ func (db DB) BeginTx(ctx context.Context) (pgx.Tx, error) {
 	return tx, Translate("postgres.BeginTx", err)
 }
 
+// IsUUID reports whether s is a UUID in its text form, so that a malformed id is
+// answered as unknown before it reaches a uuid column.
 func IsUUID(s string) bool {
 	if len(s) != 36 {
 		return false
@@ -94,7 +96,7 @@ func LikeEscape(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
-// Querier is what the history reads need: a pool or a transaction.
+// Querier is what a read needs: a pool or a transaction.
 type Querier interface {
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 }
