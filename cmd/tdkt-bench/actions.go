@@ -203,6 +203,7 @@ func runActions(ctx context.Context, cfg config) error {
 	defer tc.Close()
 
 	var verify func(ctx context.Context, ids []string) (string, error)
+	var servePprof, workerPprof string
 	var sampler func() func() lockWaitsJSON
 	if cfg.api == "" {
 		bin := cfg.tdktBin
@@ -225,12 +226,15 @@ func runActions(ctx context.Context, cfg config) error {
 		httpPort, opsPort := freePort(), freePort()
 		env := []string{"DATABASE_URL=" + dbURL, "TEMPORAL_ADDRESS=" + cfg.temporal, "TEMPORAL_NAMESPACE=" + cfg.namespace,
 			"TDKT_BCRYPT_COST=4", "TDKT_LOG_LEVEL=warn"}
-		serve, err := startTdkt(bin, "serve", env, "TDKT_HTTP_ADDR=127.0.0.1:"+strconv.Itoa(httpPort), filepath.Join(tmp, "serve.log"))
+		if cfg.profileDir != "" {
+			servePprof, workerPprof = "127.0.0.1:"+strconv.Itoa(freePort()), "127.0.0.1:"+strconv.Itoa(freePort())
+		}
+		serve, err := startTdkt(bin, "serve", append(env, "TDKT_PPROF_ADDR="+servePprof), "TDKT_HTTP_ADDR=127.0.0.1:"+strconv.Itoa(httpPort), filepath.Join(tmp, "serve.log"))
 		if err != nil {
 			return err
 		}
 		defer stopProcess(serve)
-		wk, err := startTdkt(bin, "worker", env, "TDKT_OPS_ADDR=127.0.0.1:"+strconv.Itoa(opsPort), filepath.Join(tmp, "worker.log"))
+		wk, err := startTdkt(bin, "worker", append(env, "TDKT_PPROF_ADDR="+workerPprof), "TDKT_OPS_ADDR=127.0.0.1:"+strconv.Itoa(opsPort), filepath.Join(tmp, "worker.log"))
 		if err != nil {
 			return err
 		}
@@ -308,7 +312,18 @@ func runActions(ctx context.Context, cfg config) error {
 	if sampler != nil {
 		stopSampling = sampler()
 	}
+	var stopProfiles func() error
+	if cfg.profileDir != "" {
+		if stopProfiles, err = startProfiles(ctx, cfg.profileDir, map[string]string{"serve": servePprof, "worker": workerPprof}); err != nil {
+			return err
+		}
+	}
 	wall, ids, err := d.drive(ctx, cfg.clients, cfg.dossiers, runID, &tt)
+	if stopProfiles != nil {
+		if perr := stopProfiles(); perr != nil {
+			fmt.Fprintf(os.Stderr, "profiles: %v\n", perr)
+		}
+	}
 	if stopSampling != nil {
 		lw := stopSampling()
 		rep.LockWaits = &lw

@@ -92,6 +92,7 @@ type config struct {
 	api, tdktBin   string
 	bareWorkerMode bool
 	bareStart      string
+	profileDir     string
 	// The reads scenario (reads.go); dossiers is shared with actions.
 	duration time.Duration
 	explain  bool
@@ -123,6 +124,7 @@ func main() {
 	flag.StringVar(&cfg.tdktBin, "tdkt", "", "actions: the tdkt binary to start (empty: go build ./cmd/tdkt)")
 	flag.StringVar(&cfg.bareStart, "bare-start", "with-update", "actions: with-update sends a bare workflow's start and first update in one call; separate sends the update after the start, as tdkt's submit follows its create")
 	flag.BoolVar(&cfg.bareWorkerMode, "bare-worker", false, "internal: run only the bare workflow's worker (the actions scenario starts itself so)")
+	flag.StringVar(&cfg.profileDir, "profile", "", "actions: write CPU profiles of tdkt serve, tdkt worker and the bench process (with the dev Temporal server) over the tdkt phase to this folder")
 	flag.DurationVar(&cfg.duration, "duration", 60*time.Second, "reads: how long the clients read")
 	flag.BoolVar(&cfg.explain, "explain", true, "reads: EXPLAIN (ANALYZE, BUFFERS) the statements slower than 20 ms")
 	flag.Parse()

@@ -92,6 +92,11 @@ func run(ctx context.Context, cmd string, args []string, getenv func(string) str
 			return err
 		}
 		defer stopTracing()
+		if cfg.PprofAddr != "" {
+			if err := servePprof(ctx, cfg.PprofAddr, log); err != nil {
+				return err
+			}
+		}
 	}
 	switch cmd {
 	case "migrate":

@@ -21,6 +21,10 @@ type Config struct {
 	// OpsAddr is where `tdkt worker` serves /livez, /readyz and /metrics
 	// (TDKT_OPS_ADDR); `serve` answers them on HTTPAddr.
 	OpsAddr string
+	// PprofAddr, when set, is where `tdkt serve`, `worker` and `dev` serve Go's
+	// profiler (/debug/pprof/); off by default. Bind it to localhost: profiles
+	// show the code and the load, not data.
+	PprofAddr string
 	// DatabaseURL is the PostgreSQL URL (DATABASE_URL). Empty in dev mode starts a
 	// throwaway cluster under DataDir.
 	DatabaseURL string
@@ -187,6 +191,7 @@ func Load(getenv func(string) string, args []string) (Config, error) {
 	}
 	str(&c.HTTPAddr, "http-addr", "TDKT_HTTP_ADDR", "HTTP listen address")
 	str(&c.OpsAddr, "ops-addr", "TDKT_OPS_ADDR", "worker's listen address for /livez, /readyz and /metrics")
+	str(&c.PprofAddr, "pprof-addr", "TDKT_PPROF_ADDR", "listen address of Go's profiler (/debug/pprof/); empty: off")
 	str(&c.DatabaseURL, "database-url", "DATABASE_URL", "PostgreSQL URL")
 	str(&c.TemporalAddress, "temporal-address", "TEMPORAL_ADDRESS", "Temporal frontend host:port")
 	str(&c.TemporalNamespace, "temporal-namespace", "TEMPORAL_NAMESPACE", "Temporal namespace")
@@ -305,6 +310,7 @@ func (c Config) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.String("http_addr", c.HTTPAddr),
 		slog.String("ops_addr", c.OpsAddr),
+		slog.String("pprof_addr", c.PprofAddr),
 		slog.String("database_url", MaskURL(c.DatabaseURL)),
 		slog.String("temporal_address", c.TemporalAddress),
 		slog.String("temporal_namespace", c.TemporalNamespace),
