@@ -203,14 +203,6 @@ func (s *Service) CreateNomination(ctx context.Context, userID int64, req Create
 	nn := NewNomination{ID: id, WorkflowID: contract.NominationWorkflowID(id), UnitID: unit.ID,
 		AwardCode: award.Code, Kind: kind, Procedure: procedure, Year: req.Year, Title: req.Title, CreatedBy: userID,
 		Route: route, Nominees: nominees, At: now, MovementID: req.MovementID, CampaignID: req.CampaignID}
-	tx, err := s.Store.BeginTx(ctx)
-	if err != nil {
-		return domain.Nomination{}, err
-	}
-	defer tx.Rollback(ctx) //nolint:errcheck // no-op after commit
-	if err := CreateNominationRowsTx(ctx, tx, nn); err != nil {
-		return domain.Nomination{}, err
-	}
 	_, err = s.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID: nn.WorkflowID, TaskQueue: s.TaskQueue,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
@@ -220,10 +212,10 @@ func (s *Service) CreateNomination(ctx context.Context, userID int64, req Create
 	if err != nil {
 		return domain.Nomination{}, fmt.Errorf("start dossier workflow: %w", err)
 	}
-	if err := commitCreated(ctx, tx, nn); err != nil {
+	if err := s.commitCreated(ctx, nn); err != nil {
 		// The workflow exists without its rows: end it so nothing is left behind.
 		_ = s.Temporal.TerminateWorkflow(context.WithoutCancel(ctx), nn.WorkflowID, "", "dossier rows not committed")
-		return domain.Nomination{}, fmt.Errorf("commit dossier: %w", err)
+		return domain.Nomination{}, err
 	}
 	return s.Store.Nomination(ctx, id)
 }

@@ -3,6 +3,7 @@ package dossiers
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -140,5 +141,94 @@ func TestCreateNominationDoesNotHoldTheAuditChainWhileStarting(t *testing.T) {
 	}
 	if rep.Events < 3 {
 		t.Errorf("chain of %d events, want at least the two probes and the create", rep.Events)
+	}
+}
+
+// codeWrite takes the next dossier code of unit, as another clerk's create in the
+// same unit would, in a transaction of its own that gives up after 2 s of waiting
+// for a lock: it fails if the unit's counter is locked by someone else that long.
+func codeWrite(pool *pgxpool.Pool, unit string) func(ctx context.Context) error {
+	return func(ctx context.Context) error {
+		tx, err := pool.Begin(ctx)
+		if err != nil {
+			return err
+		}
+		defer tx.Rollback(ctx) //nolint:errcheck // no-op after commit
+		if _, err := tx.Exec(ctx, `SET LOCAL lock_timeout = '2s'`); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO dossier_counters (unit_id, year, last_number) VALUES ($1, 2026, 1)
+			ON CONFLICT (unit_id, year) DO UPDATE SET last_number = dossier_counters.last_number + 1`, unit); err != nil {
+			return err
+		}
+		return tx.Commit(ctx)
+	}
+}
+
+// TestCreateNominationDoesNotHoldTheUnitsCounterWhileStarting: while a dossier's
+// workflow is being started, another creation in the same unit can take its code
+// (the unit's counter is not locked across the round trip to Temporal), and the
+// dossier then gets the next code: the numbers stay gapless. When writing the rows
+// fails after the start, the started workflow is terminated and nothing is left.
+func TestCreateNominationDoesNotHoldTheUnitsCounterWhileStarting(t *testing.T) {
+	ctx := context.Background()
+	pool := pgtest.NewPool(t)
+	if _, _, err := seed.DemoToday(ctx, pool, func(string) (string, error) { return "x", nil }); err != nil {
+		t.Fatal(err)
+	}
+	var clerk int64
+	if err := pool.QueryRow(ctx, `SELECT id FROM users WHERE username = 'xa.clerk'`).Scan(&clerk); err != nil {
+		t.Fatal(err)
+	}
+	probe := &startProbe{probe: codeWrite(pool, seed.TodayCommune)}
+	s := newTestService(pool, &usecase.Base{Authz: allowAll{}, Temporal: probe, TaskQueue: "test",
+		Now: func() time.Time { return time.Date(2026, 3, 10, 3, 0, 0, 0, time.UTC) }})
+	in := CreateNominationInput{UnitID: seed.TodayCommune, AwardCode: "GK", Year: 2026,
+		Nominees: []NomineeInput{{Kind: "individual", Name: "Hoàng Văn Tùng", JobTitle: "Trưởng thôn", Achievements: "Dẫn đầu phong trào"}}}
+
+	var before int
+	if err := pool.QueryRow(ctx, `SELECT coalesce((SELECT last_number FROM dossier_counters WHERE unit_id = $1 AND year = 2026), 0)`,
+		seed.TodayCommune).Scan(&before); err != nil {
+		t.Fatal(err)
+	}
+	n, err := s.CreateNomination(ctx, clerk, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if probe.started != 1 || probe.probeErr != nil {
+		t.Fatalf("a code taken in the same unit during the workflow start: %v (starts %d), want it committed", probe.probeErr, probe.started)
+	}
+	if want := fmt.Sprintf("%s/2026/%04d", seed.TodayCommune, before+2); n.Code != want {
+		t.Errorf("dossier code %q, want %q (the number after the one taken during the start)", n.Code, want)
+	}
+
+	// Writing the rows fails after the start (a nominee the table refuses): the
+	// workflow is terminated, and no dossier, nominee, event or number is left.
+	var dossiers, events, counter int
+	count := func() (int, int, int) {
+		t.Helper()
+		var d, e, c int
+		if err := pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM nominations), (SELECT count(*) FROM audit_events),
+				(SELECT last_number FROM dossier_counters WHERE unit_id = $1 AND year = 2026)`, seed.TodayCommune).Scan(&d, &e, &c); err != nil {
+			t.Fatal(err)
+		}
+		return d, e, c
+	}
+	dossiers, events, counter = count()
+	probe.probe = func(ctx context.Context) error {
+		_, err := pool.Exec(ctx, `ALTER TABLE nominees ADD CONSTRAINT test_refuse CHECK (name <> 'Hoàng Văn Tùng') NOT VALID`)
+		return err
+	}
+	if _, err := s.CreateNomination(ctx, clerk, in); err == nil {
+		t.Fatal("create succeeded although its rows could not be written")
+	}
+	if probe.probeErr != nil {
+		t.Fatal(probe.probeErr)
+	}
+	if len(probe.terminated) != 1 {
+		t.Errorf("terminated workflows %v, want the one started for the rows that failed", probe.terminated)
+	}
+	if d, e, c := count(); d != dossiers || e != events || c != counter {
+		t.Errorf("after a failed write: %d dossiers (was %d), %d events (was %d), counter %d (was %d)", d, dossiers, e, events, c, counter)
 	}
 }
