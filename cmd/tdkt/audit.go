@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -13,10 +15,13 @@ import (
 	"github.com/tdkt/tdkt/internal/postgres"
 )
 
-const auditUsage = `usage: tdkt audit verify [flags]
+const auditUsage = `usage: tdkt audit verify|anchor [flags]
 
-  verify   walk the audit log's hash chain; print "audit chain intact: N events" and the
-           head hash, or name the first altered, missing or foreign row and exit 1
+  verify   walk the audit log's hash chains (the global one and each dossier's) and
+           check the anchors; print "audit chain intact: N events" and the head hash,
+           or name the first altered, missing or foreign row and exit 1
+  anchor   anchor the dossier chains that moved in the global chain now (the worker
+           does it every 30 s)
 `
 
 // errAuditBroken is returned (exit status 1) when the chain does not hold.
@@ -24,15 +29,22 @@ var errAuditBroken = errors.New("audit chain broken")
 
 // auditCmd runs `tdkt audit <sub>`: only verify exists.
 func auditCmd(ctx context.Context, getenv func(string) string, args []string, out io.Writer) error {
-	if len(args) == 0 || args[0] != "verify" {
+	if len(args) == 0 || (args[0] != "verify" && args[0] != "anchor") {
 		fmt.Fprint(out, auditUsage)
-		return fmt.Errorf("audit: want the subcommand verify")
+		return fmt.Errorf("audit: want the subcommand verify or anchor")
 	}
 	cfg, err := config.Load(getenv, args[1:])
 	if err != nil {
 		return err
 	}
 	return withPool(ctx, cfg, func(pool *pgxpool.Pool) error {
+		if args[0] == "anchor" {
+			n, err := postgres.DB{Pool: pool}.AnchorAuditChains(ctx)
+			if err == nil {
+				fmt.Fprintf(out, "anchored %d dossier chains\n", n)
+			}
+			return err
+		}
 		rep, err := postgres.DB{Pool: pool}.VerifyAuditChain(ctx)
 		if err != nil {
 			return err
@@ -41,7 +53,10 @@ func auditCmd(ctx context.Context, getenv func(string) string, args []string, ou
 			fmt.Fprintf(out, "audit chain broken after %d intact events at %s\n", rep.Events, rep.Break)
 			return errAuditBroken
 		}
-		fmt.Fprintf(out, "audit chain intact: %d events\nhead %s\n", rep.Events, rep.Head)
+		fmt.Fprintf(out, "audit chain intact: %d events\n", rep.Events)
+		fmt.Fprintf(out, "  %d in the global chain, %d in %d dossier chains (%d written since their dossier's last anchor)\n",
+			rep.Events-rep.DossierEvents, rep.DossierEvents, rep.Dossiers, rep.Unanchored)
+		fmt.Fprintf(out, "head %s\n", rep.Head)
 		return nil
 	})
 }
@@ -55,4 +70,26 @@ func splitList(s string) []string {
 		}
 	}
 	return out
+}
+
+// anchorEvery is how often a worker anchors the dossier audit chains that moved.
+const anchorEvery = 30 * time.Second
+
+// anchorAuditChains anchors the dossier chains that moved every anchorEvery until
+// ctx ends (each worker does; two at once anchor different heads).
+func anchorAuditChains(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger) {
+	t := time.NewTicker(anchorEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if n, err := (postgres.DB{Pool: pool}).AnchorAuditChains(ctx); err != nil && ctx.Err() == nil {
+			log.Error("anchoring the dossier audit chains", "err", err)
+		} else if n > 0 {
+			log.Debug("anchored the dossier audit chains", "dossiers", n)
+		}
+	}
 }

@@ -253,6 +253,7 @@ func runWorker(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, tc cl
 		}
 		err = w.Start()
 		if err == nil {
+			go anchorAuditChains(ctx, pool, slog.Default())
 			<-ctx.Done()
 			w.Stop()
 			return nil
@@ -414,6 +415,7 @@ func dev(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			return fmt.Errorf("worker: %w", err)
 		}
 		defer w.Stop()
+		go anchorAuditChains(ctx, pool, log)
 		if err := startMailer(ctx, cfg, log, pool); err != nil {
 			return err
 		}

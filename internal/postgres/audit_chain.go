@@ -5,13 +5,18 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // AuditBreak names the first place where the audit chain does not hold.
 type AuditBreak struct {
-	// ChainSeq is the position in the chain where the break shows.
-	ChainSeq int64 `json:"chain_seq"`
+	// ChainSeq is the position in the global chain where the break shows, or
+	// DossierPos the position in the chain of dossier NominationID.
+	ChainSeq   int64 `json:"chain_seq,omitempty"`
+	DossierPos int   `json:"dossier_pos,omitempty"`
 	// ID is the audit_events id of the row named (0 for a missing row).
 	ID int64 `json:"id"`
 	// NominationID and Seq identify the dossier event of that row.
@@ -22,6 +27,12 @@ type AuditBreak struct {
 }
 
 func (b AuditBreak) String() string {
+	if b.DossierPos != 0 {
+		if b.ID == 0 {
+			return fmt.Sprintf("dossier %s, position %d of its chain: %s", b.NominationID, b.DossierPos, b.Reason)
+		}
+		return fmt.Sprintf("event id %d (dossier %s event %d, position %d of its chain): %s", b.ID, b.NominationID, b.Seq, b.DossierPos, b.Reason)
+	}
 	if b.ID == 0 {
 		return fmt.Sprintf("chain position %d: %s", b.ChainSeq, b.Reason)
 	}
@@ -32,39 +43,72 @@ func (b AuditBreak) String() string {
 	return where + "): " + b.Reason
 }
 
-// AuditChainReport is the outcome of walking the audit chain.
+// AuditChainReport is the outcome of walking the audit chains.
 type AuditChainReport struct {
-	// Events is the number of rows checked.
+	// Events is the number of rows checked: the global chain's and the dossiers'.
 	Events int64 `json:"events"`
-	// Head is the hash of the last row, hex-encoded: record it elsewhere (a printed
-	// report, another system) to detect a rewrite of the whole chain later.
+	// Head is the hash of the global chain's last row, hex-encoded: record it
+	// elsewhere (a printed report, another system) to detect a rewrite of the
+	// whole chain later. The dossier chains are covered by it through the anchors.
 	Head string `json:"head"`
-	// Break is the first inconsistency, nil when the chain is intact.
+	// Dossiers is the number of dossier chains (migration 0024), DossierEvents the
+	// events in them, and Unanchored those of their events written after their
+	// dossier's last anchor (anchored by the worker within a minute).
+	Dossiers      int64 `json:"dossiers"`
+	DossierEvents int64 `json:"dossier_events"`
+	Unanchored    int64 `json:"unanchored"`
+	// Break is the first inconsistency, nil when the chains are intact.
 	Break *AuditBreak `json:"break,omitempty"`
 }
 
-// VerifyAuditChain walks audit_events in chain order and recomputes every hash:
-// SHA-256 over the previous row's hash and the row's canonical content as
-// audit_event_canonical renders it. It reports the first row whose content no
-// longer matches its hash, whose hash is not what the next row chained to, a
-// missing position (a deleted row), a row outside the chain, or a head that does
-// not match the last row (rows cut off the end). The error is for failures to read.
+var genesis = make([]byte, sha256.Size)
+
+// VerifyAuditChain checks the audit log in one snapshot:
+//   - the global chain: it walks the rows in chain order and recomputes every
+//     hash, SHA-256 over the previous row's hash and the row's canonical content
+//     as audit_event_canonical renders it, and reports the first row whose
+//     content no longer matches its hash, whose hash is not what the next row
+//     chained to, a missing position (a deleted row), a row outside every chain,
+//     or a head that does not match the last row (rows cut off the end);
+//   - every dossier's chain (events written since migration 0024) the same way,
+//     against its head in audit_dossier_heads;
+//   - every anchor of the global chain: each dossier head it lists must be the
+//     hash of that dossier's event at that position (a dossier's events rewritten
+//     with their hashes recomputed contradict it).
+//
+// The error is for failures to read.
 func (s DB) VerifyAuditChain(ctx context.Context) (AuditChainReport, error) {
 	const op = "store.VerifyAuditChain"
 	var rep AuditChainReport
-	var headSeq int64
-	var headHash []byte
-	if err := s.Pool.QueryRow(ctx, `SELECT last_seq, last_hash FROM audit_chain_head`).Scan(&headSeq, &headHash); err != nil {
-		return rep, Translate(op, err)
-	}
-	rows, err := s.Pool.Query(ctx, `SELECT e.id, e.chain_seq, coalesce(e.nomination_id::text, ''), e.seq, e.prev_hash, e.hash,
-			convert_to(audit_event_canonical(e), 'UTF8')
-		FROM audit_events e ORDER BY e.chain_seq NULLS LAST, e.id`)
+	tx, err := s.Pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
 	if err != nil {
 		return rep, Translate(op, err)
 	}
+	defer tx.Rollback(ctx) //nolint:errcheck // read-only
+	if err := verifyGlobalChain(ctx, tx, &rep); err != nil || rep.Break != nil {
+		return rep, Translate(op, err)
+	}
+	if err := verifyDossierChains(ctx, tx, &rep); err != nil || rep.Break != nil {
+		return rep, Translate(op, err)
+	}
+	return rep, Translate(op, verifyAnchors(ctx, tx, &rep))
+}
+
+// verifyGlobalChain walks the global chain (every row not in a dossier chain).
+func verifyGlobalChain(ctx context.Context, tx pgx.Tx, rep *AuditChainReport) error {
+	var headSeq int64
+	var headHash []byte
+	if err := tx.QueryRow(ctx, `SELECT last_seq, last_hash FROM audit_chain_head`).Scan(&headSeq, &headHash); err != nil {
+		return err
+	}
+	rows, err := tx.Query(ctx, `SELECT e.id, e.chain_seq, coalesce(e.nomination_id::text, ''), e.seq, e.prev_hash, e.hash,
+			convert_to(audit_event_canonical(e), 'UTF8')
+		FROM audit_events e WHERE e.dossier_pos IS NULL ORDER BY e.chain_seq NULLS LAST, e.id`)
+	if err != nil {
+		return err
+	}
 	defer rows.Close()
-	prev := make([]byte, sha256.Size)
+	prev := genesis
 	type row struct {
 		id           int64
 		chainSeq     *int64
@@ -75,15 +119,16 @@ func (s DB) VerifyAuditChain(ctx context.Context) (AuditChainReport, error) {
 		canonical    []byte
 	}
 	var last *row
+	var global int64
 	brk := func(r *row, pos int64, reason string) {
 		rep.Break = &AuditBreak{ChainSeq: pos, ID: r.id, NominationID: r.nominationID, Seq: r.seq, Reason: reason}
 	}
 	for rows.Next() {
 		var r row
 		if err := rows.Scan(&r.id, &r.chainSeq, &r.nominationID, &r.seq, &r.prevHash, &r.hash, &r.canonical); err != nil {
-			return rep, Translate(op, err)
+			return err
 		}
-		want := rep.Events + 1
+		want := global + 1
 		switch {
 		case r.chainSeq == nil || r.hash == nil || r.prevHash == nil:
 			brk(&r, want, "the row is outside the chain (written with the chain trigger disabled)")
@@ -93,39 +138,200 @@ func (s DB) VerifyAuditChain(ctx context.Context) (AuditChainReport, error) {
 			// The row before was rewritten with a recomputed hash, or this link was.
 			if last != nil {
 				brk(last, want-1, "its hash is not the one the next event chained to: the row was altered and its hash recomputed")
-				rep.Events-- // the row named is not intact after all
+				global-- // the row named is not intact after all
 			} else {
 				brk(&r, want, "the first event does not start from the genesis hash")
 			}
 		default:
-			h := sha256.New()
-			h.Write(prev)
-			h.Write(r.canonical)
-			if sum := h.Sum(nil); !bytes.Equal(sum, r.hash) {
+			if sum := chainHash(prev, r.canonical); !bytes.Equal(sum, r.hash) {
 				brk(&r, want, "its content no longer matches its hash: the row was altered")
 			}
 		}
 		if rep.Break != nil {
-			rows.Close()
-			return rep, nil
+			rep.Events = global
+			return nil
 		}
-		rep.Events++
+		global++
 		prev = r.hash
 		last = &r
 	}
 	if err := rows.Err(); err != nil {
-		return rep, Translate(op, err)
+		return err
 	}
+	rep.Events = global
 	rep.Head = hex.EncodeToString(prev)
-	if headSeq != rep.Events || !bytes.Equal(headHash, prev) {
-		rep.Break = &AuditBreak{ChainSeq: rep.Events + 1,
-			Reason: fmt.Sprintf("the chain head records %d events, %d remain: rows were removed from the end", headSeq, rep.Events)}
-		if headSeq == rep.Events {
+	if headSeq != global || !bytes.Equal(headHash, prev) {
+		rep.Break = &AuditBreak{ChainSeq: global + 1,
+			Reason: fmt.Sprintf("the chain head records %d events, %d remain: rows were removed from the end", headSeq, global)}
+		if headSeq == global {
 			rep.Break.Reason = "the chain head's hash differs from the last event's: the last row was altered"
 			if last != nil {
-				rep.Break.ID, rep.Break.ChainSeq, rep.Break.NominationID, rep.Break.Seq = last.id, rep.Events, last.nominationID, last.seq
+				rep.Break.ID, rep.Break.ChainSeq, rep.Break.NominationID, rep.Break.Seq = last.id, global, last.nominationID, last.seq
 			}
 		}
 	}
-	return rep, nil
+	return nil
+}
+
+func chainHash(prev, canonical []byte) []byte {
+	h := sha256.New()
+	h.Write(prev)
+	h.Write(canonical)
+	return h.Sum(nil)
+}
+
+// dossierHead is a dossier chain's last position and hash, and the position last
+// anchored.
+type dossierHead struct {
+	pos, anchored int
+	hash          []byte
+}
+
+// verifyDossierChains walks every dossier's chain in position order against its
+// head. A break names the row and its position in its dossier's chain.
+func verifyDossierChains(ctx context.Context, tx pgx.Tx, rep *AuditChainReport) error {
+	heads := map[string]dossierHead{}
+	hr, err := tx.Query(ctx, `SELECT nomination_id::text, last_pos, last_hash, anchored_pos FROM audit_dossier_heads`)
+	if err != nil {
+		return err
+	}
+	for hr.Next() {
+		var id string
+		var h dossierHead
+		if err := hr.Scan(&id, &h.pos, &h.hash, &h.anchored); err != nil {
+			return err
+		}
+		heads[id] = h
+	}
+	if err := hr.Err(); err != nil {
+		return err
+	}
+	rows, err := tx.Query(ctx, `SELECT e.id, e.nomination_id::text, e.dossier_pos, e.seq, e.prev_hash, e.hash,
+			convert_to(audit_event_canonical_dossier(e), 'UTF8')
+		FROM audit_events e WHERE e.dossier_pos IS NOT NULL ORDER BY e.nomination_id, e.dossier_pos`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var cur string
+	var pos int
+	var prev []byte
+	var lastID int64
+	var lastSeq int
+	brk := func(id int64, nomination string, p, seq int, reason string) {
+		rep.Break = &AuditBreak{DossierPos: p, ID: id, NominationID: nomination, Seq: seq, Reason: reason}
+	}
+	// closeChain checks that the chain of cur ends at its head.
+	closeChain := func() {
+		h, ok := heads[cur]
+		switch {
+		case !ok:
+			brk(lastID, cur, pos, lastSeq, "the dossier has no chain head")
+		case h.pos != pos:
+			brk(0, cur, pos+1, 0, fmt.Sprintf("the head records %d events, %d remain: rows were removed from the end", h.pos, pos))
+		case !bytes.Equal(h.hash, prev):
+			brk(lastID, cur, pos, lastSeq, "the head's hash differs from the last event's: the last row was altered")
+		default:
+			rep.Unanchored += int64(h.pos - min(h.anchored, h.pos))
+			delete(heads, cur)
+		}
+	}
+	for rows.Next() {
+		var id int64
+		var nomination string
+		var p, seq int
+		var prevHash, hash, canonical []byte
+		if err := rows.Scan(&id, &nomination, &p, &seq, &prevHash, &hash, &canonical); err != nil {
+			return err
+		}
+		if nomination != cur {
+			if cur != "" {
+				if closeChain(); rep.Break != nil {
+					return nil
+				}
+			}
+			cur, pos, prev = nomination, 0, genesis
+			rep.Dossiers++
+		}
+		switch {
+		case p != pos+1:
+			brk(0, nomination, pos+1, 0, fmt.Sprintf("the row at this position is missing (deleted); the next present is event id %d at position %d", id, p))
+		case !bytes.Equal(prevHash, prev):
+			if pos > 0 {
+				brk(lastID, nomination, pos, lastSeq, "its hash is not the one the next event chained to: the row was altered and its hash recomputed")
+			} else {
+				brk(id, nomination, p, seq, "the first event does not start from the genesis hash")
+			}
+		case !bytes.Equal(chainHash(prev, canonical), hash):
+			brk(id, nomination, p, seq, "its content no longer matches its hash: the row was altered")
+		}
+		if rep.Break != nil {
+			return nil
+		}
+		rep.Events++
+		rep.DossierEvents++
+		pos, prev, lastID, lastSeq = p, hash, id, seq
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if cur != "" {
+		if closeChain(); rep.Break != nil {
+			return nil
+		}
+	}
+	for id, h := range heads {
+		if h.pos > 0 {
+			brk(0, id, 1, 0, fmt.Sprintf("the head records %d events, none remain: rows were removed", h.pos))
+			return nil
+		}
+	}
+	return nil
+}
+
+// verifyAnchors checks every dossier head listed by an anchor of the global chain
+// against the event at that position of that dossier's chain (whose hash the walk
+// has already checked).
+func verifyAnchors(ctx context.Context, tx pgx.Tx, rep *AuditChainReport) error {
+	var anchorID, chainSeq int64
+	var nomination, want string
+	var pos int
+	var have *string
+	err := tx.QueryRow(ctx, `SELECT a.id, a.chain_seq, h->>0, (h->>1)::int, h->>2, encode(e.hash, 'hex')
+		FROM audit_events a CROSS JOIN LATERAL jsonb_array_elements(a.details->'heads') h
+		LEFT JOIN audit_events e ON e.nomination_id = (h->>0)::uuid AND e.dossier_pos = (h->>1)::int
+		WHERE a.action = 'anchor' AND a.nomination_id IS NULL AND e.hash IS DISTINCT FROM decode(h->>2, 'hex')
+		ORDER BY a.chain_seq LIMIT 1`).Scan(&anchorID, &chainSeq, &nomination, &pos, &want, &have)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	reason := fmt.Sprintf("the anchor lists dossier %s at position %d with hash %s, ", nomination, pos, want)
+	if have == nil {
+		reason += "and that event is missing: the dossier's events were removed"
+	} else {
+		reason += "and that event's hash is " + *have + ": the dossier's events were rewritten with their hashes recomputed"
+	}
+	rep.Break = &AuditBreak{ChainSeq: chainSeq, ID: anchorID, Reason: reason}
+	return nil
+}
+
+// AnchorAuditChains writes anchors into the global chain (audit_anchor(), one
+// anchor per 20,000 dossier heads) until every dossier chain that moved is
+// anchored, except heads being written at that moment, which the next call takes.
+// It returns the number of dossier heads anchored.
+func (s DB) AnchorAuditChains(ctx context.Context) (int, error) {
+	total := 0
+	for {
+		var n int
+		if err := s.Pool.QueryRow(ctx, `SELECT audit_anchor()`).Scan(&n); err != nil {
+			return total, Translate("store.AnchorAuditChains", err)
+		}
+		total += n
+		if n < 20000 {
+			return total, nil
+		}
+	}
 }

@@ -202,10 +202,15 @@ func TestApplicationRoleCannotRewriteTheAuditLog(t *testing.T) {
 		t.Fatalf("the application role cannot append: %v", err)
 	}
 	for _, q := range []string{`UPDATE audit_events SET action = 'x'`, `DELETE FROM audit_events`, `TRUNCATE audit_events`,
-		`UPDATE audit_chain_head SET last_seq = 0`, `ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update`} {
+		`UPDATE audit_chain_head SET last_seq = 0`, `UPDATE audit_dossier_heads SET last_pos = 0`,
+		`ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update`} {
 		if _, err := conn.Exec(ctx, q); err == nil || !(strings.Contains(err.Error(), "permission denied") || strings.Contains(err.Error(), "must be owner")) {
 			t.Errorf("%s as the application role: %v", q, err)
 		}
+	}
+	var anchored int
+	if err := conn.QueryRow(ctx, `SELECT audit_anchor()`).Scan(&anchored); err != nil || anchored != 0 {
+		t.Errorf("the application role anchors (nothing to anchor): %d %v", anchored, err)
 	}
 	if _, err := conn.Exec(ctx, `RESET ROLE`); err != nil {
 		t.Fatal(err)
