@@ -386,6 +386,9 @@ func printActions(r actionsReport) {
 	if l := r.LockWaits; l != nil {
 		fmt.Printf("  tdkt's database, sampled every 50 ms (%d samples): %.2f sessions waiting for a lock on average, %.2f of them in an audit insert (the chain head); an audit insert waiting in %.0f%% of samples, at most %d at once\n",
 			l.Samples, l.MeanWaiting, l.MeanWaitingAudit, 100*l.ShareAudit, l.MaxAudit)
+		for _, w := range l.Waiting {
+			fmt.Printf("    %.2f waiting in: %s\n", w.MeanWaiting, w.Statement)
+		}
 	}
 	if r.Checked != "" {
 		fmt.Println("  checked:", r.Checked)

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"cmp"
 	"context"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -19,6 +22,16 @@ type lockWaitsJSON struct {
 	// Share of samples with at least one session waiting in an audit insert.
 	ShareAudit float64 `json:"share_with_audit_waiter"`
 	MaxAudit   int     `json:"max_waiting_audit_insert"`
+	// Waiting lists the statements seen waiting for a lock (their first 100
+	// characters), most often seen first, with the mean number waiting in them.
+	Waiting []waitingStatement `json:"waiting,omitempty"`
+}
+
+// waitingStatement is one statement seen waiting for a lock, and how many
+// sessions waited in it on average over the samples.
+type waitingStatement struct {
+	Statement   string  `json:"statement"`
+	MeanWaiting float64 `json:"mean_waiting"`
 }
 
 // sampleLockWaits samples the database's lock waits every interval until stop is
@@ -27,6 +40,7 @@ func sampleLockWaits(ctx context.Context, pool *pgxpool.Pool, interval time.Dura
 	ctx, cancel := context.WithCancel(ctx)
 	var out lockWaitsJSON
 	var sumAll, sumAudit, withAudit int
+	seen := map[string]int{}
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
@@ -40,10 +54,15 @@ func sampleLockWaits(ctx context.Context, pool *pgxpool.Pool, interval time.Dura
 			case <-t.C:
 			}
 			var all, audit int
+			var waiting []string
 			if err := pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE wait_event_type = 'Lock'),
-					count(*) FILTER (WHERE wait_event_type = 'Lock' AND query ILIKE '%INSERT INTO audit_events%')
-				FROM pg_stat_activity WHERE datname = current_database()`).Scan(&all, &audit); err != nil {
+					count(*) FILTER (WHERE wait_event_type = 'Lock' AND query ILIKE '%INSERT INTO audit_events%'),
+					coalesce(array_agg(left(regexp_replace(query, '\s+', ' ', 'g'), 100)) FILTER (WHERE wait_event_type = 'Lock'), '{}')
+				FROM pg_stat_activity WHERE datname = current_database()`).Scan(&all, &audit, &waiting); err != nil {
 				continue
+			}
+			for _, q := range waiting {
+				seen[q]++
 			}
 			out.Samples++
 			sumAll += all
@@ -60,6 +79,15 @@ func sampleLockWaits(ctx context.Context, pool *pgxpool.Pool, interval time.Dura
 		if out.Samples > 0 {
 			n := float64(out.Samples)
 			out.MeanWaiting, out.MeanWaitingAudit, out.ShareAudit = float64(sumAll)/n, float64(sumAudit)/n, float64(withAudit)/n
+			for q, c := range seen {
+				out.Waiting = append(out.Waiting, waitingStatement{Statement: q, MeanWaiting: float64(c) / n})
+			}
+			slices.SortFunc(out.Waiting, func(a, b waitingStatement) int {
+				return cmp.Or(cmp.Compare(b.MeanWaiting, a.MeanWaiting), strings.Compare(a.Statement, b.Statement))
+			})
+			if len(out.Waiting) > 10 {
+				out.Waiting = out.Waiting[:10]
+			}
 		}
 		return out
 	}
