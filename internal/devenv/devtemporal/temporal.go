@@ -190,8 +190,11 @@ func serverConfig(dbFile string, frontendPort int) (*config.Config, error) {
 				sqliteplugin.PluginName: {SQL: &config.SQL{
 					PluginName:   sqliteplugin.PluginName,
 					DatabaseName: dbFile,
-					// rwc: read-write, create the file if missing.
-					ConnectAttributes: map[string]string{"mode": "rwc"},
+					// rwc: read-write, create the file if missing. Write-ahead log with
+					// synchronous=normal: a commit is an append to the log, synced at
+					// checkpoints instead of on every commit; a crash of the process
+					// loses nothing, a power cut may lose the last commits (dev mode).
+					ConnectAttributes: map[string]string{"mode": "rwc", "journal_mode": "wal", "synchronous": "normal"},
 				}},
 			},
 		},
