@@ -218,6 +218,7 @@ func runReads(ctx context.Context, cfg config) error {
 	if err != nil {
 		return err
 	}
+	postgres.ServerSettings(pcfg) // as tdkt serve's pool
 	pcfg.ConnConfig.Tracer = tracer
 	pcfg.MaxConns = 20
 	srvPool, err := pgxpool.NewWithConfig(ctx, pcfg)
@@ -407,7 +408,7 @@ func runReads(ctx context.Context, cfg config) error {
 		for _, k := range keys {
 			fmt.Printf("  slow: %s → %s\n", k, slowPaths[k])
 		}
-		explainSlow(ctx, pool, tracer)
+		explainSlow(ctx, srvPool, tracer) // with the server's settings
 	}
 	rep.Machine.LoadEnd = loadavg()
 	if cfg.jsonOut != "" {
