@@ -96,6 +96,12 @@ type config struct {
 	// The reads scenario (reads.go); dossiers is shared with actions.
 	duration time.Duration
 	explain  bool
+	// reuse names a database kept between reads runs: seeded on the first, only
+	// migrated (and its seed checked) on the next ones.
+	reuse string
+	// think is a person's pause between two reads (each a random 0.5–1.5 × think);
+	// 0 reads in a closed loop without pause.
+	think time.Duration
 }
 
 func main() {
@@ -127,6 +133,8 @@ func main() {
 	flag.StringVar(&cfg.profileDir, "profile", "", "actions: write CPU profiles of tdkt serve, tdkt worker and the bench process (with the dev Temporal server) over the tdkt phase to this folder")
 	flag.DurationVar(&cfg.duration, "duration", 60*time.Second, "reads: how long the clients read")
 	flag.BoolVar(&cfg.explain, "explain", true, "reads: EXPLAIN (ANALYZE, BUFFERS) the statements slower than 20 ms")
+	flag.StringVar(&cfg.reuse, "reuse", "", "reads: the database NAME to keep between runs: created and seeded when missing, else migrated and reused when it holds -dossiers dossiers")
+	flag.DurationVar(&cfg.think, "think", 0, "reads: each client pauses a random 0.5–1.5 × think between reads, as a person does (0: no pause, a closed loop)")
 	flag.Parse()
 	if cfg.dossiers == 0 {
 		cfg.dossiers = map[string]int{"reads": 1_000_000}[cfg.scenario]

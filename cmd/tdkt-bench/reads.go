@@ -10,6 +10,8 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"regexp"
 	"runtime"
 	"slices"
 	"strings"
@@ -25,6 +27,7 @@ import (
 	"github.com/tdkt/tdkt/internal/authz"
 	"github.com/tdkt/tdkt/internal/authz/national"
 	"github.com/tdkt/tdkt/internal/httpapi"
+	"github.com/tdkt/tdkt/internal/postgres"
 	"github.com/tdkt/tdkt/internal/seed"
 	"github.com/tdkt/tdkt/internal/usecase"
 	"github.com/tdkt/tdkt/internal/web"
@@ -55,11 +58,16 @@ type readsReport struct {
 		OpenTask int     `json:"open_tasks"`
 		Clients  int     `json:"clients"`
 		Duration float64 `json:"duration_seconds"`
+		// ThinkSeconds is the mean pause between a client's reads (0: closed loop).
+		ThinkSeconds float64 `json:"think_seconds"`
 	} `json:"params"`
-	SeedSeconds float64                `json:"seed_seconds"`
-	Reads       map[string]latencyJSON `json:"reads"` // "us" fields in microseconds
-	Errors      map[string]int         `json:"errors,omitempty"`
-	TargetP99ms float64                `json:"target_p99_ms"`
+	SeedSeconds float64 `json:"seed_seconds"` // 0 when the database was reused
+	Reused      string  `json:"reused_database,omitempty"`
+	// ReadsPerSecond is the throughput of all reads together.
+	ReadsPerSecond float64                `json:"reads_per_second"`
+	Reads          map[string]latencyJSON `json:"reads"` // "us" fields in microseconds
+	Errors         map[string]int         `json:"errors,omitempty"`
+	TargetP99ms    float64                `json:"target_p99_ms"`
 }
 
 // readKinds are the reads in the order of the table.
@@ -104,15 +112,22 @@ func seedReads(ctx context.Context, pool *pgxpool.Pool, dossiers int) (subjects,
 		{"subjects sequence", `SELECT setval(pg_get_serial_sequence('subjects', 'id'), (SELECT max(id) FROM subjects))`},
 		// Dossiers: status by a hash of the number, open ones in 2026, closed ones
 		// over 2020–2026; an open dossier past the commune waits at the province.
+		// An open dossier waits at the step of its open task, due from 10 days ago
+		// to 30 days ahead (stage_due_at, as the workflow records it).
 		{"dossiers", fmt.Sprintf(`INSERT INTO nominations (id, workflow_id, unit_id, award_code, year, title, status, current_step,
-				current_unit_id, route, created_by, created_at, updated_at, submitted_at, closed_at)
+				current_unit_id, route, created_by, created_at, updated_at, submitted_at, closed_at, stage_due_at)
 			SELECT md5('bench' || d)::uuid, 'bench-' || d, c.id, a.code, x.year,
-			       'Đề nghị khen thưởng số ' || d, x.status, '',
+			       'Đề nghị khen thưởng số ' || d, x.status,
+			       CASE x.status WHEN 'draft' THEN 'submit' WHEN 'returned' THEN 'supplement' WHEN 'voting' THEN 'vote'
+			            WHEN 'deciding' THEN 'decide' WHEN 'forwarding' THEN 'forward' WHEN 'intake' THEN 'intake'
+			            WHEN 'appraising' THEN 'appraise' ELSE '' END,
 			       CASE WHEN x.status IN ('draft', 'returned', 'intake') OR x.h %% 3 = 0 THEN c.id ELSE c.province END,
 			       jsonb_build_array(jsonb_build_object('unit_id', c.id, 'unit_name', c.id, 'level', 'commune', 'decides', false),
 			                         jsonb_build_object('unit_id', c.province, 'unit_name', c.province, 'level', 'province', 'decides', true)),
 			       c.clerk, x.created, x.created + interval '3 days', x.created + interval '1 day',
-			       CASE WHEN x.status IN ('decided', 'rejected', 'withdrawn') THEN x.created + interval '40 days' END
+			       CASE WHEN x.status IN ('decided', 'rejected', 'withdrawn') THEN x.created + interval '40 days' END,
+			       CASE WHEN x.status NOT IN ('decided', 'rejected', 'withdrawn')
+			            THEN now() + ((abs(hashtext('bench-' || d)) %% 40) - 10) * interval '1 day' END
 			FROM generate_series(0, %d - 1) AS d
 			CROSS JOIN LATERAL (SELECT (d::bigint * 2654435761 %% 1000003)::int AS h) hh
 			CROSS JOIN LATERAL (SELECT hh.h,
@@ -136,17 +151,17 @@ func seedReads(ctx context.Context, pool *pgxpool.Pool, dossiers int) (subjects,
 			     + (SELECT count(*) FROM bench_communes) * (((d / (SELECT count(*) FROM bench_communes)) * 3 + p) %% 450)`, dossiers)},
 		// One open task per open dossier, where it waits; due from 10 days ago to 30 ahead.
 		{"open tasks", `INSERT INTO tasks (nomination_id, seq, step, unit_id, role, status, due_at, created_at)
-			SELECT n.id, 1,
-			       CASE n.status WHEN 'draft' THEN 'submit' WHEN 'returned' THEN 'supplement' WHEN 'voting' THEN 'vote'
-			            WHEN 'deciding' THEN 'decide' WHEN 'forwarding' THEN 'forward' ELSE 'appraise' END,
+			SELECT n.id, 1, n.current_step,
 			       n.current_unit_id, CASE WHEN n.current_unit_id = n.unit_id THEN 'clerk' ELSE 'appraiser' END, 'open',
-			       now() + ((abs(hashtext(n.workflow_id)) % 40) - 10) * interval '1 day', n.updated_at
+			       n.stage_due_at, n.updated_at
 			FROM nominations n WHERE n.status NOT IN ('decided', 'rejected', 'withdrawn')`},
 		{"closed tasks", `INSERT INTO tasks (nomination_id, seq, step, unit_id, role, status, due_at, created_at, done_at, outcome)
 			SELECT n.id, 1, 'appraise', n.current_unit_id, 'appraiser', 'done', n.created_at + interval '10 days', n.created_at,
 			       n.closed_at, 'approve'
 			FROM nominations n WHERE n.status IN ('decided', 'rejected', 'withdrawn')`},
-		{"analyze", `ANALYZE`},
+		{"vacuum", `VACUUM ANALYZE`},
+		// The mark of a complete seed, checked by -reuse.
+		{"mark", fmt.Sprintf(`CREATE TABLE bench_seeded AS SELECT %d AS dossiers`, dossiers)},
 	}
 	for _, st := range steps {
 		t0 := time.Now()
@@ -169,21 +184,29 @@ type benchClient struct {
 // runReads is the reads scenario.
 func runReads(ctx context.Context, cfg config) error {
 	rep := readsReport{Scenario: "reads", Machine: describeMachine(), TargetP99ms: 50, Errors: map[string]int{}}
-	dbURL, pool, done, err := openBenchDatabase(ctx, cfg)
+	dbURL, pool, done, seeded, err := openReadsDatabase(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer done()
-	fmt.Printf("seeding %d dossiers, %d nominees over the national skeleton…\n", cfg.dossiers, 3*cfg.dossiers)
-	t0 := time.Now()
-	subjects, open, err := seedReads(ctx, pool, cfg.dossiers)
-	if err != nil {
-		return err
+	var subjects, open int
+	if seeded {
+		rep.Reused = cfg.reuse
+		if err := pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM subjects), (SELECT count(*) FROM tasks WHERE status = 'open')`).Scan(&subjects, &open); err != nil {
+			return err
+		}
+		fmt.Printf("reusing database %s (migrated, vacuumed and analyzed)\n", cfg.reuse)
+	} else {
+		fmt.Printf("seeding %d dossiers, %d nominees over the national skeleton…\n", cfg.dossiers, 3*cfg.dossiers)
+		t0 := time.Now()
+		if subjects, open, err = seedReads(ctx, pool, cfg.dossiers); err != nil {
+			return err
+		}
+		rep.SeedSeconds = time.Since(t0).Seconds()
 	}
-	rep.SeedSeconds = time.Since(t0).Seconds()
 	rep.Params.Dossiers, rep.Params.Nominees, rep.Params.Subjects, rep.Params.OpenTask = cfg.dossiers, 3*cfg.dossiers, subjects, open
-	rep.Params.Clients, rep.Params.Duration = cfg.clients, cfg.duration.Seconds()
-	fmt.Printf("seeded in %.0f s: %d dossiers, %d nominees, %d subjects, %d open tasks\n", rep.SeedSeconds, cfg.dossiers, 3*cfg.dossiers, subjects, open)
+	rep.Params.Clients, rep.Params.Duration, rep.Params.ThinkSeconds = cfg.clients, cfg.duration.Seconds(), cfg.think.Seconds()
+	fmt.Printf("%d dossiers, %d nominees, %d subjects, %d open tasks (seeding took %.0f s)\n", cfg.dossiers, 3*cfg.dossiers, subjects, open, rep.SeedSeconds)
 	enf, err := authz.Load(ctx, pool, time.Now())
 	if err != nil {
 		return err
@@ -195,6 +218,7 @@ func runReads(ctx context.Context, cfg config) error {
 	if err != nil {
 		return err
 	}
+	postgres.ServerSettings(pcfg) // as tdkt serve's pool
 	pcfg.ConnConfig.Tracer = tracer
 	pcfg.MaxConns = 20
 	srvPool, err := pgxpool.NewWithConfig(ctx, pcfg)
@@ -283,6 +307,7 @@ func runReads(ctx context.Context, cfg config) error {
 	var slowPaths = map[string]string{}
 	var mu sync.Mutex
 	httpc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: len(clients) * 2}}
+	rep.Machine.LoadStart = loadavg() // as the reading starts, after any seeding
 	stop := time.Now().Add(cfg.duration)
 	start := time.Now()
 	var wg sync.WaitGroup
@@ -291,6 +316,10 @@ func runReads(ctx context.Context, cfg config) error {
 		go func() {
 			defer wg.Done()
 			rng := rand.New(rand.NewPCG(uint64(i), 7))
+			if cfg.think > 0 {
+				// People do not start in step: each begins within one think time.
+				time.Sleep(time.Duration(rng.Float64() * float64(cfg.think)))
+			}
 			local := map[string][]time.Duration{}
 			errs := map[string]int{}
 			for time.Now().Before(stop) && ctx.Err() == nil {
@@ -326,6 +355,14 @@ func runReads(ctx context.Context, cfg config) error {
 					slowPaths[kind+" "+c.name] = p
 					mu.Unlock()
 				}
+				if cfg.think > 0 {
+					// A person reads the page before the next one: 0.5–1.5 × think.
+					pause := time.Duration(float64(cfg.think) * (0.5 + rng.Float64()))
+					select {
+					case <-time.After(min(pause, time.Until(stop))):
+					case <-ctx.Done():
+					}
+				}
 			}
 			mu.Lock()
 			for k, v := range local {
@@ -340,8 +377,17 @@ func runReads(ctx context.Context, cfg config) error {
 	wg.Wait()
 	wall := time.Since(start)
 	rep.Reads = map[string]latencyJSON{}
-	fmt.Printf("\nreads at %d dossiers, %d nominees; %d clients for %.0f s; %d CPUs; load %s\n", cfg.dossiers, 3*cfg.dossiers, len(clients),
-		wall.Seconds(), runtime.NumCPU(), loadavg())
+	total := 0
+	for _, v := range samples {
+		total += len(v)
+	}
+	rep.ReadsPerSecond = float64(total) / wall.Seconds()
+	mode := "closed loop, no pause"
+	if cfg.think > 0 {
+		mode = fmt.Sprintf("think %s (0.5–1.5×)", cfg.think)
+	}
+	fmt.Printf("\nreads at %d dossiers, %d nominees; %d clients, %s, for %.0f s; %.1f reads/s; %d CPUs; load %s at start, %s now\n",
+		cfg.dossiers, 3*cfg.dossiers, len(clients), mode, wall.Seconds(), rep.ReadsPerSecond, runtime.NumCPU(), rep.Machine.LoadStart, loadavg())
 	fmt.Printf("  %-30s %8s %8s %8s %8s %9s %7s\n", "read", "p50", "p95", "p99", "max", "per s", "≤50ms")
 	for _, k := range readKinds {
 		l := national.Summarise(samples[k], wall)
@@ -362,7 +408,7 @@ func runReads(ctx context.Context, cfg config) error {
 		for _, k := range keys {
 			fmt.Printf("  slow: %s → %s\n", k, slowPaths[k])
 		}
-		explainSlow(ctx, pool, tracer)
+		explainSlow(ctx, srvPool, tracer) // with the server's settings
 	}
 	rep.Machine.LoadEnd = loadavg()
 	if cfg.jsonOut != "" {
@@ -451,3 +497,68 @@ func readClients(ctx context.Context, pool *pgxpool.Pool, st *accounts.Store, n 
 	}
 	return out, nil
 }
+
+// openReadsDatabase opens the reads scenario's database. Without -reuse it is a
+// throwaway one (openBenchDatabase), to be seeded. With -reuse NAME it is the
+// database NAME: created when missing (to be seeded, then kept), else migrated to
+// this build's schema (new migrations apply to the seeded data, as they would in
+// production), checked to hold a complete seed of cfg.dossiers dossiers, vacuumed
+// and analyzed; seeded tells that it needs no seeding.
+func openReadsDatabase(ctx context.Context, cfg config) (dbURL string, pool *pgxpool.Pool, done func(), seeded bool, err error) {
+	if cfg.reuse == "" {
+		dbURL, pool, done, err = openBenchDatabase(ctx, cfg)
+		return dbURL, pool, done, false, err
+	}
+	if !reuseName.MatchString(cfg.reuse) {
+		return "", nil, nil, false, fmt.Errorf("-reuse %q: a database name of lower-case letters, digits and _", cfg.reuse)
+	}
+	conn, err := pgx.Connect(ctx, cfg.databaseURL)
+	if err != nil {
+		return "", nil, nil, false, fmt.Errorf("database server: %w", err)
+	}
+	defer conn.Close(ctx)
+	var exists bool
+	if err := conn.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, cfg.reuse).Scan(&exists); err != nil {
+		return "", nil, nil, false, err
+	}
+	if !exists {
+		if _, err := conn.Exec(ctx, "CREATE DATABASE "+cfg.reuse); err != nil {
+			return "", nil, nil, false, err
+		}
+	}
+	u, err := url.Parse(cfg.databaseURL)
+	if err != nil {
+		return "", nil, nil, false, err
+	}
+	u.Path = "/" + cfg.reuse
+	dbURL = u.String()
+	if pool, err = pgxpool.New(ctx, dbURL); err != nil {
+		return "", nil, nil, false, err
+	}
+	done = func() { pool.Close(); fmt.Println("kept database", cfg.reuse) }
+	fail := func(err error) (string, *pgxpool.Pool, func(), bool, error) {
+		done()
+		return "", nil, nil, false, err
+	}
+	if _, err := postgres.Migrate(ctx, pool); err != nil {
+		return fail(err)
+	}
+	if err := seed.Reference(ctx, pool); err != nil {
+		return fail(err)
+	}
+	if !exists {
+		return dbURL, pool, done, false, nil
+	}
+	var n int
+	if err := pool.QueryRow(ctx, `SELECT dossiers FROM bench_seeded`).Scan(&n); err != nil || n != cfg.dossiers {
+		return fail(fmt.Errorf("database %s does not hold a complete seed of %d dossiers (%d, %v): drop it or name another", cfg.reuse, cfg.dossiers, n, err))
+	}
+	t0 := time.Now()
+	if _, err := pool.Exec(ctx, `VACUUM ANALYZE`); err != nil {
+		return fail(err)
+	}
+	fmt.Printf("vacuumed and analyzed %s in %.0f s\n", cfg.reuse, time.Since(t0).Seconds())
+	return dbURL, pool, done, true, nil
+}
+
+var reuseName = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)

@@ -166,6 +166,7 @@ func withPool(ctx context.Context, cfg config.Config, fn func(*pgxpool.Pool) err
 	if err != nil {
 		return fmt.Errorf("database: %w", err)
 	}
+	postgres.ServerSettings(pc)
 	tracePool(pc)
 	pool, err := pgxpool.NewWithConfig(ctx, pc)
 	if err != nil {

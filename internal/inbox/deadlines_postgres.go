@@ -67,12 +67,20 @@ func (s *Store) OverdueTasks(ctx context.Context, units []string, now time.Time,
 	if limit <= 0 || limit > 500 {
 		limit = 100
 	}
+	// The page's tasks are picked first: each unit's longest overdue, read in order
+	// from tasks_open_unit_due_idx alone, then the page of them all; only those are
+	// joined to their dossier and names. (Walking tasks_due_idx in due order and
+	// skipping the other units' tasks read 10,900 rows for a province's 200 at 1M
+	// dossiers, 229 ms.)
 	rows, err := s.Pool.Query(ctx, `SELECT t.id, t.nomination_id, n.title, t.unit_id, u.name, t.step, t.role, t.due_at,
 			coalesce(t.assignee_id, 0), coalesce(a.full_name, '')
-		FROM tasks t JOIN nominations n ON n.id = t.nomination_id JOIN units u ON u.id = t.unit_id
+		FROM (SELECT o.id FROM unnest($1::text[]) AS un(id)
+			CROSS JOIN LATERAL (SELECT id, due_at FROM tasks WHERE status = 'open' AND unit_id = un.id AND due_at < $2
+				ORDER BY due_at, id LIMIT $3) o
+			ORDER BY o.due_at, o.id LIMIT $3) p
+		JOIN tasks t ON t.id = p.id JOIN nominations n ON n.id = t.nomination_id JOIN units u ON u.id = t.unit_id
 		LEFT JOIN users a ON a.id = t.assignee_id
-		WHERE t.status = 'open' AND t.due_at < $2 AND t.unit_id = ANY($1)
-		ORDER BY t.due_at, t.id LIMIT $3`, units, now, limit)
+		ORDER BY t.due_at, t.id`, units, now, limit)
 	if err != nil {
 		return nil, postgres.Translate(op, err)
 	}

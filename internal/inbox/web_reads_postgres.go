@@ -84,16 +84,23 @@ type NominationStats struct {
 
 // NominationStats counts the dossiers of units (the caller's visible units) by
 // status, the open ones by the step they wait at and by the unit holding them,
-// each with how many are past the step's due date (stage_due_at before now). It
-// reads the dossiers once: one grouped scan, whatever the number of tasks. It is
-// planned for its arguments each time (QueryExecModeExec): a cached generic plan
-// cannot hash the list of units and compares every row with every unit.
+// each with how many are past the step's due date (stage_due_at before now). The
+// counts are the ones kept by nominations' triggers (nomination_counts, migration
+// 0022), so the read does not grow with the dossiers; the overdue ones depend on
+// the clock and are counted from the open dossiers past due, read from
+// nominations_open_due_idx alone. It is planned for its arguments each time
+// (QueryExecModeExec): a cached generic plan cannot hash the list of units and
+// compares every row with every unit.
 func (s *Store) NominationStats(ctx context.Context, units []string, now time.Time) (NominationStats, error) {
 	const op = "NominationStats"
-	rows, err := s.Pool.Query(ctx, `SELECT g.status, g.step, g.unit_id, coalesce(u.name, ''), g.n, g.overdue FROM (
-			SELECT status, current_step AS step, coalesce(current_unit_id, '') AS unit_id, count(*) AS n,
-				count(*) FILTER (WHERE stage_due_at < $2) AS overdue
-			FROM nominations WHERE unit_id = ANY($1) GROUP BY 1, 2, 3) g
+	rows, err := s.Pool.Query(ctx, `SELECT g.status, g.step, g.unit_id, coalesce(u.name, ''), g.n, coalesce(o.overdue, 0) FROM (
+			SELECT status, current_step AS step, current_unit_id AS unit_id, sum(n)::bigint AS n
+			FROM nomination_counts WHERE unit_id = ANY($1) GROUP BY 1, 2, 3 HAVING sum(n) <> 0) g
+		LEFT JOIN (
+			SELECT status, current_step AS step, coalesce(current_unit_id, '') AS unit_id, count(*) AS overdue
+			FROM nominations WHERE unit_id = ANY($1) AND stage_due_at < $2
+				AND status NOT IN ('decided', 'rejected', 'withdrawn')
+			GROUP BY 1, 2, 3) o ON o.status = g.status AND o.step = g.step AND o.unit_id = g.unit_id
 		LEFT JOIN units u ON u.id = g.unit_id`, pgx.QueryExecModeExec, units, now)
 	if err != nil {
 		return NominationStats{}, postgres.Translate(op, err)

@@ -109,3 +109,14 @@ func NullUUID(id string) any {
 	}
 	return id
 }
+
+// ServerSettings sets the session settings tdkt's pool runs with, unless the
+// database URL sets them: jit off. tdkt's statements are short reads over indexes;
+// at 1M dossiers the planner's cost estimates of some (the inbox's, the
+// dashboard's) passed jit_above_cost and compiling took 157 of the inbox
+// statement's 163 ms (cmd/tdkt-bench -scenario reads, EXPLAIN ANALYZE).
+func ServerSettings(pc *pgxpool.Config) {
+	if _, set := pc.ConnConfig.RuntimeParams["jit"]; !set {
+		pc.ConnConfig.RuntimeParams["jit"] = "off"
+	}
+}
