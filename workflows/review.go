@@ -28,7 +28,10 @@ type reviewNode struct {
 	state              contract.ReviewState
 	children           []string // sorted
 	childStatus        map[string]review.Status
+	childSeq           map[string]int // seq of the child's event its last report carried
 	childDone          map[string]bool
+	tellingParent      int  // reports to the parent sent and not yet delivered
+	tellParentAsync    bool // reviewTellParentAsync: see tellParent
 	changed            bool // something happened that may need the loop's attention
 	mu                 workflow.Mutex
 }
@@ -90,6 +93,10 @@ func UnitReviewWorkflow(ctx workflow.Context, in contract.UnitReviewInput) (cont
 	n := newReviewNode(in.CampaignID, in.UnitID, in.ParentUnitID, in.ParentWorkflowID, in.Depth)
 	n.plan = in.Plan
 	n.state.Status = review.StatusNotStarted
+	// Decided once, as the workflow starts: a GetVersion first called in the update
+	// handler would record its marker, and upsert the TemporalChangeVersion search
+	// attribute, in the submission's own workflow task.
+	n.tellParentAsync = workflow.GetVersion(ctx, reviewTellParentChange, workflow.DefaultVersion, reviewTellParentAsync) >= reviewTellParentAsync
 	if err := n.registerHandlers(ctx); err != nil {
 		return n.state, err
 	}
@@ -99,7 +106,7 @@ func UnitReviewWorkflow(ctx workflow.Context, in contract.UnitReviewInput) (cont
 func newReviewNode(campaignID, unitID, parentUnitID, parentWorkflowID string, depth int) *reviewNode {
 	return &reviewNode{campaignID: campaignID, unitID: unitID, parentUnitID: parentUnitID,
 		parentWorkflowID: parentWorkflowID, depth: depth,
-		childStatus: map[string]review.Status{}, childDone: map[string]bool{}}
+		childStatus: map[string]review.Status{}, childSeq: map[string]int{}, childDone: map[string]bool{}}
 }
 
 func (n *reviewNode) registerHandlers(ctx workflow.Context) error {
@@ -148,8 +155,7 @@ func (n *reviewNode) run(ctx workflow.Context) (contract.ReviewState, error) {
 		for {
 			var cr contract.ChildReport
 			ch.Receive(ctx, &cr)
-			n.childStatus[cr.UnitID] = cr.Status
-			n.changed = true
+			n.takeChildReport(cr)
 		}
 	})
 	if err := n.startChildren(ctx); err != nil {
@@ -183,10 +189,25 @@ func (n *reviewNode) run(ctx workflow.Context) (contract.ReviewState, error) {
 			return n.view(), err
 		}
 	}
-	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+	// A report to the parent still on its way is delivered before the workflow ends
+	// (a signal initiated by a closed workflow is dropped).
+	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) && n.tellingParent == 0 }); err != nil {
 		return n.view(), err
 	}
 	return n.view(), nil
+}
+
+// takeChildReport applies a child's report of its status. Reports sent without
+// waiting for the previous one's delivery may arrive out of order: one older than
+// the last taken (a lower seq) is ignored. Reports without a seq (sent before the
+// change) are taken in their order of arrival, as they always were.
+func (n *reviewNode) takeChildReport(cr contract.ChildReport) {
+	if cr.Seq != 0 && cr.Seq < n.childSeq[cr.UnitID] {
+		return
+	}
+	n.childSeq[cr.UnitID] = cr.Seq
+	n.childStatus[cr.UnitID] = cr.Status
+	n.changed = true
 }
 
 // startChildren starts one UnitReviewWorkflow per unit that reports to this one and
@@ -416,13 +437,41 @@ func (n *reviewNode) act(ctx workflow.Context, a contract.ReviewActInput) (contr
 		return n.view(), err
 	}
 	if a.Action != review.ActionSave && n.parentWorkflowID != "" {
-		err := workflow.SignalExternalWorkflow(ctx, n.parentWorkflowID, "", contract.SignalChildReport,
-			contract.ChildReport{UnitID: n.unitID, Status: n.state.Status}).Get(ctx, nil)
-		if err != nil {
-			workflow.GetLogger(ctx).Warn("parent not told of the report", "err", err)
-		}
+		n.tellParent(ctx)
 	}
 	return n.view(), nil
+}
+
+// reviewTellParentChange versions how a unit tells its parent of its report's new
+// status. DefaultVersion (workflows started before the change): the update handler
+// waits for the signal's delivery before answering, a second workflow task per
+// action. reviewTellParentAsync: the signal is sent with the recorded event's seq and
+// the handler answers at once, in the workflow task that recorded the event; the
+// workflow does not end before the signal is delivered. The version is taken as the
+// unit's workflow starts (UnitReviewWorkflow).
+const (
+	reviewTellParentChange = "review-tell-parent-async"
+	reviewTellParentAsync  = 1
+)
+
+// tellParent signals the parent the report's status as of the event just recorded.
+func (n *reviewNode) tellParent(ctx workflow.Context) {
+	cr := contract.ChildReport{UnitID: n.unitID, Status: n.state.Status}
+	if !n.tellParentAsync {
+		if err := workflow.SignalExternalWorkflow(ctx, n.parentWorkflowID, "", contract.SignalChildReport, cr).Get(ctx, nil); err != nil {
+			workflow.GetLogger(ctx).Warn("parent not told of the report", "err", err)
+		}
+		return
+	}
+	cr.Seq = n.state.Seq
+	f := workflow.SignalExternalWorkflow(ctx, n.parentWorkflowID, "", contract.SignalChildReport, cr)
+	n.tellingParent++
+	workflow.Go(ctx, func(ctx workflow.Context) {
+		if err := f.Get(ctx, nil); err != nil {
+			workflow.GetLogger(ctx).Warn("parent not told of the report", "err", err)
+		}
+		n.tellingParent--
+	})
 }
 
 func (n *reviewNode) validateClose(in contract.CloseCampaignInput) error {

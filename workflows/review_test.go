@@ -614,3 +614,47 @@ func TestMovementContinuesAsNewWhenTemporalSuggestsIt(t *testing.T) {
 		t.Fatalf("workflow ended with %v, want continue-as-new", err)
 	}
 }
+
+// A unit's workflow no longer waits for its report to reach the parent before
+// answering (reviewTellParentAsync), so two reports of one child may arrive out of
+// order: the parent keeps the newest by the child's event seq. Reports without a seq
+// (sent by workflows started before the change) are taken in arrival order.
+func TestChildReportsKeepTheNewestStatus(t *testing.T) {
+	cases := []struct {
+		name    string
+		reports []contract.ChildReport
+		want    review.Status
+		wantSeq int
+	}{
+		{"in order", []contract.ChildReport{
+			{UnitID: "C11", Status: review.StatusSubmitted, Seq: 2},
+			{UnitID: "C11", Status: review.StatusReturned, Seq: 3}}, review.StatusReturned, 3},
+		{"a return overtaken by the submission before it", []contract.ChildReport{
+			{UnitID: "C11", Status: review.StatusReturned, Seq: 3},
+			{UnitID: "C11", Status: review.StatusSubmitted, Seq: 2}}, review.StatusReturned, 3},
+		{"a resubmission overtaking the return", []contract.ChildReport{
+			{UnitID: "C11", Status: review.StatusSubmitted, Seq: 5},
+			{UnitID: "C11", Status: review.StatusReturned, Seq: 3}}, review.StatusSubmitted, 5},
+		{"reports without a seq, in arrival order", []contract.ChildReport{
+			{UnitID: "C11", Status: review.StatusSubmitted},
+			{UnitID: "C11", Status: review.StatusReturned}}, review.StatusReturned, 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			n := newReviewNode(campaignID, "D1", "P", "", 2)
+			n.children = []string{"C11", "C12"}
+			for _, cr := range c.reports {
+				n.takeChildReport(cr)
+			}
+			if n.childStatus["C11"] != c.want || n.childSeq["C11"] != c.wantSeq {
+				t.Fatalf("C11 is %s at seq %d, want %s at %d", n.childStatus["C11"], n.childSeq["C11"], c.want, c.wantSeq)
+			}
+			if _, ok := n.childStatus["C12"]; ok {
+				t.Fatal("a report of C11 changed C12")
+			}
+			if got := n.view().Reported; got != map[bool]int{true: 1, false: 0}[c.want.Reported()] {
+				t.Fatalf("reported %d", got)
+			}
+		})
+	}
+}

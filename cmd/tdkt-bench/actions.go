@@ -226,7 +226,7 @@ func runActions(ctx context.Context, cfg config) error {
 		httpPort, opsPort := freePort(), freePort()
 		env := []string{"DATABASE_URL=" + dbURL, "TEMPORAL_ADDRESS=" + cfg.temporal, "TEMPORAL_NAMESPACE=" + cfg.namespace,
 			"TDKT_BCRYPT_COST=4", "TDKT_LOG_LEVEL=warn"}
-		if cfg.profileDir != "" {
+		if cfg.profile != "" {
 			servePprof, workerPprof = "127.0.0.1:"+strconv.Itoa(freePort()), "127.0.0.1:"+strconv.Itoa(freePort())
 		}
 		serve, err := startTdkt(bin, "serve", append(env, "TDKT_PPROF_ADDR="+servePprof), "TDKT_HTTP_ADDR=127.0.0.1:"+strconv.Itoa(httpPort), filepath.Join(tmp, "serve.log"))
@@ -313,8 +313,8 @@ func runActions(ctx context.Context, cfg config) error {
 		stopSampling = sampler()
 	}
 	var stopProfiles func() error
-	if cfg.profileDir != "" {
-		if stopProfiles, err = startProfiles(ctx, cfg.profileDir, map[string]string{"serve": servePprof, "worker": workerPprof}); err != nil {
+	if cfg.profile != "" {
+		if stopProfiles, err = startActionsProfiles(ctx, cfg.profile, map[string]string{"serve": servePprof, "worker": workerPprof}); err != nil {
 			return err
 		}
 	}

@@ -50,6 +50,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -57,6 +58,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	historypb "go.temporal.io/api/history/v1"
+	"go.temporal.io/api/temporalproto"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/worker"
@@ -65,6 +68,7 @@ import (
 	"github.com/tdkt/tdkt/activities"
 	"github.com/tdkt/tdkt/internal/app"
 	"github.com/tdkt/tdkt/internal/authz"
+	"github.com/tdkt/tdkt/internal/authz/national"
 	"github.com/tdkt/tdkt/internal/campaigns"
 	"github.com/tdkt/tdkt/internal/devenv/devtemporal"
 	"github.com/tdkt/tdkt/internal/postgres"
@@ -92,7 +96,6 @@ type config struct {
 	api, tdktBin   string
 	bareWorkerMode bool
 	bareStart      string
-	profileDir     string
 	// The reads scenario (reads.go); dossiers is shared with actions.
 	duration time.Duration
 	explain  bool
@@ -102,6 +105,14 @@ type config struct {
 	// think is a person's pause between two reads (each a random 0.5–1.5 × think);
 	// 0 reads in a closed loop without pause.
 	think time.Duration
+	// profile names a folder where the review scenario writes CPU profiles of the
+	// bench process (API side and embedded Temporal server) and of the worker process,
+	// taken over the commune submissions only.
+	profile string
+	// histories names a folder where the review scenario writes the histories of the
+	// ministry's, the largest province's and the first commune's workflows as JSON
+	// (the replayer's format), before it ends the campaign.
+	histories string
 }
 
 func main() {
@@ -130,8 +141,9 @@ func main() {
 	flag.StringVar(&cfg.tdktBin, "tdkt", "", "actions: the tdkt binary to start (empty: go build ./cmd/tdkt)")
 	flag.StringVar(&cfg.bareStart, "bare-start", "with-update", "actions: with-update sends a bare workflow's start and first update in one call; separate sends the update after the start, as tdkt's submit follows its create")
 	flag.BoolVar(&cfg.bareWorkerMode, "bare-worker", false, "internal: run only the bare workflow's worker (the actions scenario starts itself so)")
-	flag.StringVar(&cfg.profileDir, "profile", "", "actions: write CPU profiles of tdkt serve, tdkt worker and the bench process (with the dev Temporal server) over the tdkt phase to this folder")
 	flag.DurationVar(&cfg.duration, "duration", 60*time.Second, "reads: how long the clients read")
+	flag.StringVar(&cfg.profile, "cpuprofile", "", "review: write CPU profiles of the bench and the worker over the submissions to this folder (bench.pprof, worker.pprof); actions: of tdkt serve, tdkt worker and the bench process (with the dev Temporal server) over the tdkt phase (bench.cpu.pprof, serve.cpu.NNN.pprof, worker.cpu.NNN.pprof)")
+	flag.StringVar(&cfg.histories, "histories", "", "review: write the ministry's, the largest province's and the first commune's workflow histories as JSON to this folder")
 	flag.BoolVar(&cfg.explain, "explain", true, "reads: EXPLAIN (ANALYZE, BUFFERS) the statements slower than 20 ms")
 	flag.StringVar(&cfg.reuse, "reuse", "", "reads: the database NAME to keep between runs: created and seeded when missing, else migrated and reused when it holds -dossiers dossiers")
 	flag.DurationVar(&cfg.think, "think", 0, "reads: each client pauses a random 0.5–1.5 × think between reads, as a person does (0: no pause, a closed loop)")
@@ -212,6 +224,10 @@ func runWorker(ctx context.Context, cfg config) error {
 	fmt.Println("ready")
 	tick := time.NewTicker(100 * time.Millisecond)
 	defer tick.Stop()
+	// SIGUSR1 starts a CPU profile into the file named by -cpuprofile, SIGUSR2 ends it.
+	prof := make(chan os.Signal, 2)
+	signal.Notify(prof, syscall.SIGUSR1, syscall.SIGUSR2)
+	var profFile *os.File
 loop:
 	for {
 		select {
@@ -219,6 +235,16 @@ loop:
 			break loop
 		case <-tick.C:
 			sample()
+		case sig := <-prof:
+			if sig == syscall.SIGUSR1 && profFile == nil && cfg.profile != "" {
+				if f, err := os.Create(cfg.profile); err == nil && pprof.StartCPUProfile(f) == nil {
+					profFile = f
+				}
+			} else if sig == syscall.SIGUSR2 && profFile != nil {
+				pprof.StopCPUProfile()
+				profFile.Close()
+				profFile = nil
+			}
 		}
 	}
 	sample()
@@ -290,7 +316,7 @@ func run(ctx context.Context, cfg config) error {
 		return err
 	}
 	svc := app.New(pool, &usecase.Base{Authz: enf, Temporal: tc, TaskQueue: contract.TaskQueue})
-	res, err := campaign(ctx, cfg, svc, pool, tc, users)
+	res, err := campaign(ctx, cfg, svc, pool, tc, users, wk)
 	if err != nil {
 		return err
 	}
@@ -299,11 +325,14 @@ func run(ctx context.Context, cfg config) error {
 		return err
 	}
 	mib := func(b uint64) float64 { return float64(b) / (1 << 20) }
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1e3 }
 	fmt.Printf("\nnationwide campaign, %d provinces, %d communes, %d workflows, %d clients, %d CPUs\n",
 		cfg.provinces, cfg.communes, 1+cfg.provinces+cfg.communes, cfg.clients, runtime.NumCPU())
 	fmt.Printf("  fan-out: every workflow of the tree running    %6.1f s\n", res.fanout.Seconds())
 	fmt.Printf("  %d commune submissions                      %6.1f s  (%.0f/s)\n", cfg.communes, res.submit.Seconds(),
 		float64(cfg.communes)/res.submit.Seconds())
+	fmt.Printf("  one submission: p50 %.0f ms, p95 %.0f ms, p99 %.0f ms, max %.0f ms\n", ms(res.latency.P50), ms(res.latency.P95), ms(res.latency.P99), ms(res.latency.Max))
+	fmt.Printf("  load average: run start %s; submissions start %s, end %s; run end %s\n", mach.LoadStart, res.loadSubmitStart, res.loadSubmitEnd, loadavg())
 	fmt.Printf("  full roll-up (first submission → ministry)     %6.1f s\n", res.rollup.Seconds())
 	fmt.Printf("  last submission → ministry's aggregate ready   %6.1f s  (target ≤ 5 s; submissions target ≥ 100/s)\n", res.aggregateLag.Seconds())
 	fmt.Printf("  history: ministry %d events, largest province %d events\n", res.rootEvents, res.provinceEvents)
@@ -322,15 +351,22 @@ func run(ctx context.Context, cfg config) error {
 			Communes  int `json:"communes"`
 			Clients   int `json:"clients"`
 		} `json:"params"`
-		FanoutSeconds        float64 `json:"fanout_seconds"`
-		SubmitSeconds        float64 `json:"submit_seconds"`
-		SubmissionsPerSecond float64 `json:"submissions_per_second"`
-		RollupSeconds        float64 `json:"rollup_seconds"`
-		AggregateAfterLastS  float64 `json:"aggregate_after_last_submission_seconds"`
-		WorkerPeakRSSMiB     float64 `json:"worker_peak_rss_mib"`
+		FanoutSeconds        float64     `json:"fanout_seconds"`
+		SubmitSeconds        float64     `json:"submit_seconds"`
+		SubmissionsPerSecond float64     `json:"submissions_per_second"`
+		RollupSeconds        float64     `json:"rollup_seconds"`
+		AggregateAfterLastS  float64     `json:"aggregate_after_last_submission_seconds"`
+		WorkerPeakRSSMiB     float64     `json:"worker_peak_rss_mib"`
+		Submission           latencyJSON `json:"submission"`
+		LoadSubmitStart      string      `json:"loadavg_submissions_start"`
+		LoadSubmitEnd        string      `json:"loadavg_submissions_end"`
+		RootEvents           int         `json:"ministry_history_events"`
+		ProvinceEvents       int         `json:"largest_province_history_events"`
 	}{Scenario: "review", Machine: mach, FanoutSeconds: res.fanout.Seconds(), SubmitSeconds: res.submit.Seconds(),
 		SubmissionsPerSecond: float64(cfg.communes) / res.submit.Seconds(), RollupSeconds: res.rollup.Seconds(),
-		AggregateAfterLastS: res.aggregateLag.Seconds(), WorkerPeakRSSMiB: float64(rss) / 1024}
+		AggregateAfterLastS: res.aggregateLag.Seconds(), WorkerPeakRSSMiB: float64(rss) / 1024,
+		Submission: toJSON(res.latency), LoadSubmitStart: res.loadSubmitStart, LoadSubmitEnd: res.loadSubmitEnd,
+		RootEvents: res.rootEvents, ProvinceEvents: res.provinceEvents}
 	rep.Params.Provinces, rep.Params.Communes, rep.Params.Clients = cfg.provinces, cfg.communes, cfg.clients
 	rep.Machine.LoadEnd = loadavg()
 	return writeJSON(cfg.jsonOut, rep)
@@ -449,7 +485,11 @@ func startWorkerProcess(cfg config, dbURL string) (*workerProcess, error) {
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(self, "-worker", "-temporal", cfg.temporal, "-namespace", cfg.namespace, "-database-url", dbURL)
+	args := []string{"-worker", "-temporal", cfg.temporal, "-namespace", cfg.namespace, "-database-url", dbURL}
+	if cfg.profile != "" {
+		args = append(args, "-cpuprofile", filepath.Join(cfg.profile, "worker.pprof"))
+	}
+	cmd := exec.Command(self, args...)
 	cmd.Stderr = os.Stderr
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -503,7 +543,10 @@ func (w *workerProcess) kill() {
 // result is what the campaign measured.
 type result struct {
 	fanout, submit, rollup     time.Duration
-	aggregateLag               time.Duration // last commune submission → ministry's aggregate complete
+	aggregateLag               time.Duration      // last commune submission → ministry's aggregate complete
+	latency                    national.Latencies // of one commune submission, as its client waited
+	loadSubmitStart            string             // /proc/loadavg as the submissions began
+	loadSubmitEnd              string             // and as they ended
 	rootEvents, provinceEvents int
 	households, poor           int64
 	rate                       string
@@ -516,7 +559,7 @@ func communeFigures(i int) map[string]int64 {
 		"so_ho_can_ngheo": households * int64(3+i%9) / 100, "quy_vi_nguoi_ngheo": int64(1_000_000 + i*1_234)}
 }
 
-func campaign(ctx context.Context, cfg config, svc *app.Service, pool *pgxpool.Pool, tc client.Client, users benchUsers) (result, error) {
+func campaign(ctx context.Context, cfg config, svc *app.Service, pool *pgxpool.Pool, tc client.Client, users benchUsers, wk *workerProcess) (result, error) {
 	var res result
 	tw := users["TW"][1]
 	m, err := svc.LaunchMovement(ctx, tw, campaigns.LaunchMovementInput{UnitID: "TW", Name: "Cả nước chung tay vì người nghèo",
@@ -538,8 +581,11 @@ func campaign(ctx context.Context, cfg config, svc *app.Service, pool *pgxpool.P
 	if communes, err = pgx.CollectRows(rows, pgx.RowTo[string]); err != nil {
 		return res, err
 	}
-	// Fan-out: wait until every commune's workflow runs.
-	if err := forEach(cfg.clients, communes, func(u string) error {
+	// Fan-out: wait until every commune's workflow runs. Four clients poll, each
+	// waiting on one commune at a time, 200 ms apart: 16 clients polling every 50 ms kept
+	// the server answering up to 320 describes a second, a share of the 2 cores the
+	// fan-out itself needs.
+	if err := forEach(4, communes, func(u string) error {
 		for {
 			_, err := tc.DescribeWorkflowExecution(ctx, review.UnitWorkflowID(c.ID, u), "")
 			if err == nil {
@@ -548,7 +594,7 @@ func campaign(ctx context.Context, cfg config, svc *app.Service, pool *pgxpool.P
 			select {
 			case <-ctx.Done():
 				return ctx.Err()
-			case <-time.After(50 * time.Millisecond):
+			case <-time.After(200 * time.Millisecond):
 			}
 		}
 	}); err != nil {
@@ -584,6 +630,13 @@ func campaign(ctx context.Context, cfg config, svc *app.Service, pool *pgxpool.P
 			time.Sleep(100 * time.Millisecond)
 		}
 	}()
+	stopProfiles := func() {}
+	if cfg.profile != "" {
+		if stopProfiles, err = startReviewProfiles(cfg.profile, wk); err != nil {
+			return res, err
+		}
+	}
+	res.loadSubmitStart = loadavg()
 	first := time.Now()
 	index := make(map[string]int, len(communes))
 	for i, u := range communes {
@@ -591,16 +644,22 @@ func campaign(ctx context.Context, cfg config, svc *app.Service, pool *pgxpool.P
 	}
 	var lastMu sync.Mutex
 	var last time.Time // when the last commune submission was answered
+	took := make([]time.Duration, 0, len(communes))
 	if err := forEach(cfg.clients, communes, func(u string) error {
+		t0 := time.Now()
 		_, err := svc.ActOnReport(ctx, users[u][0], c.ID, u, campaigns.ReportActInput{Action: "submit", Numbers: communeFigures(index[u])})
 		lastMu.Lock()
 		last = time.Now()
+		took = append(took, last.Sub(t0))
 		lastMu.Unlock()
 		return err
 	}); err != nil {
 		return res, err
 	}
+	stopProfiles()
 	res.submit = last.Sub(first)
+	res.latency = national.Summarise(took, res.submit)
+	res.loadSubmitEnd = loadavg()
 	fmt.Printf("communes submitted in %.1f s; rolling up…\n", res.submit.Seconds())
 	for {
 		var reported int
@@ -645,9 +704,57 @@ func campaign(ctx context.Context, cfg config, svc *app.Service, pool *pgxpool.P
 		return res, err
 	}
 	res.provinceEvents = historyLength(ctx, tc, review.UnitWorkflowID(c.ID, biggest))
+	if cfg.histories != "" {
+		for name, id := range map[string]string{"review-ministry": c.WorkflowID, "review-province": review.UnitWorkflowID(c.ID, biggest),
+			"review-commune": review.UnitWorkflowID(c.ID, communes[0])} {
+			if err := saveHistory(ctx, tc, id, filepath.Join(cfg.histories, name+".json")); err != nil {
+				return res, err
+			}
+		}
+	}
 	_ = tc.TerminateWorkflow(ctx, c.WorkflowID, "", "benchmark done")
 	_ = tc.TerminateWorkflow(ctx, m.WorkflowID, "", "benchmark done")
 	return res, nil
+}
+
+// startReviewProfiles starts a CPU profile of this process and signals the worker to
+// start its own; the returned function stops both.
+func startReviewProfiles(dir string, wk *workerProcess) (func(), error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	f, err := os.Create(filepath.Join(dir, "bench.pprof"))
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	_ = wk.cmd.Process.Signal(syscall.SIGUSR1)
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+		_ = wk.cmd.Process.Signal(syscall.SIGUSR2)
+	}, nil
+}
+
+// saveHistory writes a workflow's history as JSON, as the replayer reads it.
+func saveHistory(ctx context.Context, tc client.Client, workflowID, file string) error {
+	var events []*historypb.HistoryEvent
+	it := tc.GetWorkflowHistory(ctx, workflowID, "", false, 0)
+	for it.HasNext() {
+		ev, err := it.Next()
+		if err != nil {
+			return err
+		}
+		events = append(events, ev)
+	}
+	js, err := temporalproto.CustomJSONMarshalOptions{Indent: " "}.Marshal(&historypb.History{Events: events})
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(file, append(js, '\n'), 0o644)
 }
 
 // historyLength counts the events in a workflow's history.

@@ -142,6 +142,9 @@ type DeadlinesInput struct {
 type ChildReport struct {
 	UnitID string        `json:"unit_id"`
 	Status review.Status `json:"status"`
+	// Seq is the seq of the child's event that set Status; the parent ignores a report
+	// older than one it has taken. Zero in reports sent before it existed.
+	Seq int `json:"seq,omitempty"`
 }
 
 // ReviewState is a node's view of its report, returned by every update and the query.
