@@ -59,7 +59,8 @@ func nomineeInputs(n domain.Nomination) []dossiers.NomineeInput {
 	rows := make([]dossiers.NomineeInput, 0, len(n.Nominees))
 	for _, nm := range n.Nominees {
 		rows = append(rows, dossiers.NomineeInput{Kind: string(nm.Kind), Name: nm.Name, JobTitle: nm.JobTitle,
-			Organisation: nm.Organisation, Achievements: nm.Achievements, SubjectID: nm.SubjectID})
+			Organisation: nm.Organisation, Achievements: nm.Achievements, SubjectID: nm.SubjectID,
+			Enterprise: nm.Enterprise, LeadershipLevel: string(nm.LeadershipLevel)})
 	}
 	return rows
 }
