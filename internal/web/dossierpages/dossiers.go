@@ -83,10 +83,10 @@ func (s *server) dossierList(c *gin.Context) {
 // formData is the create and edit form's content.
 type formData struct {
 	// Dossier is the dossier being edited; nil on the create form.
-	Dossier   *domain.Nomination
-	Units     []domain.Unit
-	Awards    []domain.Award
-	Kinds     []string
+	Dossier *domain.Nomination
+	Units   []domain.Unit
+	Awards  []domain.Award
+	Kinds   []string
 	// DossierKinds are the kinds of commendation the create form offers; Kind is the one chosen.
 	DossierKinds []domain.NominationKind
 	Kind         string
