@@ -83,7 +83,7 @@ func (s *server) createFromFile(c *gin.Context, d *formData, p *page) bool {
 		return true
 	}
 	n, err := s.cfg.App.CreateNominationFromFile(web.Ctx(c), web.UserID(c), dossiers.CreateNominationInput{UnitID: d.UnitID,
-		AwardCode: d.AwardCode, Year: d.Year, Title: d.Title}, data, format)
+		AwardCode: d.AwardCode, Kind: d.Kind, Year: d.Year, Title: d.Title}, data, format)
 	if err == nil {
 		c.Redirect(http.StatusSeeOther, "/dossiers/"+n.ID+"?ok=created_from_file&n="+strconv.Itoa(len(n.Nominees)))
 		return true
