@@ -142,12 +142,16 @@ const (
 	KindMovement      NominationKind = "movement"      // at a movement's review (theo phong trào, chuyên đề)
 	KindLongService   NominationKind = "long_service"  // cống hiến
 	KindForeign       NominationKind = "foreign"       // đối ngoại
+	KindSeniority     NominationKind = "seniority"     // niên hạn: by years of service (armed forces)
 )
+
+// NominationKinds lists the kinds of commendation in the order forms offer them.
+var NominationKinds = []NominationKind{KindMerit, KindExtraordinary, KindMovement, KindLongService, KindForeign, KindSeniority}
 
 // Valid reports whether k is a known kind.
 func (k NominationKind) Valid() bool {
 	switch k {
-	case KindMerit, KindExtraordinary, KindMovement, KindLongService, KindForeign:
+	case KindMerit, KindExtraordinary, KindMovement, KindLongService, KindForeign, KindSeniority:
 		return true
 	}
 	return false
@@ -225,6 +229,64 @@ type Nominee struct {
 	AwardCode    string      `json:"award_code,omitempty"` // the award after a downgrade
 	HoldReason   string      `json:"hold_reason,omitempty"`
 	SubjectID    *int64      `json:"subject_id,omitempty"` // the subject whose history is checked (internal/history)
+	// Enterprise: the collective is an enterprise (doanh nghiệp); collectives only.
+	Enterprise bool `json:"enterprise,omitempty"`
+	// LeadershipLevel is an individual's category on the statistics forms; empty
+	// for collectives, households and individuals whose category is not stated.
+	LeadershipLevel LeadershipLevel `json:"leadership_level,omitempty"`
+}
+
+// LeadershipLevel is the category of an individual nominee in the subject
+// breakdown of the statistics forms 0602.N and 0603.N (Thông tư 02/2023/TT-BNV):
+// leaders by level, businesspeople, workers and farmers, others. The categories
+// are tdkt's reading of the forms; "" is an individual whose category was not
+// stated (every nominee entered before migration 0021).
+type LeadershipLevel string
+
+// Leadership levels, in the forms' column order.
+const (
+	LeaderCentral    LeadershipLevel = "leader_central"    // lãnh đạo cấp bộ, tỉnh và tương đương trở lên
+	LeaderDepartment LeadershipLevel = "leader_department" // lãnh đạo cấp vụ, sở, huyện và tương đương
+	LeaderDivision   LeadershipLevel = "leader_division"   // lãnh đạo cấp phòng, xã và tương đương
+	LevelBusiness    LeadershipLevel = "businessperson"    // doanh nhân
+	LevelWorker      LeadershipLevel = "worker"            // công nhân, nông dân, người lao động trực tiếp
+	LevelOther       LeadershipLevel = "other"             // cá nhân khác
+	LevelNotStated   LeadershipLevel = ""                  // chưa ghi
+)
+
+// LeadershipLevels lists the categories in the forms' column order, not stated last.
+var LeadershipLevels = []LeadershipLevel{LeaderCentral, LeaderDepartment, LeaderDivision, LevelBusiness, LevelWorker, LevelOther, LevelNotStated}
+
+// Valid reports whether l is a known category (not stated included).
+func (l LeadershipLevel) Valid() bool {
+	for _, x := range LeadershipLevels {
+		if l == x {
+			return true
+		}
+	}
+	return false
+}
+
+// Label is the category's Vietnamese name, as the forms' column headers and the
+// nominee list spreadsheet write it.
+func (l LeadershipLevel) Label() string {
+	switch l {
+	case LeaderCentral:
+		return "Lãnh đạo cấp bộ, tỉnh trở lên"
+	case LeaderDepartment:
+		return "Lãnh đạo cấp vụ, sở, huyện"
+	case LeaderDivision:
+		return "Lãnh đạo cấp phòng, xã"
+	case LevelBusiness:
+		return "Doanh nhân"
+	case LevelWorker:
+		return "Công nhân, nông dân, người lao động trực tiếp"
+	case LevelOther:
+		return "Cá nhân khác"
+	case LevelNotStated:
+		return "Chưa ghi"
+	}
+	return string(l)
 }
 
 // Nomination is a dossier (hồ sơ đề nghị khen thưởng) as the read model holds it.

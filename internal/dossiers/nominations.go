@@ -35,6 +35,12 @@ type NomineeInput struct {
 	Organisation string `json:"organisation"`
 	Achievements string `json:"achievements"`
 	SubjectID    *int64 `json:"subject_id"` // optional: the subject (đối tượng) whose history is checked
+	// Enterprise marks a collective that is an enterprise (doanh nghiệp); refused
+	// on an individual or a household.
+	Enterprise bool `json:"enterprise"`
+	// LeadershipLevel is an individual's category on the statistics forms (see
+	// domain.LeadershipLevels); empty: not stated. Refused on a collective or a household.
+	LeadershipLevel string `json:"leadership_level"`
 }
 
 // CreateNominationInput is a new dossier as a user enters it.
@@ -89,6 +95,26 @@ type ActInput struct {
 	ConfirmSimplified bool `json:"confirm_simplified"`
 }
 
+// leadershipLevelList names the categories an individual may be given, for field errors.
+var leadershipLevelList = func() string {
+	var names []string
+	for _, l := range domain.LeadershipLevels {
+		if l != domain.LevelNotStated {
+			names = append(names, string(l))
+		}
+	}
+	return strings.Join(names, ", ") + " (or empty: not stated)"
+}()
+
+// nominationKindList names the kinds of commendation, for field errors.
+var nominationKindList = func() string {
+	names := make([]string, len(domain.NominationKinds))
+	for i, k := range domain.NominationKinds {
+		names[i] = string(k)
+	}
+	return strings.Join(names, ", ")
+}()
+
 // validateNominees checks and converts nominee inputs, collecting every field error.
 func validateNominees(in []NomineeInput, fields *[]domain.FieldError) []domain.Nominee {
 	if len(in) == 0 {
@@ -103,9 +129,18 @@ func validateNominees(in []NomineeInput, fields *[]domain.FieldError) []domain.N
 		f := func(name string) string { return fmt.Sprintf("nominees[%d].%s", i, name) }
 		n := domain.Nominee{Position: i + 1, Kind: domain.NomineeKind(nm.Kind), Name: domain.Clean(nm.Name),
 			JobTitle: domain.Clean(nm.JobTitle), Organisation: domain.Clean(nm.Organisation), Achievements: domain.Clean(nm.Achievements),
-			SubjectID: nm.SubjectID}
+			SubjectID: nm.SubjectID, Enterprise: nm.Enterprise, LeadershipLevel: domain.LeadershipLevel(strings.TrimSpace(nm.LeadershipLevel))}
 		if !n.Kind.Valid() {
 			*fields = append(*fields, domain.FieldError{Field: f("kind"), Message: "must be individual, collective or household"})
+		}
+		if n.Enterprise && n.Kind != domain.NomineeCollective {
+			*fields = append(*fields, domain.FieldError{Field: f("enterprise"), Message: "only a collective can be an enterprise"})
+		}
+		switch {
+		case !n.LeadershipLevel.Valid():
+			*fields = append(*fields, domain.FieldError{Field: f("leadership_level"), Message: "one of " + leadershipLevelList})
+		case n.LeadershipLevel != domain.LevelNotStated && n.Kind != domain.NomineeIndividual:
+			*fields = append(*fields, domain.FieldError{Field: f("leadership_level"), Message: "only an individual has a leadership level"})
 		}
 		if n.Name == "" {
 			*fields = append(*fields, domain.FieldError{Field: f("name"), Message: "required"})
@@ -141,7 +176,7 @@ func (s *Service) CreateNomination(ctx context.Context, userID int64, req Create
 		kind = domain.KindMerit
 	}
 	if !kind.Valid() {
-		fields = append(fields, domain.FieldError{Field: "kind", Message: "one of merit, extraordinary, movement, long_service, foreign"})
+		fields = append(fields, domain.FieldError{Field: "kind", Message: "one of " + nominationKindList})
 	}
 	if req.Year < 2000 || req.Year > now.Year()+1 {
 		fields = append(fields, domain.FieldError{Field: "year", Message: fmt.Sprintf("must be between 2000 and %d", now.Year()+1)})

@@ -73,10 +73,12 @@ func CreateNominationRowsTx(ctx context.Context, tx pgx.Tx, n NewNomination) err
 func insertNominees(ctx context.Context, tx pgx.Tx, nominationID string, ns []domain.Nominee) error {
 	rows := make([][]any, len(ns))
 	for i, nm := range ns {
-		rows[i] = []any{nominationID, i + 1, string(nm.Kind), nm.Name, nm.JobTitle, nm.Organisation, nm.Achievements, nm.SubjectID}
+		rows[i] = []any{nominationID, i + 1, string(nm.Kind), nm.Name, nm.JobTitle, nm.Organisation, nm.Achievements, nm.SubjectID,
+			nm.Enterprise, string(nm.LeadershipLevel)}
 	}
 	_, err := tx.CopyFrom(ctx, pgx.Identifier{"nominees"},
-		[]string{"nomination_id", "position", "kind", "name", "job_title", "organisation", "achievements", "subject_id"},
+		[]string{"nomination_id", "position", "kind", "name", "job_title", "organisation", "achievements", "subject_id",
+			"enterprise", "leadership_level"},
 		pgx.CopyFromRows(rows))
 	return err
 }
@@ -196,14 +198,14 @@ func (s *Store) Nomination(ctx context.Context, id string) (domain.Nomination, e
 		return n, postgres.Translate(op, err)
 	}
 	rows, err := s.Pool.Query(ctx, `SELECT id, position, kind, name, job_title, organisation, achievements, status,
-		coalesce(award_code, ''), hold_reason, subject_id FROM nominees WHERE nomination_id = $1 ORDER BY position`, id)
+		coalesce(award_code, ''), hold_reason, subject_id, enterprise, leadership_level FROM nominees WHERE nomination_id = $1 ORDER BY position`, id)
 	if err != nil {
 		return n, postgres.Translate(op, err)
 	}
 	n.Nominees, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.Nominee, error) {
 		var nm domain.Nominee
 		err := r.Scan(&nm.ID, &nm.Position, &nm.Kind, &nm.Name, &nm.JobTitle, &nm.Organisation, &nm.Achievements, &nm.Status,
-			&nm.AwardCode, &nm.HoldReason, &nm.SubjectID)
+			&nm.AwardCode, &nm.HoldReason, &nm.SubjectID, &nm.Enterprise, &nm.LeadershipLevel)
 		return nm, err
 	})
 	if err != nil {

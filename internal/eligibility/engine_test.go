@@ -239,11 +239,12 @@ func explain(r eligibility.Result) string {
 }
 
 // TestOnlyMeritAwardsFollowTheChains: an extraordinary or movement proposal is
-// appraised on its achievement, so the chains are not checked; holds still are.
+// appraised on its achievement, a seniority one (niên hạn) on years of service, so
+// the chains are not checked (not_checked); holds still are.
 func TestOnlyMeritAwardsFollowTheChains(t *testing.T) {
 	rs := rules(t)
 	facts := person(held(history.HoldDiscipline, "2025-01-01", ""))
-	for _, kind := range []history.AwardKind{history.AwardExtraordinary, history.AwardMovement} {
+	for _, kind := range []history.AwardKind{history.AwardExtraordinary, history.AwardMovement, history.AwardSeniority} {
 		res, err := rs.Evaluate(eligibility.Input{Facts: facts, Award: "BK_TINH", Year: 2025, On: day("2025-03-01"), Kind: kind})
 		if err != nil {
 			t.Fatal(err)

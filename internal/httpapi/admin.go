@@ -29,6 +29,8 @@ func (s *Server) adminRoutes(g *gin.RouterGroup) {
 	g.POST("/admin/users/:id/password", s.resetPassword)
 	g.POST("/admin/users/:id/roles", s.grantRole)
 	g.PUT("/admin/users/:id/subject", s.linkUserSubject)
+	g.GET("/admin/users/:id/signer-title", s.signerTitle)
+	g.PUT("/admin/users/:id/signer-title", s.setSignerTitle)
 	g.DELETE("/admin/users/:id/roles", s.revokeRole)
 }
 
@@ -221,6 +223,45 @@ func (s *Server) linkUserSubject(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, u)
+}
+
+// signerTitleBody is the title a user signs decisions with (chair, vice_chair,
+// acting_chair; "" for none): the request and the answer of the signer-title routes.
+type signerTitleBody struct {
+	Title string `json:"title"`
+}
+
+// signerTitle reads the title a user of the caller's subtree signs decisions with.
+func (s *Server) signerTitle(c *gin.Context) {
+	id, ok := s.userParam(c)
+	if !ok {
+		return
+	}
+	title, err := s.App.UserTitle(ctx(c), userID(c), id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, signerTitleBody{Title: title})
+}
+
+// setSignerTitle sets the title a user signs decisions with, as the user's
+// administration page does (admin.Service.SetUserTitle), and answers the stored one.
+func (s *Server) setSignerTitle(c *gin.Context) {
+	id, ok := s.userParam(c)
+	if !ok {
+		return
+	}
+	var in signerTitleBody
+	if err := decode(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if err := s.App.SetUserTitle(ctx(c), userID(c), id, in.Title); err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.signerTitle(c)
 }
 
 // setUserActive deactivates or reactivates a user; no body.

@@ -368,3 +368,34 @@ func TestNobodyGrantsThemselvesOrRemovesTheirOwnLastAdminRole(t *testing.T) {
 		t.Fatalf("audit events %v, want %v", got, want)
 	}
 }
+
+// TestSignerTitleOverTheAPI sets a decider's signer title with the admin users
+// API, the same use case as the user's administration page: the provincial admin
+// sets and clears it, an unknown title is a field error that changes nothing, and
+// a clerk is refused (the authorization matrix covers the other callers).
+func TestSignerTitleOverTheAPI(t *testing.T) {
+	b := setup(t, withClock(beforeReform))
+	path := "/api/v1/admin/users/" + b.userIDOf("tinh.decider") + "/signer-title"
+	if got := b.must(http.StatusOK, "tinh.admin", "GET", path, nil).body["title"]; got != "" {
+		t.Fatalf("title before: %v", got)
+	}
+	if got := b.must(http.StatusOK, "tinh.admin", "PUT", path, map[string]any{"title": "vice_chair"}).body["title"]; got != "vice_chair" {
+		t.Fatalf("title set: %v", got)
+	}
+	var stored string
+	if err := b.pool.QueryRow(context.Background(), `SELECT title FROM users WHERE username = 'tinh.decider'`).Scan(&stored); err != nil || stored != "vice_chair" {
+		t.Fatalf("stored %q, %v", stored, err)
+	}
+	r := b.must(http.StatusBadRequest, "tinh.admin", "PUT", path, map[string]any{"title": "emperor"})
+	if !strings.Contains(string(r.raw), `"title"`) {
+		t.Fatalf("no field error on title: %s", r.raw)
+	}
+	b.must(http.StatusForbidden, "xa.clerk", "PUT", path, map[string]any{"title": "chair"})
+	b.must(http.StatusForbidden, "xa.clerk", "GET", path, nil)
+	if got := b.must(http.StatusOK, "tinh.admin", "GET", path, nil).body["title"]; got != "vice_chair" {
+		t.Fatalf("after refusals: %v", got)
+	}
+	if got := b.must(http.StatusOK, "tinh.admin", "PUT", path, map[string]any{"title": ""}).body["title"]; got != "" {
+		t.Fatalf("title cleared: %v", got)
+	}
+}

@@ -362,6 +362,12 @@ func matrixRoutes() map[string]matrixRoute {
 		"PUT /api/v1/admin/users/:id/subject": {allow: userManage, build: func(f fixture) matrixRequest {
 			return matrixRequest{path: "/api/v1/admin/users/" + f.spare + "/subject", body: map[string]any{"subject_id": 999999999}}
 		}},
+		"GET /api/v1/admin/users/:id/signer-title": {allow: userManage, build: func(f fixture) matrixRequest {
+			return matrixRequest{path: "/api/v1/admin/users/" + f.spare + "/signer-title"}
+		}},
+		"PUT /api/v1/admin/users/:id/signer-title": {allow: userManage, build: func(f fixture) matrixRequest {
+			return matrixRequest{path: "/api/v1/admin/users/" + f.spare + "/signer-title", body: map[string]any{"title": "emperor"}}
+		}},
 		"DELETE /api/v1/admin/users/:id/roles": {allow: userManage, build: func(f fixture) matrixRequest {
 			return matrixRequest{path: "/api/v1/admin/users/" + f.spare + "/roles?role=clerk&unit_id=" + f.unit}
 		}},

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
@@ -20,8 +21,14 @@ import (
 // province's decision number and year (the year it is signed in, on the workflow's clock).
 func (b *bundle) decideBKTinh(nominees []map[string]any) (id, code string, year int) {
 	b.t.Helper()
+	return b.decideBKTinhOfKind("", nominees)
+}
+
+// decideBKTinhOfKind is decideBKTinh for a dossier of a kind of commendation.
+func (b *bundle) decideBKTinhOfKind(kind string, nominees []map[string]any) (id, code string, year int) {
+	b.t.Helper()
 	n := b.must(http.StatusCreated, "xa.clerk", "POST", "/api/v1/nominations", map[string]any{
-		"unit_id": seed.DemoCommune, "award_code": "BK_TINH", "year": 2025, "nominees": nominees}).body
+		"unit_id": seed.DemoCommune, "award_code": "BK_TINH", "kind": kind, "year": 2025, "nominees": nominees}).body
 	id = n["id"].(string)
 	b.must(http.StatusOK, "xa.clerk", "POST", "/api/v1/nominations/"+id+"/submit", nil)
 	b.actOn(http.StatusOK, "huyen.appraiser", id, map[string]any{"action": "accept"})
@@ -127,10 +134,10 @@ func TestStatisticsFormsMatchTheDecisionsRegister(t *testing.T) {
 		t.Fatalf("the XLSX does not open: %v", err)
 	}
 	sheet := wb.GetSheetName(0)
-	if v, _ := wb.GetCellValue(sheet, "B8"); v != "Tổng số" {
-		t.Fatalf("B8 = %q", v)
+	if v, _ := wb.GetCellValue(sheet, "B10"); v != "Tổng số" {
+		t.Fatalf("B10 = %q", v)
 	}
-	if v, _ := wb.GetCellValue(sheet, "C8"); v != fmt.Sprint(formTotal(f)) {
+	if v, _ := wb.GetCellValue(sheet, "C10"); v != fmt.Sprint(formTotal(f)) {
 		t.Fatalf("XLSX total %q, want %d", v, formTotal(f))
 	}
 
@@ -153,5 +160,132 @@ func TestStatisticsFormsMatchTheDecisionsRegister(t *testing.T) {
 	m := b.must(http.StatusOK, "tinh.appraiser", "GET", path("0601", seed.Province), nil).body
 	if m["total"].(map[string]any)["launched"].(float64) != m0+1 {
 		t.Fatalf("0601.N after a launch: %v (before %v)", m["total"], m0)
+	}
+}
+
+// counts reads the subject and kind columns of a form's total line.
+type counts struct {
+	total, collectives, enterprises, households, individuals int
+	levels, kinds                                            map[string]int
+}
+
+func formCounts(t *testing.T, r response) counts {
+	t.Helper()
+	tot := r.body["total"].(map[string]any)
+	c := counts{total: int(tot["total"].(float64)), collectives: int(tot["collectives"].(float64)),
+		enterprises: int(tot["enterprises"].(float64)), households: int(tot["households"].(float64)),
+		individuals: int(tot["individuals"].(float64)), levels: map[string]int{}, kinds: map[string]int{}}
+	for i, name := range r.body["levels"].([]any) {
+		c.levels[name.(string)] = int(tot["by_level"].([]any)[i].(float64))
+	}
+	for i, name := range r.body["kinds"].([]any) {
+		c.kinds[name.(string)] = int(tot["by_kind"].([]any)[i].(float64))
+	}
+	return c
+}
+
+// TestStatisticsBreakDownSubjects decides a Bằng khen tỉnh dossier whose nominees
+// carry the statistics categories (an enterprise, a collective that is not one,
+// individuals at two leadership levels and one not stated) and a seniority
+// (niên hạn) dossier, and checks form 0603.N's columns moved by exactly these
+// awardees, that its total is the register's, and that the XLSX carries the new
+// columns. Bad categories are field errors that leave no dossier behind.
+func TestStatisticsBreakDownSubjects(t *testing.T) {
+	b := setup(t, withClock(beforeReform))
+	_, _, year := b.decideBKTinh([]map[string]any{{"kind": "individual", "name": "Nguyễn Văn Mốc"}})
+	path := fmt.Sprintf("/api/v1/statistics/0603?year=%d&unit=%s", year, seed.Province)
+	before := formCounts(t, b.must(http.StatusOK, "tinh.appraiser", "GET", path, nil))
+
+	id, _, _ := b.decideBKTinh([]map[string]any{
+		{"kind": "collective", "name": "Công ty TNHH Chè Bảo Lâm", "enterprise": true},
+		{"kind": "collective", "name": "Chi hội Nông dân thôn Nà Pàn"},
+		{"kind": "individual", "name": "Hoàng Văn Tùng", "leadership_level": "leader_department"},
+		{"kind": "individual", "name": "Lý Thị Hoa", "leadership_level": "worker"},
+		{"kind": "individual", "name": "Nông Văn Dũng"},
+	})
+	n := b.must(http.StatusOK, "tinh.appraiser", "GET", "/api/v1/nominations/"+id, nil).body
+	nms := n["nominees"].([]any)
+	if nms[0].(map[string]any)["enterprise"] != true || nms[2].(map[string]any)["leadership_level"] != "leader_department" ||
+		nms[4].(map[string]any)["leadership_level"] != nil {
+		t.Fatalf("nominees as read: %v", nms)
+	}
+	b.decideBKTinhOfKind("seniority", []map[string]any{
+		{"kind": "individual", "name": "Đàm Văn Lực", "leadership_level": "other"},
+		{"kind": "household", "name": "Hộ bà Triệu Thị Mai"},
+	})
+
+	f := b.must(http.StatusOK, "tinh.appraiser", "GET", path, nil)
+	after := formCounts(t, f)
+	for _, tc := range []struct {
+		what        string
+		got, before int
+		delta       int
+	}{
+		{"total", after.total, before.total, 7},
+		{"collectives", after.collectives, before.collectives, 2},
+		{"enterprises", after.enterprises, before.enterprises, 1},
+		{"households", after.households, before.households, 1},
+		{"individuals", after.individuals, before.individuals, 4},
+		{"leader_department", after.levels["leader_department"], before.levels["leader_department"], 1},
+		{"worker", after.levels["worker"], before.levels["worker"], 1},
+		{"other", after.levels["other"], before.levels["other"], 1},
+		{"not_stated", after.levels["not_stated"], before.levels["not_stated"], 1},
+		{"leader_central", after.levels["leader_central"], before.levels["leader_central"], 0},
+		{"regular", after.kinds["regular"], before.kinds["regular"], 5},
+		{"seniority", after.kinds["seniority"], before.kinds["seniority"], 2},
+	} {
+		if tc.got != tc.before+tc.delta {
+			t.Errorf("%s: %d, want %d + %d", tc.what, tc.got, tc.before, tc.delta)
+		}
+	}
+	sum := 0
+	for _, v := range after.levels {
+		sum += v
+	}
+	if sum != after.individuals || after.collectives+after.households+after.individuals != after.total {
+		t.Errorf("columns do not add up: %+v", after)
+	}
+	awards := map[string]bool{}
+	for _, a := range f.body["by_award"].([]any) {
+		awards[a.(map[string]any)["code"].(string)] = true
+	}
+	if want := b.registerAwardees("tinh.appraiser", year, awards); after.total != want {
+		t.Fatalf("0603.N total %d, the register counts %d", after.total, want)
+	}
+	x := b.download("tinh.appraiser", path+"&format=xlsx")
+	wb, err := excelize.OpenReader(bytes.NewReader(x.raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sheet := wb.GetSheetName(0)
+	for cell, want := range map[string]int{"C10": after.total, "E10": after.enterprises, "I10": after.levels["leader_department"],
+		"N10": after.levels["not_stated"], "T10": after.kinds["seniority"]} {
+		if v, _ := wb.GetCellValue(sheet, cell); v != fmt.Sprint(want) {
+			t.Errorf("XLSX %s = %q, want %d", cell, v, want)
+		}
+	}
+
+	// Bad categories: field errors naming the nominee, and nothing stored.
+	dossiersBefore, nomineesBefore := b.count("nominations"), b.count("nominees")
+	for _, tc := range []struct {
+		nominee map[string]any
+		field   string
+	}{
+		{map[string]any{"kind": "collective", "name": "Hội Cựu chiến binh", "leadership_level": "leader_central"}, "nominees[0].leadership_level"},
+		{map[string]any{"kind": "household", "name": "Hộ ông Páo", "leadership_level": "worker"}, "nominees[0].leadership_level"},
+		{map[string]any{"kind": "individual", "name": "Nông Thị Én", "leadership_level": "minister"}, "nominees[0].leadership_level"},
+		{map[string]any{"kind": "individual", "name": "Nông Thị Én", "enterprise": true}, "nominees[0].enterprise"},
+	} {
+		r := b.must(http.StatusBadRequest, "xa.clerk", "POST", "/api/v1/nominations", map[string]any{
+			"unit_id": seed.DemoCommune, "award_code": "BK_TINH", "year": 2025, "nominees": []any{tc.nominee}})
+		if !strings.Contains(string(r.raw), `"`+tc.field+`"`) {
+			t.Errorf("%v: no field error on %s: %s", tc.nominee, tc.field, r.raw)
+		}
+	}
+	b.must(http.StatusBadRequest, "xa.clerk", "POST", "/api/v1/nominations", map[string]any{
+		"unit_id": seed.DemoCommune, "award_code": "BK_TINH", "kind": "bribe", "year": 2025,
+		"nominees": []any{map[string]any{"kind": "individual", "name": "An"}}})
+	if b.count("nominations") != dossiersBefore || b.count("nominees") != nomineesBefore {
+		t.Fatalf("refused dossiers left rows behind")
 	}
 }

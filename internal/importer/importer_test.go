@@ -223,10 +223,47 @@ func TestWorkbookDateSerialsAndNumbers(t *testing.T) {
 	}
 }
 
+// TestNomineeListCategories reads the statistics categories by label or key, and
+// reports an unknown category or enterprise mark on its row.
+func TestNomineeListCategories(t *testing.T) {
+	head := "Loại đối tượng,\"Họ tên, tên tập thể\",Doanh nghiệp,Phân loại cá nhân\n"
+	for _, tc := range []struct {
+		line       string
+		enterprise bool
+		level      string
+		bad        string
+	}{
+		{"Tập thể,Công ty CP Chè,x,", true, "", ""},
+		{"Tập thể,Hợp tác xã,Có,", true, "", ""},
+		{"Tập thể,Chi hội,,", false, "", ""},
+		{"Cá nhân,An,,lãnh đạo cấp bộ tỉnh trở lên", false, "leader_central", ""}, // commas and case aside
+		{"Cá nhân,An,,\"Lãnh đạo cấp bộ, tỉnh trở lên\"", false, "leader_central", ""},
+		{"Cá nhân,An,,worker", false, "worker", ""},
+		{"Cá nhân,An,,doanh nhân", false, "businessperson", ""},
+		{"Cá nhân,An,,Bộ trưởng", false, "", "leadership_level"},
+		{"Tập thể,Chi hội,có lẽ,", false, "", "enterprise"},
+	} {
+		rows, err := importer.ParseNominees([]byte(head+tc.line+"\n"), importer.FormatCSV)
+		if tc.bad != "" {
+			var re history.RowErrors
+			if !errors.As(err, &re) || len(re) != 1 || re[0].Field != tc.bad || re[0].Row != 2 {
+				t.Errorf("%s: error %v, want one on row 2, field %s", tc.line, err, tc.bad)
+			}
+			continue
+		}
+		if err != nil || len(rows) != 1 || rows[0].Enterprise != tc.enterprise || rows[0].LeadershipLevel != tc.level {
+			t.Errorf("%s: %+v, %v", tc.line, rows, err)
+		}
+	}
+}
+
 func TestNomineeListRoundTrip(t *testing.T) {
 	rows := []importer.NomineeRow{
 		{SubjectUnitID: "LS-09-003", SubjectCode: "012345678901", Kind: "individual", Name: "Hoàng Thị Lan", JobTitle: "Công chức", Achievements: "Dẫn đầu phong trào"},
 		{Kind: "household", Name: "Hộ ông Lý Văn Páo"},
+		{Kind: "collective", Name: "Công ty TNHH Chè Bảo Lâm", Enterprise: true},
+		{Kind: "individual", Name: "Nông Văn Dũng", LeadershipLevel: "leader_department"},
+		{Kind: "individual", Name: "Hoàng Văn Páo", LeadershipLevel: "worker"},
 	}
 	for _, format := range []importer.Format{importer.FormatXLSX, importer.FormatCSV} {
 		var buf bytes.Buffer

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/tdkt/tdkt/internal/domain"
 	"github.com/tdkt/tdkt/internal/history"
 )
 
@@ -18,6 +19,33 @@ type NomineeRow struct {
 	JobTitle      string `json:"job_title,omitempty"`
 	Organisation  string `json:"organisation,omitempty"`
 	Achievements  string `json:"achievements,omitempty"`
+	// Enterprise and LeadershipLevel are the statistics categories (domain.Nominee).
+	Enterprise      bool   `json:"enterprise,omitempty"`
+	LeadershipLevel string `json:"leadership_level,omitempty"`
+}
+
+// parseEnterprise reads the enterprise column: empty or "không" is no.
+func parseEnterprise(s string) (bool, bool) {
+	switch headerKey(s) {
+	case "", "không", "0", "no", "false":
+		return false, true
+	case "x", "có", "1", "yes", "true", "doanh nghiệp":
+		return true, true
+	}
+	return false, false
+}
+
+// parseLevel reads an individual's category by its label (commas and case aside)
+// or its key; empty is not stated.
+func parseLevel(s string) (domain.LeadershipLevel, bool) {
+	fold := func(s string) string { return headerKey(strings.ReplaceAll(s, ",", " ")) }
+	k := fold(s)
+	for _, l := range domain.LeadershipLevels {
+		if k == fold(l.Label()) || k == string(l) {
+			return l, true
+		}
+	}
+	return "", false
 }
 
 // Limits of a nominee list, the same as a dossier's.
@@ -76,6 +104,16 @@ func ParseNominees(data []byte, format Format) ([]NomineeRow, error) {
 		}
 		if n.Name == "" {
 			bad(r.row, "name", "required")
+		}
+		if e, ok := parseEnterprise(v["enterprise"]); ok {
+			n.Enterprise = e
+		} else {
+			bad(r.row, "enterprise", "%q: write x for an enterprise, or leave empty", v["enterprise"])
+		}
+		if l, ok := parseLevel(v["leadership_level"]); ok {
+			n.LeadershipLevel = string(l)
+		} else {
+			bad(r.row, "leadership_level", "%q is not a category (%s)", v["leadership_level"], valLeader)
 		}
 		for field, s := range map[string]string{"name": n.Name, "job_title": n.JobTitle, "organisation": n.Organisation, "subject_code": n.SubjectCode} {
 			if utf8.RuneCountInString(s) > maxNomineeName {

@@ -8,6 +8,7 @@ package importer
 import (
 	"strings"
 
+	"github.com/tdkt/tdkt/internal/domain"
 	"github.com/tdkt/tdkt/internal/history"
 )
 
@@ -125,8 +126,21 @@ func NomineeSheet() Sheet {
 		{"Chức vụ", "job_title", false, valText},
 		{"Đơn vị công tác", "organisation", false, valText},
 		{"Tóm tắt thành tích", "achievements", false, valText},
+		{"Doanh nghiệp", "enterprise", false, "chỉ với tập thể: x (hoặc Có) nếu tập thể là doanh nghiệp; để trống nếu không"},
+		{"Phân loại cá nhân", "leadership_level", false, valLeader + "; chỉ với cá nhân, để trống nếu chưa ghi"},
 	}}
 }
+
+// valLeader lists the categories of an individual as the list writes them.
+var valLeader = func() string {
+	var names []string
+	for _, l := range domain.LeadershipLevels {
+		if l != domain.LevelNotStated {
+			names = append(names, l.Label())
+		}
+	}
+	return strings.Join(names, " | ")
+}()
 
 // historySheet finds a history sheet by section or by Vietnamese name.
 func historySheet(name string) (Sheet, bool) {

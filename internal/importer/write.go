@@ -43,8 +43,15 @@ func WriteNominees(w io.Writer, format Format, rows []NomineeRow) error {
 	sheet := NomineeSheet()
 	table := make([][]any, 0, len(rows))
 	for _, r := range rows {
+		enterprise, level := "", ""
+		if r.Enterprise {
+			enterprise = "x"
+		}
+		if l := domain.LeadershipLevel(r.LeadershipLevel); l != domain.LevelNotStated {
+			level = l.Label()
+		}
 		table = append(table, []any{r.SubjectUnitID, r.SubjectCode, history.KindLabel(domain.NomineeKind(r.Kind)), r.Name,
-			r.JobTitle, r.Organisation, r.Achievements})
+			r.JobTitle, r.Organisation, r.Achievements, enterprise, level})
 	}
 	if format == FormatCSV {
 		return writeCSV(w, sheet, table)

@@ -272,7 +272,8 @@ func (s *Service) nomineeFile(ctx context.Context, userID int64, unitID string, 
 	var bad history.RowErrors
 	input := make([]dossiers.NomineeInput, len(rows))
 	for i, r := range rows {
-		input[i] = dossiers.NomineeInput{Kind: r.Kind, Name: r.Name, JobTitle: r.JobTitle, Organisation: r.Organisation, Achievements: r.Achievements}
+		input[i] = dossiers.NomineeInput{Kind: r.Kind, Name: r.Name, JobTitle: r.JobTitle, Organisation: r.Organisation, Achievements: r.Achievements,
+			Enterprise: r.Enterprise, LeadershipLevel: r.LeadershipLevel}
 		if r.SubjectCode == "" {
 			continue
 		}
@@ -342,7 +343,7 @@ func (s *Service) ExportNominees(ctx context.Context, userID int64, nominationID
 	rows := make([]importer.NomineeRow, 0, len(n.Nominees))
 	for _, nm := range n.Nominees {
 		r := importer.NomineeRow{Row: nm.Position, Kind: string(nm.Kind), Name: nm.Name, JobTitle: nm.JobTitle,
-			Organisation: nm.Organisation, Achievements: nm.Achievements}
+			Organisation: nm.Organisation, Achievements: nm.Achievements, Enterprise: nm.Enterprise, LeadershipLevel: string(nm.LeadershipLevel)}
 		if nm.SubjectID != nil {
 			if sub, ok := subjects[*nm.SubjectID]; ok {
 				r.SubjectCode = sub.Code

@@ -14,19 +14,24 @@ type AwardTally struct {
 	SubmitterID   string `json:"submitting_unit_id"`
 	SubmitterName string `json:"submitting_unit_name"`
 	NomineeKind   string `json:"nominee_kind"` // individual, collective, household
-	Kind          string `json:"kind"`         // the dossier's kind: merit, movement, extraordinary…
-	AwardCode     string `json:"award_code"`
-	AwardName     string `json:"award_name"`
-	Count         int    `json:"count"`
+	// Enterprise: the collectives are enterprises; LeadershipLevel: the
+	// individuals' category (migration 0021; '' not stated).
+	Enterprise      bool   `json:"enterprise"`
+	LeadershipLevel string `json:"leadership_level"`
+	Kind            string `json:"kind"` // the dossier's kind: merit, movement, extraordinary…
+	AwardCode       string `json:"award_code"`
+	AwardName       string `json:"award_name"`
+	Count           int    `json:"count"`
 }
 
-// AwardTallies counts, per submitting unit, nominee kind, dossier kind and award,
+// AwardTallies counts, per submitting unit, nominee kind and category (enterprise,
+// leadership level), dossier kind and award,
 // the awardees of the decisions of year that are not revoked, on dossiers of units.
 // The award is the one the decision gives (a downgrade gives a lower one than the
 // dossier asked for).
 func (s *Store) AwardTallies(ctx context.Context, units []string, year int) ([]AwardTally, error) {
 	const op = "statistics.AwardTallies"
-	rows, err := s.Pool.Query(ctx, `SELECT n.unit_id, su.name, nm.kind, n.kind, da.award_code, a.name, count(*)
+	rows, err := s.Pool.Query(ctx, `SELECT n.unit_id, su.name, nm.kind, nm.enterprise, nm.leadership_level, n.kind, da.award_code, a.name, count(*)
 		FROM decision_awardees da
 		JOIN decisions d ON d.id = da.decision_id
 		JOIN nominations n ON n.id = d.nomination_id
@@ -34,14 +39,15 @@ func (s *Store) AwardTallies(ctx context.Context, units []string, year int) ([]A
 		JOIN units su ON su.id = n.unit_id
 		JOIN awards a ON a.code = da.award_code
 		WHERE d.revoked_at IS NULL AND d.year = $2 AND n.unit_id = ANY($1)
-		GROUP BY n.unit_id, su.name, nm.kind, n.kind, da.award_code, a.name
+		GROUP BY n.unit_id, su.name, nm.kind, nm.enterprise, nm.leadership_level, n.kind, da.award_code, a.name
 		ORDER BY su.name, n.unit_id, da.award_code`, units, year)
 	if err != nil {
 		return nil, postgres.Translate(op, err)
 	}
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (AwardTally, error) {
 		var t AwardTally
-		err := r.Scan(&t.SubmitterID, &t.SubmitterName, &t.NomineeKind, &t.Kind, &t.AwardCode, &t.AwardName, &t.Count)
+		err := r.Scan(&t.SubmitterID, &t.SubmitterName, &t.NomineeKind, &t.Enterprise, &t.LeadershipLevel, &t.Kind,
+			&t.AwardCode, &t.AwardName, &t.Count)
 		return t, err
 	})
 	return out, postgres.Translate(op, err)

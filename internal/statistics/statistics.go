@@ -53,16 +53,46 @@ var kindColumn = map[string]int{
 	"seniority":     KindSeniority,
 }
 
-// Counts is one line of an awards form: the awardees in total, by subject and by kind.
-// Enterprises among the collectives and the leadership level of individuals are not
-// recorded by tdkt, so the forms show every collective and every individual in one
-// column each and say so.
+// The categories of individuals counted by the forms, in their column order: the
+// leadership levels and other categories of domain.LeadershipLevels, not stated last.
+var LevelNames = func() []string {
+	out := make([]string, len(domain.LeadershipLevels))
+	for i, l := range domain.LeadershipLevels {
+		out[i] = string(l)
+		if l == domain.LevelNotStated {
+			out[i] = "not_stated"
+		}
+	}
+	return out
+}()
+
+// levelCount is the number of categories of individuals.
+const levelCount = 7
+
+// levelColumn maps an individual's category (nominees.leadership_level) to its column.
+var levelColumn = func() map[domain.LeadershipLevel]int {
+	if len(domain.LeadershipLevels) != levelCount {
+		panic("statistics: levelCount does not match domain.LeadershipLevels")
+	}
+	m := map[domain.LeadershipLevel]int{}
+	for i, l := range domain.LeadershipLevels {
+		m[l] = i
+	}
+	return m
+}()
+
+// Counts is one line of an awards form: the awardees in total, by subject and by
+// kind. Collectives count the enterprises among them again in Enterprises;
+// individuals are broken down by category in ByLevel (LevelNames order), so that
+// Individuals is the sum of ByLevel and Total the sum of ByKind.
 type Counts struct {
-	Total       int            `json:"total"`
-	Collectives int            `json:"collectives"`
-	Households  int            `json:"households"`
-	Individuals int            `json:"individuals"`
-	ByKind      [kindCount]int `json:"by_kind"`
+	Total       int             `json:"total"`
+	Collectives int             `json:"collectives"`
+	Enterprises int             `json:"enterprises"` // of the collectives
+	Households  int             `json:"households"`
+	Individuals int             `json:"individuals"`
+	ByLevel     [levelCount]int `json:"by_level"`
+	ByKind      [kindCount]int  `json:"by_kind"`
 }
 
 func (c *Counts) add(t AwardTally) error {
@@ -73,10 +103,18 @@ func (c *Counts) add(t AwardTally) error {
 	switch t.NomineeKind {
 	case "collective":
 		c.Collectives += t.Count
+		if t.Enterprise {
+			c.Enterprises += t.Count
+		}
 	case "household":
 		c.Households += t.Count
 	case "individual":
+		lv, ok := levelColumn[domain.LeadershipLevel(t.LeadershipLevel)]
+		if !ok {
+			return domain.Errorf(domain.KindInternal, "statistics: unknown leadership level %q", t.LeadershipLevel)
+		}
 		c.Individuals += t.Count
+		c.ByLevel[lv] += t.Count
 	default:
 		return domain.Errorf(domain.KindInternal, "statistics: unknown nominee kind %q", t.NomineeKind)
 	}
@@ -104,10 +142,9 @@ type AwardForm struct {
 	ByAward []Line `json:"by_award"`
 	// BySubmitter has one line per submitting body with at least one awardee.
 	BySubmitter []Line `json:"by_submitter"`
-	// LeadershipRecorded is false: individuals are not broken down by leadership level.
-	LeadershipRecorded bool `json:"leadership_recorded"`
-	// EnterprisesRecorded is false: collectives are not broken down into enterprises.
-	EnterprisesRecorded bool `json:"enterprises_recorded"`
+	// Levels names the columns of Counts.ByLevel and Kinds those of Counts.ByKind.
+	Levels []string `json:"levels"`
+	Kinds  []string `json:"kinds"`
 }
 
 // FormAwards returns, in code order, the awards of a form's level: for 0602.N the
@@ -130,7 +167,7 @@ func FormAwards(form string, awards []AwardLowestLevel, ranks []int) []AwardLowe
 
 // BuildAwardForm aggregates the tallies of the awards of the form's level into the form.
 func BuildAwardForm(form string, year int, awards []AwardLowestLevel, ranks []int, tallies []AwardTally) (AwardForm, error) {
-	f := AwardForm{Form: form, Year: year, ByAward: []Line{}, BySubmitter: []Line{}}
+	f := AwardForm{Form: form, Year: year, ByAward: []Line{}, BySubmitter: []Line{}, Levels: LevelNames, Kinds: KindNames[:]}
 	byAward := map[string]int{}
 	for _, a := range FormAwards(form, awards, ranks) {
 		byAward[a.AwardCode] = len(f.ByAward)

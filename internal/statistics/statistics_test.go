@@ -105,6 +105,68 @@ func TestBuildAwardFormRefusesAnUnknownKind(t *testing.T) {
 	}
 }
 
+// TestBuildAwardFormBreaksDownSubjects checks the subject columns of 0602.N:
+// enterprises among collectives, individuals by category, and the seniority kind.
+func TestBuildAwardFormBreaksDownSubjects(t *testing.T) {
+	cat := func(t AwardTally, enterprise bool, level string) AwardTally {
+		t.Enterprise, t.LeadershipLevel = enterprise, level
+		return t
+	}
+	for _, tc := range []struct {
+		name               string
+		tallies            []AwardTally
+		coll, ent, hh, ind int
+		levels             map[string]int
+		seniority, regular int
+	}{
+		{"enterprises among collectives", []AwardTally{
+			cat(tally("A", "collective", "merit", "BK_TTG", 2), true, ""),
+			cat(tally("A", "collective", "merit", "BK_TTG", 3), false, ""),
+		}, 5, 2, 0, 0, map[string]int{}, 0, 5},
+		{"individuals by category", []AwardTally{
+			cat(tally("A", "individual", "merit", "HCLD_3", 1), false, "leader_central"),
+			cat(tally("A", "individual", "merit", "HCLD_3", 2), false, "leader_department"),
+			cat(tally("B", "individual", "merit", "BK_TTG", 4), false, "worker"),
+			cat(tally("B", "individual", "merit", "BK_TTG", 5), false, ""),
+			cat(tally("B", "individual", "movement", "BK_TTG", 1), false, "businessperson"),
+		}, 0, 0, 0, 13, map[string]int{"leader_central": 1, "leader_department": 2, "worker": 4, "not_stated": 5, "businessperson": 1}, 0, 12},
+		{"seniority", []AwardTally{
+			cat(tally("A", "individual", "seniority", "HCLD_3", 3), false, "other"),
+			tally("A", "household", "seniority", "BK_TTG", 1),
+		}, 0, 0, 1, 3, map[string]int{"other": 3}, 4, 0},
+	} {
+		f, err := BuildAwardForm(FormState, 2025, awards, ranks, tc.tallies)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		c := f.Total
+		if c.Collectives != tc.coll || c.Enterprises != tc.ent || c.Households != tc.hh || c.Individuals != tc.ind {
+			t.Errorf("%s: subjects %+v", tc.name, c)
+		}
+		for i, name := range f.Levels {
+			if c.ByLevel[i] != tc.levels[name] {
+				t.Errorf("%s: %s = %d, want %d", tc.name, name, c.ByLevel[i], tc.levels[name])
+			}
+		}
+		if c.ByKind[KindSeniority] != tc.seniority || c.ByKind[KindRegular] != tc.regular {
+			t.Errorf("%s: by kind %v", tc.name, c.ByKind)
+		}
+		levels, kinds := 0, 0
+		for _, v := range c.ByLevel {
+			levels += v
+		}
+		for _, v := range c.ByKind {
+			kinds += v
+		}
+		if levels != c.Individuals || kinds != c.Total || c.Collectives+c.Households+c.Individuals != c.Total {
+			t.Errorf("%s: columns do not add up: %+v", tc.name, c)
+		}
+	}
+	if _, err := BuildAwardForm(FormState, 2025, awards, ranks, []AwardTally{cat(tally("A", "individual", "merit", "BK_TTG", 1), false, "minister")}); err == nil {
+		t.Fatal("an unknown leadership level was counted")
+	}
+}
+
 func TestBuildMovementForm(t *testing.T) {
 	f := BuildMovementForm(2025, []MovementTally{
 		{LevelCode: "province", LevelName: "tỉnh", Registrations: 5},
@@ -140,8 +202,19 @@ func TestXLSXHasTheTotalsAndNoFormulas(t *testing.T) {
 	if v, _ := x.GetCellValue(sheet, "A1"); v != "Biểu số 0603.N/BNV-TĐKT" {
 		t.Errorf("A1 = %q", v)
 	}
-	if v, _ := x.GetCellValue(sheet, "C8"); v != "3" {
-		t.Errorf("total C8 = %q, want 3", v)
+	for cell, want := range map[string]string{
+		"C10": "3", // total
+		"G10": "3", // individuals
+		"N10": "3", // of which not stated
+		"O10": "3", // regular
+		"E8":  "Trong đó: Doanh nghiệp",
+		"H8":  "Lãnh đạo cấp bộ, tỉnh trở lên",
+		"T7":  "Niên hạn",
+		"C9":  "1", "T9": "18", // the columns' numbers
+	} {
+		if v, _ := x.GetCellValue(sheet, cell); v != want {
+			t.Errorf("%s = %q, want %q", cell, v, want)
+		}
 	}
 	rows, _ := x.GetRows(sheet)
 	found := false

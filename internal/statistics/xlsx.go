@@ -6,6 +6,8 @@ import (
 	"strconv"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/tdkt/tdkt/internal/domain"
 )
 
 // formTitles are the forms' headings as Thông tư 02/2023/TT-BNV words them.
@@ -51,8 +53,8 @@ func (s *xlsxSheet) merge(c1, r1, c2, r2 int) {
 }
 
 // WriteXLSX writes the form as a workbook in the form's layout: the form's code,
-// heading, year and reporting unit, a two-row header, the total line and the
-// lines, and the notes on what tdkt does not record.
+// heading, year and reporting unit, the header, the total line and the lines, a
+// note on the source of the figures and the signature block.
 func WriteXLSX(w io.Writer, r Result, unitName string) error {
 	f := excelize.NewFile()
 	defer f.Close()
@@ -75,11 +77,11 @@ func WriteXLSX(w io.Writer, r Result, unitName string) error {
 		unitName = "Các đơn vị được phân quyền"
 	}
 	s.str(1, 4, "Đơn vị báo cáo: "+unitName)
-	var last int
+	var last, headerEnd int
 	if r.Movements != nil {
-		last = writeMovements(s, r.Movements)
+		last, headerEnd = writeMovements(s, r.Movements), 7
 	} else {
-		last = writeAwards(s, r.Awards)
+		last, headerEnd = writeAwards(s, r.Awards), 9
 	}
 	if s.err != nil {
 		return s.err
@@ -90,10 +92,14 @@ func WriteXLSX(w io.Writer, r Result, unitName string) error {
 	}
 	_ = f.SetCellStyle(name, "A1", "A2", bold)
 	lastCol, _ := excelize.ColumnNumberToName(last)
-	_ = f.SetCellStyle(name, "A6", lastCol+"7", bold)
+	_ = f.SetCellStyle(name, "A6", lastCol+strconv.Itoa(headerEnd), bold)
 	_ = f.SetColWidth(name, "A", "A", 6)
 	_ = f.SetColWidth(name, "B", "B", 42)
 	_ = f.SetColWidth(name, "C", lastCol, 13)
+	if r.Awards != nil {
+		// The header's cells wrap: the categories are long.
+		_ = f.SetRowHeight(name, 8, 75)
+	}
 	return f.Write(w)
 }
 
@@ -119,36 +125,76 @@ func writeMovements(s *xlsxSheet, m *MovementForm) int {
 	return len(head)
 }
 
-// writeAwards writes 0602.N's or 0603.N's table from row 6 and returns its last column.
+// levelHeaders are the individual columns' headings, in LevelNames' order.
+var levelHeaders = func() [levelCount]string {
+	var out [levelCount]string
+	for i, l := range domain.LeadershipLevels {
+		out[i] = l.Label()
+	}
+	return out
+}()
+
+// Columns of the awards forms' table.
+const (
+	colTotal       = 3
+	colCollectives = 4
+	colEnterprises = 5
+	colHouseholds  = 6
+	colIndividuals = 7
+	colLevels      = 8
+	colKinds       = colLevels + levelCount
+	colLast        = colKinds + kindCount - 1
+)
+
+// writeAwards writes 0602.N's or 0603.N's table from row 6 (a three-row header,
+// then the columns' numbers) and returns its last column.
 func writeAwards(s *xlsxSheet, a *AwardForm) int {
-	s.str(1, 6, "STT")
-	s.merge(1, 6, 1, 7)
-	s.str(2, 6, "Chỉ tiêu")
-	s.merge(2, 6, 2, 7)
-	s.str(3, 6, "Tổng số")
-	s.merge(3, 6, 3, 7)
-	s.str(4, 6, "Chia theo đối tượng")
-	s.merge(4, 6, 6, 6)
-	s.str(4, 7, "Tập thể (kể cả doanh nghiệp)")
-	s.str(5, 7, "Hộ gia đình")
-	s.str(6, 7, "Cá nhân (cấp lãnh đạo: không ghi nhận)")
-	s.str(7, 6, "Chia theo loại hình khen thưởng")
-	s.merge(7, 6, 6+int(kindCount), 6)
+	for col, h := range map[int]string{1: "STT", 2: "Chỉ tiêu", colTotal: "Tổng số"} {
+		s.str(col, 6, h)
+		s.merge(col, 6, col, 8)
+	}
+	s.str(colCollectives, 6, "Chia theo đối tượng")
+	s.merge(colCollectives, 6, colKinds-1, 6)
+	s.str(colCollectives, 7, "Tập thể")
+	s.merge(colCollectives, 7, colEnterprises, 7)
+	s.str(colCollectives, 8, "Tổng số")
+	s.str(colEnterprises, 8, "Trong đó: Doanh nghiệp")
+	s.str(colHouseholds, 7, "Hộ gia đình")
+	s.merge(colHouseholds, 7, colHouseholds, 8)
+	s.str(colIndividuals, 7, "Cá nhân")
+	s.merge(colIndividuals, 7, colKinds-1, 7)
+	s.str(colIndividuals, 8, "Tổng số")
+	for i, h := range levelHeaders {
+		s.str(colLevels+i, 8, h)
+	}
+	s.str(colKinds, 6, "Chia theo loại hình khen thưởng")
+	s.merge(colKinds, 6, colLast, 6)
 	for i, h := range kindHeaders {
-		s.str(7+i, 7, h)
+		s.str(colKinds+i, 7, h)
+		s.merge(colKinds+i, 7, colKinds+i, 8)
+	}
+	// The columns' numbers, as the circular's forms print them under the header.
+	s.str(1, 9, "A")
+	s.str(2, 9, "B")
+	for col := colTotal; col <= colLast; col++ {
+		s.str(col, 9, strconv.Itoa(col-colTotal+1))
 	}
 	line := func(row int, stt, label string, c Counts) {
 		s.str(1, row, stt)
 		s.str(2, row, label)
-		s.num(3, row, c.Total)
-		s.num(4, row, c.Collectives)
-		s.num(5, row, c.Households)
-		s.num(6, row, c.Individuals)
+		s.num(colTotal, row, c.Total)
+		s.num(colCollectives, row, c.Collectives)
+		s.num(colEnterprises, row, c.Enterprises)
+		s.num(colHouseholds, row, c.Households)
+		s.num(colIndividuals, row, c.Individuals)
+		for i, v := range c.ByLevel {
+			s.num(colLevels+i, row, v)
+		}
 		for i, v := range c.ByKind {
-			s.num(7+i, row, v)
+			s.num(colKinds+i, row, v)
 		}
 	}
-	row := 8
+	row := 10
 	line(row, "", "Tổng số", a.Total)
 	row++
 	s.str(1, row, "I")
@@ -167,6 +213,12 @@ func writeAwards(s *xlsxSheet, a *AwardForm) int {
 	}
 	row++
 	s.str(1, row, fmt.Sprintf("Ghi chú: số liệu tính từ các quyết định khen thưởng năm %d đã ban hành, chưa bị hủy bỏ. "+
-		"tdkt không ghi nhận doanh nghiệp trong số tập thể và cấp lãnh đạo của cá nhân: các cột đó gộp chung.", a.Year))
-	return 6 + int(kindCount)
+		"Cột (3) = (4) + (6) + (7) = tổng các cột (15) đến (20); cột (7) = tổng các cột (8) đến (14). "+
+		"Cột \"Chưa ghi\": cá nhân chưa được phân loại khi lập hồ sơ.", a.Year))
+	row += 2
+	s.str(2, row, "NGƯỜI LẬP BIỂU")
+	s.str(colKinds, row, "THỦ TRƯỞNG ĐƠN VỊ")
+	s.str(2, row+1, "(Ký, ghi rõ họ tên)")
+	s.str(colKinds, row+1, "(Ký, đóng dấu, ghi rõ họ tên)")
+	return colLast
 }

@@ -325,6 +325,8 @@ var fieldMessages = []struct{ prefix, key string }{
 	{"at least one nominee", "field.nominees_required"},
 	{"at most", "field.too_long"},
 	{"must be individual, collective or household", "field.kind_invalid"},
+	{"only an individual has a leadership level", "field.level_individual"},
+	{"only a collective can be an enterprise", "field.enterprise_collective"},
 	{"must be between", "field.year_range"},
 	{"no such", "field.no_such"},
 	{"not allowed for this award", "field.kind_not_allowed"},

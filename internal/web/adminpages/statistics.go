@@ -22,6 +22,7 @@ type statisticsData struct {
 	Movements        *statistics.MovementForm
 	Awards           *statistics.AwardForm
 	KindNames        []string
+	LevelNames       []string
 	// Tables are the awards form's tables (by award, by submitting body), each
 	// with its total line first.
 	Tables []statisticsTable
@@ -42,6 +43,9 @@ func (d statisticsData) query(form string) string {
 	return q.Encode()
 }
 
+// IndividualSpan is the number of the individuals' columns: the total and one per category.
+func (d statisticsData) IndividualSpan() int { return len(d.LevelNames) + 1 }
+
 // FormURL links the page for another form.
 func (d statisticsData) FormURL(form string) string { return "/statistics?" + d.query(form) }
 
@@ -52,7 +56,7 @@ func (d statisticsData) ExportURL() string { return "/statistics/export?" + d.qu
 // to 0603 and the year to the current one.
 func (s *server) statisticsQuery(c *gin.Context) (statisticsData, statistics.Query) {
 	d := statisticsData{Form: c.DefaultQuery("form", statistics.FormProvince), Year: c.Query("year"), Unit: c.Query("unit"),
-		Forms: statistics.Forms, KindNames: statistics.KindNames[:]}
+		Forms: statistics.Forms, KindNames: statistics.KindNames[:], LevelNames: statistics.LevelNames}
 	if d.Year == "" {
 		d.Year = strconv.Itoa(s.Now().In(calendar.Zone).Year())
 	}

@@ -11,8 +11,7 @@ import (
 )
 
 // dossierKinds lists the kinds of commendation (Law art. 8) for filters.
-var dossierKinds = []domain.NominationKind{domain.KindMerit, domain.KindExtraordinary, domain.KindMovement,
-	domain.KindLongService, domain.KindForeign}
+var dossierKinds = domain.NominationKinds
 
 // decisionFilterData holds the decisions register's filters beyond the year and
 // the choices of its selects.

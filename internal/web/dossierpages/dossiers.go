@@ -83,10 +83,15 @@ func (s *server) dossierList(c *gin.Context) {
 // formData is the create and edit form's content.
 type formData struct {
 	// Dossier is the dossier being edited; nil on the create form.
-	Dossier   *domain.Nomination
-	Units     []domain.Unit
-	Awards    []domain.Award
-	Kinds     []string
+	Dossier *domain.Nomination
+	Units   []domain.Unit
+	Awards  []domain.Award
+	Kinds   []string
+	// DossierKinds are the kinds of commendation the create form offers; Kind is the one chosen.
+	DossierKinds []domain.NominationKind
+	Kind         string
+	// Levels are the categories of an individual nominee (statistics forms).
+	Levels    []domain.LeadershipLevel
 	UnitID    string
 	AwardCode string
 	Year      int
@@ -127,6 +132,20 @@ func (r rowData) Field(name string) string {
 	return "nominees[" + strconv.Itoa(r.Index) + "]." + name
 }
 
+// Levels are the categories an individual nominee may be given, not stated last.
+func (r rowData) Levels() []domain.LeadershipLevel { return domain.LeadershipLevels }
+
+// LevelLabel names a category in the page's language.
+func (r rowData) LevelLabel(l domain.LeadershipLevel) string { return leadershipLabel(r.P.Page, l) }
+
+// leadershipLabel names an individual's category in the page's language.
+func leadershipLabel(p *web.Page, l domain.LeadershipLevel) string {
+	if l == domain.LevelNotStated {
+		return p.T("leadership.not_stated")
+	}
+	return p.T("leadership." + string(l))
+}
+
 // Number is the row's 1-based number.
 func (r rowData) Number() int { return r.Index + 1 }
 
@@ -147,7 +166,7 @@ func (s *server) newDossier(c *gin.Context) {
 // formOptions loads the choices of the create form (units the user may create in,
 // the award catalogue) or of the edit form (the award's nominee kinds).
 func (s *server) formOptions(c *gin.Context, n *domain.Nomination) (*formData, error) {
-	d := &formData{Dossier: n, Kinds: web.NomineeKinds}
+	d := &formData{Dossier: n, Kinds: web.NomineeKinds, DossierKinds: domain.NominationKinds, Levels: domain.LeadershipLevels}
 	if n != nil {
 		d.CanSubmit = slices.Contains(s.cfg.App.AvailableActions(web.Ctx(c), web.UserID(c), *n), domain.ActionSubmit)
 		awards, err := s.cfg.App.Awards(web.Ctx(c))
@@ -186,6 +205,10 @@ func parseNominees(c *gin.Context) (rows []dossiers.NomineeInput, ok bool) {
 	orgs := c.PostFormArray("nominee_org")
 	achs := c.PostFormArray("nominee_achievements")
 	subjects := c.PostFormArray("nominee_subject")
+	// The statistics categories (migration 0021): forms without them (older
+	// pages still open) leave every row not stated.
+	enterprises := c.PostFormArray("nominee_enterprise")
+	levels := c.PostFormArray("nominee_level")
 	n := len(kinds)
 	if len(names) != n || len(jobs) != n || len(orgs) != n || len(achs) != n || n > dossiers.MaxNominees+20 {
 		return nil, false
@@ -193,11 +216,17 @@ func parseNominees(c *gin.Context) (rows []dossiers.NomineeInput, ok bool) {
 	// The subject a row names (set by a nominee list import) rides along as a
 	// hidden field, so that saving the form keeps the link to the award history.
 	// Forms without it (older pages still open) leave every row unlinked.
-	if len(subjects) != n && len(subjects) != 0 {
+	if len(subjects) != n && len(subjects) != 0 || len(enterprises) != n && len(enterprises) != 0 || len(levels) != n && len(levels) != 0 {
 		return nil, false
 	}
 	for i := range kinds {
 		r := dossiers.NomineeInput{Kind: kinds[i], Name: names[i], JobTitle: jobs[i], Organisation: orgs[i], Achievements: achs[i]}
+		if len(enterprises) == n {
+			r.Enterprise = enterprises[i] == "1"
+		}
+		if len(levels) == n {
+			r.LeadershipLevel = levels[i]
+		}
 		if len(subjects) == n && subjects[i] != "" {
 			id, err := strconv.ParseInt(subjects[i], 10, 64)
 			if err != nil {
@@ -223,7 +252,7 @@ func (s *server) createDossier(c *gin.Context) {
 		s.Fail(c, err)
 		return
 	}
-	d.UnitID, d.AwardCode, d.Title = c.PostForm("unit_id"), c.PostForm("award_code"), c.PostForm("title")
+	d.UnitID, d.AwardCode, d.Title, d.Kind = c.PostForm("unit_id"), c.PostForm("award_code"), c.PostForm("title"), c.PostForm("kind")
 	d.Year, _ = strconv.Atoi(c.PostForm("year"))
 	p := s.page(c, "dossiers", d)
 	rows, ok := parseNominees(c)
@@ -250,7 +279,7 @@ func (s *server) createDossier(c *gin.Context) {
 		}
 	}
 	n, err := s.cfg.App.CreateNomination(web.Ctx(c), web.UserID(c), dossiers.CreateNominationInput{
-		UnitID: d.UnitID, AwardCode: d.AwardCode, Year: d.Year, Title: d.Title, Nominees: rows})
+		UnitID: d.UnitID, AwardCode: d.AwardCode, Kind: d.Kind, Year: d.Year, Title: d.Title, Nominees: rows})
 	if err != nil {
 		status, ok := p.FormError(err)
 		if !ok {

@@ -59,7 +59,8 @@ func nomineeInputs(n domain.Nomination) []dossiers.NomineeInput {
 	rows := make([]dossiers.NomineeInput, 0, len(n.Nominees))
 	for _, nm := range n.Nominees {
 		rows = append(rows, dossiers.NomineeInput{Kind: string(nm.Kind), Name: nm.Name, JobTitle: nm.JobTitle,
-			Organisation: nm.Organisation, Achievements: nm.Achievements, SubjectID: nm.SubjectID})
+			Organisation: nm.Organisation, Achievements: nm.Achievements, SubjectID: nm.SubjectID,
+			Enterprise: nm.Enterprise, LeadershipLevel: string(nm.LeadershipLevel)})
 	}
 	return rows
 }
@@ -82,7 +83,7 @@ func (s *server) createFromFile(c *gin.Context, d *formData, p *page) bool {
 		return true
 	}
 	n, err := s.cfg.App.CreateNominationFromFile(web.Ctx(c), web.UserID(c), dossiers.CreateNominationInput{UnitID: d.UnitID,
-		AwardCode: d.AwardCode, Year: d.Year, Title: d.Title}, data, format)
+		AwardCode: d.AwardCode, Kind: d.Kind, Year: d.Year, Title: d.Title}, data, format)
 	if err == nil {
 		c.Redirect(http.StatusSeeOther, "/dossiers/"+n.ID+"?ok=created_from_file&n="+strconv.Itoa(len(n.Nominees)))
 		return true
