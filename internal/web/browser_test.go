@@ -90,7 +90,10 @@ func newTab(t *testing.T, base string) *tab {
 	}
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelTab := chromedp.NewContext(actx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 50*time.Second)
+	// A bound on the whole tab (each step has its own 20 s): the every-page test
+	// visits some 60 pages and screenshots, 40 s alone here, more under a loaded
+	// machine's make test.
+	ctx, cancelTimeout := context.WithTimeout(ctx, 3*time.Minute)
 	t.Cleanup(func() { cancelTimeout(); cancelTab(); cancelAlloc() })
 	tb := &tab{t: t, ctx: ctx, base: base, shot: screenshotDir(t)}
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900)); err != nil {
