@@ -51,10 +51,13 @@ func NominationWorkflow(ctx workflow.Context, in contract.NominationInput) (cont
 	n := &dossierRun{in: in, state: contract.NominationState{
 		Status: domain.StatusDraft, Step: domain.StepSubmit, CurrentUnitID: in.UnitID,
 	}}
-	if workflow.GetVersion(ctx, rulesChange, workflow.DefaultVersion, nomination.RulesIdentity) >= nomination.RulesIdentity {
+	// A dossier started under revision 1 or later has both behaviours without
+	// markers; older ones take what their markers say (or, replaying a history
+	// recorded before a change, the behaviour before it).
+	if in.Revision >= 1 || workflow.GetVersion(ctx, rulesChange, workflow.DefaultVersion, nomination.RulesIdentity) >= nomination.RulesIdentity {
 		n.state.Rules = nomination.RulesIdentity
 	}
-	if workflow.GetVersion(ctx, handoverChange, workflow.DefaultVersion, handoverVersion) >= handoverVersion {
+	if in.Revision >= 1 || workflow.GetVersion(ctx, handoverChange, workflow.DefaultVersion, handoverVersion) >= handoverVersion {
 		n.watch.on = true
 		n.watchReorganisations(ctx)
 	}

@@ -29,8 +29,10 @@ func (replayRegistry) RegisterActivity(any)                                     
 func (replayRegistry) RegisterActivityWithOptions(any, activity.RegisterOptions) {}
 
 // TestReplayRecordedHistories replays the workflow histories recorded from real
-// runs (testdata/histories, written by internal/faulttest's TestRecordHistories; the
-// review-*-v0 ones by `go run ./cmd/tdkt-bench -provinces 2 -communes 6 -histories DIR`
+// runs (testdata/histories, written by internal/faulttest's TestRecordHistories — the
+// nomination ones without a suffix under contract.NominationRevision, the -v0 ones
+// before it, with the code of that time, so without the identity rules and the
+// handover watch; the review-*-v0 ones by `go run ./cmd/tdkt-bench -provinces 2 -communes 6 -histories DIR`
 // before reviewTellParentChange, so they take its DefaultVersion path; the -v1 ones
 // after it) against the current workflow code. A change that would make a running dossier's
 // workflow take another path than its history — a nondeterministic change — fails

@@ -243,7 +243,8 @@ func (s *Service) CreateNomination(ctx context.Context, userID int64, req Create
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
 		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 	}, contract.NominationWorkflowName, contract.NominationInput{NominationID: id, UnitID: unit.ID, CreatedBy: userID,
-		AwardCode: award.Code, Procedure: procedure, Route: route, ProposedSimplified: proposed})
+		AwardCode: award.Code, Procedure: procedure, Route: route, ProposedSimplified: proposed,
+		Revision: contract.NominationRevision})
 	if err != nil {
 		return domain.Nomination{}, fmt.Errorf("start dossier workflow: %w", err)
 	}

@@ -50,7 +50,20 @@ type NominationInput struct {
 	// ProposedSimplified: the submitter proposed the simplified procedure, which
 	// applies once an appraiser confirms it at intake.
 	ProposedSimplified bool `json:"proposed_simplified,omitempty"`
+	// Revision is the revision of the workflow code the dossier started under, set
+	// by whoever starts it to NominationRevision. 0 (dossiers started before
+	// revisions existed) leaves the behaviours below to the version markers their
+	// histories hold. From 1, the identity rules and the handover on a unit's end
+	// are on from the start without a version marker: a marker costs a history event
+	// and an upsert of the TemporalChangeVersion search attribute (a visibility
+	// write) on every new dossier.
+	Revision int `json:"revision,omitempty"`
 }
+
+// NominationRevision is the revision new dossiers start under (see
+// NominationInput.Revision). Workers must be deployed before the API servers that
+// start dossiers under a new revision.
+const NominationRevision = 1
 
 // The workflow's payloads are the nomination core's types.
 type (
