@@ -118,30 +118,51 @@ func nonNil(s []string) []string {
 	return s
 }
 
+// querier runs a query: a pool, a connection or a transaction.
+type querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+}
+
+// decisionsQuery reads a dossier's decisions, oldest first; $2 > 0 narrows to the
+// decision issued by that transition.
+const decisionsQuery = `SELECT d.id, d.nomination_id, d.unit_id, d.year, d.number, d.code, d.signed_by, d.signed_on,
+	d.created_at, d.revoked_at, d.revoke_ground
+	FROM decisions d WHERE d.nomination_id = $1 AND ($2 = 0 OR d.seq = $2) ORDER BY d.id`
+
 // decisionsOf returns a dossier's decisions with their awardees, oldest first; seq
 // > 0 narrows to the decision issued by that transition.
-func decisionsOf(ctx context.Context, q pgx.Tx, nominationID string, seq int) ([]domain.Decision, error) {
-	rows, err := q.Query(ctx, `SELECT d.id, d.nomination_id, d.unit_id, d.year, d.number, d.code, d.signed_by, d.signed_on,
-		d.created_at, d.revoked_at, d.revoke_ground
-		FROM decisions d WHERE d.nomination_id = $1 AND ($2 = 0 OR d.seq = $2) ORDER BY d.id`, nominationID, seq)
+func decisionsOf(ctx context.Context, q querier, nominationID string, seq int) ([]domain.Decision, error) {
+	rows, err := q.Query(ctx, decisionsQuery, nominationID, seq)
 	if err != nil {
 		return nil, err
 	}
-	type row struct {
-		id int64
-		d  domain.Decision
+	list, err := scanDecisions(rows)
+	if err != nil {
+		return nil, err
 	}
-	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (row, error) {
-		var x row
+	return withAwardees(ctx, q, list)
+}
+
+// decisionRow is a decision as decisionsQuery reads it, with its row id.
+type decisionRow struct {
+	id int64
+	d  domain.Decision
+}
+
+// scanDecisions reads the rows of decisionsQuery.
+func scanDecisions(rows pgx.Rows) ([]decisionRow, error) {
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (decisionRow, error) {
+		var x decisionRow
 		var signedOn time.Time
 		err := r.Scan(&x.id, &x.d.NominationID, &x.d.UnitID, &x.d.Year, &x.d.Number, &x.d.Code, &x.d.SignedBy, &signedOn,
 			&x.d.CreatedAt, &x.d.RevokedAt, &x.d.RevokeGround)
 		x.d.SignedOn = signedOn.Format("2006-01-02")
 		return x, err
 	})
-	if err != nil {
-		return nil, err
-	}
+}
+
+// withAwardees reads each decision's awardees.
+func withAwardees(ctx context.Context, q querier, list []decisionRow) ([]domain.Decision, error) {
 	out := make([]domain.Decision, 0, len(list))
 	for _, x := range list {
 		rows, err := q.Query(ctx, `SELECT a.nominee_id, n.name, n.kind, a.award_code, a.bonus_vnd, a.recovered
@@ -188,39 +209,58 @@ func scanNomination(row pgx.Row) (domain.Nomination, error) {
 }
 
 // Nomination returns a dossier with its nominees and decision; KindNotFound if unknown.
+// The dossier, its nominees and its decisions are read in one round trip (a
+// batch); a decided dossier's awardees take one more per decision.
 func (s *Store) Nomination(ctx context.Context, id string) (domain.Nomination, error) {
 	const op = "dossiers.Nomination"
 	if !postgres.IsUUID(id) {
 		return domain.Nomination{}, &domain.Error{Op: op, Kind: domain.KindNotFound, Message: "no such dossier"}
 	}
-	n, err := scanNomination(s.Pool.QueryRow(ctx, `SELECT `+nominationColumns+nominationFrom+` WHERE n.id = $1`, id))
-	if err != nil {
-		return n, postgres.Translate(op, err)
-	}
-	rows, err := s.Pool.Query(ctx, `SELECT id, position, kind, name, job_title, organisation, achievements, status,
+	b := &pgx.Batch{}
+	b.Queue(`SELECT `+nominationColumns+nominationFrom+` WHERE n.id = $1`, id)
+	b.Queue(`SELECT id, position, kind, name, job_title, organisation, achievements, status,
 		coalesce(award_code, ''), hold_reason, subject_id, enterprise, leadership_level FROM nominees WHERE nomination_id = $1 ORDER BY position`, id)
+	b.Queue(decisionsQuery, id, 0)
+	br := s.Pool.SendBatch(ctx, b)
+	n, err := scanNomination(br.QueryRow())
+	if err != nil {
+		br.Close()
+		return n, postgres.Translate(op, err)
+	}
+	rows, err := br.Query()
+	if err == nil {
+		n.Nominees, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.Nominee, error) {
+			var nm domain.Nominee
+			err := r.Scan(&nm.ID, &nm.Position, &nm.Kind, &nm.Name, &nm.JobTitle, &nm.Organisation, &nm.Achievements, &nm.Status,
+				&nm.AwardCode, &nm.HoldReason, &nm.SubjectID, &nm.Enterprise, &nm.LeadershipLevel)
+			return nm, err
+		})
+	}
+	if err != nil {
+		br.Close()
+		return n, postgres.Translate(op, err)
+	}
+	// The decisions' rows are read from the batch; their awardees, if any, once
+	// it has given its connection back.
+	var list []decisionRow
+	if rows, err = br.Query(); err == nil {
+		list, err = scanDecisions(rows)
+	}
+	if cerr := br.Close(); err == nil {
+		err = cerr
+	}
 	if err != nil {
 		return n, postgres.Translate(op, err)
 	}
-	n.Nominees, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (domain.Nominee, error) {
-		var nm domain.Nominee
-		err := r.Scan(&nm.ID, &nm.Position, &nm.Kind, &nm.Name, &nm.JobTitle, &nm.Organisation, &nm.Achievements, &nm.Status,
-			&nm.AwardCode, &nm.HoldReason, &nm.SubjectID, &nm.Enterprise, &nm.LeadershipLevel)
-		return nm, err
-	})
+	decisions, err := withAwardees(ctx, s.Pool, list)
 	if err != nil {
 		return n, postgres.Translate(op, err)
 	}
-	tx, err := s.Pool.Begin(ctx)
-	if err != nil {
-		return n, postgres.Translate(op, err)
-	}
-	defer tx.Rollback(ctx) //nolint:errcheck // read-only
-	n.Decisions, err = decisionsOf(ctx, tx, id, 0)
+	n.Decisions = decisions
 	if len(n.Decisions) > 0 {
 		n.Decision = &n.Decisions[len(n.Decisions)-1]
 	}
-	return n, postgres.Translate(op, err)
+	return n, nil
 }
 
 // NominationFilter narrows a dossier list. Units is the set the caller may read
