@@ -11,6 +11,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/tdkt/tdkt/internal/accounts"
 	"github.com/tdkt/tdkt/internal/config"
 	"github.com/tdkt/tdkt/internal/postgres"
 )
@@ -90,6 +91,37 @@ func anchorAuditChains(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger
 			log.Error("anchoring the dossier audit chains", "err", err)
 		} else if n > 0 {
 			log.Debug("anchored the dossier audit chains", "dossiers", n)
+		}
+	}
+}
+
+// purgeEvery is how often a worker removes expired idempotency keys.
+const purgeEvery = 10 * time.Minute
+
+// purgeIdempotencyKeys removes the expired Idempotency-Keys every purgeEvery until
+// ctx ends, in batches of 10,000 (an expired key is already claimed anew as an
+// unknown one: this only gives the space back).
+func purgeIdempotencyKeys(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger) {
+	store := accounts.NewStore(pool)
+	t := time.NewTicker(purgeEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		for ctx.Err() == nil {
+			n, err := store.PurgeIdempotencyKeys(ctx, time.Now(), 10_000)
+			if err != nil {
+				if ctx.Err() == nil {
+					log.Error("purging expired idempotency keys", "err", err)
+				}
+				break
+			}
+			if n < 10_000 {
+				break
+			}
 		}
 	}
 }

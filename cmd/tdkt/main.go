@@ -255,6 +255,7 @@ func runWorker(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, tc cl
 		err = w.Start()
 		if err == nil {
 			go anchorAuditChains(ctx, pool, slog.Default())
+			go purgeIdempotencyKeys(ctx, pool, slog.Default())
 			<-ctx.Done()
 			w.Stop()
 			return nil
@@ -417,6 +418,7 @@ func dev(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		}
 		defer w.Stop()
 		go anchorAuditChains(ctx, pool, log)
+		go purgeIdempotencyKeys(ctx, pool, log)
 		if err := startMailer(ctx, cfg, log, pool); err != nil {
 			return err
 		}

@@ -9,8 +9,8 @@ import (
 	"github.com/tdkt/tdkt/internal/postgres"
 )
 
-// IdempotencyKeyTTL is how long a stored response is replayed; older keys are
-// removed when their user claims a new one.
+// IdempotencyKeyTTL is how long a stored response is replayed. An older key is
+// claimed anew as if unknown; PurgeIdempotencyKeys removes the old rows.
 const IdempotencyKeyTTL = 24 * time.Hour
 
 // IdempotencyRecord is a stored Idempotency-Key: the request it belongs to, the
@@ -43,21 +43,23 @@ const (
 // ClaimIdempotencyKey records the key as in flight until now+lease, or returns its
 // record. A record whose first request is unfinished, whose lease has ended and
 // whose request is the same is taken over atomically: of several retries, one wins.
-// Keys older than IdempotencyKeyTTL of the same user are removed first.
+// A key created more than IdempotencyKeyTTL ago is claimed anew, in the same
+// statement, as an unknown one is.
 func (s *Store) ClaimIdempotencyKey(ctx context.Context, userID int64, key string, requestHash []byte, resourceID string,
 	now time.Time, lease time.Duration) (IdempotencyRecord, Claim, error) {
 	const op = "accounts.ClaimIdempotencyKey"
 	var rec IdempotencyRecord
-	if _, err := s.Pool.Exec(ctx, `DELETE FROM idempotency_keys WHERE user_id = $1 AND created_at < $2`,
-		userID, now.Add(-IdempotencyKeyTTL)); err != nil {
-		return rec, 0, postgres.Translate(op, err)
-	}
 	scan := func(row pgx.Row) error {
 		return row.Scan(&rec.RequestHash, &rec.ResourceID, &rec.Status, &rec.ContentType, &rec.Location, &rec.Body, &rec.LeaseUntil)
 	}
 	const cols = `request_hash, resource_id, status, content_type, location, body, lease_until`
-	err := scan(s.Pool.QueryRow(ctx, `INSERT INTO idempotency_keys (user_id, key, request_hash, resource_id, created_at, lease_until)
-		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING `+cols, userID, key, requestHash, resourceID, now, now.Add(lease)))
+	err := scan(s.Pool.QueryRow(ctx, `INSERT INTO idempotency_keys AS k (user_id, key, request_hash, resource_id, created_at, lease_until)
+		VALUES ($1, $2, $3, $4, $5, $6)
+		ON CONFLICT (user_id, key) DO UPDATE SET request_hash = excluded.request_hash, resource_id = excluded.resource_id,
+			status = NULL, content_type = '', location = '', body = NULL, created_at = excluded.created_at,
+			lease_until = excluded.lease_until, completed_at = NULL
+		WHERE k.created_at < $7
+		RETURNING `+cols, userID, key, requestHash, resourceID, now, now.Add(lease), now.Add(-IdempotencyKeyTTL)))
 	if err == nil {
 		return rec, ClaimNew, nil
 	}
@@ -79,6 +81,17 @@ func (s *Store) ClaimIdempotencyKey(ctx context.Context, userID int64, key strin
 		return rec, ClaimExisting, nil
 	}
 	return rec, ClaimExisting, postgres.Translate(op, err)
+}
+
+// PurgeIdempotencyKeys deletes the keys created more than IdempotencyKeyTTL before
+// now, at most limit of them (oldest first, from idempotency_keys_created_idx), and
+// returns how many. The worker calls it periodically; it used to run for the user
+// at each claim, where it read all of a busy user's keys on every request.
+func (s *Store) PurgeIdempotencyKeys(ctx context.Context, now time.Time, limit int) (int64, error) {
+	tag, err := s.Pool.Exec(ctx, `DELETE FROM idempotency_keys WHERE created_at < $1 AND (user_id, key) IN (
+		SELECT user_id, key FROM idempotency_keys WHERE created_at < $1 ORDER BY created_at LIMIT $2)`,
+		now.Add(-IdempotencyKeyTTL), limit)
+	return tag.RowsAffected(), postgres.Translate("accounts.PurgeIdempotencyKeys", err)
 }
 
 // CompleteIdempotencyKey stores the response of the key's request, to be replayed.
