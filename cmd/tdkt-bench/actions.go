@@ -299,7 +299,20 @@ func runActions(ctx context.Context, cfg config) error {
 	rep.Params.BareStart = cfg.bareStart
 	fmt.Printf("bare Temporal: %d workflows × (start + 4 updates with a local activity; start %s), %d clients…\n", cfg.dossiers, cfg.bareStart, cfg.clients)
 	var bt timings
+	var stopBareProfile func() error
+	if cfg.profile != "" {
+		// The bare phase's profile is the bench process alone: the Temporal server
+		// (when the bench started it) and the clients; its worker is not profiled.
+		if stopBareProfile, err = startActionsProfiles(ctx, cfg.profile, "bare", nil); err != nil {
+			return err
+		}
+	}
 	wall, err := driveBare(ctx, tc, cfg.clients, cfg.dossiers, runID, cfg.bareStart == "with-update", &bt)
+	if stopBareProfile != nil {
+		if perr := stopBareProfile(); perr != nil {
+			fmt.Fprintf(os.Stderr, "profiles: %v\n", perr)
+		}
+	}
 	if err != nil {
 		return fmt.Errorf("bare: %w", err)
 	}
@@ -314,7 +327,7 @@ func runActions(ctx context.Context, cfg config) error {
 	}
 	var stopProfiles func() error
 	if cfg.profile != "" {
-		if stopProfiles, err = startActionsProfiles(ctx, cfg.profile, map[string]string{"serve": servePprof, "worker": workerPprof}); err != nil {
+		if stopProfiles, err = startActionsProfiles(ctx, cfg.profile, "bench", map[string]string{"serve": servePprof, "worker": workerPprof}); err != nil {
 			return err
 		}
 	}

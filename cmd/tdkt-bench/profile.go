@@ -16,14 +16,14 @@ import (
 // startActionsProfiles profiles the CPU of the bench process itself (which holds the
 // embedded Temporal server when the bench started it) and of each named tdkt
 // process (its TDKT_PPROF_ADDR, empty: skipped) until the returned stop is
-// called, writing dir/<name>.cpu.pprof. The tdkt processes are profiled in
+// called, writing dir/<name>.cpu.pprof (the bench process's as dir/<self>.cpu.pprof). The tdkt processes are profiled in
 // consecutive 5-second windows (the profiler's HTTP endpoint needs a length up
 // front); read them together with `go tool pprof -top bin/tdkt dir/serve.cpu.*.pprof`.
-func startActionsProfiles(ctx context.Context, dir string, procs map[string]string) (func() error, error) {
+func startActionsProfiles(ctx context.Context, dir, self string, procs map[string]string) (func() error, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	f, err := os.Create(filepath.Join(dir, "bench.cpu.pprof"))
+	f, err := os.Create(filepath.Join(dir, self+".cpu.pprof"))
 	if err != nil {
 		return nil, err
 	}
