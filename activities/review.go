@@ -2,15 +2,19 @@ package activities
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/google/uuid"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/tdkt/tdkt/internal/calendar"
 	"github.com/tdkt/tdkt/internal/campaigns"
 	"github.com/tdkt/tdkt/internal/review"
+	"github.com/tdkt/tdkt/workflows/contract"
 )
 
 // reviewCalendar returns the working-day calendar in force.
@@ -26,6 +30,33 @@ func (a *Activities) reviewCalendar(ctx context.Context) (*calendar.Calendar, er
 // transaction. It is idempotent on (report, seq).
 func (a *Activities) RecordReview(ctx context.Context, t review.Transition) (review.RecordResult, error) {
 	return a.Campaigns.RecordReview(ctx, t)
+}
+
+// TellParentInput is a unit's report status for its parent's workflow.
+type TellParentInput struct {
+	ParentWorkflowID string               `json:"parent_workflow_id"`
+	Report           contract.ChildReport `json:"report"`
+}
+
+// TellParent signals a unit's report status to its parent's workflow
+// (contract.SignalChildReport) through the worker's Temporal client. The unit's
+// workflow runs it as a local activity in the workflow task that recorded the event:
+// a SignalExternalWorkflow command would have Temporal record the signal's delivery
+// in the unit's history and schedule it another task. It returns once the parent's
+// history holds the signal. A retry may deliver the report twice, which the parent
+// ignores (it keeps a child's report by its seq). A parent that is closed or not
+// found is no error: TellParent logs it and returns false.
+func (a *Activities) TellParent(ctx context.Context, in TellParentInput) (bool, error) {
+	err := activity.GetClient(ctx).SignalWorkflow(ctx, in.ParentWorkflowID, "", contract.SignalChildReport, in.Report)
+	var notFound *serviceerror.NotFound
+	if errors.As(err, &notFound) {
+		activity.GetLogger(ctx).Warn("parent not told of the report", "parent", in.ParentWorkflowID, "err", err)
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("tell %s of %s's report: %w", in.ParentWorkflowID, in.Report.UnitID, err)
+	}
+	return true, nil
 }
 
 // PlanReviewInput asks for a campaign's deadline plan to be computed and recorded as

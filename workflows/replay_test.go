@@ -1,11 +1,15 @@
 package workflows
 
 import (
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
+	enumspb "go.temporal.io/api/enums/v1"
+	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
@@ -34,7 +38,8 @@ func (replayRegistry) RegisterActivityWithOptions(any, activity.RegisterOptions)
 // before it, with the code of that time, so without the identity rules and the
 // handover watch; the review-*-v0 ones by `go run ./cmd/tdkt-bench -provinces 2 -communes 6 -histories DIR`
 // before reviewTellParentChange, so they take its DefaultVersion path; the -v1 ones
-// after it) against the current workflow code. A change that would make a running dossier's
+// at reviewTellParentAsync, the -v2 ones at reviewTellParentLocal) against the
+// current workflow code. A change that would make a running dossier's
 // workflow take another path than its history — a nondeterministic change — fails
 // here instead of in production; such a change needs workflow.GetVersion.
 func TestReplayRecordedHistories(t *testing.T) {
@@ -73,4 +78,60 @@ func TestReplayDetectsAnIncompatibleChange(t *testing.T) {
 		t.Fatal("an incompatible workflow replayed a recorded history without error")
 	}
 	t.Logf("refused as expected: %v", err)
+}
+
+// TestRecordedReviewV2HistoriesTakeOneTaskPerReport reads the -v2 review histories,
+// which TestReplayRecordedHistories proves the current code reproduces, for what
+// reviewTellParentLocal is for: the commune's submission is one workflow task (the
+// update, its Record and TellParent local activities) with no signal command nor
+// its delivery event, and the province takes each commune's report in a task that
+// issues no command (no timer started per report).
+func TestRecordedReviewV2HistoriesTakeOneTaskPerReport(t *testing.T) {
+	commune := readHistory(t, "testdata/histories/review-commune-v2.json")
+	tasks := 0
+	for i, ev := range commune {
+		switch ev.GetEventType() {
+		case enumspb.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED, enumspb.EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_SIGNALED:
+			t.Errorf("commune history has %s", ev.GetEventType())
+		case enumspb.EVENT_TYPE_WORKFLOW_TASK_COMPLETED:
+			tasks++
+		case enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED:
+			if tasks != 2 || i != len(commune)-1 && commune[i+1].GetEventType() == enumspb.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED {
+				t.Errorf("the submission completed in task %d, event %d, and another task follows", tasks, ev.GetEventId())
+			}
+		}
+	}
+	if tasks != 2 {
+		t.Errorf("commune history has %d workflow tasks, want 2 (start, submission)", tasks)
+	}
+	province := readHistory(t, "testdata/histories/review-province-v2.json")
+	reports := 0
+	for i, ev := range province {
+		if ev.GetEventType() != enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED {
+			continue
+		}
+		reports++
+		// signaled, task scheduled, started, completed, then the task's commands
+		if i+4 < len(province) && province[i+3].GetEventType() == enumspb.EVENT_TYPE_WORKFLOW_TASK_COMPLETED &&
+			province[i+4].GetEventType() == enumspb.EVENT_TYPE_TIMER_STARTED {
+			t.Errorf("the province started a timer on report %d (event %d)", reports, province[i+4].GetEventId())
+		}
+	}
+	if reports != 3 {
+		t.Errorf("province history has %d reports, want its 3 communes'", reports)
+	}
+}
+
+func readHistory(t *testing.T, file string) []*historypb.HistoryEvent {
+	t.Helper()
+	f, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	h, err := client.HistoryFromJSON(f, client.HistoryJSONOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h.GetEvents()
 }

@@ -30,10 +30,16 @@ type reviewNode struct {
 	childStatus        map[string]review.Status
 	childSeq           map[string]int // seq of the child's event its last report carried
 	childDone          map[string]bool
-	tellingParent      int  // reports to the parent sent and not yet delivered
-	tellParentAsync    bool // reviewTellParentAsync: see tellParent
-	changed            bool // something happened that may need the loop's attention
+	tellingParent      int              // reports to the parent sent and not yet delivered
+	tellParentVersion  workflow.Version // of reviewTellParentChange: see tellParent and wait
+	changed            bool             // something happened that may need the loop's attention
 	mu                 workflow.Mutex
+	// The one timer of reviewTellParentLocal's wait: the instant it fires at (zero:
+	// none), how to cancel it, and a generation that tells a replaced timer's firing
+	// from the current one's.
+	wakeAt     time.Time
+	cancelWake workflow.CancelFunc
+	wakeGen    int
 }
 
 // reviewRecordOptions keep the Record step short and local to the worker, retrying
@@ -96,7 +102,7 @@ func UnitReviewWorkflow(ctx workflow.Context, in contract.UnitReviewInput) (cont
 	// Decided once, as the workflow starts: a GetVersion first called in the update
 	// handler would record its marker, and upsert the TemporalChangeVersion search
 	// attribute, in the submission's own workflow task.
-	n.tellParentAsync = workflow.GetVersion(ctx, reviewTellParentChange, workflow.DefaultVersion, reviewTellParentAsync) >= reviewTellParentAsync
+	n.tellParentVersion = workflow.GetVersion(ctx, reviewTellParentChange, workflow.DefaultVersion, reviewTellParentLocal)
 	if err := n.registerHandlers(ctx); err != nil {
 		return n.state, err
 	}
@@ -179,13 +185,7 @@ func (n *reviewNode) run(ctx workflow.Context) (contract.ReviewState, error) {
 		if n.finished() {
 			break
 		}
-		var err error
-		if next := n.nextWake(); next.IsZero() {
-			err = workflow.Await(ctx, func() bool { return n.changed })
-		} else if d := next.Sub(workflow.Now(ctx)); d > 0 {
-			_, err = workflow.AwaitWithTimeout(ctx, d, func() bool { return n.changed })
-		}
-		if err != nil {
+		if err := n.wait(ctx); err != nil {
 			return n.view(), err
 		}
 	}
@@ -195,6 +195,59 @@ func (n *reviewNode) run(ctx workflow.Context) (contract.ReviewState, error) {
 		return n.view(), err
 	}
 	return n.view(), nil
+}
+
+// wait sleeps until the next instant something falls due or until something changes.
+// Before reviewTellParentLocal each wait started a timer of its own (AwaitWithTimeout,
+// whose timer this SDK leaves running when the condition comes first: a province
+// started one per child's report, each a history event and a timer in the server,
+// all firing at the deadline); from it the node keeps one timer for the next instant
+// and replaces it only when that instant moves.
+func (n *reviewNode) wait(ctx workflow.Context) error {
+	next := n.nextWake()
+	if n.tellParentVersion < reviewTellParentLocal {
+		var err error
+		if next.IsZero() {
+			err = workflow.Await(ctx, func() bool { return n.changed })
+		} else if d := next.Sub(workflow.Now(ctx)); d > 0 {
+			_, err = workflow.AwaitWithTimeout(ctx, d, func() bool { return n.changed })
+		}
+		return err
+	}
+	if !next.IsZero() && !next.After(workflow.Now(ctx)) {
+		return nil // due now: the loop's next tick records it
+	}
+	n.setWake(ctx, next)
+	return workflow.Await(ctx, func() bool { return n.changed })
+}
+
+// setWake makes the node's timer fire at instant at (zero: no timer), cancelling
+// the one set for another instant; its firing counts as a change.
+func (n *reviewNode) setWake(ctx workflow.Context, at time.Time) {
+	if at.Equal(n.wakeAt) {
+		return
+	}
+	if n.cancelWake != nil {
+		n.cancelWake()
+		n.cancelWake = nil
+	}
+	n.wakeAt = at
+	n.wakeGen++
+	if at.IsZero() {
+		return
+	}
+	tctx, cancel := workflow.WithCancel(ctx)
+	timer := workflow.NewTimer(tctx, at.Sub(workflow.Now(ctx)))
+	n.cancelWake = cancel
+	gen := n.wakeGen
+	workflow.Go(ctx, func(ctx workflow.Context) {
+		if err := timer.Get(ctx, nil); err != nil || gen != n.wakeGen {
+			return // cancelled, or replaced as it fired
+		}
+		cancel() // releases tctx; the timer has fired
+		n.wakeAt, n.cancelWake = time.Time{}, nil
+		n.changed = true
+	})
 }
 
 // takeChildReport applies a child's report of its status. Reports sent without
@@ -447,23 +500,58 @@ func (n *reviewNode) act(ctx workflow.Context, a contract.ReviewActInput) (contr
 // waits for the signal's delivery before answering, a second workflow task per
 // action. reviewTellParentAsync: the signal is sent with the recorded event's seq and
 // the handler answers at once, in the workflow task that recorded the event; the
-// workflow does not end before the signal is delivered. The version is taken as the
-// unit's workflow starts (UnitReviewWorkflow).
+// workflow does not end before the signal is delivered — but Temporal records the
+// delivery in the unit's history and schedules it a second task all the same.
+// reviewTellParentLocal: the TellParent local activity sends the signal through the
+// worker's client in the task that recorded the event, and the handler answers once
+// it is delivered: one task of the unit's per action, no SignalExternalWorkflow
+// command (unless the activity fails: then the signal goes out as in
+// reviewTellParentAsync). The node also keeps one timer for its next deadline
+// instead of starting one per wait (see wait). The version is taken as the unit's
+// workflow starts (UnitReviewWorkflow).
 const (
 	reviewTellParentChange = "review-tell-parent-async"
 	reviewTellParentAsync  = 1
+	reviewTellParentLocal  = 2
 )
+
+// reviewTellParentOptions bound the TellParent step: a parent that cannot be
+// reached within them is sent the signal by Temporal instead, so the update answers
+// within seconds even then.
+var reviewTellParentOptions = workflow.LocalActivityOptions{
+	ScheduleToCloseTimeout: 15 * time.Second,
+	StartToCloseTimeout:    5 * time.Second,
+	RetryPolicy: &temporal.RetryPolicy{
+		InitialInterval:    100 * time.Millisecond,
+		BackoffCoefficient: 2,
+		MaximumInterval:    2 * time.Second,
+	},
+}
 
 // tellParent signals the parent the report's status as of the event just recorded.
 func (n *reviewNode) tellParent(ctx workflow.Context) {
 	cr := contract.ChildReport{UnitID: n.unitID, Status: n.state.Status}
-	if !n.tellParentAsync {
+	if n.tellParentVersion == workflow.DefaultVersion {
 		if err := workflow.SignalExternalWorkflow(ctx, n.parentWorkflowID, "", contract.SignalChildReport, cr).Get(ctx, nil); err != nil {
 			workflow.GetLogger(ctx).Warn("parent not told of the report", "err", err)
 		}
 		return
 	}
 	cr.Seq = n.state.Seq
+	if n.tellParentVersion >= reviewTellParentLocal {
+		var acts *activities.Activities
+		var delivered bool
+		lctx := workflow.WithLocalActivityOptions(ctx, reviewTellParentOptions)
+		err := workflow.ExecuteLocalActivity(lctx, acts.TellParent, activities.TellParentInput{
+			ParentWorkflowID: n.parentWorkflowID, Report: cr}).Get(ctx, &delivered)
+		if err == nil {
+			if !delivered {
+				workflow.GetLogger(ctx).Warn("parent not told of the report: closed or not found", "parent", n.parentWorkflowID)
+			}
+			return
+		}
+		workflow.GetLogger(ctx).Warn("the worker could not tell the parent; Temporal will", "err", err)
+	}
 	f := workflow.SignalExternalWorkflow(ctx, n.parentWorkflowID, "", contract.SignalChildReport, cr)
 	n.tellingParent++
 	workflow.Go(ctx, func(ctx workflow.Context) {

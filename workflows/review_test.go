@@ -132,6 +132,31 @@ type reviewEnv struct {
 	mu      sync.Mutex
 	started map[string]contract.UnitReviewInput // workflow id → input of every child started
 	checks  []func()                            // run after the workflow ends
+	told    int                                 // reports TellParent delivered
+	// tellErr, when set, makes TellParent fail as a worker that cannot reach
+	// Temporal would.
+	tellErr error
+}
+
+// tellParent stands in for the TellParent local activity: it signals the parent's
+// workflow from the environment's main loop (the environment is not safe to call
+// from an activity's goroutine) and waits for the outcome, as the client's
+// SignalWorkflow does.
+func (r *reviewEnv) tellParent(_ context.Context, in activities.TellParentInput) (bool, error) {
+	if r.tellErr != nil {
+		return false, r.tellErr
+	}
+	done := make(chan error, 1)
+	r.env.RegisterDelayedCallback(func() {
+		done <- r.env.SignalWorkflowByID(in.ParentWorkflowID, contract.SignalChildReport, in.Report)
+	}, 0)
+	if err := <-done; err != nil {
+		return false, nil
+	}
+	r.mu.Lock()
+	r.told++
+	r.mu.Unlock()
+	return true, nil
 }
 
 // quietSuite is a test suite whose SDK logger only reports errors.
@@ -152,6 +177,7 @@ func newReviewEnv(t *testing.T) *reviewEnv {
 	env.RegisterActivityWithOptions(f.PlanReview, activity.RegisterOptions{Name: "PlanReview"})
 	env.RegisterActivityWithOptions(f.ReviewChildren, activity.RegisterOptions{Name: "ReviewChildren"})
 	r := &reviewEnv{t: t, env: env, store: f, started: map[string]contract.UnitReviewInput{}}
+	env.RegisterActivityWithOptions(r.tellParent, activity.RegisterOptions{Name: "TellParent"})
 	env.SetOnChildWorkflowStartedListener(func(info *workflow.Info, _ workflow.Context, args converter.EncodedValues) {
 		var in contract.UnitReviewInput
 		if info.WorkflowType.Name == contract.UnitReviewWorkflowName && args.Get(&in) == nil {
@@ -279,8 +305,39 @@ func (r *reviewEnv) run() contract.ReviewState {
 
 func communes() []string { return []string{"C11", "C12", "C21", "C22"} }
 
+// The campaign runs the same way whichever way its units tell their parents: the
+// units started before review-tell-parent-async (DefaultVersion), those started
+// before the TellParent local activity (reviewTellParentAsync), the current ones
+// (reviewTellParentLocal), and these when the worker cannot reach Temporal and the
+// signal falls back to a SignalExternalWorkflow command.
 func TestCampaignFansOutAsATreeAndRollsUpToCompletion(t *testing.T) {
-	r := newReviewEnv(t)
+	for _, tc := range []struct {
+		name     string
+		version  workflow.Version
+		tellErr  error
+		wantTold int // reports TellParent delivered
+	}{
+		{"before review-tell-parent-async", workflow.DefaultVersion, nil, 0},
+		{"review-tell-parent-async", reviewTellParentAsync, nil, 0},
+		{"told by a local activity", reviewTellParentLocal, nil, 14},
+		{"told by Temporal when the local activity fails", reviewTellParentLocal,
+			temporal.NewNonRetryableApplicationError("frontend unavailable", "Unavailable", nil), 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := newReviewEnv(t)
+			r.env.OnGetVersion(reviewTellParentChange, workflow.DefaultVersion, reviewTellParentLocal).Return(tc.version)
+			r.tellErr = tc.tellErr
+			campaignFansOutAndRollsUp(t, r)
+			// Every unit's submission and acceptance is a report to its parent: 7
+			// units, 14 reports.
+			if r.told != tc.wantTold {
+				t.Errorf("TellParent delivered %d reports, want %d", r.told, tc.wantTold)
+			}
+		})
+	}
+}
+
+func campaignFansOutAndRollsUp(t *testing.T, r *reviewEnv) {
 	var steps []func()
 	for _, c := range communes() {
 		steps = append(steps, r.must(c, review.ActionSave, c), r.must(c, review.ActionSubmit, c))
@@ -635,6 +692,9 @@ func TestChildReportsKeepTheNewestStatus(t *testing.T) {
 		{"a resubmission overtaking the return", []contract.ChildReport{
 			{UnitID: "C11", Status: review.StatusSubmitted, Seq: 5},
 			{UnitID: "C11", Status: review.StatusReturned, Seq: 3}}, review.StatusSubmitted, 5},
+		{"the same report twice (a retried TellParent)", []contract.ChildReport{
+			{UnitID: "C11", Status: review.StatusSubmitted, Seq: 2},
+			{UnitID: "C11", Status: review.StatusSubmitted, Seq: 2}}, review.StatusSubmitted, 2},
 		{"reports without a seq, in arrival order", []contract.ChildReport{
 			{UnitID: "C11", Status: review.StatusSubmitted},
 			{UnitID: "C11", Status: review.StatusReturned}}, review.StatusReturned, 0},
@@ -654,6 +714,49 @@ func TestChildReportsKeepTheNewestStatus(t *testing.T) {
 			}
 			if got := n.view().Reported; got != map[bool]int{true: 1, false: 0}[c.want.Reported()] {
 				t.Fatalf("reported %d", got)
+			}
+		})
+	}
+}
+
+// A district takes its communes' reports without a timer each: its wait keeps one
+// timer for its next deadline (reviewTellParentLocal). Before it, every report woke
+// the district into a new AwaitWithTimeout whose timer was never cancelled, so the
+// district's timers at its communes' deadline grew with the reports.
+func TestChildReportsDoNotStartTimers(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		version workflow.Version
+		want    func(timers int) bool
+	}{
+		{"one timer per district", reviewTellParentLocal, func(n int) bool { return n == 2 }},
+		{"before: a timer per report", reviewTellParentAsync, func(n int) bool { return n > 2 }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := newReviewEnv(t)
+			r.env.OnGetVersion(reviewTellParentChange, workflow.DefaultVersion, reviewTellParentLocal).Return(tc.version)
+			communeDeadline := testPlan(0)[2].Deadline
+			var atDeadline int // timers set to fire at the communes' deadline: only districts set them
+			r.env.SetOnTimerScheduledListener(func(_ string, d time.Duration) {
+				if r.env.Now().Add(d).Equal(communeDeadline) {
+					atDeadline++
+				}
+			})
+			returned := func(a *contract.ReviewActInput) { a.Reason = "Thiếu số hộ cận nghèo" }
+			end := r.script(time.Hour,
+				r.must("C11", review.ActionSubmit, "C11"), r.must("C11", review.ActionReturn, "D1", returned),
+				r.must("C11", review.ActionSubmit, "C11"), r.must("C11", review.ActionReturn, "D1", returned),
+				r.must("C11", review.ActionSubmit, "C11"), r.must("C21", review.ActionSubmit, "C21"),
+				func() {
+					if s := r.state("D1"); s.Reported != 1 || s.Prefilled {
+						t.Errorf("D1 after 5 reports of C11: %+v, want 1 reported, not pre-filled", s)
+					}
+				})
+			r.script(end, r.root(contract.UpdateReviewClose, contract.CloseCampaignInput{ActorID: 9, UnitID: "TW"}))
+			r.run()
+			t.Logf("%d timers at the communes' deadline", atDeadline)
+			if !tc.want(atDeadline) {
+				t.Errorf("%d timers at the communes' deadline", atDeadline)
 			}
 		})
 	}

@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/converter"
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/tdkt/tdkt/internal/campaigns"
@@ -24,6 +26,7 @@ import (
 	"github.com/tdkt/tdkt/internal/pgtest"
 	"github.com/tdkt/tdkt/internal/review"
 	"github.com/tdkt/tdkt/internal/seed"
+	"github.com/tdkt/tdkt/workflows/contract"
 )
 
 // The generated province: P with 10 districts P-D01…P-D10 of 20 communes each, under
@@ -525,6 +528,40 @@ func TestCampaignOverAGeneratedProvinceToCompletionOverHTTP(t *testing.T) {
 	}
 	if fmt.Sprint(actions) != "[submit return submit accept]" {
 		t.Errorf("the returned commune's history: %v", actions)
+	}
+	// Its four reports reached district 4 from its workflow's TellParent local
+	// activity, each in the workflow task that recorded it (review-tell-parent-async
+	// version 2): no signal command in the commune's history, four reports (by seq;
+	// a retried activity may deliver one twice) in the district's.
+	ctx := context.Background()
+	var signalCommands int
+	for it := b.tc.GetWorkflowHistory(ctx, review.UnitWorkflowID(id, returned), "", false, 0); it.HasNext(); {
+		ev, err := it.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ev.GetEventType() == enumspb.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED {
+			signalCommands++
+		}
+	}
+	reports := map[int]review.Status{}
+	for it := b.tc.GetWorkflowHistory(ctx, review.UnitWorkflowID(id, districtID(4)), "", false, 0); it.HasNext(); {
+		ev, err := it.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sig := ev.GetWorkflowExecutionSignaledEventAttributes(); sig.GetSignalName() == contract.SignalChildReport {
+			var cr contract.ChildReport
+			if err := converter.GetDefaultDataConverter().FromPayloads(sig.GetInput(), &cr); err != nil {
+				t.Fatal(err)
+			}
+			if cr.UnitID == returned {
+				reports[cr.Seq] = cr.Status
+			}
+		}
+	}
+	if signalCommands != 0 || len(reports) != 4 {
+		t.Errorf("the returned commune's workflow issued %d signal commands; district 4 took its reports %v, want 4", signalCommands, reports)
 	}
 }
 
