@@ -26,6 +26,10 @@ type dossierRun struct {
 	in    contract.NominationInput
 	state contract.NominationState
 	watch unitWatch
+	// wake is the timer of the next instant the workflow acts by itself (revision
+	// 1 on); woken is set when it fires.
+	wake  wakeTimer
+	woken bool
 }
 
 // dossier is the core's view of the running dossier.
@@ -104,21 +108,11 @@ func NominationWorkflow(ctx workflow.Context, in contract.NominationInput) (cont
 		v := n.state.Version
 		at, fire := n.withUnitEnd(n.nextTimer())
 		changed := func() bool { return n.state.Version != v || n.state.Status.Terminal() || n.needsUnitEnd() }
-		if fire == nil {
-			if err := workflow.Await(ctx, changed); err != nil {
-				return n.state, err
-			}
-			continue
-		}
-		wait := at.Sub(workflow.Now(ctx))
-		if wait < 0 {
-			wait = 0
-		}
-		ok, err := workflow.AwaitWithTimeout(ctx, wait, changed)
+		due, err := n.sleep(ctx, at, fire != nil, changed)
 		if err != nil {
 			return n.state, err
 		}
-		if ok {
+		if !due {
 			continue
 		}
 		if err := mu.Lock(ctx); err != nil {
@@ -136,6 +130,37 @@ func NominationWorkflow(ctx workflow.Context, in contract.NominationInput) (cont
 		return n.state, err
 	}
 	return n.state, nil
+}
+
+// sleep waits until changed() holds (false) or, when timed, until instant at (true).
+// A dossier started under revision 1 or later keeps one timer (wakeTimer) for the
+// next instant, moved only when the instant moves and cancelled when there is none;
+// older ones wait with AwaitWithTimeout as they always did, which leaves each wait's
+// timer running when the dossier moves first (it fires later into a workflow task
+// that does nothing).
+func (n *dossierRun) sleep(ctx workflow.Context, at time.Time, timed bool, changed func() bool) (bool, error) {
+	if n.in.Revision < 1 {
+		if !timed {
+			return false, workflow.Await(ctx, changed)
+		}
+		ok, err := workflow.AwaitWithTimeout(ctx, max(at.Sub(workflow.Now(ctx)), 0), changed)
+		return !ok && err == nil, err
+	}
+	if !timed {
+		n.wake.set(ctx, time.Time{}, nil)
+		return false, workflow.Await(ctx, changed)
+	}
+	if !at.After(workflow.Now(ctx)) {
+		return true, nil
+	}
+	n.wake.set(ctx, at, func() { n.woken = true })
+	err := workflow.Await(ctx, func() bool { return changed() || n.woken })
+	woken := n.woken
+	n.woken = false // a firing that comes with a change is for an instant that may have moved
+	if err != nil || changed() {
+		return false, err
+	}
+	return woken, nil
 }
 
 // nextTimer returns the next instant at which the workflow acts by itself, and the

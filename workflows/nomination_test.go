@@ -120,14 +120,21 @@ type scenario struct {
 	in    contract.NominationInput
 	start time.Time
 	steps []step
+	// markers runs the workflow as a dossier started before revisions (revision 0:
+	// version markers, a timer per wait); otherwise it starts under
+	// contract.NominationRevision.
+	markers bool
 }
 
 // run starts the workflow and sends the steps as updates (one minute apart unless
 // a step says when); it returns the environment and each update's outcome.
-func run(t *testing.T, rec *recorder, sc scenario) (*testsuite.TestWorkflowEnvironment, []outcome) {
+func run(t *testing.T, rec *recorder, sc scenario, setup ...func(*testsuite.TestWorkflowEnvironment)) (*testsuite.TestWorkflowEnvironment, []outcome) {
 	t.Helper()
 	var suite testsuite.WorkflowTestSuite
 	env := suite.NewTestWorkflowEnvironment()
+	for _, f := range setup {
+		f(env)
+	}
 	if !sc.start.IsZero() {
 		env.SetStartTime(sc.start)
 	}
@@ -172,6 +179,9 @@ func run(t *testing.T, rec *recorder, sc scenario) (*testsuite.TestWorkflowEnvir
 	}
 	if in.Procedure == "" {
 		in.Procedure = domain.ProcedureStandard
+	}
+	if !sc.markers {
+		in.Revision = contract.NominationRevision
 	}
 	env.ExecuteWorkflow(contract.NominationWorkflowName, in)
 	for i, s := range sc.steps {
@@ -456,22 +466,48 @@ func TestHeldNomineeWaitsWhileTheOthersAreDecided(t *testing.T) {
 	}
 }
 
+// TestRemindersAndEscalationFireOncePerStage runs under both revisions. Under
+// revision 1 every timer the workflow starts fires for something it does (the
+// reminder, the escalation) or is cancelled when the dossier moves first, but the
+// last; under revision 0 (AwaitWithTimeout) the timers of the waits the dossier's
+// moves cut short are left running, to fire later for nothing.
 func TestRemindersAndEscalationFireOncePerStage(t *testing.T) {
-	rec := &recorder{}
-	route := []domain.RouteStop{{UnitID: district, Level: "district", Decides: true}}
-	env, _ := run(t, rec, scenario{in: contract.NominationInput{Route: route, AwardCode: "GK"}, steps: []step{
-		{act: submit(0)},
-		// Nobody acts on the intake for 12 days: reminded at day 8, escalated at day 10.
-		{act: by(appraiser, district, domain.ActionAccept, 1), at: 12 * 24 * time.Hour},
-		{act: by(appraiser, district, domain.ActionApprove, 2), at: 12*24*time.Hour + time.Minute},
-		{act: by(decider, district, domain.ActionDecide, 3), at: 12*24*time.Hour + 2*time.Minute},
-	}})
-	result(t, env)
-	if len(rec.reminded) != 1 || len(rec.overdue) != 1 {
-		t.Fatalf("reminders %v, escalations %v; want one each for the stalled intake", rec.reminded, rec.overdue)
-	}
-	if rec.overdue[0].Step != domain.StepIntake || rec.overdue[0].UnitID != district || rec.overdue[0].Seq != 1 {
-		t.Fatalf("escalation about %+v", rec.overdue[0])
+	for _, markers := range []bool{false, true} {
+		t.Run(fmt.Sprintf("markers=%v", markers), func(t *testing.T) {
+			rec := &recorder{}
+			route := []domain.RouteStop{{UnitID: district, Level: "district", Decides: true}}
+			var started, cancelled, fired int
+			env, _ := run(t, rec, scenario{markers: markers, in: contract.NominationInput{Route: route, AwardCode: "GK"}, steps: []step{
+				{act: submit(0)},
+				// Nobody acts on the intake for 12 days: reminded at day 8, escalated at day 10.
+				{act: by(appraiser, district, domain.ActionAccept, 1), at: 12 * 24 * time.Hour},
+				{act: by(appraiser, district, domain.ActionApprove, 2), at: 12*24*time.Hour + time.Minute},
+				{act: by(decider, district, domain.ActionDecide, 3), at: 12*24*time.Hour + 2*time.Minute},
+			}}, func(env *testsuite.TestWorkflowEnvironment) {
+				env.SetOnTimerScheduledListener(func(string, time.Duration) { started++ })
+				env.SetOnTimerCanceledListener(func(string) { cancelled++ })
+				env.SetOnTimerFiredListener(func(string) { fired++ })
+			})
+			result(t, env)
+			if len(rec.reminded) != 1 || len(rec.overdue) != 1 {
+				t.Fatalf("reminders %v, escalations %v; want one each for the stalled intake", rec.reminded, rec.overdue)
+			}
+			if rec.overdue[0].Step != domain.StepIntake || rec.overdue[0].UnitID != district || rec.overdue[0].Seq != 1 {
+				t.Fatalf("escalation about %+v", rec.overdue[0])
+			}
+			left := started - cancelled - fired
+			t.Logf("timers: %d started, %d cancelled, %d fired, %d left running at the end", started, cancelled, fired, left)
+			// Under revision 1 the only timer left is the last stage's, dropped as the
+			// workflow completes; revision 0 also leaves the one of the appraisal the
+			// approval cut short.
+			if !markers && (fired != 2 || left != 1) {
+				t.Errorf("revision %d: %d timers fired (want 2: the reminder and the escalation), %d left running (want 1)",
+					contract.NominationRevision, fired, left)
+			}
+			if markers && left < 2 {
+				t.Errorf("revision 0 left %d timers running: this test no longer tells the revisions apart", left)
+			}
+		})
 	}
 }
 

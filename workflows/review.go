@@ -34,12 +34,8 @@ type reviewNode struct {
 	tellParentVersion  workflow.Version // of reviewTellParentChange: see tellParent and wait
 	changed            bool             // something happened that may need the loop's attention
 	mu                 workflow.Mutex
-	// The one timer of reviewTellParentLocal's wait: the instant it fires at (zero:
-	// none), how to cancel it, and a generation that tells a replaced timer's firing
-	// from the current one's.
-	wakeAt     time.Time
-	cancelWake workflow.CancelFunc
-	wakeGen    int
+	// The one timer of reviewTellParentLocal's wait.
+	wake wakeTimer
 }
 
 // reviewRecordOptions keep the Record step short and local to the worker, retrying
@@ -217,37 +213,8 @@ func (n *reviewNode) wait(ctx workflow.Context) error {
 	if !next.IsZero() && !next.After(workflow.Now(ctx)) {
 		return nil // due now: the loop's next tick records it
 	}
-	n.setWake(ctx, next)
+	n.wake.set(ctx, next, func() { n.changed = true })
 	return workflow.Await(ctx, func() bool { return n.changed })
-}
-
-// setWake makes the node's timer fire at instant at (zero: no timer), cancelling
-// the one set for another instant; its firing counts as a change.
-func (n *reviewNode) setWake(ctx workflow.Context, at time.Time) {
-	if at.Equal(n.wakeAt) {
-		return
-	}
-	if n.cancelWake != nil {
-		n.cancelWake()
-		n.cancelWake = nil
-	}
-	n.wakeAt = at
-	n.wakeGen++
-	if at.IsZero() {
-		return
-	}
-	tctx, cancel := workflow.WithCancel(ctx)
-	timer := workflow.NewTimer(tctx, at.Sub(workflow.Now(ctx)))
-	n.cancelWake = cancel
-	gen := n.wakeGen
-	workflow.Go(ctx, func(ctx workflow.Context) {
-		if err := timer.Get(ctx, nil); err != nil || gen != n.wakeGen {
-			return // cancelled, or replaced as it fired
-		}
-		cancel() // releases tctx; the timer has fired
-		n.wakeAt, n.cancelWake = time.Time{}, nil
-		n.changed = true
-	})
 }
 
 // takeChildReport applies a child's report of its status. Reports sent without
