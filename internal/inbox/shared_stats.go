@@ -48,13 +48,20 @@ func scopeKey(units []string) string {
 func (c *sharedStats) get(ctx context.Context, units []string, now time.Time, ttl time.Duration,
 	compute func(ctx context.Context, now time.Time) (NominationStats, error)) (NominationStats, error) {
 	key := scopeKey(units)
-	c.mu.Lock()
-	st, ok := c.entries[key]
-	c.mu.Unlock()
-	if ok && !now.Before(st.AsOf) && now.Sub(st.AsOf) < ttl {
+	fresh := func() (NominationStats, bool) {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		st, ok := c.entries[key]
+		return st, ok && !now.Before(st.AsOf) && now.Sub(st.AsOf) < ttl
+	}
+	if st, ok := fresh(); ok {
 		return st, nil
 	}
 	v, err, _ := c.flight.Do(key, func() (any, error) {
+		// A computation that ended between the check above and this one is used.
+		if st, ok := fresh(); ok {
+			return st, nil
+		}
 		st, err := compute(context.WithoutCancel(ctx), now)
 		if err != nil {
 			return NominationStats{}, err
