@@ -36,13 +36,12 @@ func AtRisk(cal *calendar.Calendar, limit int, due, now time.Time) bool {
 	return ok && !now.After(due) && !due.After(until)
 }
 
-// countAtRisk adds to the deadline board the tasks of scope at risk at now, per
-// step and per group (groupOf: the board's group of a unit).
-func (s *Service) countAtRisk(ctx context.Context, cal *calendar.Calendar, scope []string, now time.Time, board *DeadlineBoard,
-	groupOf func(unit string) *DeadlineGroup) error {
+// atRiskLimits returns, for each step with a time limit, the latest due date at
+// risk at now (atRiskUntil), for DeadlineCounts.
+func (s *Service) atRiskLimits(ctx context.Context, cal *calendar.Calendar, now time.Time) (map[domain.Step]time.Time, error) {
 	limits, err := s.refdata.Store.StepLimits(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	until := map[domain.Step]time.Time{}
 	for st, l := range limits {
@@ -50,30 +49,5 @@ func (s *Service) countAtRisk(ctx context.Context, cal *calendar.Calendar, scope
 			until[st] = u
 		}
 	}
-	counts, err := s.Store.AtRiskCounts(ctx, scope, now, until)
-	if err != nil {
-		return err
-	}
-	for _, c := range counts {
-		for _, dc := range []*DeadlineCounts{&board.Totals, groupCounts(groupOf(c.UnitID))} {
-			if dc == nil {
-				continue
-			}
-			dc.AtRisk += c.AtRisk
-			if dc.ByStep == nil {
-				dc.ByStep = map[domain.Step]DeadlineTally{}
-			}
-			t := dc.ByStep[c.Step]
-			t.AtRisk += c.AtRisk
-			dc.ByStep[c.Step] = t
-		}
-	}
-	return nil
-}
-
-func groupCounts(g *DeadlineGroup) *DeadlineCounts {
-	if g == nil {
-		return nil
-	}
-	return &g.DeadlineCounts
+	return until, nil
 }

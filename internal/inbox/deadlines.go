@@ -43,6 +43,7 @@ func (c *DeadlineCounts) add(r DeadlineCount) {
 	c.Open += r.Open
 	c.DueSoon += r.DueSoon
 	c.Overdue += r.Overdue
+	c.AtRisk += r.AtRisk
 	if c.ByStep == nil {
 		c.ByStep = map[domain.Step]DeadlineTally{}
 	}
@@ -50,6 +51,7 @@ func (c *DeadlineCounts) add(r DeadlineCount) {
 	t.Open += r.Open
 	t.DueSoon += r.DueSoon
 	t.Overdue += r.Overdue
+	t.AtRisk += r.AtRisk
 	c.ByStep[r.Step] = t
 }
 
@@ -89,7 +91,17 @@ func (s *Service) Deadlines(ctx context.Context, userID int64, q DeadlineQuery) 
 		return DeadlineBoard{}, domain.Invalid("invalid horizon", domain.FieldError{Field: "soon", Message: "must be between 0 and 60 working days"})
 	}
 	now := s.Clock()
-	units, err := s.admin.Store.Units(ctx, now)
+	visibleUnits := s.Authz.VisibleUnits(userID, "nomination", "read")
+	// Only the units the board can name are read: the requested unit's subtree, or
+	// the visible units (the paths from a visible unit up to the top of its visible
+	// subtree are visible).
+	var units []domain.Unit
+	var err error
+	if q.UnitID != "" {
+		units, err = s.admin.Store.Subtree(ctx, q.UnitID, now)
+	} else {
+		units, err = s.admin.Store.UnitsInForce(ctx, now, visibleUnits)
+	}
 	if err != nil {
 		return DeadlineBoard{}, err
 	}
@@ -100,7 +112,7 @@ func (s *Service) Deadlines(ctx context.Context, userID int64, q DeadlineQuery) 
 		children[u.ParentID] = append(children[u.ParentID], u.ID)
 	}
 	visible := map[string]bool{}
-	for _, id := range s.Authz.VisibleUnits(userID, "nomination", "read") {
+	for _, id := range visibleUnits {
 		visible[id] = true
 	}
 
@@ -163,7 +175,11 @@ func (s *Service) Deadlines(ctx context.Context, userID int64, q DeadlineQuery) 
 		return DeadlineBoard{}, err
 	}
 	board.SoonUntil = cal.AddWorkingDays(now, q.Soon)
-	counts, err := s.Store.DeadlineCounts(ctx, scope, now, board.SoonUntil)
+	atRisk, err := s.atRiskLimits(ctx, cal, now)
+	if err != nil {
+		return DeadlineBoard{}, err
+	}
+	counts, err := s.Store.DeadlineCounts(ctx, scope, now, board.SoonUntil, atRisk)
 	if err != nil {
 		return DeadlineBoard{}, err
 	}
@@ -185,9 +201,6 @@ func (s *Service) Deadlines(ctx context.Context, userID int64, q DeadlineQuery) 
 			groups[g] = &DeadlineGroup{UnitID: u.ID, UnitName: u.Name, Level: u.Level}
 		}
 		groups[g].add(c)
-	}
-	if err := s.countAtRisk(ctx, cal, scope, now, &board, func(unit string) *DeadlineGroup { return groups[group(unit)] }); err != nil {
-		return DeadlineBoard{}, err
 	}
 	for _, g := range groups {
 		board.Groups = append(board.Groups, *g)

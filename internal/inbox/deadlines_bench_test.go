@@ -46,7 +46,7 @@ func BenchmarkDeadlineCountsProvinceSubtree(b *testing.B) {
 	soon := now.Add(72 * time.Hour)
 	b.ReportAllocs()
 	for b.Loop() {
-		counts, err := s.DeadlineCounts(ctx, units, now, soon)
+		counts, err := s.DeadlineCounts(ctx, units, now, soon, nil)
 		if err != nil {
 			b.Fatal(err)
 		}

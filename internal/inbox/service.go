@@ -4,6 +4,8 @@
 package inbox
 
 import (
+	"time"
+
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/tdkt/tdkt/internal/admin"
@@ -24,9 +26,17 @@ type Service struct {
 	Store   *Store
 	admin   *admin.Service
 	refdata *refdata.Service
+
+	// SharedStatsMinUnits and SharedStatsTTL say from which size of scope the
+	// dashboard's figures are shared and for how long (shared_stats.go); New sets
+	// the defaults, tests smaller ones.
+	SharedStatsMinUnits int
+	SharedStatsTTL      time.Duration
+	stats               sharedStats
 }
 
 // New returns the use cases over base and store.
 func New(base *usecase.Base, store *Store, admin *admin.Service, refdata *refdata.Service) *Service {
-	return &Service{Base: base, Store: store, admin: admin, refdata: refdata}
+	return &Service{Base: base, Store: store, admin: admin, refdata: refdata,
+		SharedStatsMinUnits: SharedStatsMinUnits, SharedStatsTTL: SharedStatsTTL}
 }

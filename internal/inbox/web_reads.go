@@ -2,19 +2,31 @@ package inbox
 
 import (
 	"context"
+	"time"
 )
 
 // The dashboard's counts, the decisions register and the unread-notification count,
 // over the dossiers the user may read.
 
 // DossierStats counts the dossiers the user may read by status, their open tasks by
-// step with the overdue ones, and the units where the most overdue tasks wait.
+// step with the overdue ones, and the units where the most overdue tasks wait, as
+// of now; for a scope of at least SharedStatsMinUnits units, as of a moment at most
+// SharedStatsTTL ago, shared with every reader of that scope (Shared is set, AsOf
+// says when). The result's slices are shared: the caller must not change them.
 func (s *Service) DossierStats(ctx context.Context, userID int64) (NominationStats, error) {
+	now := s.Clock()
 	units := s.Authz.VisibleUnits(userID, "nomination", "read")
 	if len(units) == 0 {
-		return NominationStats{}, nil
+		return NominationStats{AsOf: now}, nil
 	}
-	return s.Store.NominationStats(ctx, units, s.Clock())
+	if len(units) < s.SharedStatsMinUnits {
+		st, err := s.Store.NominationStats(ctx, units, now)
+		st.AsOf = now
+		return st, err
+	}
+	return s.stats.get(ctx, units, now, s.SharedStatsTTL, func(ctx context.Context, now time.Time) (NominationStats, error) {
+		return s.Store.NominationStats(ctx, units, now)
+	})
 }
 
 // Decisions lists the decisions on dossiers the user may read, newest first (f.Units is set here).

@@ -80,6 +80,12 @@ type NominationStats struct {
 	BySteps  []StepCount   `json:"by_step"`
 	// Waiting lists the units where open dossiers wait, most overdue first, at most 10.
 	Waiting []UnitLoad `json:"waiting"`
+	// AsOf is the moment the figures were counted at; Shared is set when that may be
+	// earlier than the read (Service.DossierStats, a very large scope), and Every is
+	// then the interval between two counts.
+	AsOf   time.Time     `json:"as_of"`
+	Shared bool          `json:"shared"`
+	Every  time.Duration `json:"-"`
 }
 
 // NominationStats counts the dossiers of units (the caller's visible units) by

@@ -44,6 +44,10 @@ func TestBrowserEveryPageFitsAPhoneAndADesk(t *testing.T) {
 	b.actAs("huyen.appraiser", fwd.ID, dossiers.ActInput{Action: "approve"})
 	campaign := b.districtCampaign()
 	movement := b.provinceMovement()
+	// The province's appraiser reads every unit of the demo (about 240): from 100
+	// units the dashboard's figures are shared ones and say when they were counted,
+	// as the ministry's are at national scale.
+	b.svc.Worklists.SharedStatsMinUnits = 100
 	draft := b.newDossier("GK", "household", "Hộ ông Lý Văn Páo")
 	b.actAs("huyen.appraiser", draft.ID, dossiers.ActInput{Action: "accept"})
 	b.actAs("huyen.appraiser", draft.ID, dossiers.ActInput{Action: "return", MissingItems: []string{"Biên bản họp"}})
@@ -61,6 +65,7 @@ func TestBrowserEveryPageFitsAPhoneAndADesk(t *testing.T) {
 		{"reviews", "huyen.appraiser", "/reviews"},
 		{"review", "huyen.appraiser", "/reviews/" + campaign},
 		{"review-report", "xa.clerk", "/reviews/" + campaign + "/reports/" + seed.DemoCommune},
+		{"dashboard-shared", "tinh.appraiser", "/"},
 		{"campaign-new", "tinh.appraiser", "/reviews/new"},
 		{"movements", "tinh.appraiser", "/movements"},
 		{"movement", "tinh.appraiser", "/movements/" + movement},

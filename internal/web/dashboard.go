@@ -5,6 +5,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/tdkt/tdkt/internal/calendar"
 	"github.com/tdkt/tdkt/internal/domain"
 	"github.com/tdkt/tdkt/internal/inbox"
 )
@@ -18,6 +19,10 @@ type dashData struct {
 	BySteps   Chart
 	Waiting   []inbox.UnitLoad
 	CanNew    bool
+	// AsOf is when the figures over the user's units were counted, shown when
+	// they are shared ones (a very large scope) and so may be earlier than now.
+	AsOf      string
+	AsOfEvery int // seconds between two counts of shared figures
 }
 
 // dashboard shows the user's own workload and, over every dossier the user may
@@ -46,6 +51,10 @@ func (s *Server) dashboard(c *gin.Context) {
 	}
 	p := s.Page(c, "dashboard", nil)
 	d := dashData{MyTasks: len(tasks), Waiting: st.Waiting, CanNew: len(creatable) > 0}
+	if st.Shared {
+		d.AsOf = st.AsOf.In(calendar.Zone).Format("15:04:05 02/01/2006")
+		d.AsOfEvery = int(st.Every.Seconds())
+	}
 	for _, t := range tasks {
 		if t.Overdue {
 			d.MyOverdue++
