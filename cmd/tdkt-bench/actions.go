@@ -25,6 +25,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/tdkt/tdkt/internal/authz/national"
+	tdktconfig "github.com/tdkt/tdkt/internal/config"
 	"github.com/tdkt/tdkt/internal/devenv/devtemporal"
 	"github.com/tdkt/tdkt/internal/password"
 	"github.com/tdkt/tdkt/internal/postgres"
@@ -74,7 +75,8 @@ func runBareWorker(ctx context.Context, cfg config) error {
 		return err
 	}
 	defer tc.Close()
-	w := worker.New(tc, bareTaskQueue, worker.Options{})
+	// As many workflow task polls as tdkt's worker keeps open.
+	w := worker.New(tc, bareTaskQueue, worker.Options{MaxConcurrentWorkflowTaskPollers: tdktconfig.DefaultWorkflowTaskPollers})
 	w.RegisterWorkflow(bareWorkflow)
 	w.RegisterActivity(bareNoop)
 	if err := w.Start(); err != nil {

@@ -66,6 +66,7 @@ import (
 	"github.com/tdkt/tdkt/internal/app"
 	"github.com/tdkt/tdkt/internal/authz"
 	"github.com/tdkt/tdkt/internal/campaigns"
+	tdktconfig "github.com/tdkt/tdkt/internal/config"
 	"github.com/tdkt/tdkt/internal/devenv/devtemporal"
 	"github.com/tdkt/tdkt/internal/postgres"
 	"github.com/tdkt/tdkt/internal/review"
@@ -101,6 +102,8 @@ type config struct {
 	// think is a person's pause between two reads (each a random 0.5–1.5 × think);
 	// 0 reads in a closed loop without pause.
 	think time.Duration
+	// warmup: reads started in the first warmup are not counted.
+	warmup time.Duration
 	// profile names a folder where the review scenario writes CPU profiles of the
 	// bench process (API side and embedded Temporal server) and of the worker process,
 	// taken over the commune submissions only.
@@ -142,6 +145,7 @@ func main() {
 	flag.StringVar(&cfg.histories, "histories", "", "review: write the ministry's, the largest province's and the first commune's workflow histories as JSON to this folder")
 	flag.BoolVar(&cfg.explain, "explain", true, "reads: EXPLAIN (ANALYZE, BUFFERS) the statements slower than 20 ms")
 	flag.StringVar(&cfg.reuse, "reuse", "", "reads: the database NAME to keep between runs: created and seeded when missing, else migrated and reused when it holds -dossiers dossiers")
+	flag.DurationVar(&cfg.warmup, "warmup", 0, "reads: reads started in this first part of -duration are not counted (the server's pool opening its connections, the first shared dashboard figures, cold plans)")
 	flag.DurationVar(&cfg.think, "think", 0, "reads: each client pauses a random 0.5–1.5 × think between reads, as a person does (0: no pause, a closed loop)")
 	flag.Parse()
 	if cfg.dossiers == 0 {
@@ -197,7 +201,8 @@ func runWorker(ctx context.Context, cfg config) error {
 		return err
 	}
 	defer tc.Close()
-	w := worker.New(tc, contract.TaskQueue, worker.Options{})
+	// As tdkt worker runs it.
+	w := worker.New(tc, contract.TaskQueue, worker.Options{MaxConcurrentWorkflowTaskPollers: tdktconfig.DefaultWorkflowTaskPollers})
 	workflows.Register(w, activities.New(pool))
 	if err := w.Start(); err != nil {
 		return err

@@ -60,6 +60,8 @@ type readsReport struct {
 		Duration float64 `json:"duration_seconds"`
 		// ThinkSeconds is the mean pause between a client's reads (0: closed loop).
 		ThinkSeconds float64 `json:"think_seconds"`
+		// WarmupSeconds: reads started in this first part of the run are not counted.
+		WarmupSeconds float64 `json:"warmup_seconds,omitempty"`
 	} `json:"params"`
 	SeedSeconds float64 `json:"seed_seconds"` // 0 when the database was reused
 	Reused      string  `json:"reused_database,omitempty"`
@@ -206,6 +208,7 @@ func runReads(ctx context.Context, cfg config) error {
 	}
 	rep.Params.Dossiers, rep.Params.Nominees, rep.Params.Subjects, rep.Params.OpenTask = cfg.dossiers, 3*cfg.dossiers, subjects, open
 	rep.Params.Clients, rep.Params.Duration, rep.Params.ThinkSeconds = cfg.clients, cfg.duration.Seconds(), cfg.think.Seconds()
+	rep.Params.WarmupSeconds = cfg.warmup.Seconds()
 	fmt.Printf("%d dossiers, %d nominees, %d subjects, %d open tasks (seeding took %.0f s)\n", cfg.dossiers, 3*cfg.dossiers, subjects, open, rep.SeedSeconds)
 	enf, err := authz.Load(ctx, pool, time.Now())
 	if err != nil {
@@ -349,7 +352,9 @@ func runReads(ctx context.Context, cfg config) error {
 					}
 					continue
 				}
-				local[kind] = append(local[kind], d)
+				if t.Sub(start) >= cfg.warmup { // a read started in the warm-up is not counted
+					local[kind] = append(local[kind], d)
+				}
 				if d > 50*time.Millisecond {
 					mu.Lock()
 					slowPaths[kind+" "+c.name] = p
@@ -375,7 +380,7 @@ func runReads(ctx context.Context, cfg config) error {
 		}()
 	}
 	wg.Wait()
-	wall := time.Since(start)
+	wall := time.Since(start) - cfg.warmup
 	rep.Reads = map[string]latencyJSON{}
 	total := 0
 	for _, v := range samples {
@@ -385,6 +390,9 @@ func runReads(ctx context.Context, cfg config) error {
 	mode := "closed loop, no pause"
 	if cfg.think > 0 {
 		mode = fmt.Sprintf("think %s (0.5–1.5×)", cfg.think)
+	}
+	if cfg.warmup > 0 {
+		mode += fmt.Sprintf(", the first %s not counted", cfg.warmup)
 	}
 	fmt.Printf("\nreads at %d dossiers, %d nominees; %d clients, %s, for %.0f s; %.1f reads/s; %d CPUs; load %s at start, %s now\n",
 		cfg.dossiers, 3*cfg.dossiers, len(clients), mode, wall.Seconds(), rep.ReadsPerSecond, runtime.NumCPU(), rep.Machine.LoadStart, loadavg())

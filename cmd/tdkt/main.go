@@ -237,7 +237,7 @@ func dialTemporal(cfg config.Config, log *slog.Logger, m *opsMetrics) (client.Cl
 
 // newWorker builds the Temporal worker with the workflows and activities registered.
 func newWorker(cfg config.Config, pool *pgxpool.Pool, tc client.Client) (worker.Worker, error) {
-	w := worker.New(tc, cfg.TaskQueue, worker.Options{})
+	w := worker.New(tc, cfg.TaskQueue, worker.Options{MaxConcurrentWorkflowTaskPollers: cfg.WorkflowTaskPollers})
 	workflows.Register(w, activities.New(pool))
 	return w, nil
 }
