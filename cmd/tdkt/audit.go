@@ -76,52 +76,55 @@ func splitList(s string) []string {
 // anchorEvery is how often a worker anchors the dossier audit chains that moved.
 const anchorEvery = 30 * time.Second
 
-// anchorAuditChains anchors the dossier chains that moved every anchorEvery until
-// ctx ends (each worker does; two at once anchor different heads).
-func anchorAuditChains(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger) {
-	t := time.NewTicker(anchorEvery)
+// purgeEvery is how often a worker removes expired idempotency keys.
+const purgeEvery = 10 * time.Minute
+
+// every calls f each interval until ctx ends.
+func every(ctx context.Context, interval time.Duration, f func()) {
+	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-		}
-		if n, err := (postgres.DB{Pool: pool}).AnchorAuditChains(ctx); err != nil && ctx.Err() == nil {
-			log.Error("anchoring the dossier audit chains", "err", err)
-		} else if n > 0 {
-			log.Debug("anchored the dossier audit chains", "dossiers", n)
+			f()
 		}
 	}
 }
 
-// purgeEvery is how often a worker removes expired idempotency keys.
-const purgeEvery = 10 * time.Minute
+// startWorkerDuties starts what each worker does beside its workflows until ctx
+// ends: anchoring the dossier audit chains that moved every anchorEvery (two
+// workers at once anchor different heads) and removing the expired
+// Idempotency-Keys every purgeEvery.
+func startWorkerDuties(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger) {
+	go every(ctx, anchorEvery, func() { anchorAuditChains(ctx, pool, log) })
+	go every(ctx, purgeEvery, func() { purgeIdempotencyKeys(ctx, accounts.NewStore(pool), log) })
+}
 
-// purgeIdempotencyKeys removes the expired Idempotency-Keys every purgeEvery until
-// ctx ends, in batches of 10,000 (an expired key is already claimed anew as an
-// unknown one: this only gives the space back).
-func purgeIdempotencyKeys(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger) {
-	store := accounts.NewStore(pool)
-	t := time.NewTicker(purgeEvery)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
+// anchorAuditChains anchors the dossier chains that moved.
+func anchorAuditChains(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger) {
+	if n, err := (postgres.DB{Pool: pool}).AnchorAuditChains(ctx); err != nil && ctx.Err() == nil {
+		log.Error("anchoring the dossier audit chains", "err", err)
+	} else if n > 0 {
+		log.Debug("anchored the dossier audit chains", "dossiers", n)
+	}
+}
+
+// purgeIdempotencyKeys removes the expired Idempotency-Keys in batches of 10,000
+// (an expired key is already claimed anew as an unknown one: this only gives the
+// space back).
+func purgeIdempotencyKeys(ctx context.Context, store *accounts.Store, log *slog.Logger) {
+	for ctx.Err() == nil {
+		n, err := store.PurgeIdempotencyKeys(ctx, time.Now(), 10_000)
+		if err != nil {
+			if ctx.Err() == nil {
+				log.Error("purging expired idempotency keys", "err", err)
+			}
 			return
-		case <-t.C:
 		}
-		for ctx.Err() == nil {
-			n, err := store.PurgeIdempotencyKeys(ctx, time.Now(), 10_000)
-			if err != nil {
-				if ctx.Err() == nil {
-					log.Error("purging expired idempotency keys", "err", err)
-				}
-				break
-			}
-			if n < 10_000 {
-				break
-			}
+		if n < 10_000 {
+			return
 		}
 	}
 }

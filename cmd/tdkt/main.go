@@ -254,8 +254,7 @@ func runWorker(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, tc cl
 		}
 		err = w.Start()
 		if err == nil {
-			go anchorAuditChains(ctx, pool, slog.Default())
-			go purgeIdempotencyKeys(ctx, pool, slog.Default())
+			startWorkerDuties(ctx, pool, slog.Default())
 			<-ctx.Done()
 			w.Stop()
 			return nil
@@ -282,20 +281,11 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, pool *pgxpo
 	if err != nil {
 		return fmt.Errorf("authorization: %w", err)
 	}
-	go func() {
-		t := time.NewTicker(time.Minute)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				if err := enf.Reload(ctx, pool, time.Now()); err != nil {
-					log.Error("authorization reload failed", "err", err)
-				}
-			}
+	go every(ctx, time.Minute, func() {
+		if err := enf.Reload(ctx, pool, time.Now()); err != nil {
+			log.Error("authorization reload failed", "err", err)
 		}
-	}()
+	})
 	// Changes committed through any replica (or by hand) arrive as notifications.
 	go enf.Follow(ctx, pool, time.Now, 5*time.Second, func(err error) { log.Warn("authorization follower", "err", err) })
 	svc := app.New(pool, &usecase.Base{Authz: enf, Temporal: tc, TaskQueue: cfg.TaskQueue, SessionTTL: cfg.SessionTTL,
@@ -417,8 +407,7 @@ func dev(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			return fmt.Errorf("worker: %w", err)
 		}
 		defer w.Stop()
-		go anchorAuditChains(ctx, pool, log)
-		go purgeIdempotencyKeys(ctx, pool, log)
+		startWorkerDuties(ctx, pool, log)
 		if err := startMailer(ctx, cfg, log, pool); err != nil {
 			return err
 		}
