@@ -110,6 +110,22 @@ func (a *Activities) ReviewChildren(ctx context.Context, campaignID, unitID stri
 	return a.Campaigns.CampaignChildren(ctx, campaignID, unitID)
 }
 
+// ChildReports returns the status of every report of the units that report to
+// unitID in the campaign, with the seq of its last event: what a parent's workflow
+// reloads when a child tells it that its set of reports is complete
+// (contract.ChildReport.Complete).
+func (a *Activities) ChildReports(ctx context.Context, campaignID, unitID string) ([]contract.ChildReport, error) {
+	reports, err := a.Campaigns.ChildReports(ctx, campaignID, unitID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]contract.ChildReport, len(reports))
+	for i, r := range reports {
+		out[i] = contract.ChildReport{UnitID: r.UnitID, Status: r.Status, Seq: r.Seq}
+	}
+	return out, nil
+}
+
 // RecordMovement writes one event of a movement (a registration, the end of its
 // period) in one transaction; idempotent on (movement, seq).
 func (a *Activities) RecordMovement(ctx context.Context, t campaigns.MovementTransition) error {

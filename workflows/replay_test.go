@@ -1,8 +1,10 @@
 package workflows
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -38,7 +40,8 @@ func (replayRegistry) RegisterActivityWithOptions(any, activity.RegisterOptions)
 // before it, with the code of that time, so without the identity rules and the
 // handover watch; the review-*-v0 ones by `go run ./cmd/tdkt-bench -provinces 2 -communes 6 -histories DIR`
 // before reviewTellParentChange, so they take its DefaultVersion path; the -v1 ones
-// at reviewTellParentAsync, the -v2 ones at reviewTellParentLocal) against the
+// at reviewTellParentAsync, the -v2 ones at reviewTellParentLocal, the -v3 ones at
+// reviewTellParentOnComplete) against the
 // current workflow code. A change that would make a running dossier's
 // workflow take another path than its history — a nondeterministic change — fails
 // here instead of in production; such a change needs workflow.GetVersion.
@@ -119,6 +122,65 @@ func TestRecordedReviewV2HistoriesTakeOneTaskPerReport(t *testing.T) {
 	}
 	if reports != 3 {
 		t.Errorf("province history has %d reports, want its 3 communes'", reports)
+	}
+}
+
+// TestRecordedReviewV3HistoriesTellTheParentOnce checks the recorded v3 histories
+// (`go run ./cmd/tdkt-bench -provinces 2 -communes 6 -histories DIR`) for what
+// reviewTellParentOnComplete is for: a commune whose submission does not complete its
+// province's set tells nobody (its submission is one task with one local activity,
+// RecordReview); the province and the ministry each take one report, the one that
+// completed their set, and reload their children's reports (ChildReports) and
+// record the pre-fill in the task that took it.
+func TestRecordedReviewV3HistoriesTellTheParentOnce(t *testing.T) {
+	commune := readHistory(t, "testdata/histories/review-commune-v3.json")
+	tasks, markers := 0, 0
+	for _, ev := range commune {
+		switch ev.GetEventType() {
+		case enumspb.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED, enumspb.EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_SIGNALED:
+			t.Errorf("commune history has %s", ev.GetEventType())
+		case enumspb.EVENT_TYPE_WORKFLOW_TASK_COMPLETED:
+			tasks++
+		case enumspb.EVENT_TYPE_MARKER_RECORDED:
+			if tasks == 2 {
+				markers++
+				if s := ev.String(); strings.Contains(s, "TellParent") {
+					t.Errorf("the commune told its parent: %s", s)
+				}
+			}
+		}
+	}
+	if tasks != 2 || markers != 1 {
+		t.Errorf("commune history: %d workflow tasks, %d local activities in the submission's; want 2 (start, submission) and 1 (RecordReview)", tasks, markers)
+	}
+	for _, f := range []string{"review-province-v3.json", "review-ministry-v3.json"} {
+		h := readHistory(t, "testdata/histories/"+f)
+		reports := 0
+		for i, ev := range h {
+			if ev.GetEventType() != enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED {
+				continue
+			}
+			reports++
+			// signaled, task scheduled, started, completed, then the task's commands:
+			// the reload, then the pre-fill
+			var did []string
+			for _, c := range h[min(i+4, len(h)):] {
+				if c.GetEventType() == enumspb.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED {
+					break
+				}
+				for _, la := range []string{"ChildReports", "RecordReview"} {
+					if c.GetEventType() == enumspb.EVENT_TYPE_MARKER_RECORDED && strings.Contains(c.String(), la) {
+						did = append(did, la)
+					}
+				}
+			}
+			if fmt.Sprint(did) != "[ChildReports RecordReview]" {
+				t.Errorf("%s: the task taking the report at event %d ran %v, want the reload and the pre-fill", f, ev.GetEventId(), did)
+			}
+		}
+		if reports != 1 {
+			t.Errorf("%s has %d reports of its children, want 1 (the one completing its set)", f, reports)
+		}
 	}
 }
 

@@ -30,9 +30,10 @@ type reviewNode struct {
 	childStatus        map[string]review.Status
 	childSeq           map[string]int // seq of the child's event its last report carried
 	childDone          map[string]bool
-	tellingParent      int              // reports to the parent sent and not yet delivered
-	tellParentVersion  workflow.Version // of reviewTellParentChange: see tellParent and wait
-	changed            bool             // something happened that may need the loop's attention
+	tellingParent      int                 // reports to the parent sent and not yet delivered
+	tellParentVersion  workflow.Version    // of reviewTellParentChange: see tellParent and wait
+	recorded           review.RecordResult // of the last event recorded
+	changed            bool                // something happened that may need the loop's attention
 	mu                 workflow.Mutex
 	// The one timer of reviewTellParentLocal's wait.
 	wake wakeTimer
@@ -98,7 +99,7 @@ func UnitReviewWorkflow(ctx workflow.Context, in contract.UnitReviewInput) (cont
 	// Decided once, as the workflow starts: a GetVersion first called in the update
 	// handler would record its marker, and upsert the TemporalChangeVersion search
 	// attribute, in the submission's own workflow task.
-	n.tellParentVersion = workflow.GetVersion(ctx, reviewTellParentChange, workflow.DefaultVersion, reviewTellParentLocal)
+	n.tellParentVersion = workflow.GetVersion(ctx, reviewTellParentChange, workflow.DefaultVersion, reviewTellParentOnComplete)
 	if err := n.registerHandlers(ctx); err != nil {
 		return n.state, err
 	}
@@ -158,6 +159,9 @@ func (n *reviewNode) run(ctx workflow.Context) (contract.ReviewState, error) {
 			var cr contract.ChildReport
 			ch.Receive(ctx, &cr)
 			n.takeChildReport(cr)
+			if cr.Complete {
+				n.reloadChildReports(ctx)
+			}
 		}
 	})
 	if err := n.startChildren(ctx); err != nil {
@@ -228,6 +232,24 @@ func (n *reviewNode) takeChildReport(cr contract.ChildReport) {
 	n.childSeq[cr.UnitID] = cr.Seq
 	n.childStatus[cr.UnitID] = cr.Status
 	n.changed = true
+}
+
+// reloadChildReports takes every child's report status as PostgreSQL holds it: a
+// child tells its parent only when its submission completes the parent's set
+// (reviewTellParentOnComplete), so the statuses of the others are read, not heard.
+// A read that fails leaves the statuses as they were: the deadline's pre-fill still
+// comes, and the next complete set reloads them.
+func (n *reviewNode) reloadChildReports(ctx workflow.Context) {
+	var acts *activities.Activities
+	var reports []contract.ChildReport
+	lctx := workflow.WithLocalActivityOptions(ctx, reviewRecordOptions)
+	if err := workflow.ExecuteLocalActivity(lctx, acts.ChildReports, n.campaignID, n.unitID).Get(ctx, &reports); err != nil {
+		workflow.GetLogger(ctx).Warn("children's reports not reloaded", "err", err)
+		return
+	}
+	for _, cr := range reports {
+		n.takeChildReport(cr)
+	}
 }
 
 // startChildren starts one UnitReviewWorkflow per unit that reports to this one and
@@ -419,6 +441,7 @@ func (n *reviewNode) record(ctx workflow.Context, t review.Transition) error {
 		return fmt.Errorf("record %s of %s: %w", t.Action, t.UnitID, err)
 	}
 	n.state.Seq, n.state.Version, n.state.Status = t.Seq, t.Version, t.ToStatus
+	n.recorded = res
 	if t.Action == review.ActionSubmit {
 		n.state.Late = res.Late
 	}
@@ -457,7 +480,12 @@ func (n *reviewNode) act(ctx workflow.Context, a contract.ReviewActInput) (contr
 		return n.view(), err
 	}
 	if a.Action != review.ActionSave && n.parentWorkflowID != "" {
-		n.tellParent(ctx)
+		switch {
+		case n.tellParentVersion < reviewTellParentOnComplete:
+			n.tellParent(ctx, false)
+		case n.recorded.ParentComplete:
+			n.tellParent(ctx, true)
+		}
 	}
 	return n.view(), nil
 }
@@ -474,12 +502,21 @@ func (n *reviewNode) act(ctx workflow.Context, a contract.ReviewActInput) (contr
 // it is delivered: one task of the unit's per action, no SignalExternalWorkflow
 // command (unless the activity fails: then the signal goes out as in
 // reviewTellParentAsync). The node also keeps one timer for its next deadline
-// instead of starting one per wait (see wait). The version is taken as the unit's
-// workflow starts (UnitReviewWorkflow).
+// instead of starting one per wait (see wait). reviewTellParentOnComplete: the unit
+// tells its parent only of the submission that completes the parent's set of
+// reports (review.RecordResult.ParentComplete, decided under the parent's row lock
+// in the same transaction as the event), marked Complete; the parent then reloads
+// every child's status from PostgreSQL (reloadChildReports). Its other reports
+// (earlier submissions, returns, acceptances) wake no task of the parent's: their
+// figures reach its aggregate in PostgreSQL as before, and the parent's workflow
+// needs only the complete set (for the pre-fill) and its children's completion
+// (for its own). The version is taken as the unit's workflow starts
+// (UnitReviewWorkflow).
 const (
-	reviewTellParentChange = "review-tell-parent-async"
-	reviewTellParentAsync  = 1
-	reviewTellParentLocal  = 2
+	reviewTellParentChange     = "review-tell-parent-async"
+	reviewTellParentAsync      = 1
+	reviewTellParentLocal      = 2
+	reviewTellParentOnComplete = 3
 )
 
 // reviewTellParentOptions bound the TellParent step: a parent that cannot be
@@ -495,9 +532,10 @@ var reviewTellParentOptions = workflow.LocalActivityOptions{
 	},
 }
 
-// tellParent signals the parent the report's status as of the event just recorded.
-func (n *reviewNode) tellParent(ctx workflow.Context) {
-	cr := contract.ChildReport{UnitID: n.unitID, Status: n.state.Status}
+// tellParent signals the parent the report's status as of the event just recorded;
+// complete marks the report that completes the parent's set.
+func (n *reviewNode) tellParent(ctx workflow.Context, complete bool) {
+	cr := contract.ChildReport{UnitID: n.unitID, Status: n.state.Status, Complete: complete}
 	if n.tellParentVersion == workflow.DefaultVersion {
 		if err := workflow.SignalExternalWorkflow(ctx, n.parentWorkflowID, "", contract.SignalChildReport, cr).Get(ctx, nil); err != nil {
 			workflow.GetLogger(ctx).Warn("parent not told of the report", "err", err)

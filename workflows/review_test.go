@@ -61,6 +61,8 @@ type fakeReviewStore struct {
 	plan   []review.LevelPlan
 	events map[string][]review.Transition // unit → its events
 	plans  int
+	// reloads counts the ChildReports calls: a parent told its set is complete.
+	reloads int
 }
 
 func newFakeReviewStore() *fakeReviewStore {
@@ -79,8 +81,38 @@ func (f *fakeReviewStore) RecordReview(_ context.Context, t review.Transition) (
 	if t.Action == review.ActionSubmit {
 		lp, _ := review.PlanAt(f.plan, reviewDepth[t.UnitID])
 		res.Late = t.At.After(lp.Deadline)
+		if parent, ok := reviewParent[t.UnitID]; ok {
+			res.ParentComplete = true
+			for _, c := range reviewTree[parent] {
+				if !f.statusLocked(c).Reported() {
+					res.ParentComplete = false
+				}
+			}
+		}
 	}
 	return res, nil
+}
+
+// statusLocked is a unit's report status after its last event; f.mu is held.
+func (f *fakeReviewStore) statusLocked(unit string) review.Status {
+	evs := f.events[unit]
+	if len(evs) == 0 {
+		return review.StatusNotStarted
+	}
+	return evs[len(evs)-1].ToStatus
+}
+
+// ChildReports stands in for the activity of the same name: the children's statuses
+// as the store holds them.
+func (f *fakeReviewStore) ChildReports(_ context.Context, _, unitID string) ([]contract.ChildReport, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.reloads++
+	var out []contract.ChildReport
+	for _, c := range reviewTree[unitID] {
+		out = append(out, contract.ChildReport{UnitID: c, Status: f.statusLocked(c), Seq: len(f.events[c])})
+	}
+	return out, nil
 }
 
 func (f *fakeReviewStore) PlanReview(_ context.Context, in activities.PlanReviewInput) ([]review.LevelPlan, error) {
@@ -176,6 +208,7 @@ func newReviewEnv(t *testing.T) *reviewEnv {
 	env.RegisterActivityWithOptions(f.RecordReview, activity.RegisterOptions{Name: "RecordReview"})
 	env.RegisterActivityWithOptions(f.PlanReview, activity.RegisterOptions{Name: "PlanReview"})
 	env.RegisterActivityWithOptions(f.ReviewChildren, activity.RegisterOptions{Name: "ReviewChildren"})
+	env.RegisterActivityWithOptions(f.ChildReports, activity.RegisterOptions{Name: "ChildReports"})
 	r := &reviewEnv{t: t, env: env, store: f, started: map[string]contract.UnitReviewInput{}}
 	env.RegisterActivityWithOptions(r.tellParent, activity.RegisterOptions{Name: "TellParent"})
 	env.SetOnChildWorkflowStartedListener(func(info *workflow.Info, _ workflow.Context, args converter.EncodedValues) {
@@ -308,30 +341,36 @@ func communes() []string { return []string{"C11", "C12", "C21", "C22"} }
 // The campaign runs the same way whichever way its units tell their parents: the
 // units started before review-tell-parent-async (DefaultVersion), those started
 // before the TellParent local activity (reviewTellParentAsync), the current ones
-// (reviewTellParentLocal), and these when the worker cannot reach Temporal and the
-// signal falls back to a SignalExternalWorkflow command.
+// (reviewTellParentLocal), those told only of their complete sets
+// (reviewTellParentOnComplete), and these when the worker cannot reach Temporal and
+// the signal falls back to a SignalExternalWorkflow command.
 func TestCampaignFansOutAsATreeAndRollsUpToCompletion(t *testing.T) {
+	fails := temporal.NewNonRetryableApplicationError("frontend unavailable", "Unavailable", nil)
 	for _, tc := range []struct {
-		name     string
-		version  workflow.Version
-		tellErr  error
-		wantTold int // reports TellParent delivered
+		name        string
+		version     workflow.Version
+		tellErr     error
+		wantTold    int // reports TellParent delivered
+		wantReloads int // parents that reloaded their children's reports
 	}{
-		{"before review-tell-parent-async", workflow.DefaultVersion, nil, 0},
-		{"review-tell-parent-async", reviewTellParentAsync, nil, 0},
-		{"told by a local activity", reviewTellParentLocal, nil, 14},
-		{"told by Temporal when the local activity fails", reviewTellParentLocal,
-			temporal.NewNonRetryableApplicationError("frontend unavailable", "Unavailable", nil), 0},
+		{"before review-tell-parent-async", workflow.DefaultVersion, nil, 0, 0},
+		{"review-tell-parent-async", reviewTellParentAsync, nil, 0, 0},
+		// Every unit's submission and acceptance is a report to its parent: 7 units,
+		// 14 reports.
+		{"told by a local activity", reviewTellParentLocal, nil, 14, 0},
+		{"told by Temporal when the local activity fails", reviewTellParentLocal, fails, 0, 0},
+		// Only the submissions completing a set: C12's to D1, C22's to D2, D2's to
+		// P and P's to the ministry.
+		{"told only of complete sets", reviewTellParentOnComplete, nil, 4, 4},
+		{"told only of complete sets, by Temporal", reviewTellParentOnComplete, fails, 0, 4},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := newReviewEnv(t)
-			r.env.OnGetVersion(reviewTellParentChange, workflow.DefaultVersion, reviewTellParentLocal).Return(tc.version)
+			r.env.OnGetVersion(reviewTellParentChange, workflow.DefaultVersion, reviewTellParentOnComplete).Return(tc.version)
 			r.tellErr = tc.tellErr
 			campaignFansOutAndRollsUp(t, r)
-			// Every unit's submission and acceptance is a report to its parent: 7
-			// units, 14 reports.
-			if r.told != tc.wantTold {
-				t.Errorf("TellParent delivered %d reports, want %d", r.told, tc.wantTold)
+			if r.told != tc.wantTold || r.store.reloads != tc.wantReloads {
+				t.Errorf("TellParent delivered %d reports and %d parents reloaded, want %d and %d", r.told, r.store.reloads, tc.wantTold, tc.wantReloads)
 			}
 		})
 	}
@@ -392,8 +431,24 @@ func campaignFansOutAndRollsUp(t *testing.T, r *reviewEnv) {
 	}
 }
 
+// A return and a resubmission, at the last two ways of telling the parent: a district
+// told of every report counts its communes' (0 after the return, 1 after the
+// resubmission); one whose set never completes (C12 never reports) is told nothing.
 func TestReturnWithReasonAndResubmit(t *testing.T) {
+	for _, version := range []workflow.Version{reviewTellParentLocal, reviewTellParentOnComplete} {
+		t.Run(fmt.Sprint("version ", version), func(t *testing.T) { returnWithReasonAndResubmit(t, version) })
+	}
+}
+
+func returnWithReasonAndResubmit(t *testing.T, version workflow.Version) {
 	r := newReviewEnv(t)
+	r.env.OnGetVersion(reviewTellParentChange, workflow.DefaultVersion, reviewTellParentOnComplete).Return(version)
+	wantReported := func(n int) int {
+		if version >= reviewTellParentOnComplete {
+			return 0
+		}
+		return n
+	}
 	rejected := make([]string, 5)
 	r.script(time.Hour,
 		r.must("C11", review.ActionSubmit, "C11"),
@@ -407,16 +462,16 @@ func TestReturnWithReasonAndResubmit(t *testing.T) {
 			if s := r.state("C11"); s.Status != review.StatusReturned {
 				t.Errorf("after return: %s", s.Status)
 			}
-			if s := r.state("D1"); s.Reported != 0 {
-				t.Errorf("district counts %d reported after the return, want 0", s.Reported)
+			if s := r.state("D1"); s.Reported != wantReported(0) {
+				t.Errorf("district counts %d reported after the return, want %d", s.Reported, wantReported(0))
 			}
 		},
 		r.must("C11", review.ActionSave, "C11"),
 		r.must("C11", review.ActionSubmit, "C11"),
 		r.must("C11", review.ActionAccept, "D1"),
 		func() {
-			if s := r.state("D1"); s.Reported != 1 {
-				t.Errorf("district counts %d reported after the resubmission, want 1", s.Reported)
+			if s := r.state("D1"); s.Reported != wantReported(1) || s.Prefilled {
+				t.Errorf("district after the resubmission: %+v, want %d reported, not pre-filled", s, wantReported(1))
 			}
 		},
 		r.root(contract.UpdateReviewClose, contract.CloseCampaignInput{ActorID: 9, UnitID: "TW"}),
@@ -436,6 +491,9 @@ func TestReturnWithReasonAndResubmit(t *testing.T) {
 	if ret := r.store.event(t, "C11", review.ActionReturn); ret.Reason != "Thiếu số hộ cận nghèo" || ret.ToStatus != review.StatusReturned {
 		t.Errorf("return recorded as %+v", ret)
 	}
+	if version >= reviewTellParentOnComplete && (r.told != 0 || r.store.reloads != 0) {
+		t.Errorf("D1's set never completed, yet %d reports were told and %d reloads made", r.told, r.store.reloads)
+	}
 }
 
 func TestDeadlinePassesWithMissingUnitsThenALateReportIsAccepted(t *testing.T) {
@@ -446,8 +504,10 @@ func TestDeadlinePassesWithMissingUnitsThenALateReportIsAccepted(t *testing.T) {
 	// C12 reports a day after its deadline.
 	r.script(communeDeadline.Sub(reviewStart)+24*time.Hour,
 		func() {
-			if s := r.state("D1"); !s.Prefilled || s.Reported != 1 {
-				t.Errorf("D1 after the commune deadline: %+v, want pre-filled with 1 of 2", s)
+			// D1 has heard nothing yet (its set is incomplete); the figures of C11
+			// are in its aggregate in PostgreSQL.
+			if s := r.state("D1"); !s.Prefilled || s.Reported != 0 {
+				t.Errorf("D1 after the commune deadline: %+v, want pre-filled, none heard of", s)
 			}
 			if c := r.state("C12"); !c.Reminded || !c.Overdue {
 				t.Errorf("C12 after its deadline: %+v, want reminded and overdue", c)
@@ -729,12 +789,17 @@ func TestChildReportsDoNotStartTimers(t *testing.T) {
 		version workflow.Version
 		want    func(timers int) bool
 	}{
+		{"told only of complete sets", reviewTellParentOnComplete, func(n int) bool { return n == 2 }},
 		{"one timer per district", reviewTellParentLocal, func(n int) bool { return n == 2 }},
 		{"before: a timer per report", reviewTellParentAsync, func(n int) bool { return n > 2 }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := newReviewEnv(t)
-			r.env.OnGetVersion(reviewTellParentChange, workflow.DefaultVersion, reviewTellParentLocal).Return(tc.version)
+			r.env.OnGetVersion(reviewTellParentChange, workflow.DefaultVersion, reviewTellParentOnComplete).Return(tc.version)
+			heard := 1 // C11's last report, when D1 hears every report
+			if tc.version >= reviewTellParentOnComplete {
+				heard = 0 // D1's set is never complete
+			}
 			communeDeadline := testPlan(0)[2].Deadline
 			var atDeadline int // timers set to fire at the communes' deadline: only districts set them
 			r.env.SetOnTimerScheduledListener(func(_ string, d time.Duration) {
@@ -748,8 +813,8 @@ func TestChildReportsDoNotStartTimers(t *testing.T) {
 				r.must("C11", review.ActionSubmit, "C11"), r.must("C11", review.ActionReturn, "D1", returned),
 				r.must("C11", review.ActionSubmit, "C11"), r.must("C21", review.ActionSubmit, "C21"),
 				func() {
-					if s := r.state("D1"); s.Reported != 1 || s.Prefilled {
-						t.Errorf("D1 after 5 reports of C11: %+v, want 1 reported, not pre-filled", s)
+					if s := r.state("D1"); s.Reported != heard || s.Prefilled {
+						t.Errorf("D1 after 5 reports of C11: %+v, want %d reported, not pre-filled", s, heard)
 					}
 				})
 			r.script(end, r.root(contract.UpdateReviewClose, contract.CloseCampaignInput{ActorID: 9, UnitID: "TW"}))
@@ -759,5 +824,50 @@ func TestChildReportsDoNotStartTimers(t *testing.T) {
 				t.Errorf("%d timers at the communes' deadline", atDeadline)
 			}
 		})
+	}
+}
+
+// From reviewTellParentOnComplete a commune tells its district only of the submission
+// that completes the district's set: the district's workflow takes no task for the
+// others, reloads every commune's status when told, and is pre-filled right then. A
+// return breaks the set; the resubmission that completes it again tells it again.
+func TestParentHearsOnlyTheReportThatCompletesItsSet(t *testing.T) {
+	r := newReviewEnv(t)
+	returned := func(a *contract.ReviewActInput) { a.Reason = "Thiếu số hộ cận nghèo" }
+	check := func(what string, told, reloads, reported int, prefilled bool) func() {
+		return func() {
+			r.mu.Lock()
+			gotTold := r.told
+			r.mu.Unlock()
+			r.store.mu.Lock()
+			gotReloads := r.store.reloads
+			r.store.mu.Unlock()
+			s := r.state("D1")
+			if gotTold != told || gotReloads != reloads || s.Reported != reported || s.Prefilled != prefilled {
+				t.Errorf("%s: told %d, reloads %d, D1 %+v; want told %d, reloads %d, %d reported, pre-filled %v",
+					what, gotTold, gotReloads, s, told, reloads, reported, prefilled)
+			}
+		}
+	}
+	r.script(time.Hour,
+		r.must("C11", review.ActionSubmit, "C11"),
+		check("after C11's submission", 0, 0, 0, false),
+		r.must("C11", review.ActionReturn, "D1", returned),
+		r.must("C11", review.ActionSubmit, "C11"),
+		r.must("C11", review.ActionAccept, "D1"),
+		check("after C11's return, resubmission and acceptance", 0, 0, 0, false),
+		r.must("C12", review.ActionSubmit, "C12"),
+		check("after C12 completed the set", 1, 1, 2, true),
+		r.must("C12", review.ActionReturn, "D1", returned),
+		check("after C12's return", 1, 1, 2, true),
+		r.must("C12", review.ActionSubmit, "C12"),
+		check("after C12 completed the set again", 2, 2, 2, true),
+		r.root(contract.UpdateReviewClose, contract.CloseCampaignInput{ActorID: 9, UnitID: "TW"}),
+	)
+	if st := r.run(); st.Status != review.StatusClosed {
+		t.Fatalf("campaign %s, want closed", st.Status)
+	}
+	if pre, sub := r.store.event(t, "D1", review.ActionPrefill), r.store.event(t, "C12", review.ActionSubmit); !pre.At.Equal(sub.At) {
+		t.Errorf("D1 pre-filled at %v, want at C12's submission %v", pre.At, sub.At)
 	}
 }

@@ -203,6 +203,14 @@ func (s *Store) RecordReview(ctx context.Context, t review.Transition) (review.R
 				return fmt.Errorf("event %d of report %s/%s is %q, not %q", t.Seq, t.CampaignID, t.UnitID, action, t.Action)
 			}
 			res = review.RecordResult{Status: r.Status, Version: r.Version, Late: r.Late}
+			if t.Action == review.ActionSubmit && r.ParentUnitID != "" {
+				// A retry after the commit: whether the parent's set is complete now.
+				err := tx.QueryRow(ctx, `SELECT children_reported = children_total FROM review_reports
+					WHERE campaign_id = $1 AND unit_id = $2`, t.CampaignID, r.ParentUnitID).Scan(&res.ParentComplete)
+				if err != nil {
+					return fmt.Errorf("parent report %s: %w", r.ParentUnitID, err)
+				}
+			}
 			return nil
 		}
 		if r.Seq != t.Seq-1 {
@@ -302,19 +310,21 @@ func (s *Store) RecordReview(ctx context.Context, t review.Transition) (review.R
 			string(t.FromStatus), string(t.ToStatus), detailsJSON); err != nil {
 			return err
 		}
+		parentComplete := false
 		if r.ParentUnitID != "" && (t.Action == review.ActionSubmit || t.Action == review.ActionReturn || t.Action == review.ActionAccept) {
-			parentNotes, err := refreshParent(ctx, tx, t, r, next)
+			parent, parentNotes, err := refreshParent(ctx, tx, t, r, next)
 			if err != nil {
 				return err
 			}
 			notes = append(notes, parentNotes...)
+			parentComplete = t.Action == review.ActionSubmit && parent.ChildrenReported == parent.ChildrenTotal
 		}
 		for _, n := range notes {
 			if _, err := inbox.NotifyTx(ctx, tx, n); err != nil {
 				return err
 			}
 		}
-		res = review.RecordResult{Status: next.Status, Version: next.Version, Late: next.Late}
+		res = review.RecordResult{Status: next.Status, Version: next.Version, Late: next.Late, ParentComplete: parentComplete}
 		return nil
 	})
 	return res, err
@@ -385,17 +395,17 @@ func refreshAggregate(ctx context.Context, tx pgx.Tx, campaignID string, r *Repo
 // refreshParent updates the parent's aggregate after a child's submission, return or
 // acceptance: a pre-filled draft follows the new aggregate, a parent that has already
 // submitted is marked stale and told, a late report is announced to the parent's
-// standing body.
-func refreshParent(ctx context.Context, tx pgx.Tx, t review.Transition, child lockedReport, next Report) ([]inbox.NewNotification, error) {
+// standing body. It returns the parent's report as updated, with its children's counts.
+func refreshParent(ctx context.Context, tx pgx.Tx, t review.Transition, child lockedReport, next Report) (Report, []inbox.NewNotification, error) {
 	parent, err := lockReport(ctx, tx, t.CampaignID, child.ParentUnitID)
 	if err != nil {
-		return nil, fmt.Errorf("parent report %s: %w", child.ParentUnitID, err)
+		return Report{}, nil, fmt.Errorf("parent report %s: %w", child.ParentUnitID, err)
 	}
 	oldAgg := parent.Aggregate
 	p := parent.Report
 	agg, err := refreshAggregate(ctx, tx, t.CampaignID, &p, parent.template)
 	if err != nil {
-		return nil, err
+		return p, nil, err
 	}
 	var notes []inbox.NewNotification
 	if p.PrefilledAt != nil && (p.Status.Open() || p.Depth == 0) {
@@ -419,10 +429,10 @@ func refreshParent(ctx context.Context, tx pgx.Tx, t review.Transition, child lo
 	}
 	vals, err := json.Marshal(p.Values)
 	if err != nil {
-		return nil, err
+		return p, nil, err
 	}
 	_, err = tx.Exec(ctx, `UPDATE review_reports SET vals = $2, stale = $3, updated_at = $4 WHERE id = $1`, p.ID, vals, p.Stale, t.At)
-	return notes, err
+	return p, notes, err
 }
 
 // AwardCounts counts, by award and nominee kind, the awardees of the decisions issued

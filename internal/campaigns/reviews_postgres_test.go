@@ -203,8 +203,8 @@ func TestRecordReviewAggregatesFollowsAndIsIdempotent(t *testing.T) {
 		t.Fatalf("C11's deadline after the plan: %v, want %v", d, past)
 	}
 
-	if res := rec("C11", review.ActionSubmit, review.StatusNotStarted, review.StatusSubmitted, nums(100, 20, 1)); !res.Late {
-		t.Errorf("a submission after the deadline is not marked late: %+v", res)
+	if res := rec("C11", review.ActionSubmit, review.StatusNotStarted, review.StatusSubmitted, nums(100, 20, 1)); !res.Late || res.ParentComplete {
+		t.Errorf("C11's submission, after the deadline and before C12's: %+v, want late, D1's set incomplete", res)
 	}
 	d1 := report("D1")
 	if d1.Aggregate.Numbers["so_ho"] != 100 || d1.ChildrenReported != 1 || fmt.Sprint(d1.Missing) != "[C12]" {
@@ -217,7 +217,9 @@ func TestRecordReviewAggregatesFollowsAndIsIdempotent(t *testing.T) {
 	}
 	rec("D1", review.ActionSave, review.StatusDraft, review.StatusDraft, review.Values{Numbers: map[string]int64{"nha_xay_moi": 5}})
 	// C12 arrives: the draft follows the aggregate except the corrected figure.
-	rec("C12", review.ActionSubmit, review.StatusNotStarted, review.StatusSubmitted, nums(50, 10, 2))
+	if res := rec("C12", review.ActionSubmit, review.StatusNotStarted, review.StatusSubmitted, nums(50, 10, 2)); !res.ParentComplete {
+		t.Errorf("C12's submission completes D1's set: %+v", res)
+	}
 	d1 = report("D1")
 	if v := d1.Values.Numbers; v["so_ho"] != 150 || v["so_ho_ngheo"] != 30 || v["nha_xay_moi"] != 5 {
 		t.Fatalf("D1 after C12: values %v, want so_ho 150, so_ho_ngheo 30 following, nha_xay_moi kept at 5", v)
@@ -226,8 +228,10 @@ func TestRecordReviewAggregatesFollowsAndIsIdempotent(t *testing.T) {
 		t.Fatalf("D1 missing %v, reported %d", d1.Missing, d1.ChildrenReported)
 	}
 	// Returned: C12 leaves the aggregate until it is submitted again.
-	rec("C12", review.ActionReturn, review.StatusSubmitted, review.StatusReturned, review.Values{},
-		func(tr *review.Transition) { tr.Reason = "Sai số hộ"; tr.ActorID = f.users["appraiser@D1"] })
+	if res := rec("C12", review.ActionReturn, review.StatusSubmitted, review.StatusReturned, review.Values{},
+		func(tr *review.Transition) { tr.Reason = "Sai số hộ"; tr.ActorID = f.users["appraiser@D1"] }); res.ParentComplete {
+		t.Errorf("a return completes no set: %+v", res)
+	}
 	d1 = report("D1")
 	if d1.Aggregate.Numbers["so_ho"] != 100 || d1.Values.Numbers["so_ho"] != 100 || fmt.Sprint(d1.Missing) != "[C12]" {
 		t.Fatalf("D1 after C12's return: aggregate %v values %v missing %v", d1.Aggregate.Numbers, d1.Values.Numbers, d1.Missing)
@@ -236,8 +240,12 @@ func TestRecordReviewAggregatesFollowsAndIsIdempotent(t *testing.T) {
 		t.Fatalf("C12 after the return: %+v", c12)
 	}
 	// D1 submits; then C12 comes back: D1 is stale, its clerk is told; the aggregate moves, its values do not.
-	rec("D1", review.ActionSubmit, review.StatusDraft, review.StatusSubmitted, review.Values{})
-	rec("C12", review.ActionSubmit, review.StatusReturned, review.StatusSubmitted, nums(60, 12, 2))
+	if res := rec("D1", review.ActionSubmit, review.StatusDraft, review.StatusSubmitted, review.Values{}); res.ParentComplete {
+		t.Errorf("D1's submission, D2 not in: P's set complete %+v", res)
+	}
+	if res := rec("C12", review.ActionSubmit, review.StatusReturned, review.StatusSubmitted, nums(60, 12, 2)); !res.ParentComplete {
+		t.Errorf("C12's resubmission completes D1's set again: %+v", res)
+	}
 	d1 = report("D1")
 	if !d1.Stale || d1.Aggregate.Numbers["so_ho"] != 160 || d1.Values.Numbers["so_ho"] != 100 {
 		t.Fatalf("D1 after a report that came after its own: stale %v aggregate %v values %v", d1.Stale, d1.Aggregate.Numbers, d1.Values.Numbers)

@@ -529,10 +529,13 @@ func TestCampaignOverAGeneratedProvinceToCompletionOverHTTP(t *testing.T) {
 	if fmt.Sprint(actions) != "[submit return submit accept]" {
 		t.Errorf("the returned commune's history: %v", actions)
 	}
-	// Its four reports reached district 4 from its workflow's TellParent local
-	// activity, each in the workflow task that recorded it (review-tell-parent-async
-	// version 2): no signal command in the commune's history, four reports (by seq;
-	// a retried activity may deliver one twice) in the district's.
+	// Its workflow told district 4 only of the submission that completed the
+	// district's set (review-tell-parent-async version 3), from its TellParent local
+	// activity in the workflow task that recorded it: no signal command in the
+	// commune's history; in the district's, only reports marked Complete — the
+	// resubmission (seq 3) of the returned commune among them — and none of its
+	// return or acceptance. The district's aggregate in PostgreSQL counted every
+	// report all the same (checked above).
 	ctx := context.Background()
 	var signalCommands int
 	for it := b.tc.GetWorkflowHistory(ctx, review.UnitWorkflowID(id, returned), "", false, 0); it.HasNext(); {
@@ -544,7 +547,7 @@ func TestCampaignOverAGeneratedProvinceToCompletionOverHTTP(t *testing.T) {
 			signalCommands++
 		}
 	}
-	reports := map[int]review.Status{}
+	var took []contract.ChildReport
 	for it := b.tc.GetWorkflowHistory(ctx, review.UnitWorkflowID(id, districtID(4)), "", false, 0); it.HasNext(); {
 		ev, err := it.Next()
 		if err != nil {
@@ -555,13 +558,23 @@ func TestCampaignOverAGeneratedProvinceToCompletionOverHTTP(t *testing.T) {
 			if err := converter.GetDefaultDataConverter().FromPayloads(sig.GetInput(), &cr); err != nil {
 				t.Fatal(err)
 			}
-			if cr.UnitID == returned {
-				reports[cr.Seq] = cr.Status
+			took = append(took, cr)
+		}
+	}
+	fromReturned := 0
+	for _, cr := range took {
+		if !cr.Complete || cr.Status != review.StatusSubmitted {
+			t.Errorf("district 4 took a report that completes nothing: %+v", cr)
+		}
+		if cr.UnitID == returned {
+			fromReturned++
+			if cr.Seq != 3 {
+				t.Errorf("district 4 took the returned commune's report of seq %d, want only its resubmission (3)", cr.Seq)
 			}
 		}
 	}
-	if signalCommands != 0 || len(reports) != 4 {
-		t.Errorf("the returned commune's workflow issued %d signal commands; district 4 took its reports %v, want 4", signalCommands, reports)
+	if signalCommands != 0 || fromReturned != 1 {
+		t.Errorf("the returned commune's workflow issued %d signal commands; district 4 took %v, want the resubmission only", signalCommands, took)
 	}
 }
 

@@ -127,4 +127,9 @@ type RecordResult struct {
 	Status  Status `json:"status"`
 	Version int    `json:"version"`
 	Late    bool   `json:"late,omitempty"` // a submission after the deadline
+	// ParentComplete is set on a child's submission after which every unit that
+	// reports to its parent has reported (submitted or accepted): the one report of
+	// a child its parent's workflow must hear of (see the workflow's
+	// reviewTellParentOnComplete).
+	ParentComplete bool `json:"parent_complete,omitempty"`
 }

@@ -158,6 +158,11 @@ type ChildReport struct {
 	// Seq is the seq of the child's event that set Status; the parent ignores a report
 	// older than one it has taken. Zero in reports sent before it existed.
 	Seq int `json:"seq,omitempty"`
+	// Complete says that with this report every unit reporting to the parent has
+	// reported: the parent reloads all its children's statuses (the ChildReports
+	// local activity) instead of taking this one alone. From
+	// review-tell-parent-async version 3 a child tells its parent of nothing else.
+	Complete bool `json:"complete,omitempty"`
 }
 
 // ReviewState is a node's view of its report, returned by every update and the query.
@@ -170,8 +175,13 @@ type ReviewState struct {
 	Reminded  bool          `json:"reminded,omitempty"`
 	Overdue   bool          `json:"overdue,omitempty"`
 	Children  int           `json:"children"`
-	Reported  int           `json:"reported"`
-	Done      int           `json:"done"`
+	// Reported counts the children's reports as the workflow last heard of them: a
+	// unit started at review-tell-parent-async version 3 or later tells its parent
+	// only of the submission completing the parent's set, so between two complete
+	// sets the count may lag. The report's row in PostgreSQL (children_reported,
+	// what the pages show) is the live count.
+	Reported int `json:"reported"`
+	Done     int `json:"done"`
 }
 
 // Names of the movement workflow and its messages.
