@@ -334,6 +334,9 @@ func run(ctx context.Context, cfg config) error {
 		float64(cfg.communes)/res.submit.Seconds())
 	fmt.Printf("  one submission: p50 %.0f ms, p95 %.0f ms, p99 %.0f ms, max %.0f ms\n", ms(res.latency.P50), ms(res.latency.P95), ms(res.latency.P99), ms(res.latency.Max))
 	fmt.Printf("  load average: run start %s; submissions start %s, end %s; run end %s\n", mach.LoadStart, res.loadSubmitStart, res.loadSubmitEnd, loadavg())
+	perSub := func(d time.Duration) float64 { return ms(d) / float64(cfg.communes) }
+	fmt.Printf("  CPU per submission: %.1f ms = bench process (Temporal server, API) %.1f + worker %.1f + PostgreSQL backends %.1f\n",
+		perSub(res.cpu.Bench+res.cpu.Worker+res.cpu.Postgres), perSub(res.cpu.Bench), perSub(res.cpu.Worker), perSub(res.cpu.Postgres))
 	fmt.Printf("  full roll-up (first submission → ministry)     %6.1f s\n", res.rollup.Seconds())
 	fmt.Printf("  last submission → ministry's aggregate ready   %6.1f s  (target ≤ 5 s; submissions target ≥ 100/s)\n", res.aggregateLag.Seconds())
 	fmt.Printf("  history: ministry %d events, largest province %d events\n", res.rootEvents, res.provinceEvents)
@@ -363,12 +366,18 @@ func run(ctx context.Context, cfg config) error {
 		LoadSubmitEnd        string      `json:"loadavg_submissions_end"`
 		RootEvents           int         `json:"ministry_history_events"`
 		ProvinceEvents       int         `json:"largest_province_history_events"`
+		CPUms                struct {
+			Bench    float64 `json:"bench_process"`
+			Worker   float64 `json:"worker"`
+			Postgres float64 `json:"postgres_backends"`
+		} `json:"cpu_ms_per_submission"`
 	}{Scenario: "review", Machine: mach, FanoutSeconds: res.fanout.Seconds(), SubmitSeconds: res.submit.Seconds(),
 		SubmissionsPerSecond: float64(cfg.communes) / res.submit.Seconds(), RollupSeconds: res.rollup.Seconds(),
 		AggregateAfterLastS: res.aggregateLag.Seconds(), WorkerPeakRSSMiB: float64(rss) / 1024,
 		Submission: toJSON(res.latency), LoadSubmitStart: res.loadSubmitStart, LoadSubmitEnd: res.loadSubmitEnd,
 		RootEvents: res.rootEvents, ProvinceEvents: res.provinceEvents}
 	rep.Params.Provinces, rep.Params.Communes, rep.Params.Clients = cfg.provinces, cfg.communes, cfg.clients
+	rep.CPUms.Bench, rep.CPUms.Worker, rep.CPUms.Postgres = perSub(res.cpu.Bench), perSub(res.cpu.Worker), perSub(res.cpu.Postgres)
 	rep.Machine.LoadEnd = loadavg()
 	return writeJSON(cfg.jsonOut, rep)
 }

@@ -29,6 +29,7 @@ import (
 type result struct {
 	fanout, submit, rollup     time.Duration
 	aggregateLag               time.Duration      // last commune submission → ministry's aggregate complete
+	cpu                        cpuUse             // over the submissions
 	latency                    national.Latencies // of one commune submission, as its client waited
 	loadSubmitStart            string             // /proc/loadavg as the submissions began
 	loadSubmitEnd              string             // and as they ended
@@ -125,6 +126,10 @@ func campaign(ctx context.Context, cfg config, svc *app.Service, pool *pgxpool.P
 		}
 	}
 	res.loadSubmitStart = loadavg()
+	meter, err := startCPUMeter(ctx, pool, wk.cmd.Process.Pid)
+	if err != nil {
+		return res, err
+	}
 	first := time.Now()
 	index := make(map[string]int, len(communes))
 	for i, u := range communes {
@@ -150,6 +155,9 @@ func campaign(ctx context.Context, cfg config, svc *app.Service, pool *pgxpool.P
 		return res, err
 	}
 	stopProfiles()
+	if res.cpu, err = meter.stop(ctx); err != nil {
+		return res, err
+	}
 	res.submit = last.Sub(first)
 	res.latency = national.Summarise(took, res.submit)
 	res.loadSubmitEnd = loadavg()
