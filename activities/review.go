@@ -115,7 +115,7 @@ func (a *Activities) ReviewChildren(ctx context.Context, campaignID, unitID stri
 // reloads when a child tells it that its set of reports is complete
 // (contract.ChildReport.Complete).
 func (a *Activities) ChildReports(ctx context.Context, campaignID, unitID string) ([]contract.ChildReport, error) {
-	reports, err := a.Campaigns.ChildReports(ctx, campaignID, unitID)
+	reports, err := a.Campaigns.ChildReports(ctx, campaignID, unitID, false)
 	if err != nil {
 		return nil, err
 	}

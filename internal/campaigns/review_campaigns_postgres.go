@@ -135,8 +135,8 @@ func CreateCampaignTx(ctx context.Context, tx pgx.Tx, c NewCampaign) (CampaignSh
 		return shape, domain.Invalid(fmt.Sprintf("one unit would have %d units reporting to it; at most %d", maxChildren, MaxChildrenPerUnit),
 			domain.FieldError{Field: "target_unit_ids", Message: "split the campaign or limit its depth"})
 	}
-	if err := tx.QueryRow(ctx, `UPDATE review_campaigns SET depths = (SELECT max(depth) FROM review_reports WHERE campaign_id = $1)
-		WHERE id = $1 RETURNING depths`, c.ID).Scan(&shape.Depths); err != nil {
+	if err := tx.QueryRow(ctx, `UPDATE review_campaigns SET depths = (SELECT max(depth) FROM review_reports WHERE campaign_id = $1),
+		units = $2 WHERE id = $1 RETURNING depths`, c.ID, shape.Units).Scan(&shape.Depths); err != nil {
 		return shape, postgres.Translate(op, err)
 	}
 	return shape, nil
@@ -191,8 +191,7 @@ type Campaign struct {
 
 const campaignColumns = `c.id, c.workflow_id, c.movement_id, m.name, c.unit_id, u.name, c.kind, c.title, c.period_label,
 	c.letter_number, c.letter_date, c.template, c.final_deadline, c.gap_days, c.reminder_days, c.explicit_deadlines,
-	c.depths, c.levels, c.status, coalesce(c.schedule_key, ''),
-	(SELECT count(*) FROM review_reports r WHERE r.campaign_id = c.id AND r.depth > 0),
+	c.depths, c.levels, c.status, coalesce(c.schedule_key, ''), c.units,
 	coalesce(c.created_by, 0), c.created_at, c.closed_at`
 
 const campaignFrom = ` FROM review_campaigns c JOIN movements m ON m.id = c.movement_id JOIN units u ON u.id = c.unit_id`
@@ -208,7 +207,7 @@ func scanCampaign(row pgx.Row) (Campaign, error) {
 		return c, err
 	}
 	c.LetterDate = reviewDateOnly(letter)
-	if err := json.Unmarshal(tpl, &c.Template); err != nil {
+	if c.Template, err = campaignTemplates.parse(c.ID, tpl); err != nil {
 		return c, err
 	}
 	c.TemplateCode = c.Template.Code

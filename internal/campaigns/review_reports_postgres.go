@@ -110,9 +110,14 @@ func (s *Store) Reports(ctx context.Context, campaignID, rootUnitID string, with
 	return out, postgres.Translate("campaigns.Reports", err)
 }
 
-// ChildReports returns the reports of the units that report to unitID, with values.
-func (s *Store) ChildReports(ctx context.Context, campaignID, unitID string) ([]Report, error) {
-	rows, err := s.Pool.Query(ctx, `SELECT `+reportColumns+` FROM review_reports r JOIN units u ON u.id = r.unit_id
+// ChildReports returns the reports of the units that report to unitID, by unit id;
+// withValues loads the figures too.
+func (s *Store) ChildReports(ctx context.Context, campaignID, unitID string, withValues bool) ([]Report, error) {
+	cols := reportColumnsLight
+	if withValues {
+		cols = reportColumns
+	}
+	rows, err := s.Pool.Query(ctx, `SELECT `+cols+` FROM review_reports r JOIN units u ON u.id = r.unit_id
 		WHERE r.campaign_id = $1 AND r.parent_unit_id = $2 ORDER BY r.unit_id`, campaignID, unitID)
 	if err != nil {
 		return nil, postgres.Translate("campaigns.ChildReports", err)
@@ -167,7 +172,7 @@ func lockReport(ctx context.Context, tx pgx.Tx, campaignID, unitID string) (lock
 	if err != nil {
 		return lr, err
 	}
-	if err := json.Unmarshal(tpl, &lr.template); err != nil {
+	if lr.template, err = campaignTemplates.parse(campaignID, tpl); err != nil {
 		return lr, err
 	}
 	lr.Report, err = scanReport(tx.QueryRow(ctx, `SELECT `+reportColumns+` FROM review_reports r JOIN units u ON u.id = r.unit_id

@@ -120,6 +120,14 @@ func TestCreateCampaignBuildsTheTreeOfAdministrativeUnits(t *testing.T) {
 	if shape.Units != 6 || shape.Depths != 3 {
 		t.Fatalf("shape %+v, want 6 units over 3 levels (the department takes no part)", shape)
 	}
+	// The number is kept with the campaign (migration 0028), as its reports count it.
+	if c, err := f.st.Campaign(ctx, id); err != nil || c.Units != 6 || c.Depths != 3 {
+		t.Fatalf("campaign read back: units %d, depths %d (%v); want 6 over 3", c.Units, c.Depths, err)
+	}
+	children, err := f.st.ChildReports(ctx, id, "P", false)
+	if err != nil || len(children) != 2 || children[0].UnitID != "D1" || children[1].UnitID != "D2" || children[0].Values.Numbers != nil {
+		t.Fatalf("P's children without values: %+v, %v; want D1 and D2", children, err)
+	}
 	rows, err := f.st.Reports(ctx, id, "TW", false)
 	if err != nil {
 		t.Fatal(err)

@@ -382,14 +382,20 @@ func campaign1258(ctx context.Context, db DB, tpl review.Template, users map[str
 		return err
 	}
 	letterDay := day("2018-06-18")
+	units := 0 // the reports below the ministry's
+	for _, r := range rows {
+		if r.depth > 0 {
+			units++
+		}
+	}
 	if _, err := db.Exec(ctx, `INSERT INTO review_campaigns (id, workflow_id, movement_id, unit_id, kind, title, period_label,
 			letter_number, letter_date, template, final_deadline, gap_days, reminder_days, depths, levels, status,
-			created_by, created_at, closed_at)
+			created_by, created_at, closed_at, units)
 		VALUES ($1, $2, $3, $4, 'midterm', $5, 'giữa kỳ 2016 - 2020', '2422/LĐTĐ-BHXH-VPQGNN', '2018-06-18', $6, $7, $8, $9, 3, $10,
-			'completed', $11, $12, $13)`,
+			'completed', $11, $12, $13, $14)`,
 		Campaign1258ID, review.CampaignWorkflowID(Campaign1258ID), Movement1258ID, Central,
 		"Sơ kết giữa kỳ thực hiện Quyết định số 1258/QĐ-TTg ngày 21/8/2017 của Thủ tướng Chính phủ về thực hiện phong trào thi đua “Cả nước chung tay vì người nghèo - Không để ai bị bỏ lại phía sau” giai đoạn 2016 - 2020",
-		tplJSON, plan[0].Deadline, gap1258, remind1258, planJSON, users["tw.appraiser"], letterDay, provAccepted); err != nil {
+		tplJSON, plan[0].Deadline, gap1258, remind1258, planJSON, users["tw.appraiser"], letterDay, provAccepted, units); err != nil {
 		return fmt.Errorf("seed 1258: campaign: %w", err)
 	}
 	for _, r := range rows {
