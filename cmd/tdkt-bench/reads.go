@@ -258,10 +258,13 @@ func runReads(ctx context.Context, cfg config) error {
 	postgres.ServerSettings(pcfg) // as tdkt serve's pool
 	pcfg.ConnConfig.Tracer = tracer
 	pcfg.MaxConns = 20
-	srvPool, err := pgxpool.NewWithConfig(ctx, pcfg)
+	postgres.PoolSize(pcfg, cfg.poolMin)
+	t0 := time.Now()
+	srvPool, err := postgres.OpenPool(ctx, pcfg) // as tdkt serve opens it, before it listens
 	if err != nil {
 		return err
 	}
+	fmt.Printf("server pool: %d connections opened and warmed in %.2f s (at most %d)\n", pcfg.MinConns, time.Since(t0).Seconds(), pcfg.MaxConns)
 	defer srvPool.Close()
 	tc, err := client.NewLazyClient(client.Options{HostPort: "127.0.0.1:1", Logger: quietLogger()}) // reads never reach Temporal
 	if err != nil {
@@ -270,6 +273,11 @@ func runReads(ctx context.Context, cfg config) error {
 	defer tc.Close()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	svc := app.New(srvPool, &usecase.Base{Authz: enf, Temporal: tc, TaskQueue: contract.TaskQueue})
+	t0 = time.Now()
+	if err := svc.Worklists.WarmSharedStats(ctx); err != nil { // as tdkt serve does before it listens
+		return err
+	}
+	fmt.Printf("shared dashboard figures counted in %.2f s\n", time.Since(t0).Seconds())
 	api := &httpapi.Server{App: svc, Log: log, MaxBodyBytes: 64 << 10, ExpensiveRate: httpapi.RateLimit{Rate: 1e6, Burst: 1e6}}
 	ui, err := webui.New(web.Config{App: svc, Log: log, Calendar: svc.RefData.Store.LoadCalendar, Limit: api.AllowExpensive})
 	if err != nil {
