@@ -31,11 +31,11 @@ func (s *Service) DossierStats(ctx context.Context, userID int64) (NominationSta
 
 // WarmSharedStats computes the shared dashboard figures (DossierStats) of every
 // scope of SharedStatsMinUnits units or more that a person holding a role reads, in
-// practice the ministry's: `tdkt serve` calls it before it listens, so that the
-// first such reader after a start does not wait for the computation with every read
-// queued behind it for the cores (the reads' p99 in the first seconds after a start
-// was 0.6–0.8 s, 50–60 ms with the figures computed before, cmd/tdkt-bench -scenario
-// reads). Then the figures are kept fresh while they are read (sharedStats.get).
+// practice the ministry's: `tdkt serve` calls it before it listens. The first such
+// reader after a start otherwise waited for the computation (0.66–0.82 s at 1M
+// dossiers), and the reads behind it queued for the cores (150–320 ms for every read
+// started in that second; cmd/tdkt-bench -scenario reads -think 1s). Then the
+// figures are kept fresh while they are read (sharedStats.get).
 func (s *Service) WarmSharedStats(ctx context.Context) error {
 	users, err := s.Store.UsersWithRoles(ctx)
 	if err != nil {

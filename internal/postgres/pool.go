@@ -12,15 +12,15 @@ import (
 // A process that has just started answers its first requests on new PostgreSQL
 // connections. A new server process (backend) knows nothing of tdkt's tables: the
 // first statement that touches a table reads its catalog rows (columns, indexes,
-// constraints, statistics) into the backend's caches, several milliseconds per
-// statement at first use (a four-table join planned in 4–28 ms on a new backend,
-// 1 ms after). With 50 people reading right after `tdkt serve` started, 20 new
-// connections did this at once on two cores, beside the opening of the connections
-// themselves: every read's p99 in the first seconds was 0.6–1.4 s against
-// 40–85 ms later (cmd/tdkt-bench -scenario reads). So the pool keeps MinConns
+// constraints, statistics) into the backend's caches (a four-table join planned in
+// 4–28 ms on a new backend, 1 ms after). With 50 people reading right after a start,
+// 20 new connections did this at once on two cores: in the first 5 s the reads' p99
+// was 248 ms (max 337 ms) with the pool opened on demand, 44 ms (max 68 ms) with its
+// 20 connections opened and warmed first (cmd/tdkt-bench -scenario reads -think 1s,
+// the shared dashboard figures counted first in both). So the pool keeps MinConns
 // connections open, every new connection is warmed before the pool hands it out
-// (WarmConn, as pgxpool's AfterConnect), and `tdkt serve` opens and warms the
-// minimum (OpenPool) before it listens, so that /readyz answers only then.
+// (WarmConn, as pgxpool's AfterConnect), and `tdkt serve` opens the minimum
+// (OpenPool) before it listens, so that /readyz answers only then.
 
 // PoolSize sets the pool's minimum number of open connections to minConns (at
 // most the pool's maximum), unless the database URL sets pool_min_conns, and
