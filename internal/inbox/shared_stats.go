@@ -14,10 +14,12 @@ import (
 // The dashboard's figures over a very large scope (the ministry's: every unit of
 // the country) cost a read of tens of thousands of kept counts and of every overdue
 // open dossier, a few hundred milliseconds of a core at 1M dossiers. Readers of
-// such a scope share one computation per SharedStatsTTL in this process: the first
-// read after the interval computes the figures (concurrent readers of the same scope
-// wait for that one computation), the others read them as of that moment. The page
-// says so (NominationStats.AsOf). Smaller scopes, a commune's or a province's, are
+// such a scope share one computation per SharedStatsTTL in this process: `tdkt
+// serve` computes them before it listens (Service.WarmSharedStats), a read in the
+// interval's last quarter has them computed anew in the background, and only a read
+// after an interval in which nobody read them waits for a computation (concurrent
+// readers of the same scope wait for that one); the others read them as of that
+// moment. The page says so (NominationStats.AsOf). Smaller scopes, a commune's or a province's, are
 // counted at each read and stay exact and immediate.
 
 // SharedStatsMinUnits is the size of scope, in units, from which the dashboard's
