@@ -104,6 +104,9 @@ type config struct {
 	think time.Duration
 	// warmup: reads started in the first warmup are not counted.
 	warmup time.Duration
+	// poolMin is the server pool's minimum size (TDKT_DB_POOL_MIN_CONNS), opened
+	// and warmed before the clients start; its maximum is 20.
+	poolMin int
 	// profile names a folder where the review scenario writes CPU profiles of the
 	// bench process (API side and embedded Temporal server) and of the worker process,
 	// taken over the commune submissions only.
@@ -146,6 +149,7 @@ func main() {
 	flag.BoolVar(&cfg.explain, "explain", true, "reads: EXPLAIN (ANALYZE, BUFFERS) the statements slower than 20 ms")
 	flag.StringVar(&cfg.reuse, "reuse", "", "reads: the database NAME to keep between runs: created and seeded when missing, else migrated and reused when it holds -dossiers dossiers")
 	flag.DurationVar(&cfg.warmup, "warmup", 0, "reads: reads started in this first part of -duration are not counted (the server's pool opening its connections, the first shared dashboard figures, cold plans)")
+	flag.IntVar(&cfg.poolMin, "pool-min", 20, "reads: the server pool's minimum size (as TDKT_DB_POOL_MIN_CONNS; its maximum is 20), opened and warmed before the clients start")
 	flag.DurationVar(&cfg.think, "think", 0, "reads: each client pauses a random 0.5–1.5 × think between reads, as a person does (0: no pause, a closed loop)")
 	flag.Parse()
 	if cfg.dossiers == 0 {

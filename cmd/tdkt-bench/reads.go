@@ -70,6 +70,40 @@ type readsReport struct {
 	Reads          map[string]latencyJSON `json:"reads"` // "us" fields in microseconds
 	Errors         map[string]int         `json:"errors,omitempty"`
 	TargetP99ms    float64                `json:"target_p99_ms"`
+	// Timeline is every read (the warm-up's too) by the window of the run it
+	// started in: how long a cold start lasts.
+	Timeline []timelineWindow `json:"timeline"`
+}
+
+// timedRead is one read: when it started in the run and how long it took.
+type timedRead struct{ at, took time.Duration }
+
+// timelineWindow summarises the reads started in [FromSeconds, FromSeconds+window).
+type timelineWindow struct {
+	FromSeconds float64     `json:"from_seconds"`
+	Reads       latencyJSON `json:"reads"`
+}
+
+// printTimeline prints and returns the p50/p99/max of all reads together by window
+// of the run, from its start.
+func printTimeline(reads []timedRead, window time.Duration) []timelineWindow {
+	byWindow := map[int][]time.Duration{}
+	last := 0
+	for _, r := range reads {
+		w := int(r.at / window)
+		byWindow[w] = append(byWindow[w], r.took)
+		last = max(last, w)
+	}
+	fmt.Printf("  all reads by %s of the run (warm-up included):\n", window)
+	var out []timelineWindow
+	for w := 0; w <= last; w++ {
+		l := national.Summarise(byWindow[w], window)
+		out = append(out, timelineWindow{FromSeconds: (time.Duration(w) * window).Seconds(), Reads: toJSON(l)})
+		fmt.Printf("    %3.0f–%3.0f s: %4d reads, p50 %7.1f ms, p99 %7.1f ms, max %7.1f ms\n", (time.Duration(w) * window).Seconds(),
+			(time.Duration(w+1) * window).Seconds(), l.N, float64(l.P50.Microseconds())/1e3, float64(l.P99.Microseconds())/1e3,
+			float64(l.Max.Microseconds())/1e3)
+	}
+	return out
 }
 
 // readKinds are the reads in the order of the table.
@@ -224,10 +258,13 @@ func runReads(ctx context.Context, cfg config) error {
 	postgres.ServerSettings(pcfg) // as tdkt serve's pool
 	pcfg.ConnConfig.Tracer = tracer
 	pcfg.MaxConns = 20
-	srvPool, err := pgxpool.NewWithConfig(ctx, pcfg)
+	postgres.PoolSize(pcfg, cfg.poolMin)
+	t0 := time.Now()
+	srvPool, err := postgres.OpenPool(ctx, pcfg) // as tdkt serve opens it, before it listens
 	if err != nil {
 		return err
 	}
+	fmt.Printf("server pool: %d connections opened and warmed in %.2f s (at most %d)\n", pcfg.MinConns, time.Since(t0).Seconds(), pcfg.MaxConns)
 	defer srvPool.Close()
 	tc, err := client.NewLazyClient(client.Options{HostPort: "127.0.0.1:1", Logger: quietLogger()}) // reads never reach Temporal
 	if err != nil {
@@ -236,6 +273,11 @@ func runReads(ctx context.Context, cfg config) error {
 	defer tc.Close()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	svc := app.New(srvPool, &usecase.Base{Authz: enf, Temporal: tc, TaskQueue: contract.TaskQueue})
+	t0 = time.Now()
+	if err := svc.Worklists.WarmSharedStats(ctx); err != nil { // as tdkt serve does before it listens
+		return err
+	}
+	fmt.Printf("shared dashboard figures counted in %.2f s\n", time.Since(t0).Seconds())
 	api := &httpapi.Server{App: svc, Log: log, MaxBodyBytes: 64 << 10, ExpensiveRate: httpapi.RateLimit{Rate: 1e6, Burst: 1e6}}
 	ui, err := webui.New(web.Config{App: svc, Log: log, Calendar: svc.RefData.Store.LoadCalendar, Limit: api.AllowExpensive})
 	if err != nil {
@@ -307,6 +349,7 @@ func runReads(ctx context.Context, cfg config) error {
 	fmt.Printf("%d clients reading for %s (%d commune clerks, %d province appraisers, %d at the ministry)…\n", len(clients), cfg.duration,
 		count(clients, "commune"), count(clients, "province"), count(clients, "ministry"))
 	samples := map[string][]time.Duration{}
+	var timeline []timedRead // every read, the warm-up's too: the cold start window by window
 	var slowPaths = map[string]string{}
 	var mu sync.Mutex
 	httpc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: len(clients) * 2}}
@@ -324,6 +367,7 @@ func runReads(ctx context.Context, cfg config) error {
 				time.Sleep(time.Duration(rng.Float64() * float64(cfg.think)))
 			}
 			local := map[string][]time.Duration{}
+			var times []timedRead
 			errs := map[string]int{}
 			for time.Now().Before(stop) && ctx.Err() == nil {
 				kind := readKinds[rng.IntN(len(readKinds))]
@@ -352,6 +396,7 @@ func runReads(ctx context.Context, cfg config) error {
 					}
 					continue
 				}
+				times = append(times, timedRead{at: t.Sub(start), took: d})
 				if t.Sub(start) >= cfg.warmup { // a read started in the warm-up is not counted
 					local[kind] = append(local[kind], d)
 				}
@@ -376,6 +421,7 @@ func runReads(ctx context.Context, cfg config) error {
 			for k, v := range errs {
 				rep.Errors[k] += v
 			}
+			timeline = append(timeline, times...)
 			mu.Unlock()
 		}()
 	}
@@ -407,6 +453,7 @@ func runReads(ctx context.Context, cfg config) error {
 		ms := func(d time.Duration) string { return fmt.Sprintf("%.1fms", float64(d.Microseconds())/1e3) }
 		fmt.Printf("  %-30s %8s %8s %8s %8s %9.1f %7s\n", k, ms(l.P50), ms(l.P95), ms(l.P99), ms(l.Max), l.PerSecond, ok)
 	}
+	rep.Timeline = printTimeline(timeline, 5*time.Second)
 	if cfg.explain {
 		keys := make([]string, 0, len(slowPaths))
 		for k := range slowPaths {

@@ -167,10 +167,13 @@ func withPool(ctx context.Context, cfg config.Config, fn func(*pgxpool.Pool) err
 		return fmt.Errorf("database: %w", err)
 	}
 	postgres.ServerSettings(pc)
+	postgres.PoolSize(pc, cfg.DBPoolMinConns)
 	tracePool(pc)
-	pool, err := pgxpool.NewWithConfig(ctx, pc)
+	// The pool's minimum of connections is opened and warmed before serve
+	// listens (postgres.OpenPool): its first readers do not wait for them.
+	pool, err := postgres.OpenPool(ctx, pc)
 	if err != nil {
-		return fmt.Errorf("database: %w", err)
+		return fmt.Errorf("database %s: %w", config.MaskURL(cfg.DatabaseURL), err)
 	}
 	defer pool.Close()
 	if err := pool.Ping(ctx); err != nil {
@@ -340,6 +343,14 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, pool *pgxpo
 		return err
 	}
 	api.Mount = append(api.Mount, ui.Mount)
+	// The ministry's dashboard figures are counted before the first reader asks
+	// (inbox.Service.WarmSharedStats), as the pool was opened and warmed.
+	t0 := time.Now()
+	if err := svc.Worklists.WarmSharedStats(ctx); err != nil {
+		log.Warn("the shared dashboard figures were not counted ahead", "err", err)
+	} else {
+		log.Info("shared dashboard figures counted", "took", time.Since(t0).Round(time.Millisecond))
+	}
 	srv := &http.Server{Addr: cfg.HTTPAddr, Handler: api.Handler(), ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
 	errc := make(chan error, 1)

@@ -3,6 +3,7 @@ package awards
 import (
 	"context"
 	"fmt"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 
@@ -73,6 +74,11 @@ type SubjectFilter struct {
 	Offset int
 }
 
+// NameGramLength is the length of the pieces of a folded name that the index
+// subjects_name_grams_idx holds (name_grams, migration 0025): a query at least this
+// long is looked up there, a shorter one in the trigram index.
+const NameGramLength = 5
+
 // Subjects lists subjects by unit and name. The name matches in part, with or
 // without Vietnamese diacritics and in any case: the query is folded by
 // history.Fold and compared with the name the database folded the same way
@@ -91,8 +97,16 @@ func (s *Store) Subjects(ctx context.Context, f SubjectFilter) ([]history.Subjec
 		add("kind = $%d", f.Kind)
 	}
 	if f.Query != "" {
-		args = append(args, f.Query, "%"+postgres.LikeEscape(history.Fold(f.Query))+"%")
-		q += fmt.Sprintf(" AND (code = $%d OR name_folded LIKE $%d)", len(args)-1, len(args))
+		folded := history.Fold(f.Query)
+		args = append(args, f.Query, "%"+postgres.LikeEscape(folded)+"%")
+		code, name := len(args)-1, fmt.Sprintf("name_folded LIKE $%d", len(args))
+		if utf8.RuneCountInString(folded) >= NameGramLength {
+			// Every piece of the query is a piece of a matching name: the index of
+			// the names' pieces finds the candidates, the LIKE decides.
+			args = append(args, folded)
+			name = fmt.Sprintf("(%s AND name_grams(name_folded) @> name_grams($%d))", name, len(args))
+		}
+		q += fmt.Sprintf(" AND (code = $%d OR %s)", code, name)
 	}
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 100

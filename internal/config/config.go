@@ -38,6 +38,12 @@ type Config struct {
 	// WorkflowTaskPollers is how many workflow task polls a worker keeps open at
 	// once (TDKT_WORKFLOW_TASK_POLLERS; the SDK's default is 2).
 	WorkflowTaskPollers int
+	// DBPoolMinConns is how many PostgreSQL connections a process keeps open, each
+	// warmed when it opens (TDKT_DB_POOL_MIN_CONNS; at most the pool's maximum, which
+	// pool_max_conns in DATABASE_URL sets, else pgx's default of 4 or the CPU count;
+	// pool_min_conns in DATABASE_URL takes precedence). `tdkt serve` opens them
+	// before it listens, so that its first readers do not wait for new connections.
+	DBPoolMinConns int
 	// DataDir holds dev mode's Temporal file and PostgreSQL cluster (TDKT_DATA_DIR).
 	DataDir string
 	// DevPKIDir holds a local CA and one signing certificate per unit, created on
@@ -125,13 +131,17 @@ type OIDC struct {
 	UnitClaim string
 }
 
-// Default returns the configuration with every default filled in.
 // DefaultWorkflowTaskPollers is the workers' default WorkflowTaskPollers. With
 // the SDK's 2, a burst of new dossiers queued their first workflow tasks, and a
 // submit sent right after its create waited behind them (submit p95 about 2 s
 // with 16 clients in the actions bench, p95 0.33 s with 8).
 const DefaultWorkflowTaskPollers = 8
 
+// DefaultDBPoolMinConns is the default DBPoolMinConns: pgx's default maximum on a
+// small machine, so that a pool of the default size is opened and warmed whole.
+const DefaultDBPoolMinConns = 4
+
+// Default returns the configuration with every default filled in.
 func Default() Config {
 	return Config{
 		HTTPAddr:            ":8080",
@@ -140,6 +150,7 @@ func Default() Config {
 		TemporalNamespace:   "default",
 		TaskQueue:           "tdkt",
 		WorkflowTaskPollers: DefaultWorkflowTaskPollers,
+		DBPoolMinConns:      DefaultDBPoolMinConns,
 		DataDir:             ".tdkt",
 		SessionTTL:          12 * time.Hour,
 		MaxBodyBytes:        1 << 20,
@@ -207,6 +218,7 @@ func Load(getenv func(string) string, args []string) (Config, error) {
 	str(&c.TemporalNamespace, "temporal-namespace", "TEMPORAL_NAMESPACE", "Temporal namespace")
 	str(&c.TaskQueue, "task-queue", "TDKT_TASK_QUEUE", "Temporal task queue")
 	integer(&c.WorkflowTaskPollers, "workflow-task-pollers", "TDKT_WORKFLOW_TASK_POLLERS", "workflow task polls a worker keeps open at once")
+	integer(&c.DBPoolMinConns, "db-pool-min-conns", "TDKT_DB_POOL_MIN_CONNS", "PostgreSQL connections kept open and warmed (serve opens them before it listens)")
 	str(&c.DataDir, "data-dir", "TDKT_DATA_DIR", "dev mode data folder")
 	str(&c.DevPKIDir, "dev-pki-dir", "TDKT_DEV_PKI_DIR", "development CA and unit signing keys folder (dev mode: data-dir/pki)")
 	str(&c.SigningKeysDir, "signing-keys-dir", "TDKT_SIGNING_KEYS_DIR", "folder of the units' PKCS#12 signing keys (<unit id>.p12)")
@@ -253,6 +265,9 @@ func Load(getenv func(string) string, args []string) (Config, error) {
 	}
 	if c.SessionTTL <= 0 {
 		return c, fmt.Errorf("TDKT_SESSION_TTL must be positive")
+	}
+	if c.DBPoolMinConns < 0 {
+		return c, fmt.Errorf("TDKT_DB_POOL_MIN_CONNS must not be negative")
 	}
 	if c.WorkflowTaskPollers < 2 {
 		return c, fmt.Errorf("TDKT_WORKFLOW_TASK_POLLERS must be at least 2 (one for the sticky queue, one for the normal one)")
@@ -330,6 +345,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("temporal_namespace", c.TemporalNamespace),
 		slog.String("task_queue", c.TaskQueue),
 		slog.Int("workflow_task_pollers", c.WorkflowTaskPollers),
+		slog.Int("db_pool_min_conns", c.DBPoolMinConns),
 		slog.String("data_dir", c.DataDir),
 		slog.Duration("session_ttl", c.SessionTTL),
 		slog.Bool("secure_cookies", c.SecureCookies),

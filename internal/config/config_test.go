@@ -53,3 +53,19 @@ func TestLoggedConfigMasksTheDatabasePassword(t *testing.T) {
 		t.Fatalf("masked URL missing from the log: %s", buf.String())
 	}
 }
+
+func TestDBPoolMinConnsDefaultsToFourAndRefusesANegativeNumber(t *testing.T) {
+	c, err := Load(env(nil), nil)
+	if err != nil || c.DBPoolMinConns != 4 {
+		t.Fatalf("default: %d, %v; want 4", c.DBPoolMinConns, err)
+	}
+	c, err = Load(env(map[string]string{"TDKT_DB_POOL_MIN_CONNS": "20"}), nil)
+	if err != nil || c.DBPoolMinConns != 20 {
+		t.Fatalf("TDKT_DB_POOL_MIN_CONNS=20: %d, %v", c.DBPoolMinConns, err)
+	}
+	for _, v := range []string{"-1", "many"} {
+		if _, err := Load(env(map[string]string{"TDKT_DB_POOL_MIN_CONNS": v}), nil); err == nil {
+			t.Errorf("TDKT_DB_POOL_MIN_CONNS=%s accepted", v)
+		}
+	}
+}

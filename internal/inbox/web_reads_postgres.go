@@ -245,3 +245,13 @@ func (s *Store) UnreadNotifications(ctx context.Context, userID int64) (int, err
 	err := s.Pool.QueryRow(ctx, `SELECT count(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL`, userID).Scan(&n)
 	return n, postgres.Translate("inbox.UnreadNotifications", err)
 }
+
+// UsersWithRoles lists the users who hold a role somewhere.
+func (s *Store) UsersWithRoles(ctx context.Context) ([]int64, error) {
+	rows, err := s.Pool.Query(ctx, `SELECT DISTINCT user_id FROM role_assignments ORDER BY user_id`)
+	if err != nil {
+		return nil, postgres.Translate("inbox.UsersWithRoles", err)
+	}
+	users, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	return users, postgres.Translate("inbox.UsersWithRoles", err)
+}
