@@ -176,9 +176,6 @@ func withPool(ctx context.Context, cfg config.Config, fn func(*pgxpool.Pool) err
 		return fmt.Errorf("database %s: %w", config.MaskURL(cfg.DatabaseURL), err)
 	}
 	defer pool.Close()
-	if err := pool.Ping(ctx); err != nil {
-		return fmt.Errorf("database %s: %w", config.MaskURL(cfg.DatabaseURL), err)
-	}
 	return fn(pool)
 }
 
