@@ -108,6 +108,23 @@ type phaseJSON struct {
 	All            latencyJSON            `json:"all_actions"` // ms in the *_us fields
 	PerStep        map[string]latencyJSON `json:"per_step"`    // ms in the *_us fields
 	ItemsPerSecond float64                `json:"items_per_second"`
+	// CPUms is the CPU time per action of the processes on this machine over the
+	// phase (absent for processes the bench did not start).
+	CPUms *cpuJSON `json:"cpu_ms_per_action,omitempty"`
+}
+
+// cpuJSON is CPU time per action, in ms, by process.
+type cpuJSON struct {
+	Total    float64 `json:"total"`
+	Bench    float64 `json:"bench_process"` // the clients and, when the bench started it, the dev Temporal server
+	Serve    float64 `json:"serve,omitempty"`
+	Worker   float64 `json:"worker"` // tdkt worker, or the bare workflow's worker
+	Postgres float64 `json:"postgres_backends,omitempty"`
+}
+
+func cpuPerAction(u cpuUse, actions int) *cpuJSON {
+	per := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1e3 / float64(actions) }
+	return &cpuJSON{Total: per(u.Total()), Bench: per(u.Bench), Serve: per(u.Serve), Worker: per(u.Worker), Postgres: per(u.Postgres)}
 }
 
 // actionsReport is the JSON of the actions scenario.
@@ -206,6 +223,8 @@ func runActions(ctx context.Context, cfg config) error {
 
 	var verify func(ctx context.Context, ids []string) (string, error)
 	var servePprof, workerPprof string
+	// The CPU of tdkt's processes is measured when the bench started them.
+	var tdktMeter func() (*cpuMeter, error)
 	var sampler func() func() lockWaitsJSON
 	if cfg.api == "" {
 		bin := cfg.tdktBin
@@ -250,6 +269,7 @@ func runActions(ctx context.Context, cfg config) error {
 			}
 		}
 		rep.Params.Topology = "tdkt serve + tdkt worker, one process each, started by the bench"
+		tdktMeter = func() (*cpuMeter, error) { return startCPUMeter(ctx, pool, wk.Process.Pid, serve.Process.Pid) }
 		sampler = func() func() lockWaitsJSON { return sampleLockWaits(ctx, pool, 50*time.Millisecond) }
 		verify = func(ctx context.Context, ids []string) (string, error) {
 			var decided int
@@ -309,7 +329,12 @@ func runActions(ctx context.Context, cfg config) error {
 			return err
 		}
 	}
+	bareMeter, err := startCPUMeter(ctx, nil, bw.Process.Pid, 0)
+	if err != nil {
+		return err
+	}
 	wall, err := driveBare(ctx, tc, cfg.clients, cfg.dossiers, runID, cfg.bareStart == "with-update", &bt)
+	bareCPU, cerr := bareMeter.stop(ctx)
 	if stopBareProfile != nil {
 		if perr := stopBareProfile(); perr != nil {
 			fmt.Fprintf(os.Stderr, "profiles: %v\n", perr)
@@ -318,7 +343,11 @@ func runActions(ctx context.Context, cfg config) error {
 	if err != nil {
 		return fmt.Errorf("bare: %w", err)
 	}
+	if cerr != nil {
+		return cerr
+	}
 	rep.Bare = bt.phase(cfg.dossiers, wall)
+	rep.Bare.CPUms = cpuPerAction(bareCPU, rep.Bare.Actions)
 	fmt.Printf("  %.0f actions/s\n", rep.Bare.ActionsPerSec)
 
 	fmt.Printf("tdkt over HTTP: %d dossiers × (create, submit, accept, approve, decide), %d clients…\n", cfg.dossiers, cfg.clients)
@@ -333,7 +362,18 @@ func runActions(ctx context.Context, cfg config) error {
 			return err
 		}
 	}
+	var meter *cpuMeter
+	if tdktMeter != nil {
+		if meter, err = tdktMeter(); err != nil {
+			return err
+		}
+	}
 	wall, ids, err := d.drive(ctx, cfg.clients, cfg.dossiers, runID, &tt)
+	var tdktCPU cpuUse
+	var cerr2 error
+	if meter != nil {
+		tdktCPU, cerr2 = meter.stop(ctx)
+	}
 	if stopProfiles != nil {
 		if perr := stopProfiles(); perr != nil {
 			fmt.Fprintf(os.Stderr, "profiles: %v\n", perr)
@@ -346,7 +386,13 @@ func runActions(ctx context.Context, cfg config) error {
 	if err != nil {
 		return fmt.Errorf("tdkt: %w", err)
 	}
+	if cerr2 != nil {
+		return cerr2
+	}
 	rep.Tdkt = tt.phase(cfg.dossiers, wall)
+	if meter != nil {
+		rep.Tdkt.CPUms = cpuPerAction(tdktCPU, rep.Tdkt.Actions)
+	}
 	fmt.Printf("  %.0f actions/s\n", rep.Tdkt.ActionsPerSec)
 	rep.Ratio = rep.Tdkt.ActionsPerSec / rep.Bare.ActionsPerSec
 	if verify != nil {
@@ -357,6 +403,15 @@ func runActions(ctx context.Context, cfg config) error {
 	rep.Machine.LoadEnd = loadavg()
 	printActions(rep)
 	return writeJSON(cfg.jsonOut, rep)
+}
+
+// devServer names the dev Temporal server among the bench process's parts when the
+// bench started it.
+func devServer(r actionsReport) string {
+	if strings.HasPrefix(r.Params.Temporal, "dev server") {
+		return ", dev Temporal server"
+	}
+	return ""
 }
 
 // writeJSON writes v indented to path (nothing when path is empty).
@@ -398,6 +453,14 @@ func printActions(r actionsReport) {
 	}
 	fmt.Printf("  tdkt ÷ bare: %.2f  (%.1f vs %.1f actions/s; %.1f vs %.1f s wall)\n",
 		r.Ratio, r.Tdkt.ActionsPerSec, r.Bare.ActionsPerSec, r.Tdkt.Seconds, r.Bare.Seconds)
+	if c := r.Bare.CPUms; c != nil {
+		fmt.Printf("  CPU per bare action: %.2f ms = bench process (clients%s) %.2f + bare worker %.2f\n",
+			c.Total, devServer(r), c.Bench, c.Worker)
+	}
+	if c := r.Tdkt.CPUms; c != nil {
+		fmt.Printf("  CPU per tdkt action: %.2f ms = bench process (clients%s) %.2f + tdkt serve %.2f + tdkt worker %.2f + PostgreSQL backends %.2f\n",
+			c.Total, devServer(r), c.Bench, c.Serve, c.Worker, c.Postgres)
+	}
 	if l := r.LockWaits; l != nil {
 		fmt.Printf("  tdkt's database, sampled every 50 ms (%d samples): %.2f sessions waiting for a lock on average, %.2f of them in an audit insert (the chain head); an audit insert waiting in %.0f%% of samples, at most %d at once\n",
 			l.Samples, l.MeanWaiting, l.MeanWaitingAudit, 100*l.ShareAudit, l.MaxAudit)

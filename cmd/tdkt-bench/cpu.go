@@ -46,21 +46,29 @@ func procCPU(pid int) (time.Duration, bool) {
 // in CPU, whatever else the machine is doing at the time, which the rate alone does
 // not say.
 type cpuUse struct {
-	Bench, Worker, Postgres time.Duration
+	Bench, Serve, Worker, Postgres time.Duration
 }
+
+// Total is the CPU time of every process measured.
+func (u cpuUse) Total() time.Duration { return u.Bench + u.Serve + u.Worker + u.Postgres }
 
 // cpuMeter takes the CPU times at the start of the stretch.
 type cpuMeter struct {
-	pool          *pgxpool.Pool
-	workerPID     int
-	bench, worker time.Duration
-	backends      map[int]time.Duration
+	pool                 *pgxpool.Pool
+	workerPID, servePID  int
+	bench, worker, serve time.Duration
+	backends             map[int]time.Duration
 }
 
-func startCPUMeter(ctx context.Context, pool *pgxpool.Pool, workerPID int) (*cpuMeter, error) {
-	m := &cpuMeter{pool: pool, workerPID: workerPID}
+// startCPUMeter measures this process, the worker and, when servePID is not 0, an API
+// process; with a nil pool, no PostgreSQL backend.
+func startCPUMeter(ctx context.Context, pool *pgxpool.Pool, workerPID, servePID int) (*cpuMeter, error) {
+	m := &cpuMeter{pool: pool, workerPID: workerPID, servePID: servePID}
 	m.bench, _ = procCPU(os.Getpid())
 	m.worker, _ = procCPU(workerPID)
+	if servePID != 0 {
+		m.serve, _ = procCPU(servePID)
+	}
 	var err error
 	m.backends, err = m.backendCPU(ctx)
 	return m, err
@@ -69,6 +77,9 @@ func startCPUMeter(ctx context.Context, pool *pgxpool.Pool, workerPID int) (*cpu
 // backendCPU is the CPU time of each PostgreSQL backend of the bench's database
 // (the server must run on this machine, as the bench's does).
 func (m *cpuMeter) backendCPU(ctx context.Context) (map[int]time.Duration, error) {
+	if m.pool == nil {
+		return nil, nil
+	}
 	rows, err := m.pool.Query(ctx, `SELECT pid FROM pg_stat_activity WHERE datname = current_database()`)
 	if err != nil {
 		return nil, err
@@ -96,6 +107,9 @@ func (m *cpuMeter) stop(ctx context.Context) (cpuUse, error) {
 	}
 	if d, ok := procCPU(m.workerPID); ok {
 		u.Worker = d - m.worker
+	}
+	if d, ok := procCPU(m.servePID); ok && m.servePID != 0 {
+		u.Serve = d - m.serve
 	}
 	end, err := m.backendCPU(ctx)
 	if err != nil {

@@ -126,7 +126,7 @@ func campaign(ctx context.Context, cfg config, svc *app.Service, pool *pgxpool.P
 		}
 	}
 	res.loadSubmitStart = loadavg()
-	meter, err := startCPUMeter(ctx, pool, wk.cmd.Process.Pid)
+	meter, err := startCPUMeter(ctx, pool, wk.cmd.Process.Pid, 0)
 	if err != nil {
 		return res, err
 	}
