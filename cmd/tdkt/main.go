@@ -220,10 +220,14 @@ func dialTemporal(cfg config.Config, log *slog.Logger, m *opsMetrics) (client.Cl
 	if err != nil {
 		return nil, err
 	}
+	var compression client.GrpcCompression = &client.GrpcCompressionNone{}
+	if cfg.TemporalCompression == config.CompressionGzip {
+		compression = &client.GrpcCompressionGzip{}
+	}
 	for {
 		c, err := client.Dial(client.Options{HostPort: cfg.TemporalAddress, Namespace: cfg.TemporalNamespace,
 			Logger: slogAdapter{log.With("component", "temporal-client")}, MetricsHandler: m.temporal.Handler(),
-			Interceptors: interceptors})
+			Interceptors: interceptors, ConnectionOptions: client.ConnectionOptions{GrpcCompression: compression}})
 		if err == nil {
 			return c, nil
 		}

@@ -35,6 +35,12 @@ type Config struct {
 	TemporalNamespace string
 	// TaskQueue is the Temporal task queue (TDKT_TASK_QUEUE).
 	TaskQueue string
+	// TemporalCompression is how requests to the Temporal frontend are compressed
+	// (TDKT_TEMPORAL_COMPRESSION): "none" (the default) or "gzip" (the SDK's own
+	// default). tdkt's requests are a few hundred bytes: on a local network, gzip
+	// costs CPU at both ends for next to no bytes saved (see "Performance at national
+	// scale"); gzip is for a Temporal server reached over a slow link.
+	TemporalCompression string
 	// WorkflowTaskPollers is how many workflow task polls a worker keeps open at
 	// once (TDKT_WORKFLOW_TASK_POLLERS; the SDK's default is 2).
 	WorkflowTaskPollers int
@@ -137,6 +143,12 @@ type OIDC struct {
 // with 16 clients in the actions bench, p95 0.33 s with 8).
 const DefaultWorkflowTaskPollers = 8
 
+// The values of TemporalCompression.
+const (
+	CompressionNone = "none"
+	CompressionGzip = "gzip"
+)
+
 // DefaultDBPoolMinConns is the default DBPoolMinConns: pgx's default maximum on a
 // small machine, so that a pool of the default size is opened and warmed whole.
 const DefaultDBPoolMinConns = 4
@@ -149,6 +161,7 @@ func Default() Config {
 		TemporalAddress:     "127.0.0.1:7233",
 		TemporalNamespace:   "default",
 		TaskQueue:           "tdkt",
+		TemporalCompression: CompressionNone,
 		WorkflowTaskPollers: DefaultWorkflowTaskPollers,
 		DBPoolMinConns:      DefaultDBPoolMinConns,
 		DataDir:             ".tdkt",
@@ -217,6 +230,7 @@ func Load(getenv func(string) string, args []string) (Config, error) {
 	str(&c.TemporalAddress, "temporal-address", "TEMPORAL_ADDRESS", "Temporal frontend host:port")
 	str(&c.TemporalNamespace, "temporal-namespace", "TEMPORAL_NAMESPACE", "Temporal namespace")
 	str(&c.TaskQueue, "task-queue", "TDKT_TASK_QUEUE", "Temporal task queue")
+	str(&c.TemporalCompression, "temporal-compression", "TDKT_TEMPORAL_COMPRESSION", "compression of requests to Temporal: none or gzip")
 	integer(&c.WorkflowTaskPollers, "workflow-task-pollers", "TDKT_WORKFLOW_TASK_POLLERS", "workflow task polls a worker keeps open at once")
 	integer(&c.DBPoolMinConns, "db-pool-min-conns", "TDKT_DB_POOL_MIN_CONNS", "PostgreSQL connections kept open and warmed (serve opens them before it listens)")
 	str(&c.DataDir, "data-dir", "TDKT_DATA_DIR", "dev mode data folder")
@@ -268,6 +282,9 @@ func Load(getenv func(string) string, args []string) (Config, error) {
 	}
 	if c.DBPoolMinConns < 0 {
 		return c, fmt.Errorf("TDKT_DB_POOL_MIN_CONNS must not be negative")
+	}
+	if c.TemporalCompression != CompressionNone && c.TemporalCompression != CompressionGzip {
+		return c, fmt.Errorf("TDKT_TEMPORAL_COMPRESSION must be %s or %s, got %q", CompressionNone, CompressionGzip, c.TemporalCompression)
 	}
 	if c.WorkflowTaskPollers < 2 {
 		return c, fmt.Errorf("TDKT_WORKFLOW_TASK_POLLERS must be at least 2 (one for the sticky queue, one for the normal one)")
@@ -344,6 +361,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("temporal_address", c.TemporalAddress),
 		slog.String("temporal_namespace", c.TemporalNamespace),
 		slog.String("task_queue", c.TaskQueue),
+		slog.String("temporal_compression", c.TemporalCompression),
 		slog.Int("workflow_task_pollers", c.WorkflowTaskPollers),
 		slog.Int("db_pool_min_conns", c.DBPoolMinConns),
 		slog.String("data_dir", c.DataDir),

@@ -69,3 +69,23 @@ func TestDBPoolMinConnsDefaultsToFourAndRefusesANegativeNumber(t *testing.T) {
 		}
 	}
 }
+
+func TestTemporalCompressionDefaultsToNoneAndTakesOnlyNoneOrGzip(t *testing.T) {
+	c, err := Load(env(nil), nil)
+	if err != nil || c.TemporalCompression != CompressionNone {
+		t.Fatalf("default: %q, %v; want none", c.TemporalCompression, err)
+	}
+	c, err = Load(env(map[string]string{"TDKT_TEMPORAL_COMPRESSION": "gzip"}), nil)
+	if err != nil || c.TemporalCompression != CompressionGzip {
+		t.Fatalf("TDKT_TEMPORAL_COMPRESSION=gzip: %q, %v", c.TemporalCompression, err)
+	}
+	c, err = Load(env(nil), []string{"-temporal-compression", "gzip"})
+	if err != nil || c.TemporalCompression != CompressionGzip {
+		t.Fatalf("-temporal-compression gzip: %q, %v", c.TemporalCompression, err)
+	}
+	for _, v := range []string{"zstd", "GZIP", " "} {
+		if _, err := Load(env(map[string]string{"TDKT_TEMPORAL_COMPRESSION": v}), nil); err == nil || !strings.Contains(err.Error(), "TDKT_TEMPORAL_COMPRESSION") {
+			t.Errorf("TDKT_TEMPORAL_COMPRESSION=%q: %v, want a clear refusal", v, err)
+		}
+	}
+}
