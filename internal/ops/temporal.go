@@ -59,9 +59,10 @@ func NewTemporalMetrics() *TemporalMetrics {
 }
 
 // Handler is the client.MetricsHandler the Temporal client and its workers report to.
-func (t *TemporalMetrics) Handler() client.MetricsHandler { return &sdkHandler{t: t} }
+func (t *TemporalMetrics) Handler() client.MetricsHandler { return newSDKHandler(t, nil) }
 
-func (t *TemporalMetrics) get(name string, kind metricKind, tags map[string]string) *series {
+// metricName is the Prometheus name of an SDK metric of a kind.
+func metricName(name string, kind metricKind) string {
 	switch kind {
 	case kindCounter:
 		if !strings.HasSuffix(name, "_total") {
@@ -70,28 +71,47 @@ func (t *TemporalMetrics) get(name string, kind metricKind, tags map[string]stri
 	case kindTimer:
 		name += "_seconds"
 	}
-	name = sanitize(name)
+	return sanitize(name)
+}
+
+// tagSet is a handler's tags as the series are keyed and labelled: computed once
+// per WithTags, not at every emission.
+type tagSet struct {
+	id     string            // the sorted key/value pairs, the series' key in a family
+	keys   []string          // the sanitized label names
+	labels map[string]string // sanitized label name → value
+}
+
+func newTagSet(tags map[string]string) tagSet {
+	var id strings.Builder
+	ts := tagSet{labels: make(map[string]string, len(tags))}
+	for _, k := range slices.Sorted(maps.Keys(tags)) {
+		id.WriteString(k + "\x00" + tags[k] + "\x00")
+		ts.keys = append(ts.keys, sanitize(k))
+		ts.labels[sanitize(k)] = tags[k]
+	}
+	ts.id = id.String()
+	return ts
+}
+
+// get returns the series of a metric with a tag set, created on first use; the
+// caller holds t.mu.
+func (t *TemporalMetrics) get(name string, kind metricKind, tags tagSet) *series {
 	f := t.families[name]
 	if f == nil {
 		f = &family{kind: kind, keys: map[string]bool{}, series: map[string]*series{}}
 		t.families[name] = f
 	}
-	keys := slices.Sorted(maps.Keys(tags))
-	var id strings.Builder
-	for _, k := range keys {
-		f.keys[sanitize(k)] = true
-		id.WriteString(k + "\x00" + tags[k] + "\x00")
-	}
-	s := f.series[id.String()]
+	s := f.series[tags.id]
 	if s == nil {
-		s = &series{labels: map[string]string{}}
-		for k, v := range tags {
-			s.labels[sanitize(k)] = v
+		for _, k := range tags.keys {
+			f.keys[k] = true
 		}
+		s = &series{labels: tags.labels}
 		if kind == kindTimer {
 			s.buckets = make([]uint64, len(timerBuckets))
 		}
-		f.series[id.String()] = s
+		f.series[tags.id] = s
 	}
 	return s
 }
@@ -138,10 +158,19 @@ func sanitize(s string) string {
 	}, s)
 }
 
-// sdkHandler is the client.MetricsHandler with a set of tags.
+// sdkHandler is the client.MetricsHandler with a set of tags. A metric's series is
+// looked up once per handler and name, then kept: an emission only adds under the
+// lock.
 type sdkHandler struct {
 	t    *TemporalMetrics
 	tags map[string]string
+	set  tagSet
+	mu   sync.Mutex
+	seen map[string]*series // metricName → series, for this handler's tags
+}
+
+func newSDKHandler(t *TemporalMetrics, tags map[string]string) *sdkHandler {
+	return &sdkHandler{t: t, tags: tags, set: newTagSet(tags), seen: map[string]*series{}}
 }
 
 func (h *sdkHandler) WithTags(tags map[string]string) client.MetricsHandler {
@@ -150,21 +179,38 @@ func (h *sdkHandler) WithTags(tags map[string]string) client.MetricsHandler {
 		merged = map[string]string{}
 	}
 	maps.Copy(merged, tags)
-	return &sdkHandler{t: h.t, tags: merged}
+	return newSDKHandler(h.t, merged)
+}
+
+// series returns the series of a metric for this handler's tags.
+func (h *sdkHandler) series(name string, kind metricKind) *series {
+	name = metricName(name, kind)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if s := h.seen[name]; s != nil {
+		return s
+	}
+	h.t.mu.Lock()
+	s := h.t.get(name, kind, h.set)
+	h.t.mu.Unlock()
+	h.seen[name] = s
+	return s
 }
 
 func (h *sdkHandler) Counter(name string) client.MetricsCounter {
 	return counterFunc(func(d int64) {
+		s := h.series(name, kindCounter)
 		h.t.mu.Lock()
-		h.t.get(name, kindCounter, h.tags).value += float64(d)
+		s.value += float64(d)
 		h.t.mu.Unlock()
 	})
 }
 
 func (h *sdkHandler) Gauge(name string) client.MetricsGauge {
 	return gaugeFunc(func(v float64) {
+		s := h.series(name, kindGauge)
 		h.t.mu.Lock()
-		h.t.get(name, kindGauge, h.tags).value = v
+		s.value = v
 		h.t.mu.Unlock()
 	})
 }
@@ -172,8 +218,8 @@ func (h *sdkHandler) Gauge(name string) client.MetricsGauge {
 func (h *sdkHandler) Timer(name string) client.MetricsTimer {
 	return timerFunc(func(d time.Duration) {
 		sec := d.Seconds()
+		s := h.series(name, kindTimer)
 		h.t.mu.Lock()
-		s := h.t.get(name, kindTimer, h.tags)
 		s.count++
 		s.value += sec
 		for i := sort.SearchFloat64s(timerBuckets, sec); i < len(timerBuckets); i++ {
