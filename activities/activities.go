@@ -67,6 +67,12 @@ func (a *Activities) adder(ctx context.Context) (func(time.Time, int) time.Time,
 // outcomes, decisions, letters, concurrence, consultation and council records, and
 // the audit event — in one PostgreSQL transaction. It is idempotent on (dossier, seq).
 func (a *Activities) Record(ctx context.Context, t domain.Transition) (domain.RecordResult, error) {
+	tm := dossiers.Timing{Due: map[domain.Step]time.Time{}, Remind: map[domain.Step]time.Time{}}
+	// Only a transition that opens a stage has instants to compute: the calendar and
+	// the time limits are not read for the others (a decision, a rejection…).
+	if len(t.Open) == 0 && t.ConsultationDays == 0 && len(t.ConcurrenceUnits) == 0 {
+		return a.Dossiers.Record(ctx, t, tm)
+	}
 	add, err := a.adder(ctx)
 	if err != nil {
 		return domain.RecordResult{}, err
@@ -75,7 +81,6 @@ func (a *Activities) Record(ctx context.Context, t domain.Transition) (domain.Re
 	if err != nil {
 		return domain.RecordResult{}, err
 	}
-	tm := dossiers.Timing{Due: map[domain.Step]time.Time{}, Remind: map[domain.Step]time.Time{}}
 	for _, o := range t.Open {
 		l, ok := limits[o.Step]
 		if !ok {
