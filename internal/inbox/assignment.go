@@ -13,11 +13,40 @@ var HeadRoles = []string{domain.RoleUnitHead, domain.RoleDecider}
 // the user acts in under a delegation in force today, soonest due first, each with
 // the user who has claimed it so that everyone holding the role sees who has it.
 func (s *Service) InboxWithAssignees(ctx context.Context, userID int64) ([]InboxEntry, error) {
-	entries, err := s.Store.InboxWithAssignees(ctx, userID, 100, s.Today(), s.Clock())
+	entries, err := s.Store.InboxWithAssignees(ctx, userID, inboxLimit, s.Today(), s.Clock())
 	if err != nil {
 		return nil, err
 	}
 	return entries, s.FillInboxColumns(ctx, entries)
+}
+
+// inboxLimit is the number of tasks the inbox lists.
+const inboxLimit = 100
+
+// Workload is what the dashboard shows of the user's inbox: its number of tasks
+// (at most the inbox's limit, as the inbox lists them) and how many of them are
+// overdue.
+type Workload struct {
+	Tasks, Overdue int
+}
+
+// InboxWorkload counts the tasks of the user's inbox (InboxWithAssignees) and the
+// overdue ones, for the dashboard. It reads the inbox's statement only: the
+// dossiers' columns the inbox page shows (FillInboxColumns: codes, nominee names,
+// working days left) cost the dashboard 6.7 ms of PostgreSQL's time on average
+// at 1M dossiers (cmd/tdkt-bench -scenario reads), and it shows none of them.
+func (s *Service) InboxWorkload(ctx context.Context, userID int64) (Workload, error) {
+	entries, err := s.Store.InboxWithAssignees(ctx, userID, inboxLimit, s.Today(), s.Clock())
+	if err != nil {
+		return Workload{}, err
+	}
+	w := Workload{Tasks: len(entries)}
+	for _, e := range entries {
+		if e.Overdue {
+			w.Overdue++
+		}
+	}
+	return w, nil
 }
 
 // ClaimTask makes the user the one handling an open task (nhận xử lý). The user

@@ -27,26 +27,40 @@ type DeadlineCount struct {
 // in [now, soonUntil], overdue when it is before now, and at risk when it is in
 // [now, atRiskUntil[step]] (the latest due date at risk for its step, atRiskUntil;
 // steps absent from the map have none at risk); a task without a due date only
-// counts as open. One pass over each unit's open tasks in tasks_open_unit_due_idx,
-// aggregated by hash in any order (the caller sums them). Counting those at risk
-// in the same pass as the rest halves the index reads of the board (a second
-// statement read them again).
+// counts as open. Each unit's open tasks are read from tasks_open_unit_due_idx
+// alone, aggregated by hash in any order (the caller sums them).
+//
+// The tasks at risk are counted apart, from the range of the index due between
+// now and the latest limit of any step (a few days of tasks), each joined with its
+// step's limit there, rather than every open task of the scope in one pass
+// (P79's 169 units and 21,740 open tasks at 1M dossiers, pgbench with one client:
+// 9.1–10.1 ms a statement in one pass, 8.0–9.1 ms so).
 func (s *Store) DeadlineCounts(ctx context.Context, units []string, now, soonUntil time.Time,
 	atRiskUntil map[domain.Step]time.Time) ([]DeadlineCount, error) {
 	const op = "inbox.DeadlineCounts"
 	steps := make([]string, 0, len(atRiskUntil))
 	limits := make([]time.Time, 0, len(atRiskUntil))
+	latest := now // no step at risk: the range is empty past now
 	for st, t := range atRiskUntil {
 		steps = append(steps, string(st))
 		limits = append(limits, t)
+		if t.After(latest) {
+			latest = t
+		}
 	}
-	rows, err := s.Pool.Query(ctx, `SELECT t.unit_id, t.step, count(*),
-			count(*) FILTER (WHERE t.due_at >= $2 AND t.due_at <= $3),
-			count(*) FILTER (WHERE t.due_at < $2),
-			count(*) FILTER (WHERE t.due_at >= $2 AND t.due_at <= r.until)
-		FROM tasks t LEFT JOIN unnest($4::text[], $5::timestamptz[]) AS r(step, until) ON r.step = t.step
-		WHERE t.status = 'open' AND t.unit_id = ANY($1)
-		GROUP BY t.unit_id, t.step`, units, now, soonUntil, steps, limits)
+	rows, err := s.Pool.Query(ctx, `SELECT a.unit_id, a.step, a.open, a.soon, a.overdue, coalesce(r.at_risk, 0) FROM (
+			SELECT t.unit_id, t.step, count(*) AS open,
+				count(*) FILTER (WHERE t.due_at >= $2 AND t.due_at <= $3) AS soon,
+				count(*) FILTER (WHERE t.due_at < $2) AS overdue
+			FROM tasks t
+			WHERE t.status = 'open' AND t.unit_id = ANY($1)
+			GROUP BY t.unit_id, t.step) a
+		LEFT JOIN (
+			SELECT t.unit_id, t.step, count(*) AS at_risk
+			FROM tasks t JOIN unnest($4::text[], $5::timestamptz[]) AS l(step, until) ON l.step = t.step
+			WHERE t.status = 'open' AND t.unit_id = ANY($1) AND t.due_at >= $2 AND t.due_at <= $6 AND t.due_at <= l.until
+			GROUP BY t.unit_id, t.step) r ON r.unit_id = a.unit_id AND r.step = a.step`,
+		units, now, soonUntil, steps, limits, latest)
 	if err != nil {
 		return nil, postgres.Translate(op, err)
 	}

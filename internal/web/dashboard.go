@@ -34,7 +34,7 @@ var AllSteps = []domain.Step{domain.StepSubmit, domain.StepSupplement, domain.St
 
 func (s *Server) dashboard(c *gin.Context) {
 	uid := UserID(c)
-	tasks, err := s.cfg.App.Inbox(Ctx(c), uid)
+	work, err := s.cfg.App.InboxWorkload(Ctx(c), uid)
 	if err != nil {
 		s.Fail(c, err)
 		return
@@ -50,15 +50,10 @@ func (s *Server) dashboard(c *gin.Context) {
 		return
 	}
 	p := s.Page(c, "dashboard", nil)
-	d := dashData{MyTasks: len(tasks), Waiting: st.Waiting, CanNew: len(creatable) > 0}
+	d := dashData{MyTasks: work.Tasks, MyOverdue: work.Overdue, Waiting: st.Waiting, CanNew: len(creatable) > 0}
 	if st.Shared {
 		d.AsOf = st.AsOf.In(calendar.Zone).Format("15:04:05 02/01/2006")
 		d.AsOfEvery = int(st.Every.Seconds())
-	}
-	for _, t := range tasks {
-		if t.Overdue {
-			d.MyOverdue++
-		}
 	}
 	counts := map[domain.Status]int{}
 	for _, sc := range st.ByStatus {
