@@ -293,8 +293,12 @@ func runReads(ctx context.Context, cfg config) error {
 	}
 	var dossierIDs []string
 	provinceDossiers := map[string][]string{}
-	rows, err := pool.Query(ctx, `SELECT n.id::text, c.province FROM nominations n TABLESAMPLE SYSTEM (1)
-		JOIN bench_communes c ON c.id = n.unit_id LIMIT 5000`)
+	// Two dossiers of every commune, so that every province's readers have some of
+	// their own (a sample of the table's pages, cut at a limit, held only the first
+	// provinces' dossiers, and the others' readers opened dossiers outside their
+	// area: refused, as they should be, and not counted).
+	rows, err := pool.Query(ctx, `SELECT n.id::text, c.province FROM bench_communes c
+		CROSS JOIN LATERAL (SELECT id FROM nominations WHERE unit_id = c.id LIMIT 2) n`)
 	if err == nil {
 		var id, prov string
 		_, err = pgx.ForEachRow(rows, []any{&id, &prov}, func() error {
@@ -380,8 +384,13 @@ func runReads(ctx context.Context, cfg config) error {
 				req.AddCookie(&http.Cookie{Name: "tdkt_session", Value: c.token})
 				t := time.Now()
 				res, err := httpc.Do(req)
+				var body []byte
 				if err == nil {
-					_, _ = io.Copy(io.Discard, res.Body)
+					if res.StatusCode == http.StatusOK {
+						_, _ = io.Copy(io.Discard, res.Body)
+					} else {
+						body, _ = io.ReadAll(io.LimitReader(res.Body, 4096))
+					}
 					res.Body.Close()
 				}
 				d := time.Since(t)
@@ -392,7 +401,7 @@ func runReads(ctx context.Context, cfg config) error {
 						if res != nil {
 							st = res.StatusCode
 						}
-						fmt.Printf("  %s %s as %s: %v %d\n", kind, p, c.name, err, st)
+						fmt.Printf("  %s %s as %s: %v %d %s\n", kind, p, c.name, err, st, errorText(body))
 					}
 					continue
 				}
@@ -452,6 +461,11 @@ func runReads(ctx context.Context, cfg config) error {
 		}
 		ms := func(d time.Duration) string { return fmt.Sprintf("%.1fms", float64(d.Microseconds())/1e3) }
 		fmt.Printf("  %-30s %8s %8s %8s %8s %9.1f %7s\n", k, ms(l.P50), ms(l.P95), ms(l.P99), ms(l.Max), l.PerSecond, ok)
+	}
+	for _, k := range readKinds {
+		if n := rep.Errors[k]; n > 0 {
+			fmt.Printf("  %s: %d reads refused or failed, not counted above\n", k, n)
+		}
 	}
 	rep.Timeline = printTimeline(timeline, 5*time.Second)
 	if cfg.explain {
@@ -617,3 +631,30 @@ func openReadsDatabase(ctx context.Context, cfg config) (dbURL string, pool *pgx
 }
 
 var reuseName = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
+
+// errorText is what a refused read answered, shortened: a JSON error's message, or
+// the text of an HTML page's main heading and paragraph.
+func errorText(body []byte) string {
+	s := string(body)
+	if i := strings.Index(s, "<main"); i >= 0 {
+		s = s[i:]
+	}
+	var b strings.Builder
+	in := false
+	for _, r := range s {
+		switch {
+		case r == '<':
+			in = true
+		case r == '>':
+			in = false
+			b.WriteByte(' ')
+		case !in:
+			b.WriteRune(r)
+		}
+	}
+	out := strings.Join(strings.Fields(b.String()), " ")
+	if len(out) > 300 {
+		out = out[:300]
+	}
+	return out
+}
