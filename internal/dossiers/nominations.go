@@ -260,7 +260,7 @@ func (s *Service) CreateNomination(ctx context.Context, userID int64, req Create
 // dossier and, exactly alike, for one outside the user's units, so that answers
 // do not tell which dossiers exist elsewhere.
 func (s *Service) Nomination(ctx context.Context, userID int64, id string) (domain.Nomination, error) {
-	n, err := s.Store.Nomination(ctx, id)
+	n, err := s.load(ctx, id)
 	if err != nil {
 		return domain.Nomination{}, domain.HideUnseen(err, "no such dossier")
 	}

@@ -134,6 +134,9 @@ type actForm struct {
 }
 
 func (s *server) dossierDetail(c *gin.Context) {
+	// The page's parts each read the dossier; a GET changes nothing, so it is
+	// loaded once for all of them (who may read it is still checked by each).
+	c.Request = c.Request.WithContext(dossiers.WithReadMemo(c.Request.Context()))
 	s.showDossier(c, c.Param("id"), nil, actForm{}, http.StatusOK)
 }
 
