@@ -13,7 +13,7 @@ var HeadRoles = []string{domain.RoleUnitHead, domain.RoleDecider}
 // the user acts in under a delegation in force today, soonest due first, each with
 // the user who has claimed it so that everyone holding the role sees who has it.
 func (s *Service) InboxWithAssignees(ctx context.Context, userID int64) ([]InboxEntry, error) {
-	entries, err := s.Store.InboxWithAssignees(ctx, userID, inboxLimit, s.Today(), s.Clock())
+	entries, err := s.inboxEntries(ctx, userID)
 	if err != nil {
 		return nil, err
 	}
@@ -22,6 +22,12 @@ func (s *Service) InboxWithAssignees(ctx context.Context, userID int64) ([]Inbox
 
 // inboxLimit is the number of tasks the inbox lists.
 const inboxLimit = 100
+
+// inboxEntries are the tasks of the user's inbox, as of today: what the inbox
+// lists and the dashboard counts.
+func (s *Service) inboxEntries(ctx context.Context, userID int64) ([]InboxEntry, error) {
+	return s.Store.InboxWithAssignees(ctx, userID, inboxLimit, s.Today(), s.Clock())
+}
 
 // Workload is what the dashboard shows of the user's inbox: its number of tasks
 // (at most the inbox's limit, as the inbox lists them) and how many of them are
@@ -36,7 +42,7 @@ type Workload struct {
 // working days left) cost the dashboard 6.7 ms of PostgreSQL's time on average
 // at 1M dossiers (cmd/tdkt-bench -scenario reads), and it shows none of them.
 func (s *Service) InboxWorkload(ctx context.Context, userID int64) (Workload, error) {
-	entries, err := s.Store.InboxWithAssignees(ctx, userID, inboxLimit, s.Today(), s.Clock())
+	entries, err := s.inboxEntries(ctx, userID)
 	if err != nil {
 		return Workload{}, err
 	}
