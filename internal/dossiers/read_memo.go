@@ -59,13 +59,8 @@ func cloneNomination(n domain.Nomination) domain.Nomination {
 	for i := range n.Decisions {
 		n.Decisions[i].Awardees = slices.Clone(n.Decisions[i].Awardees)
 	}
-	if n.Decision != nil {
-		if len(n.Decisions) > 0 {
-			n.Decision = &n.Decisions[len(n.Decisions)-1]
-		} else {
-			d := *n.Decision
-			n.Decision = &d
-		}
+	if len(n.Decisions) > 0 { // the store points Decision at the last one
+		n.Decision = &n.Decisions[len(n.Decisions)-1]
 	}
 	return n
 }
