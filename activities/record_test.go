@@ -40,20 +40,27 @@ func TestRecordReadsTheCalendarOnlyForATransitionThatOpensAStage(t *testing.T) {
 	if err := pool.QueryRow(ctx, `SELECT id FROM users WHERE username = 'xa.clerk'`).Scan(&clerk); err != nil {
 		t.Fatal(err)
 	}
-	id := uuid.NewString()
-	tx, err := pool.Begin(ctx)
-	if err != nil {
-		t.Fatal(err)
+	// draft stores a draft dossier of the demo commune, decided at its district.
+	draft := func(title, nominee string) string {
+		t.Helper()
+		id := uuid.NewString()
+		tx, err := pool.Begin(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback(ctx) //nolint:errcheck // after the commit, a no-op
+		if err := dossiers.CreateNominationTx(ctx, tx, dossiers.NewNomination{ID: id, WorkflowID: "nomination-" + id, UnitID: seed.DemoCommune,
+			AwardCode: "GK", Year: 2026, Title: title, CreatedBy: clerk,
+			Route:    []domain.RouteStop{{UnitID: seed.DemoDistrict, Level: "district", Decides: true}},
+			Nominees: []domain.Nominee{{Kind: domain.NomineeIndividual, Name: nominee}}, At: time.Now()}); err != nil {
+			t.Fatal(err)
+		}
+		if err := tx.Commit(ctx); err != nil {
+			t.Fatal(err)
+		}
+		return id
 	}
-	if err := dossiers.CreateNominationTx(ctx, tx, dossiers.NewNomination{ID: id, WorkflowID: "nomination-" + id, UnitID: seed.DemoCommune,
-		AwardCode: "GK", Year: 2026, Title: "Hồ sơ thử", CreatedBy: clerk,
-		Route:    []domain.RouteStop{{UnitID: seed.DemoDistrict, Level: "district", Decides: true}},
-		Nominees: []domain.Nominee{{Kind: domain.NomineeIndividual, Name: "Nguyễn Văn A"}}, At: time.Now()}); err != nil {
-		t.Fatal(err)
-	}
-	if err := tx.Commit(ctx); err != nil {
-		t.Fatal(err)
-	}
+	id := draft("Hồ sơ thử", "Nguyễn Văn A")
 
 	at := time.Date(2026, 4, 24, 9, 0, 0, 0, time.UTC) // a Friday before the 30 April and 1 May holidays
 	res, err := a.Record(ctx, domain.Transition{NominationID: id, Seq: 1, At: at, ActorID: clerk, Action: domain.ActionSubmit,
@@ -108,20 +115,7 @@ func TestRecordReadsTheCalendarOnlyForATransitionThatOpensAStage(t *testing.T) {
 
 	// A transition that opens a stage while the calendar cannot be read fails
 	// with the reason, and writes nothing.
-	id2 := uuid.NewString()
-	tx, err = pool.Begin(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := dossiers.CreateNominationTx(ctx, tx, dossiers.NewNomination{ID: id2, WorkflowID: "nomination-" + id2, UnitID: seed.DemoCommune,
-		AwardCode: "GK", Year: 2026, Title: "Hồ sơ thử 2", CreatedBy: clerk,
-		Route:    []domain.RouteStop{{UnitID: seed.DemoDistrict, Level: "district", Decides: true}},
-		Nominees: []domain.Nominee{{Kind: domain.NomineeIndividual, Name: "Nguyễn Văn B"}}, At: time.Now()}); err != nil {
-		t.Fatal(err)
-	}
-	if err := tx.Commit(ctx); err != nil {
-		t.Fatal(err)
-	}
+	id2 := draft("Hồ sơ thử 2", "Nguyễn Văn B")
 	_, err = a.Record(ctx, domain.Transition{NominationID: id2, Seq: 1, At: at, ActorID: clerk, Action: domain.ActionSubmit,
 		FromStatus: domain.StatusDraft, ToStatus: domain.StatusIntake, Step: domain.StepIntake, CloseAll: true,
 		UnitID: seed.DemoCommune, CurrentUnitID: seed.DemoDistrict,

@@ -166,27 +166,12 @@ func TestAuditChainDetectsDeletedAndForeignRows(t *testing.T) {
 func TestApplicationRoleCannotRewriteTheAuditLog(t *testing.T) {
 	pool := pgtest.NewPool(t)
 	ctx := context.Background()
-	b := make([]byte, 6)
-	if _, err := rand.Read(b); err != nil {
-		t.Fatal(err)
-	}
-	role := "tdkt_t_app_" + hex.EncodeToString(b)
-	ident := pgx.Identifier{role}.Sanitize()
-	for _, q := range []string{
-		`CREATE ROLE ` + ident + ` NOLOGIN`,
-		`GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON ALL TABLES IN SCHEMA public TO ` + ident,
-		`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ` + ident,
-		`SELECT audit_restrict_role('` + role + `')`,
-	} {
-		if _, err := pool.Exec(ctx, q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
-	t.Cleanup(func() {
-		for _, q := range []string{`DROP OWNED BY ` + ident, `DROP ROLE ` + ident} {
-			if _, err := pool.Exec(context.Background(), q); err != nil {
-				t.Errorf("%s: %v", q, err)
-			}
+	_, ident := throwawayRole(t, pool, func(role, ident string) []string {
+		return []string{
+			`CREATE ROLE ` + ident + ` NOLOGIN`,
+			`GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON ALL TABLES IN SCHEMA public TO ` + ident,
+			`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ` + ident,
+			`SELECT audit_restrict_role('` + role + `')`,
 		}
 	})
 	conn, err := pool.Acquire(ctx)
@@ -249,4 +234,30 @@ func BenchmarkVerifyAuditChain(b *testing.B) {
 			b.Fatalf("%+v %v", rep, err)
 		}
 	}
+}
+
+// throwawayRole creates a role of a random name with the statements setup gives for
+// it (the first one creating it) and drops it, with what it owns, when the test
+// ends. It returns the role's name and its quoted identifier.
+func throwawayRole(t *testing.T, pool *pgxpool.Pool, setup func(role, ident string) []string) (string, string) {
+	t.Helper()
+	b := make([]byte, 6)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	role := "tdkt_t_app_" + hex.EncodeToString(b)
+	ident := pgx.Identifier{role}.Sanitize()
+	for _, q := range setup(role, ident) {
+		if _, err := pool.Exec(context.Background(), q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	t.Cleanup(func() {
+		for _, q := range []string{`DROP OWNED BY ` + ident, `DROP ROLE ` + ident} {
+			if _, err := pool.Exec(context.Background(), q); err != nil {
+				t.Errorf("%s: %v", q, err)
+			}
+		}
+	})
+	return role, ident
 }

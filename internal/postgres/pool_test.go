@@ -2,8 +2,6 @@ package postgres_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"sync/atomic"
 	"testing"
 
@@ -46,26 +44,11 @@ func TestPoolSizeKeepsTheURLsMinimumAndAtMostTheMaximum(t *testing.T) {
 func TestOpenPoolOpensItsMinimumWarmedBeforeItReturns(t *testing.T) {
 	ctx := context.Background()
 	admin := pgtest.NewPool(t)
-	b := make([]byte, 6)
-	if _, err := rand.Read(b); err != nil {
-		t.Fatal(err)
-	}
-	role := "tdkt_t_app_" + hex.EncodeToString(b)
-	ident := pgx.Identifier{role}.Sanitize()
-	for _, q := range []string{
-		`CREATE ROLE ` + ident + ` LOGIN`,
-		`GRANT SELECT ON ALL TABLES IN SCHEMA public TO ` + ident,
-		`REVOKE SELECT ON audit_events FROM ` + ident,
-	} {
-		if _, err := admin.Exec(ctx, q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
-	t.Cleanup(func() {
-		for _, q := range []string{`DROP OWNED BY ` + ident, `DROP ROLE ` + ident} {
-			if _, err := admin.Exec(context.Background(), q); err != nil {
-				t.Errorf("%s: %v", q, err)
-			}
+	role, _ := throwawayRole(t, admin, func(_, ident string) []string {
+		return []string{
+			`CREATE ROLE ` + ident + ` LOGIN`,
+			`GRANT SELECT ON ALL TABLES IN SCHEMA public TO ` + ident,
+			`REVOKE SELECT ON audit_events FROM ` + ident,
 		}
 	})
 	for _, user := range []string{"", role} {
