@@ -99,6 +99,8 @@ type config struct {
 	// reuse names a database kept between reads runs: seeded on the first, only
 	// migrated (and its seed checked) on the next ones.
 	reuse string
+	// readsCSV is where the reads scenario writes every read (empty: nowhere).
+	readsCSV string
 	// think is a person's pause between two reads (each a random 0.5–1.5 × think);
 	// 0 reads in a closed loop without pause.
 	think time.Duration
@@ -144,8 +146,9 @@ func main() {
 	flag.StringVar(&cfg.bareStart, "bare-start", "with-update", "actions: with-update sends a bare workflow's start and first update in one call; separate sends the update after the start, as tdkt's submit follows its create")
 	flag.BoolVar(&cfg.bareWorkerMode, "bare-worker", false, "internal: run only the bare workflow's worker (the actions scenario starts itself so)")
 	flag.DurationVar(&cfg.duration, "duration", 60*time.Second, "reads: how long the clients read")
-	flag.StringVar(&cfg.profile, "cpuprofile", "", "review: write CPU profiles of the bench and the worker over the submissions to this folder (bench.pprof, worker.pprof); actions: of tdkt serve, tdkt worker and the bench process (with the dev Temporal server) over the tdkt phase (bench.cpu.pprof, serve.cpu.NNN.pprof, worker.cpu.NNN.pprof)")
+	flag.StringVar(&cfg.profile, "cpuprofile", "", "review: write CPU profiles of the bench and the worker over the submissions to this folder (bench.pprof, worker.pprof); actions: of tdkt serve, tdkt worker and the bench process (with the dev Temporal server) over the tdkt phase (bench.cpu.pprof, serve.cpu.NNN.pprof, worker.cpu.NNN.pprof); reads: of the bench process, which serves the reads, over the counted part (reads.cpu.pprof)")
 	flag.StringVar(&cfg.histories, "histories", "", "review: write the ministry's, the largest province's and the first commune's workflow histories as JSON to this folder")
+	flag.StringVar(&cfg.readsCSV, "reads-csv", "", "reads: write every read (start and duration in ms from the run's start, the read, the reader's level) to this CSV file")
 	flag.BoolVar(&cfg.explain, "explain", true, "reads: EXPLAIN (ANALYZE, BUFFERS) the statements slower than 20 ms")
 	flag.StringVar(&cfg.reuse, "reuse", "", "reads: the database NAME to keep between runs: created and seeded when missing, else migrated and reused when it holds -dossiers dossiers")
 	flag.DurationVar(&cfg.warmup, "warmup", 0, "reads: reads started in this first part of -duration are not counted (the server's pool opening its connections, the first shared dashboard figures, cold plans)")

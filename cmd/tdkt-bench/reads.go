@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	crand "crypto/rand"
 	"encoding/hex"
@@ -11,8 +12,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
@@ -75,8 +79,26 @@ type readsReport struct {
 	Timeline []timelineWindow `json:"timeline"`
 }
 
-// timedRead is one read: when it started in the run and how long it took.
-type timedRead struct{ at, took time.Duration }
+// timedRead is one read: when it started in the run, how long it took, what was
+// read and by whom (the reader's level).
+type timedRead struct {
+	at, took    time.Duration
+	kind, level string
+}
+
+// writeReadsCSV writes every read, the warm-up's too, in the order they started:
+// start and duration in milliseconds from the run's start, the read and the
+// reader's level. A tail seen in a window of the timeline can be traced to the
+// reads around it.
+func writeReadsCSV(path string, reads []timedRead) error {
+	slices.SortFunc(reads, func(a, b timedRead) int { return cmp.Compare(a.at, b.at) })
+	var b strings.Builder
+	b.WriteString("start_ms,took_ms,read,level\n")
+	for _, r := range reads {
+		fmt.Fprintf(&b, "%.1f,%.1f,%s,%s\n", float64(r.at.Microseconds())/1e3, float64(r.took.Microseconds())/1e3, r.kind, r.level)
+	}
+	return os.WriteFile(path, []byte(b.String()), 0o644)
+}
 
 // timelineWindow summarises the reads started in [FromSeconds, FromSeconds+window).
 type timelineWindow struct {
@@ -405,7 +427,7 @@ func runReads(ctx context.Context, cfg config) error {
 					}
 					continue
 				}
-				times = append(times, timedRead{at: t.Sub(start), took: d})
+				times = append(times, timedRead{at: t.Sub(start), took: d, kind: kind, level: c.name})
 				if t.Sub(start) >= cfg.warmup { // a read started in the warm-up is not counted
 					local[kind] = append(local[kind], d)
 				}
@@ -434,7 +456,18 @@ func runReads(ctx context.Context, cfg config) error {
 			mu.Unlock()
 		}()
 	}
+	stopProfile := func() {}
+	if cfg.profile != "" {
+		// The bench process holds the server and the clients: its profile over the
+		// counted part of the run shows where a read's Go time goes (the clients'
+		// share is net/http's client side and this file's loop).
+		time.Sleep(time.Until(start.Add(cfg.warmup)))
+		if stopProfile, err = startReadsProfile(cfg.profile); err != nil {
+			return err
+		}
+	}
 	wg.Wait()
+	stopProfile()
 	wall := time.Since(start) - cfg.warmup
 	rep.Reads = map[string]latencyJSON{}
 	total := 0
@@ -468,6 +501,12 @@ func runReads(ctx context.Context, cfg config) error {
 		}
 	}
 	rep.Timeline = printTimeline(timeline, 5*time.Second)
+	if cfg.readsCSV != "" {
+		if err := writeReadsCSV(cfg.readsCSV, timeline); err != nil {
+			return err
+		}
+		fmt.Printf("wrote every read to %s\n", cfg.readsCSV)
+	}
 	if cfg.explain {
 		keys := make([]string, 0, len(slowPaths))
 		for k := range slowPaths {
@@ -657,4 +696,25 @@ func errorText(body []byte) string {
 		out = out[:300]
 	}
 	return out
+}
+
+// startReadsProfile writes a CPU profile of the bench process to dir/reads.cpu.pprof
+// until the returned function is called.
+func startReadsProfile(dir string) (func(), error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	f, err := os.Create(filepath.Join(dir, "reads.cpu.pprof"))
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+		fmt.Printf("wrote a CPU profile of the counted reads to %s\n", f.Name())
+	}, nil
 }
