@@ -29,7 +29,7 @@ func (s *Service) DossierList(ctx context.Context, userID int64, f NominationFil
 	for i, n := range ns {
 		ids[i] = n.ID
 	}
-	rows, err := s.inbox.Store.DossierRows(ctx, ids)
+	tasks, err := s.inbox.Store.OpenTasksOf(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -39,17 +39,15 @@ func (s *Service) DossierList(ctx context.Context, userID int64, f NominationFil
 	}
 	for i, n := range ns {
 		out[i].Nomination = n
-		r, ok := rows[n.ID]
-		if !ok || r.TaskID == 0 {
+		t, ok := tasks[n.ID]
+		if !ok {
 			continue
 		}
-		t := &inbox.OpenTaskColumns{TaskID: r.TaskID, Step: r.Step, UnitName: r.TaskUnitName, DueAt: r.DueAt,
-			AssigneeID: r.AssigneeID, AssigneeName: r.AssigneeName}
-		if r.DueAt != nil {
-			left, atRisk := clock.Of(r.Step, *r.DueAt)
+		if t.DueAt != nil {
+			left, atRisk := clock.Of(t.Step, *t.DueAt)
 			t.WorkingDaysLeft, t.AtRisk = &left, atRisk
 		}
-		out[i].OpenTask = t
+		out[i].OpenTask = &t
 	}
 	return out, nil
 }

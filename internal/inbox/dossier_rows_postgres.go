@@ -4,11 +4,9 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/tdkt/tdkt/internal/domain"
 	"github.com/tdkt/tdkt/internal/history"
 	"github.com/tdkt/tdkt/internal/postgres"
 )
@@ -50,9 +48,8 @@ func textMatch(query string, args *[]any, also string) string {
 	return b.String()
 }
 
-// DossierRow is what a list line shows of a dossier beyond its own columns: its
-// code, the submitting (sender) unit, the number of nominees and its open task —
-// the step, the unit holding it, the due date and who has claimed it.
+// DossierRow is what the inbox shows of a dossier beyond its task: its code, the
+// submitting (sender) unit and its nominees.
 type DossierRow struct {
 	NominationID   string
 	Code           string
@@ -61,56 +58,80 @@ type DossierRow struct {
 	Nominees       int
 	// NomineeNames are the nominees' names, in order, separated by "; ".
 	NomineeNames string
-	TaskID       int64
-	Step         domain.Step
-	TaskUnitName string
-	DueAt        *time.Time
-	AssigneeID   int64
-	AssigneeName string
 }
 
-// DossierRows returns the list columns of the dossiers ids, by dossier; unknown
+// DossierRows returns the inbox's columns of the dossiers ids, by dossier; unknown
 // ids are skipped. The caller has already established that the user may read them.
-// Of several open tasks (the council's vote opens one per role) the newest is taken.
+// The nominees are counted and named from one read of each dossier's nominees.
+// (It also read each dossier's open task, which the inbox holds already and the
+// dossier list reads with OpenTasksOf: 2.7 ms of PostgreSQL for an inbox page of
+// 100 dossiers at 1M dossiers, 0.8 ms without the task and 2.3 ms with it and the
+// nominees read once, psql on a warm cache.)
 func (s *Store) DossierRows(ctx context.Context, ids []string) (map[string]DossierRow, error) {
 	const op = "inbox.DossierRows"
+	valid := validIDs(ids)
+	out := make(map[string]DossierRow, len(valid))
+	if len(valid) == 0 {
+		return out, nil
+	}
+	rows, err := s.Pool.Query(ctx, `SELECT n.id, n.code, n.unit_id, u.name, nm.n, coalesce(nm.names, '')
+		FROM nominations n JOIN units u ON u.id = n.unit_id
+		CROSS JOIN LATERAL (SELECT count(*) AS n, string_agg(nm.name, '; ' ORDER BY nm.position) AS names
+			FROM nominees nm WHERE nm.nomination_id = n.id) nm
+		WHERE n.id = ANY($1::uuid[])`, valid)
+	if err != nil {
+		return nil, postgres.Translate(op, err)
+	}
+	var d DossierRow
+	_, err = pgx.ForEachRow(rows, []any{&d.NominationID, &d.Code, &d.SenderUnitID, &d.SenderUnitName, &d.Nominees, &d.NomineeNames},
+		func() error {
+			out[d.NominationID] = d
+			return nil
+		})
+	return out, postgres.Translate(op, err)
+}
+
+// OpenTasksOf returns the open task of each of the dossiers ids that has one, with
+// the name of the unit holding it and of who has claimed it; unknown ids and
+// dossiers without an open task are skipped. Of several open tasks (the council's
+// vote opens one per role) the newest is taken. The caller has already established
+// that the user may read the dossiers; WorkingDaysLeft and AtRisk are left to it,
+// which holds the calendar.
+func (s *Store) OpenTasksOf(ctx context.Context, ids []string) (map[string]OpenTaskColumns, error) {
+	const op = "inbox.OpenTasksOf"
+	valid := validIDs(ids)
+	out := make(map[string]OpenTaskColumns, len(valid))
+	if len(valid) == 0 {
+		return out, nil
+	}
+	rows, err := s.Pool.Query(ctx, `SELECT n.id, t.id, t.step, tu.name, t.due_at, coalesce(t.assignee_id, 0), coalesce(a.full_name, '')
+		FROM unnest($1::uuid[]) AS n(id)
+		CROSS JOIN LATERAL (SELECT t.id, t.step, t.unit_id, t.due_at, t.assignee_id FROM tasks t
+			WHERE t.nomination_id = n.id AND t.status = 'open' ORDER BY t.id DESC LIMIT 1) t
+		JOIN units tu ON tu.id = t.unit_id
+		LEFT JOIN users a ON a.id = t.assignee_id`, valid)
+	if err != nil {
+		return nil, postgres.Translate(op, err)
+	}
+	var id string
+	var t OpenTaskColumns
+	_, err = pgx.ForEachRow(rows, []any{&id, &t.TaskID, &t.Step, &t.UnitName, &t.DueAt, &t.AssigneeID, &t.AssigneeName},
+		func() error {
+			out[id] = t
+			return nil
+		})
+	return out, postgres.Translate(op, err)
+}
+
+// validIDs are the ids that are UUIDs (dossier ids); the others name no dossier.
+func validIDs(ids []string) []string {
 	valid := make([]string, 0, len(ids))
 	for _, id := range ids {
 		if postgres.IsUUID(id) {
 			valid = append(valid, id)
 		}
 	}
-	out := make(map[string]DossierRow, len(valid))
-	if len(valid) == 0 {
-		return out, nil
-	}
-	rows, err := s.Pool.Query(ctx, `SELECT n.id, n.code, n.unit_id, u.name,
-			(SELECT count(*) FROM nominees nm WHERE nm.nomination_id = n.id),
-			coalesce((SELECT string_agg(nm.name, '; ' ORDER BY nm.position) FROM nominees nm WHERE nm.nomination_id = n.id), ''),
-			coalesce(t.id, 0), coalesce(t.step, ''), coalesce(tu.name, ''), t.due_at,
-			coalesce(t.assignee_id, 0), coalesce(a.full_name, '')
-		FROM nominations n JOIN units u ON u.id = n.unit_id
-		LEFT JOIN LATERAL (SELECT t.id, t.step, t.unit_id, t.due_at, t.assignee_id FROM tasks t
-			WHERE t.nomination_id = n.id AND t.status = 'open' ORDER BY t.id DESC LIMIT 1) t ON true
-		LEFT JOIN units tu ON tu.id = t.unit_id
-		LEFT JOIN users a ON a.id = t.assignee_id
-		WHERE n.id = ANY($1::uuid[])`, valid)
-	if err != nil {
-		return nil, postgres.Translate(op, err)
-	}
-	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (DossierRow, error) {
-		var d DossierRow
-		err := r.Scan(&d.NominationID, &d.Code, &d.SenderUnitID, &d.SenderUnitName, &d.Nominees, &d.NomineeNames, &d.TaskID, &d.Step,
-			&d.TaskUnitName, &d.DueAt, &d.AssigneeID, &d.AssigneeName)
-		return d, err
-	})
-	if err != nil {
-		return nil, postgres.Translate(op, err)
-	}
-	for _, d := range list {
-		out[d.NominationID] = d
-	}
-	return out, nil
+	return valid
 }
 
 // decisionFilterConditions returns the conditions of the decisions register's

@@ -205,3 +205,167 @@ func TestInboxWorkloadIsTheInboxCountedForTheMinistryAProvinceAndACommune(t *tes
 		}
 	}
 }
+
+// oneStatementDossierRows is the statement that read both the inbox's columns of
+// dossiers and their open task, before the inbox (DossierRows) and the dossier
+// list (OpenTasksOf) each read only its own.
+const oneStatementDossierRows = `SELECT n.id, n.code, n.unit_id, u.name,
+		(SELECT count(*) FROM nominees nm WHERE nm.nomination_id = n.id),
+		coalesce((SELECT string_agg(nm.name, '; ' ORDER BY nm.position) FROM nominees nm WHERE nm.nomination_id = n.id), ''),
+		coalesce(t.id, 0), coalesce(t.step, ''), coalesce(tu.name, ''), t.due_at,
+		coalesce(t.assignee_id, 0), coalesce(a.full_name, '')
+	FROM nominations n JOIN units u ON u.id = n.unit_id
+	LEFT JOIN LATERAL (SELECT t.id, t.step, t.unit_id, t.due_at, t.assignee_id FROM tasks t
+		WHERE t.nomination_id = n.id AND t.status = 'open' ORDER BY t.id DESC LIMIT 1) t ON true
+	LEFT JOIN units tu ON tu.id = t.unit_id
+	LEFT JOIN users a ON a.id = t.assignee_id
+	WHERE n.id = ANY($1::uuid[])`
+
+// TestDossierRowsAndOpenTasksOfEqualTheOneStatementTheyReplace: over dossiers
+// with no, one and three nominees (written out of order), with no task, only done
+// tasks, one open task (claimed or not, due or not) and two open ones (the newest
+// is taken), the inbox's columns (DossierRows) and the list's open task
+// (OpenTasksOf) are what the one statement read; ids that are not UUIDs or name
+// no dossier are skipped by both, and no ids read nothing.
+func TestDossierRowsAndOpenTasksOfEqualTheOneStatementTheyReplace(t *testing.T) {
+	ctx := context.Background()
+	pool := pgtest.NewPool(t)
+	if _, err := seed.Demo(ctx, pool, func(string) (string, error) { return "x", nil }); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().Truncate(time.Microsecond)
+	if _, err := pool.Exec(ctx, `
+		INSERT INTO nominations (workflow_id, unit_id, award_code, year, title, status, current_step, current_unit_id, route, created_by)
+		SELECT 'dr-' || i, u.id, (SELECT min(code) FROM awards), 2026, 'Hồ sơ ' || i, 'appraising', 'appraise', u.id, '[]',
+			(SELECT min(id) FROM users)
+		FROM generate_series(0, 59) AS i
+		JOIN LATERAL (SELECT id FROM units ORDER BY id OFFSET i % 7 LIMIT 1) u ON true`); err != nil {
+		t.Fatal(err)
+	}
+	// Nominees: none for i % 3 = 0, one for 1, three for 2, inserted last position first.
+	if _, err := pool.Exec(ctx, `
+		INSERT INTO nominees (nomination_id, position, kind, name)
+		SELECT n.id, p, 'individual', 'Người ' || p || ' của ' || n.workflow_id
+		FROM nominations n JOIN LATERAL (SELECT split_part(n.workflow_id, '-', 2)::int AS i) g ON true
+		CROSS JOIN LATERAL generate_series(CASE g.i % 3 WHEN 0 THEN 0 WHEN 1 THEN 1 ELSE 3 END, 1, -1) AS p
+		WHERE n.workflow_id LIKE 'dr-%'`); err != nil {
+		t.Fatal(err)
+	}
+	// Tasks by i % 5: 0 none, 1 one done, 2 one open without a due date, 3 one open
+	// due and claimed, 4 a done one and two open ones (a council's vote).
+	if _, err := pool.Exec(ctx, `
+		INSERT INTO tasks (nomination_id, seq, step, unit_id, role, status, due_at, created_at, assignee_id)
+		SELECT n.id, k.seq, k.step, n.unit_id, k.role, k.status,
+			CASE WHEN g.i % 5 = 2 THEN NULL ELSE $1::timestamptz + g.i * interval '1 hour' + k.seq * interval '1 day' END, $1,
+			CASE WHEN g.i % 5 = 3 THEN (SELECT min(id) FROM users) END
+		FROM nominations n JOIN LATERAL (SELECT split_part(n.workflow_id, '-', 2)::int AS i) g ON true
+		JOIN (VALUES (1, 1, 'intake', 'clerk', 'done'), (2, 1, 'appraise', 'appraiser', 'open'), (3, 1, 'appraise', 'appraiser', 'open'),
+			(4, 1, 'intake', 'clerk', 'done'), (4, 2, 'vote', 'council_member', 'open'), (4, 2, 'vote', 'council_chair', 'open'))
+			AS k(kind, seq, step, role, status) ON k.kind = g.i % 5
+		WHERE n.workflow_id LIKE 'dr-%'`, now); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := pool.Query(ctx, `SELECT id::text FROM nominations WHERE workflow_id LIKE 'dr-%' ORDER BY workflow_id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ids) != 60 {
+		t.Fatalf("%d dossiers seeded, want 60", len(ids))
+	}
+
+	wantRows := map[string]inbox.DossierRow{}
+	wantTasks := map[string]inbox.OpenTaskColumns{}
+	rows, err = pool.Query(ctx, oneStatementDossierRows, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d inbox.DossierRow
+	var task inbox.OpenTaskColumns
+	if _, err := pgx.ForEachRow(rows, []any{&d.NominationID, &d.Code, &d.SenderUnitID, &d.SenderUnitName, &d.Nominees, &d.NomineeNames,
+		&task.TaskID, &task.Step, &task.UnitName, &task.DueAt, &task.AssigneeID, &task.AssigneeName}, func() error {
+		wantRows[d.NominationID] = d
+		if task.TaskID != 0 {
+			wantTasks[d.NominationID] = task
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	// The data covers every case the statements tell apart.
+	var named, withoutNominees, claimed, undated int
+	for _, r := range wantRows {
+		if r.Nominees == 3 && r.NomineeNames != "" {
+			named++
+		}
+		if r.Nominees == 0 {
+			withoutNominees++
+		}
+	}
+	for _, tk := range wantTasks {
+		if tk.AssigneeName != "" {
+			claimed++
+		}
+		if tk.DueAt == nil {
+			undated++
+		}
+	}
+	if len(wantRows) != 60 || len(wantTasks) != 36 || named == 0 || withoutNominees == 0 || claimed == 0 || undated == 0 {
+		t.Fatalf("the one statement read %d dossiers, %d open tasks (%d claimed, %d undated), %d dossiers with three named nominees, %d without",
+			len(wantRows), len(wantTasks), claimed, undated, named, withoutNominees)
+	}
+
+	store := inbox.NewStore(pool)
+	asked := append(slices.Clone(ids), "not-a-uuid", "00000000-0000-0000-0000-000000000000")
+	gotRows, err := store.DossierRows(ctx, asked)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(gotRows, wantRows) {
+		for id, w := range wantRows {
+			if g := gotRows[id]; !reflect.DeepEqual(g, w) {
+				t.Errorf("DossierRows of %s = %+v, want %+v", id, g, w)
+			}
+		}
+		t.Fatalf("DossierRows read %d dossiers, want %d", len(gotRows), len(wantRows))
+	}
+	gotTasks, err := store.OpenTasksOf(ctx, asked)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(gotTasks, wantTasks) {
+		for id, w := range wantTasks {
+			if g := gotTasks[id]; !reflect.DeepEqual(g, w) {
+				t.Errorf("OpenTasksOf of %s = %+v, want %+v", id, g, w)
+			}
+		}
+		t.Fatalf("OpenTasksOf read %d tasks, want %d", len(gotTasks), len(wantTasks))
+	}
+	// A dossier with two open tasks shows the newest (the council chair's).
+	var newest int64
+	if err := pool.QueryRow(ctx, `SELECT max(t.id) FROM tasks t JOIN nominations n ON n.id = t.nomination_id
+		WHERE n.workflow_id = 'dr-4' AND t.status = 'open'`).Scan(&newest); err != nil {
+		t.Fatal(err)
+	}
+	if got, ok := gotTasks[ids[0]]; ok { // ids are in workflow_id order: dr-0 first
+		t.Fatalf("dossier dr-0 has no task, OpenTasksOf gave %+v", got)
+	}
+	var dr4 string
+	if err := pool.QueryRow(ctx, `SELECT id::text FROM nominations WHERE workflow_id = 'dr-4'`).Scan(&dr4); err != nil {
+		t.Fatal(err)
+	}
+	if got := gotTasks[dr4]; got.TaskID != newest || got.Step != "vote" {
+		t.Fatalf("dossier dr-4's open task = %+v, want the newest, %d", got, newest)
+	}
+	for _, none := range [][]string{nil, {"not-a-uuid"}} {
+		if r, err := store.DossierRows(ctx, none); err != nil || len(r) != 0 {
+			t.Fatalf("DossierRows(%q) = %v, %v; want nothing", none, r, err)
+		}
+		if r, err := store.OpenTasksOf(ctx, none); err != nil || len(r) != 0 {
+			t.Fatalf("OpenTasksOf(%q) = %v, %v; want nothing", none, r, err)
+		}
+	}
+}
