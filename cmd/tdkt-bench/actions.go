@@ -122,8 +122,9 @@ type cpuJSON struct {
 	Postgres float64 `json:"postgres_backends,omitempty"`
 }
 
-func cpuPerAction(u cpuUse, actions int) *cpuJSON {
-	per := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1e3 / float64(actions) }
+// cpuPer is the CPU time of u per action or read, in milliseconds, of n.
+func cpuPer(u cpuUse, n int) *cpuJSON {
+	per := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1e3 / float64(n) }
 	return &cpuJSON{Total: per(u.Total()), Bench: per(u.Bench), Serve: per(u.Serve), Worker: per(u.Worker), Postgres: per(u.Postgres)}
 }
 
@@ -347,7 +348,7 @@ func runActions(ctx context.Context, cfg config) error {
 		return cerr
 	}
 	rep.Bare = bt.phase(cfg.dossiers, wall)
-	rep.Bare.CPUms = cpuPerAction(bareCPU, rep.Bare.Actions)
+	rep.Bare.CPUms = cpuPer(bareCPU, rep.Bare.Actions)
 	fmt.Printf("  %.0f actions/s\n", rep.Bare.ActionsPerSec)
 
 	fmt.Printf("tdkt over HTTP: %d dossiers × (create, submit, accept, approve, decide), %d clients…\n", cfg.dossiers, cfg.clients)
@@ -391,7 +392,7 @@ func runActions(ctx context.Context, cfg config) error {
 	}
 	rep.Tdkt = tt.phase(cfg.dossiers, wall)
 	if meter != nil {
-		rep.Tdkt.CPUms = cpuPerAction(tdktCPU, rep.Tdkt.Actions)
+		rep.Tdkt.CPUms = cpuPer(tdktCPU, rep.Tdkt.Actions)
 	}
 	fmt.Printf("  %.0f actions/s\n", rep.Tdkt.ActionsPerSec)
 	rep.Ratio = rep.Tdkt.ActionsPerSec / rep.Bare.ActionsPerSec

@@ -77,6 +77,10 @@ type readsReport struct {
 	// Timeline is every read (the warm-up's too) by the window of the run it
 	// started in: how long a cold start lasts.
 	Timeline []timelineWindow `json:"timeline"`
+	// CPUms is the CPU time per counted read, in ms, of the bench process (the
+	// server and the clients) and of the PostgreSQL backends, over the counted part
+	// of the run: what a read costs, which its latency on a shared machine does not say.
+	CPUms *cpuJSON `json:"cpu_ms_per_read,omitempty"`
 }
 
 // timedRead is one read: when it started in the run, how long it took, what was
@@ -456,18 +460,27 @@ func runReads(ctx context.Context, cfg config) error {
 			mu.Unlock()
 		}()
 	}
+	// The CPU time and the profile cover the counted part of the run.
+	time.Sleep(time.Until(start.Add(cfg.warmup)))
+	meter, err := startCPUMeter(ctx, pool, 0, 0)
+	if err != nil {
+		return err
+	}
 	stopProfile := func() {}
 	if cfg.profile != "" {
-		// The bench process holds the server and the clients: its profile over the
-		// counted part of the run shows where a read's Go time goes (the clients'
-		// share is net/http's client side and this file's loop).
-		time.Sleep(time.Until(start.Add(cfg.warmup)))
+		// The bench process holds the server and the clients: its profile shows
+		// where a read's Go time goes (the clients' share is net/http's client side
+		// and this file's loop).
 		if stopProfile, err = startReadsProfile(cfg.profile); err != nil {
 			return err
 		}
 	}
 	wg.Wait()
 	stopProfile()
+	used, err := meter.stop(ctx)
+	if err != nil {
+		return err
+	}
 	wall := time.Since(start) - cfg.warmup
 	rep.Reads = map[string]latencyJSON{}
 	total := 0
@@ -499,6 +512,11 @@ func runReads(ctx context.Context, cfg config) error {
 		if n := rep.Errors[k]; n > 0 {
 			fmt.Printf("  %s: %d reads refused or failed, not counted above\n", k, n)
 		}
+	}
+	if total > 0 {
+		rep.CPUms = cpuPer(used, total)
+		fmt.Printf("  CPU per read: %.1f ms (the bench process, server and clients: %.1f; PostgreSQL: %.1f): %.2f of the %d cores on average\n",
+			rep.CPUms.Total, rep.CPUms.Bench, rep.CPUms.Postgres, used.Total().Seconds()/wall.Seconds(), runtime.NumCPU())
 	}
 	rep.Timeline = printTimeline(timeline, 5*time.Second)
 	if cfg.readsCSV != "" {
