@@ -20,15 +20,8 @@ import (
 // consecutive 5-second windows (the profiler's HTTP endpoint needs a length up
 // front); read them together with `go tool pprof -top bin/tdkt dir/serve.cpu.*.pprof`.
 func startActionsProfiles(ctx context.Context, dir, self string, procs map[string]string) (func() error, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
-	}
-	f, err := os.Create(filepath.Join(dir, self+".cpu.pprof"))
+	stopOwn, err := startOwnProfile(dir, self+".cpu.pprof")
 	if err != nil {
-		return nil, err
-	}
-	if err := pprof.StartCPUProfile(f); err != nil {
-		f.Close()
 		return nil, err
 	}
 	done := make(chan struct{})
@@ -58,10 +51,30 @@ func startActionsProfiles(ctx context.Context, dir, self string, procs map[strin
 		}()
 	}
 	return func() error {
-		pprof.StopCPUProfile()
+		ownErr := stopOwn()
 		close(done)
 		wg.Wait()
-		return errors.Join(append(errs, f.Close())...)
+		return errors.Join(append(errs, ownErr)...)
+	}, nil
+}
+
+// startOwnProfile writes a CPU profile of this process to dir/file, creating dir,
+// until the returned function is called; that function returns the file's close error.
+func startOwnProfile(dir, file string) (func() error, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	f, err := os.Create(filepath.Join(dir, file))
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() error {
+		pprof.StopCPUProfile()
+		return f.Close()
 	}, nil
 }
 

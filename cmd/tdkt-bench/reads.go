@@ -16,7 +16,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
-	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
@@ -471,8 +470,14 @@ func runReads(ctx context.Context, cfg config) error {
 		// The bench process holds the server and the clients: its profile shows
 		// where a read's Go time goes (the clients' share is net/http's client side
 		// and this file's loop).
-		if stopProfile, err = startReadsProfile(cfg.profile); err != nil {
+		stopOwn, err := startOwnProfile(cfg.profile, "reads.cpu.pprof")
+		if err != nil {
 			return err
+		}
+		stopProfile = func() {
+			if err := stopOwn(); err == nil {
+				fmt.Printf("wrote a CPU profile of the counted reads to %s\n", filepath.Join(cfg.profile, "reads.cpu.pprof"))
+			}
 		}
 	}
 	wg.Wait()
@@ -714,25 +719,4 @@ func errorText(body []byte) string {
 		out = out[:300]
 	}
 	return out
-}
-
-// startReadsProfile writes a CPU profile of the bench process to dir/reads.cpu.pprof
-// until the returned function is called.
-func startReadsProfile(dir string) (func(), error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
-	}
-	f, err := os.Create(filepath.Join(dir, "reads.cpu.pprof"))
-	if err != nil {
-		return nil, err
-	}
-	if err := pprof.StartCPUProfile(f); err != nil {
-		f.Close()
-		return nil, err
-	}
-	return func() {
-		pprof.StopCPUProfile()
-		f.Close()
-		fmt.Printf("wrote a CPU profile of the counted reads to %s\n", f.Name())
-	}, nil
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime/pprof"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -221,21 +220,13 @@ func campaign(ctx context.Context, cfg config, svc *app.Service, pool *pgxpool.P
 // startReviewProfiles starts a CPU profile of this process and signals the worker to
 // start its own; the returned function stops both.
 func startReviewProfiles(dir string, wk *workerProcess) (func(), error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
-	}
-	f, err := os.Create(filepath.Join(dir, "bench.pprof"))
+	stopOwn, err := startOwnProfile(dir, "bench.pprof")
 	if err != nil {
-		return nil, err
-	}
-	if err := pprof.StartCPUProfile(f); err != nil {
-		f.Close()
 		return nil, err
 	}
 	_ = wk.cmd.Process.Signal(syscall.SIGUSR1)
 	return func() {
-		pprof.StopCPUProfile()
-		f.Close()
+		_ = stopOwn()
 		_ = wk.cmd.Process.Signal(syscall.SIGUSR2)
 	}, nil
 }
