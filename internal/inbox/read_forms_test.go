@@ -324,26 +324,12 @@ func TestDossierRowsAndOpenTasksOfEqualTheOneStatementTheyReplace(t *testing.T) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(gotRows, wantRows) {
-		for id, w := range wantRows {
-			if g := gotRows[id]; !reflect.DeepEqual(g, w) {
-				t.Errorf("DossierRows of %s = %+v, want %+v", id, g, w)
-			}
-		}
-		t.Fatalf("DossierRows read %d dossiers, want %d", len(gotRows), len(wantRows))
-	}
+	sameByDossier(t, "DossierRows", gotRows, wantRows)
 	gotTasks, err := store.OpenTasksOf(ctx, asked)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(gotTasks, wantTasks) {
-		for id, w := range wantTasks {
-			if g := gotTasks[id]; !reflect.DeepEqual(g, w) {
-				t.Errorf("OpenTasksOf of %s = %+v, want %+v", id, g, w)
-			}
-		}
-		t.Fatalf("OpenTasksOf read %d tasks, want %d", len(gotTasks), len(wantTasks))
-	}
+	sameByDossier(t, "OpenTasksOf", gotTasks, wantTasks)
 	// A dossier with two open tasks shows the newest (the council chair's).
 	var newest int64
 	if err := pool.QueryRow(ctx, `SELECT max(t.id) FROM tasks t JOIN nominations n ON n.id = t.nomination_id
@@ -368,4 +354,18 @@ func TestDossierRowsAndOpenTasksOfEqualTheOneStatementTheyReplace(t *testing.T) 
 			t.Fatalf("OpenTasksOf(%q) = %v, %v; want nothing", none, r, err)
 		}
 	}
+}
+
+// sameByDossier fails the test unless got holds exactly want's dossiers, each equal.
+func sameByDossier[T any](t *testing.T, what string, got, want map[string]T) {
+	t.Helper()
+	if reflect.DeepEqual(got, want) {
+		return
+	}
+	for id, w := range want {
+		if g := got[id]; !reflect.DeepEqual(g, w) {
+			t.Errorf("%s of %s = %+v, want %+v", what, id, g, w)
+		}
+	}
+	t.Fatalf("%s read %d dossiers, want %d", what, len(got), len(want))
 }
