@@ -571,19 +571,6 @@ func (s *Service) Nominations(ctx context.Context, userID int64, f NominationFil
 	return s.Store.Nominations(ctx, f)
 }
 
-// Inbox returns the open tasks the user may act on, soonest due first.
-func (s *Service) Inbox(ctx context.Context, userID int64) ([]domain.Task, error) {
-	entries, err := s.inbox.InboxWithAssignees(ctx, userID)
-	if err != nil {
-		return nil, err
-	}
-	tasks := make([]domain.Task, len(entries))
-	for i, e := range entries {
-		tasks[i] = e.Task
-	}
-	return tasks, nil
-}
-
 // Awards returns the award catalogue.
 func (s *Service) Awards(ctx context.Context) ([]domain.Award, error) {
 	return s.admin.Store.Awards(ctx)
