@@ -694,8 +694,8 @@ func openReadsDatabase(ctx context.Context, cfg config) (dbURL string, pool *pgx
 
 var reuseName = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
 
-// errorText is what a refused read answered, shortened: a JSON error's message, or
-// the text of an HTML page's main heading and paragraph.
+// errorText is what a refused read answered, at most 300 letters: a JSON error as
+// sent, or the text of an HTML page's main element without its tags.
 func errorText(body []byte) string {
 	s := string(body)
 	if i := strings.Index(s, "<main"); i >= 0 {
@@ -714,9 +714,6 @@ func errorText(body []byte) string {
 			b.WriteRune(r)
 		}
 	}
-	out := strings.Join(strings.Fields(b.String()), " ")
-	if len(out) > 300 {
-		out = out[:300]
-	}
-	return out
+	out := []rune(strings.Join(strings.Fields(b.String()), " "))
+	return string(out[:min(len(out), 300)])
 }
