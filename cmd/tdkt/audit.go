@@ -13,6 +13,7 @@ import (
 
 	"github.com/tdkt/tdkt/internal/accounts"
 	"github.com/tdkt/tdkt/internal/config"
+	"github.com/tdkt/tdkt/internal/inbox"
 	"github.com/tdkt/tdkt/internal/postgres"
 )
 
@@ -76,7 +77,8 @@ func splitList(s string) []string {
 // anchorEvery is how often a worker anchors the dossier audit chains that moved.
 const anchorEvery = 30 * time.Second
 
-// purgeEvery is how often a worker removes expired idempotency keys.
+// purgeEvery is how often a worker removes expired idempotency keys and the
+// deadline board's counters that fell to 0.
 const purgeEvery = 10 * time.Minute
 
 // every calls f each interval until ctx ends.
@@ -95,11 +97,18 @@ func every(ctx context.Context, interval time.Duration, f func()) {
 
 // startWorkerDuties starts what each worker does beside its workflows until ctx
 // ends: anchoring the dossier audit chains that moved every anchorEvery (two
-// workers at once anchor different heads) and removing the expired
-// Idempotency-Keys every purgeEvery.
+// workers at once anchor different heads), and removing the expired
+// Idempotency-Keys and the empty task counters every purgeEvery.
 func startWorkerDuties(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger) {
 	go every(ctx, anchorEvery, func() { anchorAuditChains(ctx, pool, log) })
-	go every(ctx, purgeEvery, func() { purgeIdempotencyKeys(ctx, accounts.NewStore(pool), log) })
+	go every(ctx, purgeEvery, func() {
+		purgeInBatches(ctx, log, "expired idempotency keys", func(limit int) (int64, error) {
+			return accounts.NewStore(pool).PurgeIdempotencyKeys(ctx, time.Now(), limit)
+		})
+		purgeInBatches(ctx, log, "empty task counters", func(limit int) (int64, error) {
+			return inbox.NewStore(pool).PurgeTaskCounts(ctx, limit)
+		})
+	})
 }
 
 // anchorAuditChains anchors the dossier chains that moved.
@@ -111,15 +120,16 @@ func anchorAuditChains(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger
 	}
 }
 
-// purgeIdempotencyKeys removes the expired Idempotency-Keys in batches of 10,000
-// (an expired key is already claimed anew as an unknown one: this only gives the
-// space back).
-func purgeIdempotencyKeys(ctx context.Context, store *accounts.Store, log *slog.Logger) {
+// purgeInBatches calls purge with batches of 10,000 until a batch removes fewer
+// (an expired Idempotency-Key is already claimed anew as an unknown one, and an
+// empty task counter adds nothing to the board's sums: this only gives the space
+// back).
+func purgeInBatches(ctx context.Context, log *slog.Logger, what string, purge func(limit int) (int64, error)) {
 	for ctx.Err() == nil {
-		n, err := store.PurgeIdempotencyKeys(ctx, time.Now(), 10_000)
+		n, err := purge(10_000)
 		if err != nil {
 			if ctx.Err() == nil {
-				log.Error("purging expired idempotency keys", "err", err)
+				log.Error("purging "+what, "err", err)
 			}
 			return
 		}
