@@ -30,6 +30,7 @@ import (
 	"github.com/tdkt/tdkt/internal/authz"
 	"github.com/tdkt/tdkt/internal/authz/national"
 	"github.com/tdkt/tdkt/internal/httpapi"
+	"github.com/tdkt/tdkt/internal/ops"
 	"github.com/tdkt/tdkt/internal/postgres"
 	"github.com/tdkt/tdkt/internal/seed"
 	"github.com/tdkt/tdkt/internal/usecase"
@@ -80,6 +81,10 @@ type readsReport struct {
 	// server and the clients) and of the PostgreSQL backends, over the counted part
 	// of the run: what a read costs, which its latency on a shared machine does not say.
 	CPUms *cpuJSON `json:"cpu_ms_per_read,omitempty"`
+	// GaugesMs is how long one reading of the business gauges took (what a
+	// /metrics scrape costs each tdkt serve replica once per 15 s), after the reads,
+	// three readings.
+	GaugesMs []float64 `json:"business_gauges_ms,omitempty"`
 }
 
 // timedRead is one read: when it started in the run, how long it took, what was
@@ -523,6 +528,16 @@ func runReads(ctx context.Context, cfg config) error {
 		fmt.Printf("  CPU per read: %.1f ms (the bench process, server and clients: %.1f; PostgreSQL: %.1f): %.2f of the %d cores on average\n",
 			rep.CPUms.Total, rep.CPUms.Bench, rep.CPUms.Postgres, used.Total().Seconds()/wall.Seconds(), runtime.NumCPU())
 	}
+	// What monitoring costs at this scale: the business gauges each tdkt serve
+	// reads for /metrics (cached 15 s), read three times after the reads.
+	for range 3 {
+		t := time.Now()
+		if _, err := ops.NewStore(srvPool).LoadOpsGauges(ctx, time.Now()); err != nil {
+			return fmt.Errorf("business gauges: %w", err)
+		}
+		rep.GaugesMs = append(rep.GaugesMs, float64(time.Since(t).Microseconds())/1e3)
+	}
+	fmt.Printf("  business gauges (a /metrics reading of tdkt serve, cached 15 s): %.0f, %.0f, %.0f ms\n", rep.GaugesMs[0], rep.GaugesMs[1], rep.GaugesMs[2])
 	rep.Timeline = printTimeline(timeline, 5*time.Second)
 	if cfg.readsCSV != "" {
 		if err := writeReadsCSV(cfg.readsCSV, timeline); err != nil {

@@ -67,36 +67,65 @@ func (s *Store) LoadOpsGauges(ctx context.Context, now time.Time) (OpsGauges, er
 		*dst = out
 		return err
 	}
-	const openTasks = `FROM tasks t JOIN units u ON u.id = t.unit_id WHERE t.status = 'open'`
+	// The open tasks and the open dossiers are summed from the counts their
+	// triggers keep (task_counts, migration 0026; nomination_counts, 0022), not
+	// read one by one: at 1M dossiers the two scans took 0.3 s and 0.5 s a reading.
+	// The overdue tasks are those of the counts' due dates before now.
+	rows, err := tx.Query(ctx, `SELECT u.level, c.step, sum(c.n)::bigint, coalesce(sum(c.n) FILTER (WHERE c.due_at < $1), 0)::bigint
+		FROM task_counts c JOIN units u ON u.id = c.unit_id GROUP BY 1, 2 HAVING sum(c.n) <> 0 ORDER BY 1, 2`, now)
+	if err != nil {
+		return g, postgres.Translate(op, err)
+	}
+	var level, step string
+	var open, late int64
+	overdueBy := map[string]int64{}
+	var levels []string
+	if _, err := pgx.ForEachRow(rows, []any{&level, &step, &open, &late}, func() error {
+		g.OpenTasks = append(g.OpenTasks, OpsCount{Labels: []string{level, step}, N: float64(open)})
+		if late > 0 {
+			if _, seen := overdueBy[level]; !seen {
+				levels = append(levels, level)
+			}
+			overdueBy[level] += late
+		}
+		return nil
+	}); err != nil {
+		return g, postgres.Translate(op, err)
+	}
+	for _, l := range levels {
+		g.OverdueTasks = append(g.OverdueTasks, OpsCount{Labels: []string{l}, N: float64(overdueBy[l])})
+	}
 	steps := []struct {
 		dst    *[]OpsCount
 		labels int
 		q      string
 	}{
-		{&g.OpenTasks, 2, `SELECT u.level, t.step, count(*) ` + openTasks + ` GROUP BY 1, 2`},
-		{&g.AtRiskTasks, 1, `SELECT u.level, count(*) ` + openTasks + ` AND t.remind_at <= $1 AND t.due_at >= $1 GROUP BY 1`},
-		{&g.OverdueTasks, 1, `SELECT u.level, count(*) ` + openTasks + ` AND t.due_at < $1 GROUP BY 1`},
+		// The reminder instant is not kept in the counts: the tasks past their
+		// reminder and not yet due are read from the tasks.
+		{&g.AtRiskTasks, 1, `SELECT u.level, count(*) FROM tasks t JOIN units u ON u.id = t.unit_id
+			WHERE t.status = 'open' AND t.remind_at <= $1 AND t.due_at >= $1 GROUP BY 1`},
 		{&g.Actions, 1, `SELECT action, count(*) FROM audit_events GROUP BY 1`},
 		{&g.Decisions, 1, `SELECT u.level, count(*) FROM decisions d JOIN units u ON u.id = d.unit_id GROUP BY 1`},
-		{&g.OpenNominations, 1, `SELECT status, count(*) FROM nominations WHERE closed_at IS NULL GROUP BY 1`},
+		{&g.OpenNominations, 1, `SELECT status, sum(n)::bigint FROM nomination_counts
+			WHERE status NOT IN ('decided', 'rejected', 'withdrawn') GROUP BY 1 HAVING sum(n) <> 0`},
 	}
 	for _, st := range steps {
 		var args []any
-		if st.dst == &g.AtRiskTasks || st.dst == &g.OverdueTasks {
+		if st.dst == &g.AtRiskTasks {
 			args = []any{now}
 		}
 		if err := counts(st.dst, st.labels, st.q, args...); err != nil {
 			return g, postgres.Translate(op, err)
 		}
 	}
-	var late, overdue, running int64
+	var reportsLate, overdue, running int64
 	if err := tx.QueryRow(ctx, `SELECT count(*) FILTER (WHERE r.late),
 			count(*) FILTER (WHERE r.status IN ('not_started', 'draft', 'returned') AND r.deadline < $1),
 			count(DISTINCT c.id)
 		FROM review_campaigns c JOIN review_reports r ON r.campaign_id = c.id WHERE c.status = 'running'`, now).
-		Scan(&late, &overdue, &running); err != nil {
+		Scan(&reportsLate, &overdue, &running); err != nil {
 		return g, postgres.Translate(op, err)
 	}
-	g.ReportsLate, g.ReportsOverdue, g.RunningCampaigns = float64(late), float64(overdue), float64(running)
+	g.ReportsLate, g.ReportsOverdue, g.RunningCampaigns = float64(reportsLate), float64(overdue), float64(running)
 	return g, nil
 }

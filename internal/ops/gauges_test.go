@@ -1,0 +1,128 @@
+package ops_test
+
+import (
+	"context"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/tdkt/tdkt/internal/ops"
+	"github.com/tdkt/tdkt/internal/pgtest"
+	"github.com/tdkt/tdkt/internal/seed"
+)
+
+// directCounts runs one of the statements the gauges ran before they summed the
+// kept counts, keyed by its labels joined with "/".
+func directCounts(t *testing.T, pool *pgxpool.Pool, q string, args ...any) map[string]float64 {
+	t.Helper()
+	rows, err := pool.Query(context.Background(), q, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]float64{}
+	for rows.Next() {
+		vals, err := rows.Values()
+		if err != nil {
+			t.Fatal(err)
+		}
+		labels := make([]string, len(vals)-1)
+		for i := range labels {
+			labels[i] = vals[i].(string)
+		}
+		out[strings.Join(labels, "/")] = float64(vals[len(vals)-1].(int64))
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func gauge(cs []ops.OpsCount) map[string]float64 {
+	out := map[string]float64{}
+	for _, c := range cs {
+		out[strings.Join(c.Labels, "/")] = c.N
+	}
+	return out
+}
+
+// TestGaugesSumTheKeptCountsAsTheScansCountedThem: the open and overdue tasks and
+// the open dossiers of the business gauges, summed from task_counts and
+// nomination_counts, equal what the former scans of tasks and nominations
+// counted, over dossiers of every status at the commune and the province and
+// tasks due before and after now, without a due date, done and moved.
+func TestGaugesSumTheKeptCountsAsTheScansCountedThem(t *testing.T) {
+	ctx := context.Background()
+	pool := pgtest.NewPool(t)
+	if _, err := seed.Demo(ctx, pool, func(string) (string, error) { return "x", nil }); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().Truncate(time.Microsecond)
+	statuses := []string{"draft", "intake", "appraising", "returned", "voting", "deciding", "forwarding", "decided", "rejected", "withdrawn"}
+	steps := []string{"submit", "intake", "appraise", "supplement", "vote", "decide", "forward", "", "", ""}
+	if _, err := pool.Exec(ctx, `
+		INSERT INTO nominations (workflow_id, unit_id, award_code, year, title, status, current_step, current_unit_id, route, created_by, closed_at)
+		SELECT 'g-' || i, CASE WHEN i % 4 = 0 THEN $1 ELSE $2 END, (SELECT min(code) FROM awards), 2026, 'Hồ sơ ' || i,
+			($3::text[])[1 + i % 10], ($4::text[])[1 + i % 10], CASE WHEN i % 10 >= 7 THEN NULL WHEN i % 2 = 0 THEN $1 ELSE $2 END, '[]', (SELECT min(id) FROM users),
+			CASE WHEN i % 10 >= 7 THEN now() END
+		FROM generate_series(0, 199) AS i`, seed.Province, seed.DemoCommune, statuses, steps); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, `
+		INSERT INTO tasks (nomination_id, seq, step, unit_id, role, status, due_at, remind_at, created_at)
+		SELECT n.id, 1, n.current_step, n.current_unit_id, 'appraiser', CASE WHEN g.i % 9 = 0 THEN 'done' ELSE 'open' END,
+			CASE WHEN g.i % 11 = 0 THEN NULL ELSE $1::timestamptz + (g.i % 13 - 6) * interval '1 day' END,
+			$1::timestamptz + (g.i % 13 - 8) * interval '1 day', $1
+		FROM nominations n JOIN LATERAL (SELECT substr(n.workflow_id, 3)::int AS i) g ON true
+		WHERE n.workflow_id LIKE 'g-%' AND n.current_unit_id IS NOT NULL`, now); err != nil {
+		t.Fatal(err)
+	}
+	// Tasks moved after they opened: due dates pushed back, one handed to the commune.
+	if _, err := pool.Exec(ctx, `UPDATE tasks SET due_at = due_at + interval '10 days' WHERE status = 'open' AND id % 5 = 0`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, `UPDATE tasks SET unit_id = $1 WHERE id = (SELECT min(id) FROM tasks WHERE status = 'open')`, seed.DemoCommune); err != nil {
+		t.Fatal(err)
+	}
+
+	g, err := ops.NewStore(pool).LoadOpsGauges(ctx, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		got  []ops.OpsCount
+		want map[string]float64
+	}{
+		{"open tasks", g.OpenTasks, directCounts(t, pool, `SELECT u.level, t.step, count(*)
+			FROM tasks t JOIN units u ON u.id = t.unit_id WHERE t.status = 'open' GROUP BY 1, 2`)},
+		{"overdue tasks", g.OverdueTasks, directCounts(t, pool, `SELECT u.level, count(*)
+			FROM tasks t JOIN units u ON u.id = t.unit_id WHERE t.status = 'open' AND t.due_at < $1 GROUP BY 1`, now)},
+		{"tasks at risk", g.AtRiskTasks, directCounts(t, pool, `SELECT u.level, count(*)
+			FROM tasks t JOIN units u ON u.id = t.unit_id WHERE t.status = 'open' AND t.remind_at <= $1 AND t.due_at >= $1 GROUP BY 1`, now)},
+		{"open dossiers", g.OpenNominations, directCounts(t, pool, `SELECT status, count(*) FROM nominations WHERE closed_at IS NULL GROUP BY 1`)},
+	} {
+		if len(c.want) < 2 {
+			t.Fatalf("%s: the data gives %v, too little to compare", c.name, c.want)
+		}
+		if got := gauge(c.got); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("%s: gauges %v, scan %v", c.name, got, c.want)
+		}
+	}
+	// Each level's overdue tasks are listed once, in the order of the levels.
+	var levels []string
+	for _, c := range g.OverdueTasks {
+		levels = append(levels, c.Labels[0])
+	}
+	if !slices.IsSorted(levels) || len(slices.Compact(slices.Clone(levels))) != len(levels) {
+		t.Errorf("overdue tasks by level %v", levels)
+	}
+	var n int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM nominations WHERE closed_at IS NULL AND status IN ('decided', 'rejected', 'withdrawn')`).
+		Scan(&n); err != nil || n != 0 {
+		t.Fatalf("%d closed dossiers without closed_at in the data: %v", n, err)
+	}
+}
