@@ -30,6 +30,42 @@ const oneJoinDeadlineCounts = `SELECT t.unit_id, t.step, count(*),
 	WHERE t.status = 'open' AND t.unit_id = ANY($1)
 	GROUP BY t.unit_id, t.step`
 
+// boardAndOneJoin returns the board's counts (DeadlineCounts) and those of
+// oneJoinDeadlineCounts for the same units, clock and limits, each sorted by unit
+// and step.
+func boardAndOneJoin(t *testing.T, pool *pgxpool.Pool, units []string, now, soon time.Time,
+	atRisk map[domain.Step]time.Time) (got, want []inbox.DeadlineCount) {
+	t.Helper()
+	ctx := context.Background()
+	got, err := inbox.NewStore(pool).DeadlineCounts(ctx, units, now, soon, atRisk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var steps []string
+	var untils []time.Time
+	for s, u := range atRisk {
+		steps, untils = append(steps, string(s)), append(untils, u)
+	}
+	rows, err := pool.Query(ctx, oneJoinDeadlineCounts, units, now, soon, steps, untils)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (inbox.DeadlineCount, error) {
+		var c inbox.DeadlineCount
+		err := r.Scan(&c.UnitID, &c.Step, &c.Open, &c.DueSoon, &c.Overdue, &c.AtRisk)
+		return c, err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byKey := func(a, b inbox.DeadlineCount) int {
+		return cmp.Or(cmp.Compare(a.UnitID, b.UnitID), cmp.Compare(a.Step, b.Step))
+	}
+	slices.SortFunc(got, byKey)
+	slices.SortFunc(want, byKey)
+	return got, want
+}
+
 // seedTasksEverywhere gives every unit of the demo dossiers with one task each, of
 // every step, due from 12 days ago to 12 days ahead (some without a due date),
 // most open and some done, and returns the units.
@@ -100,35 +136,9 @@ func TestDeadlineCountsEqualTheOneJoinFormForTheMinistryAProvinceAndACommune(t *
 			"forward": now.Add(50 * time.Hour), "decide": now.Add(50 * time.Hour)},
 	}
 	soon := now.Add(90 * time.Hour)
-	st := inbox.NewStore(pool)
-	byKey := func(a, b inbox.DeadlineCount) int {
-		return cmp.Or(cmp.Compare(a.UnitID, b.UnitID), cmp.Compare(a.Step, b.Step))
-	}
 	for scopeName, units := range scopes {
 		for limitName, atRisk := range limits {
-			got, err := st.DeadlineCounts(ctx, units, now, soon, atRisk)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var steps []string
-			var untils []time.Time
-			for s, u := range atRisk {
-				steps, untils = append(steps, string(s)), append(untils, u)
-			}
-			rows, err := pool.Query(ctx, oneJoinDeadlineCounts, units, now, soon, steps, untils)
-			if err != nil {
-				t.Fatal(err)
-			}
-			want, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (inbox.DeadlineCount, error) {
-				var c inbox.DeadlineCount
-				err := r.Scan(&c.UnitID, &c.Step, &c.Open, &c.DueSoon, &c.Overdue, &c.AtRisk)
-				return c, err
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			slices.SortFunc(got, byKey)
-			slices.SortFunc(want, byKey)
+			got, want := boardAndOneJoin(t, pool, units, now, soon, atRisk)
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("%s, limits on %s:\n got %v\nwant %v", scopeName, limitName, got, want)
 			}

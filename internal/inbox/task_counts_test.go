@@ -1,14 +1,10 @@
 package inbox_test
 
 import (
-	"cmp"
 	"context"
-	"errors"
-	"fmt"
 	"math/rand/v2"
 	"reflect"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
@@ -80,36 +76,8 @@ func assertTaskCountsKept(t *testing.T, pool *pgxpool.Pool, after string) {
 // read every open task, over every unit, with limits at risk on some steps.
 func assertBoardAsReadFromTasks(t *testing.T, pool *pgxpool.Pool, units []string, now time.Time, after string) {
 	t.Helper()
-	ctx := context.Background()
-	soon := now.Add(90 * time.Hour)
 	atRisk := map[domain.Step]time.Time{"appraise": now.Add(30 * time.Hour), "vote": now.Add(70 * time.Hour), "decide": now}
-	got, err := inbox.NewStore(pool).DeadlineCounts(ctx, units, now, soon, atRisk)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var steps []string
-	var untils []time.Time
-	for s, u := range atRisk {
-		steps, untils = append(steps, string(s)), append(untils, u)
-	}
-	rows, err := pool.Query(ctx, oneJoinDeadlineCounts, units, now, soon, steps, untils)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (inbox.DeadlineCount, error) {
-		var c inbox.DeadlineCount
-		err := r.Scan(&c.UnitID, &c.Step, &c.Open, &c.DueSoon, &c.Overdue, &c.AtRisk)
-		return c, err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	byKey := func(a, b inbox.DeadlineCount) int {
-		return cmp.Or(cmp.Compare(a.UnitID, b.UnitID), cmp.Compare(a.Step, b.Step))
-	}
-	slices.SortFunc(got, byKey)
-	slices.SortFunc(want, byKey)
-	if !reflect.DeepEqual(got, want) {
+	if got, want := boardAndOneJoin(t, pool, units, now, now.Add(90*time.Hour), atRisk); !reflect.DeepEqual(got, want) {
 		t.Fatalf("after %s, the board's counts:\n got %v\nwant %v", after, got, want)
 	}
 }
@@ -188,49 +156,25 @@ func TestTaskCountsAreKeptThroughEveryWrite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var wg sync.WaitGroup
-	errs := make(chan error, 8)
-	for w := range 8 {
-		wg.Go(func() {
-			rng := rand.New(rand.NewPCG(uint64(w), 2))
-			for i := range 40 {
-				err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-					// The tasks in id order, so that writers do not deadlock on the tasks' own rows.
-					pick := make([]int64, 1+rng.IntN(3))
-					for j := range pick {
-						pick[j] = ids[rng.IntN(len(ids))]
-					}
-					slices.Sort(pick)
-					for _, id := range pick {
-						status := []string{"open", "open", "done", "cancelled"}[rng.IntN(4)]
-						// Few due dates, as the calendar gives them: the writers meet on the same counters.
-						due := now.Add(time.Duration(rng.IntN(4)-2) * 24 * time.Hour)
-						if _, err := tx.Exec(ctx, `UPDATE tasks SET status = $2, due_at = $3,
-								unit_id = CASE WHEN $4 THEN $5 ELSE unit_id END WHERE id = $1`,
-							id, status, due, rng.IntN(10) == 0, units[rng.IntN(len(units))]); err != nil {
-							return err
-						}
-					}
-					if rng.IntN(4) == 0 {
-						time.Sleep(5 * time.Millisecond)
-					}
-					if i%9 == 0 {
-						return errRollback
-					}
-					return nil
-				})
-				if err != nil && !errors.Is(err, errRollback) {
-					errs <- fmt.Errorf("writer %d: %w", w, err)
-					return
-				}
+	writeConcurrently(t, pool, 2, func(tx pgx.Tx, rng *rand.Rand) error {
+		// The tasks in id order, so that writers do not deadlock on the tasks' own rows.
+		pick := make([]int64, 1+rng.IntN(3))
+		for j := range pick {
+			pick[j] = ids[rng.IntN(len(ids))]
+		}
+		slices.Sort(pick)
+		for _, id := range pick {
+			status := []string{"open", "open", "done", "cancelled"}[rng.IntN(4)]
+			// Few due dates, as the calendar gives them: the writers meet on the same counters.
+			due := now.Add(time.Duration(rng.IntN(4)-2) * 24 * time.Hour)
+			if _, err := tx.Exec(ctx, `UPDATE tasks SET status = $2, due_at = $3,
+					unit_id = CASE WHEN $4 THEN $5 ELSE unit_id END WHERE id = $1`,
+				id, status, due, rng.IntN(10) == 0, units[rng.IntN(len(units))]); err != nil {
+				return err
 			}
-		})
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Error(err) // a writer never waits on a counter, so none deadlocks or fails
-	}
+		}
+		return nil
+	})
 	assertTaskCountsKept(t, pool, "concurrent writers")
 	assertBoardAsReadFromTasks(t, pool, units, now, "concurrent writers")
 
