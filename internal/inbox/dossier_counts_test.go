@@ -57,20 +57,27 @@ func groupCounts(t *testing.T, pool *pgxpool.Pool, q string) map[countKey]int64 
 
 func assertCountsKept(t *testing.T, pool *pgxpool.Pool, after string) {
 	t.Helper()
-	want, got := directCounts(t, pool), keptCounts(t, pool)
-	if !reflect.DeepEqual(want, got) {
-		for k, n := range want {
-			if got[k] != n {
-				t.Errorf("after %s: %v counted %d, kept %d", after, k, n, got[k])
-			}
-		}
-		for k, n := range got {
-			if _, ok := want[k]; !ok {
-				t.Errorf("after %s: %v kept %d, counted 0", after, k, n)
-			}
-		}
-		t.FailNow()
+	assertKeptAsCounted(t, after, directCounts(t, pool), keptCounts(t, pool))
+}
+
+// assertKeptAsCounted fails the test, naming every key that differs, unless the
+// kept counts equal the counted ones.
+func assertKeptAsCounted[K comparable](t *testing.T, after string, counted, kept map[K]int64) {
+	t.Helper()
+	if reflect.DeepEqual(counted, kept) {
+		return
 	}
+	for k, n := range counted {
+		if kept[k] != n {
+			t.Errorf("after %s: %v counted %d, kept %d", after, k, n, kept[k])
+		}
+	}
+	for k, n := range kept {
+		if _, ok := counted[k]; !ok {
+			t.Errorf("after %s: %v kept %d, counted 0", after, k, n)
+		}
+	}
+	t.FailNow()
 }
 
 // statsDirect is the dashboard's former statement, a grouped scan of every dossier.

@@ -57,19 +57,7 @@ func assertTaskCountsKept(t *testing.T, pool *pgxpool.Pool, after string) {
 	if len(want) == 0 {
 		t.Fatalf("after %s: no open task to count", after)
 	}
-	if !reflect.DeepEqual(want, got) {
-		for k, n := range want {
-			if got[k] != n {
-				t.Errorf("after %s: %v counted %d, kept %d", after, k, n, got[k])
-			}
-		}
-		for k, n := range got {
-			if _, ok := want[k]; !ok {
-				t.Errorf("after %s: %v kept %d, counted 0", after, k, n)
-			}
-		}
-		t.FailNow()
-	}
+	assertKeptAsCounted(t, after, want, got)
 }
 
 // assertBoardAsReadFromTasks compares the board's counts with the statement that
