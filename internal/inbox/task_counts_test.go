@@ -192,4 +192,13 @@ func TestTaskCountsAreKeptThroughEveryWrite(t *testing.T) {
 		t.Fatal(err)
 	}
 	assertTaskCountsKept(t, pool, "a task opened after the purge")
+
+	// TRUNCATE empties the counts with the tasks.
+	if _, err := pool.Exec(ctx, `TRUNCATE tasks`); err != nil {
+		t.Fatal(err)
+	}
+	var left int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM task_counts`).Scan(&left); err != nil || left != 0 {
+		t.Fatalf("%d counter rows after TRUNCATE tasks: %v", left, err)
+	}
 }
