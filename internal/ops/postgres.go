@@ -2,10 +2,13 @@ package ops
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/tdkt/tdkt/internal/domain"
 	"github.com/tdkt/tdkt/internal/postgres"
 )
 
@@ -106,8 +109,7 @@ func (s *Store) LoadOpsGauges(ctx context.Context, now time.Time) (OpsGauges, er
 			WHERE t.status = 'open' AND t.remind_at <= $1 AND t.due_at >= $1 GROUP BY 1`},
 		{&g.Actions, 1, `SELECT action, count(*) FROM audit_events GROUP BY 1`},
 		{&g.Decisions, 1, `SELECT u.level, count(*) FROM decisions d JOIN units u ON u.id = d.unit_id GROUP BY 1`},
-		{&g.OpenNominations, 1, `SELECT status, sum(n)::bigint FROM nomination_counts
-			WHERE status NOT IN ('decided', 'rejected', 'withdrawn') GROUP BY 1 HAVING sum(n) <> 0`},
+		{&g.OpenNominations, 1, `SELECT status, sum(n)::bigint FROM nomination_counts GROUP BY 1 HAVING sum(n) <> 0`},
 	}
 	for _, st := range steps {
 		var args []any
@@ -118,6 +120,8 @@ func (s *Store) LoadOpsGauges(ctx context.Context, now time.Time) (OpsGauges, er
 			return g, postgres.Translate(op, err)
 		}
 	}
+	// A dossier is open while its status is not terminal (domain.Status.Terminal).
+	g.OpenNominations = slices.DeleteFunc(g.OpenNominations, func(c OpsCount) bool { return domain.Status(c.Labels[0]).Terminal() })
 	var reportsLate, overdue, running int64
 	if err := tx.QueryRow(ctx, `SELECT count(*) FILTER (WHERE r.late),
 			count(*) FILTER (WHERE r.status IN ('not_started', 'draft', 'returned') AND r.deadline < $1),
