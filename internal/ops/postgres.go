@@ -81,22 +81,20 @@ func (s *Store) LoadOpsGauges(ctx context.Context, now time.Time) (OpsGauges, er
 	}
 	var level, step string
 	var open, late int64
-	overdueBy := map[string]int64{}
-	var levels []string
 	if _, err := pgx.ForEachRow(rows, []any{&level, &step, &open, &late}, func() error {
 		g.OpenTasks = append(g.OpenTasks, OpsCount{Labels: []string{level, step}, N: float64(open)})
-		if late > 0 {
-			if _, seen := overdueBy[level]; !seen {
-				levels = append(levels, level)
-			}
-			overdueBy[level] += late
+		if late == 0 {
+			return nil
+		}
+		// The rows come by level: a level's overdue tasks add up in its last entry.
+		if n := len(g.OverdueTasks); n > 0 && g.OverdueTasks[n-1].Labels[0] == level {
+			g.OverdueTasks[n-1].N += float64(late)
+		} else {
+			g.OverdueTasks = append(g.OverdueTasks, OpsCount{Labels: []string{level}, N: float64(late)})
 		}
 		return nil
 	}); err != nil {
 		return g, postgres.Translate(op, err)
-	}
-	for _, l := range levels {
-		g.OverdueTasks = append(g.OverdueTasks, OpsCount{Labels: []string{l}, N: float64(overdueBy[l])})
 	}
 	steps := []struct {
 		dst    *[]OpsCount
