@@ -1,0 +1,13 @@
+-- 0029: the chain trigger finds a dossier's head by its key whatever the table's
+-- statistics say.
+--
+-- audit_events_chain() reads and updates the dossier's row of audit_dossier_heads
+-- by nomination_id. PL/pgSQL plans those statements once per session and keeps a
+-- generic plan; planned while the table was known to be empty (analyzed with no
+-- rows, as after a VACUUM ANALYZE of a new database), the generic plan reads the
+-- whole table. That plan stays until the statistics change: one statement writing
+-- the events of 10,000 dossiers ran for over ten minutes, each event reading every
+-- head written before it. With sequential scans off inside the function, the
+-- primary key is used from the first row on. The global chain's head is one row
+-- with its own key, so nothing in the function wants a sequential scan.
+ALTER FUNCTION audit_events_chain() SET enable_seqscan = off;
