@@ -12,6 +12,7 @@
 //	go run ./cmd/tdkt-bench -scenario authz [-assignments 100000] [-decisions 200000] [-changes 30] [-replicas 2] [-json out.json]
 //	go run ./cmd/tdkt-bench -scenario actions [-clients 16] [-dossiers 300] [-temporal host:port -api URL[,URL]] [-json out.json]
 //	go run ./cmd/tdkt-bench -scenario reads -clients 50 [-dossiers 1000000] [-duration 60s] [-json out.json]
+//	go run ./cmd/tdkt-bench -scenario audit [-dossiers 1000000] [-reuse NAME] [-json out.json]
 //
 // At the national size (the default) the country is the national skeleton of
 // `tdkt seed national` (seed.National): the 34 provinces with their official counts
@@ -24,6 +25,9 @@
 // The authz scenario (authz.go) measures authorization over a generated national tree
 // instead: building the enforcer, its heap, decision latencies, and the time from a
 // role grant or revocation committed in PostgreSQL to a following enforcer deciding.
+//
+// The audit scenario (audit.go) writes those dossiers' audit events through the
+// chain trigger and times anchoring, `tdkt audit verify` and the business gauges.
 //
 // The actions scenario (actions.go) drives dossiers over HTTP through tdkt serve and
 // tdkt worker, and no-op workflows on the same Temporal server, and compares their
@@ -134,7 +138,7 @@ func main() {
 	flag.StringVar(&cfg.namespace, "namespace", "default", "Temporal namespace")
 	flag.BoolVar(&cfg.workerMode, "worker", false, "internal: run only the worker (the bench starts itself so)")
 	flag.BoolVar(&cfg.keep, "keep", false, "keep the benchmark database")
-	flag.StringVar(&cfg.scenario, "scenario", "review", "review: the nationwide review campaign; authz: authorization over a national tree; actions: tdkt's actions over HTTP vs bare Temporal; reads: 50 readers at 1M dossiers")
+	flag.StringVar(&cfg.scenario, "scenario", "review", "review: the nationwide review campaign; authz: authorization over a national tree; actions: tdkt's actions over HTTP vs bare Temporal; reads: 50 readers at 1M dossiers; audit: the audit log's writing, anchoring, verification and gauges at 1M dossiers")
 	flag.IntVar(&cfg.assignments, "assignments", 100_000, "authz: role assignments over the national tree")
 	flag.IntVar(&cfg.decisions, "decisions", 200_000, "authz: timed decisions")
 	flag.IntVar(&cfg.changes, "changes", 30, "authz: role grants (each then revoked) committed in PostgreSQL and timed to the follower's decision")
@@ -150,13 +154,13 @@ func main() {
 	flag.StringVar(&cfg.histories, "histories", "", "review: write the ministry's, the largest province's and the first commune's workflow histories as JSON to this folder")
 	flag.StringVar(&cfg.readsCSV, "reads-csv", "", "reads: write every read (start and duration in ms from the run's start, the read, the reader's level) to this CSV file")
 	flag.BoolVar(&cfg.explain, "explain", true, "reads: EXPLAIN (ANALYZE, BUFFERS) the statements slower than 20 ms")
-	flag.StringVar(&cfg.reuse, "reuse", "", "reads: the database NAME to keep between runs: created and seeded when missing, else migrated and reused when it holds -dossiers dossiers")
+	flag.StringVar(&cfg.reuse, "reuse", "", "reads: the database NAME to keep between runs: created and seeded when missing, else migrated and reused when it holds -dossiers dossiers; audit: works on NAME_audit, a copy of NAME with the audit events written, kept likewise")
 	flag.DurationVar(&cfg.warmup, "warmup", 0, "reads: reads started in this first part of -duration are not counted (the server's pool opening its connections, the first shared dashboard figures, cold plans)")
 	flag.IntVar(&cfg.poolMin, "pool-min", 20, "reads: the server pool's minimum size (as TDKT_DB_POOL_MIN_CONNS; its maximum is 20), opened and warmed before the clients start")
 	flag.DurationVar(&cfg.think, "think", 0, "reads: each client pauses a random 0.5–1.5 × think between reads, as a person does (0: no pause, a closed loop)")
 	flag.Parse()
 	if cfg.dossiers == 0 {
-		cfg.dossiers = map[string]int{"reads": 1_000_000}[cfg.scenario]
+		cfg.dossiers = map[string]int{"reads": 1_000_000, "audit": 1_000_000}[cfg.scenario]
 		if cfg.dossiers == 0 {
 			cfg.dossiers = 300
 		}
@@ -175,8 +179,10 @@ func main() {
 		err = runAuthz(ctx, cfg)
 	case cfg.scenario == "reads":
 		err = runReads(ctx, cfg)
+	case cfg.scenario == "audit":
+		err = runAudit(ctx, cfg)
 	case cfg.scenario != "review":
-		err = fmt.Errorf("unknown scenario %q (review, authz, actions, reads)", cfg.scenario)
+		err = fmt.Errorf("unknown scenario %q (review, authz, actions, reads, audit)", cfg.scenario)
 	default:
 		err = run(ctx, cfg)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/tdkt/tdkt/internal/accounts"
 	"github.com/tdkt/tdkt/internal/config"
 	"github.com/tdkt/tdkt/internal/inbox"
+	"github.com/tdkt/tdkt/internal/ops"
 	"github.com/tdkt/tdkt/internal/postgres"
 )
 
@@ -78,7 +79,8 @@ func splitList(s string) []string {
 const anchorEvery = 30 * time.Second
 
 // purgeEvery is how often a worker removes expired idempotency keys and the
-// deadline board's counters that fell to 0.
+// deadline board's counters that fell to 0, and folds the audit events' counts by
+// action.
 const purgeEvery = 10 * time.Minute
 
 // every calls f each interval until ctx ends.
@@ -108,6 +110,9 @@ func startWorkerDuties(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger
 		purgeInBatches(ctx, log, "empty task counters", func(limit int) (int64, error) {
 			return inbox.NewStore(pool).PurgeTaskCounts(ctx, limit)
 		})
+		if _, err := ops.NewStore(pool).CompactActionCounts(ctx); err != nil && ctx.Err() == nil {
+			log.Error("compacting the audit events' counts by action", "err", err)
+		}
 	})
 }
 

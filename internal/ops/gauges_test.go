@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 
 	"github.com/tdkt/tdkt/internal/ops"
 	"github.com/tdkt/tdkt/internal/pgtest"
+	"github.com/tdkt/tdkt/internal/postgres"
 	"github.com/tdkt/tdkt/internal/seed"
 )
 
@@ -125,4 +127,98 @@ func TestGaugesSumTheKeptCountsAsTheScansCountedThem(t *testing.T) {
 		Scan(&n); err != nil || n != 0 {
 		t.Fatalf("%d closed dossiers without closed_at in the data: %v", n, err)
 	}
+}
+
+// TestActionGaugeSumsTheCountsAppendedAsEventsAreWritten: the audit events by
+// action, summed from audit_action_counts (migration 0030), equal a count of the
+// log after events written one and many to a statement, a statement that wrote
+// none, a transaction rolled back, the migration applied again over the events
+// written, and four writers writing while the counts are compacted five times; the last
+// compaction leaves one row per action.
+func TestActionGaugeSumsTheCountsAppendedAsEventsAreWritten(t *testing.T) {
+	ctx := context.Background()
+	pool := pgtest.NewPool(t)
+	st := ops.NewStore(pool)
+	if _, err := seed.Demo(ctx, pool, func(string) (string, error) { return "x", nil }); err != nil {
+		t.Fatal(err)
+	}
+	check := func(after string) {
+		t.Helper()
+		g, err := st.LoadOpsGauges(ctx, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := directCounts(t, pool, `SELECT action, count(*) FROM audit_events GROUP BY 1`)
+		if got := gauge(g.Actions); !reflect.DeepEqual(got, want) {
+			t.Fatalf("after %s: gauge %v, log %v", after, got, want)
+		}
+	}
+	write := func(q string, args ...any) {
+		t.Helper()
+		if _, err := pool.Exec(ctx, q, args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(`INSERT INTO audit_events (seq, at, action) VALUES (0, now(), 'admin.note')`)
+	check("one event")
+	write(`INSERT INTO audit_events (seq, at, action) SELECT 0, now(), (ARRAY['admin.note', 'admin.other', 'admin.third'])[1 + i % 3]
+		FROM generate_series(1, 50) AS i`)
+	check("50 events in one statement")
+	write(`INSERT INTO audit_events (seq, at, action) SELECT 0, now(), 'admin.none' WHERE false`)
+	check("a statement writing none")
+	tx, err := pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO audit_events (seq, at, action) SELECT 0, now(), 'admin.rolled_back' FROM generate_series(1, 5)`); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Rollback(ctx); err != nil {
+		t.Fatal(err)
+	}
+	check("a transaction rolled back")
+	// Migration 0030 applied again over the log written so far counts it.
+	write(`DROP TABLE audit_action_counts; DROP TRIGGER audit_action_counts_insert ON audit_events;
+		DROP FUNCTION audit_action_counts_add(); DELETE FROM schema_migrations WHERE version = 30`)
+	if applied, err := postgres.Migrate(ctx, pool); err != nil || !slices.Equal(applied, []int{30}) {
+		t.Fatalf("migrating again applied %v: %v", applied, err)
+	}
+	check("migration 0030 over the events written before it")
+
+	var wg sync.WaitGroup
+	errs := make(chan error, 5)
+	for w := range 4 {
+		wg.Go(func() {
+			for i := range 30 {
+				if _, err := pool.Exec(ctx, `INSERT INTO audit_events (seq, at, action) SELECT 0, now(), 'admin.w' || $1::int
+					FROM generate_series(1, $2::int)`, w, 1+i%3); err != nil {
+					errs <- err
+					return
+				}
+			}
+		})
+	}
+	wg.Go(func() {
+		for range 5 {
+			if _, err := st.CompactActionCounts(ctx); err != nil {
+				errs <- err
+				return
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	})
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	check("four writers and five compactions at once")
+	rows, err := st.CompactActionCounts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if actions := int64(len(directCounts(t, pool, `SELECT action, count(*) FROM audit_events GROUP BY 1`))); rows != actions {
+		t.Errorf("the last compaction left %d rows for %d actions", rows, actions)
+	}
+	check("the last compaction")
 }
