@@ -112,7 +112,8 @@ func TestDossierAuditChains(t *testing.T) {
 // TestDossierAuditChainsNameTheAlteredRow alters a dossier's events as the
 // database owner could (append-only trigger off) and checks that verification
 // names what was done: content changed, a middle event deleted, the tail cut (its
-// head left), and the whole dossier chain rewritten with every hash and the head
+// head left), every event deleted, the head deleted or altered, and the whole
+// dossier chain rewritten with every hash and the head
 // recomputed, which only its anchor shows.
 func TestDossierAuditChainsNameTheAlteredRow(t *testing.T) {
 	ctx := context.Background()
@@ -126,6 +127,12 @@ func TestDossierAuditChainsNameTheAlteredRow(t *testing.T) {
 			"missing (deleted)", false},
 		{"tail cut", `DELETE FROM audit_events WHERE nomination_id = $1 AND dossier_pos = (SELECT max(dossier_pos) FROM audit_events WHERE nomination_id = $1)`,
 			"removed from the end", false},
+		{"all removed", `DELETE FROM audit_events WHERE nomination_id = $1 AND dossier_pos IS NOT NULL`,
+			"none remain", false},
+		{"head removed", `DELETE FROM audit_dossier_heads WHERE nomination_id = $1`,
+			"has no chain head", false},
+		{"head altered", `UPDATE audit_dossier_heads SET last_hash = sha256('x') WHERE nomination_id = $1`,
+			"head's hash differs", false},
 		{"rewritten", `UPDATE audit_events SET details = '{"note": "Đã sửa"}' WHERE nomination_id = $1 AND dossier_pos = 3;
 			DO $$
 			DECLARE r audit_events; prev bytea;
