@@ -79,8 +79,8 @@ func splitList(s string) []string {
 const anchorEvery = 30 * time.Second
 
 // purgeEvery is how often a worker removes expired idempotency keys and the
-// deadline board's counters that fell to 0, and folds the audit events' counts by
-// action.
+// deadline board's counters that fell to 0, and folds the counts appended for the
+// audit events and the decisions.
 const purgeEvery = 10 * time.Minute
 
 // every calls f each interval until ctx ends.
@@ -110,8 +110,8 @@ func startWorkerDuties(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger
 		purgeInBatches(ctx, log, "empty task counters", func(limit int) (int64, error) {
 			return inbox.NewStore(pool).PurgeTaskCounts(ctx, limit)
 		})
-		if _, err := ops.NewStore(pool).CompactActionCounts(ctx); err != nil && ctx.Err() == nil {
-			log.Error("compacting the audit events' counts by action", "err", err)
+		if _, err := ops.NewStore(pool).CompactAppendedCounts(ctx); err != nil && ctx.Err() == nil {
+			log.Error("compacting the counts of audit events and decisions", "err", err)
 		}
 	})
 }

@@ -129,28 +129,35 @@ func TestGaugesSumTheKeptCountsAsTheScansCountedThem(t *testing.T) {
 	}
 }
 
-// TestActionGaugeSumsTheCountsAppendedAsEventsAreWritten: the audit events by
-// action, summed from audit_action_counts (migration 0030), equal a count of the
-// log after events written one and many to a statement, a statement that wrote
-// none, a transaction rolled back, the migration applied again over the events
-// written, and four writers writing while the counts are compacted five times; the last
-// compaction leaves one row per action.
-func TestActionGaugeSumsTheCountsAppendedAsEventsAreWritten(t *testing.T) {
+// TestAppendedGaugesEqualTheCountsOfTheLogAndTheDecisions: the audit events by
+// action and the decisions by level, summed from appended_counts (migration
+// 0030), equal a count of the log and of the decisions after rows written one
+// and many to a statement, a statement that wrote none, a transaction rolled
+// back, the migration applied again over the rows written, and four writers
+// writing while the counts are compacted five times; the last compaction leaves
+// one row per gauge and label.
+func TestAppendedGaugesEqualTheCountsOfTheLogAndTheDecisions(t *testing.T) {
 	ctx := context.Background()
 	pool := pgtest.NewPool(t)
 	st := ops.NewStore(pool)
 	if _, err := seed.Demo(ctx, pool, func(string) (string, error) { return "x", nil }); err != nil {
 		t.Fatal(err)
 	}
+	const (
+		actionsSQL   = `SELECT action, count(*) FROM audit_events GROUP BY 1`
+		decisionsSQL = `SELECT u.level, count(*) FROM decisions d JOIN units u ON u.id = d.unit_id GROUP BY 1`
+	)
 	check := func(after string) {
 		t.Helper()
 		g, err := st.LoadOpsGauges(ctx, time.Now())
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := directCounts(t, pool, `SELECT action, count(*) FROM audit_events GROUP BY 1`)
-		if got := gauge(g.Actions); !reflect.DeepEqual(got, want) {
-			t.Fatalf("after %s: gauge %v, log %v", after, got, want)
+		if got, want := gauge(g.Actions), directCounts(t, pool, actionsSQL); !reflect.DeepEqual(got, want) {
+			t.Fatalf("after %s: actions gauge %v, log %v", after, got, want)
+		}
+		if got, want := gauge(g.Decisions), directCounts(t, pool, decisionsSQL); !reflect.DeepEqual(got, want) {
+			t.Fatalf("after %s: decisions gauge %v, decisions %v", after, got, want)
 		}
 	}
 	write := func(q string, args ...any) {
@@ -159,34 +166,51 @@ func TestActionGaugeSumsTheCountsAppendedAsEventsAreWritten(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	write(`INSERT INTO nominations (workflow_id, unit_id, award_code, year, title, status, current_step, route, created_by, closed_at)
+		SELECT 'a-' || i, $1, (SELECT min(code) FROM awards), 2026, 'Hồ sơ ' || i, 'decided', '', '[]', (SELECT min(id) FROM users), now()
+		FROM generate_series(1, 40) AS i`, seed.DemoCommune)
+	// Decisions numbered from $1 at the province and the commune, one for each of
+	// $2 dossiers.
+	const decisions = `INSERT INTO decisions (nomination_id, unit_id, year, number, code, signed_by, signed_on, seq)
+		SELECT n.id, CASE WHEN i % 2 = 0 THEN $3 ELSE $4 END, 2026, $1::int + i, 'x', (SELECT min(id) FROM users), now(), $1::int + i
+		FROM (SELECT id, row_number() OVER (ORDER BY id) AS i FROM nominations ORDER BY id LIMIT $2) n`
 	write(`INSERT INTO audit_events (seq, at, action) VALUES (0, now(), 'admin.note')`)
-	check("one event")
+	write(decisions, 1000, 1, seed.Province, seed.DemoCommune)
+	check("one row")
 	write(`INSERT INTO audit_events (seq, at, action) SELECT 0, now(), (ARRAY['admin.note', 'admin.other', 'admin.third'])[1 + i % 3]
 		FROM generate_series(1, 50) AS i`)
-	check("50 events in one statement")
+	write(decisions, 2000, 6, seed.Province, seed.DemoCommune)
+	check("many rows in one statement")
+	if d := directCounts(t, pool, decisionsSQL); len(d) != 2 || d["province"]+d["commune"] != 7 {
+		t.Fatalf("the decisions written: %v, want 7 at the province and the commune", d)
+	}
 	write(`INSERT INTO audit_events (seq, at, action) SELECT 0, now(), 'admin.none' WHERE false`)
-	check("a statement writing none")
+	write(decisions, 3000, 0, seed.Province, seed.DemoCommune)
+	check("statements writing none")
 	tx, err := pool.Begin(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := tx.Exec(ctx, `INSERT INTO audit_events (seq, at, action) SELECT 0, now(), 'admin.rolled_back' FROM generate_series(1, 5)`); err != nil {
-		t.Fatal(err)
+	for _, q := range []string{`INSERT INTO audit_events (seq, at, action) SELECT 0, now(), 'admin.rolled_back' FROM generate_series(1, 5)`,
+		strings.ReplaceAll(strings.ReplaceAll(strings.ReplaceAll(strings.ReplaceAll(decisions, "$1", "4000"), "$2", "3"), "$3", "'"+seed.Province+"'"), "$4", "'"+seed.DemoCommune+"'")} {
+		if _, err := tx.Exec(ctx, q); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if err := tx.Rollback(ctx); err != nil {
 		t.Fatal(err)
 	}
 	check("a transaction rolled back")
-	// Migration 0030 applied again over the log written so far counts it.
-	write(`DROP TABLE audit_action_counts; DROP TRIGGER audit_action_counts_insert ON audit_events;
-		DROP FUNCTION audit_action_counts_add(); DELETE FROM schema_migrations WHERE version = 30`)
+	// Migration 0030 applied again over the rows written so far counts them.
+	write(`DROP TABLE appended_counts; DROP TRIGGER appended_counts_insert ON audit_events; DROP TRIGGER appended_counts_insert ON decisions;
+		DROP FUNCTION appended_counts_actions(); DROP FUNCTION appended_counts_decisions(); DELETE FROM schema_migrations WHERE version = 30`)
 	if applied, err := postgres.Migrate(ctx, pool); err != nil || !slices.Equal(applied, []int{30}) {
 		t.Fatalf("migrating again applied %v: %v", applied, err)
 	}
-	check("migration 0030 over the events written before it")
+	check("migration 0030 over the rows written before it")
 
 	var wg sync.WaitGroup
-	errs := make(chan error, 5)
+	errs := make(chan error, 6)
 	for w := range 4 {
 		wg.Go(func() {
 			for i := range 30 {
@@ -199,8 +223,16 @@ func TestActionGaugeSumsTheCountsAppendedAsEventsAreWritten(t *testing.T) {
 		})
 	}
 	wg.Go(func() {
+		for i := range 8 {
+			if _, err := pool.Exec(ctx, decisions, 5000+100*i, 1+i%3, seed.Province, seed.DemoCommune); err != nil {
+				errs <- err
+				return
+			}
+		}
+	})
+	wg.Go(func() {
 		for range 5 {
-			if _, err := st.CompactActionCounts(ctx); err != nil {
+			if _, err := st.CompactAppendedCounts(ctx); err != nil {
 				errs <- err
 				return
 			}
@@ -212,13 +244,14 @@ func TestActionGaugeSumsTheCountsAppendedAsEventsAreWritten(t *testing.T) {
 	for err := range errs {
 		t.Fatal(err)
 	}
-	check("four writers and five compactions at once")
-	rows, err := st.CompactActionCounts(ctx)
+	check("writers and five compactions at once")
+	rows, err := st.CompactAppendedCounts(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if actions := int64(len(directCounts(t, pool, `SELECT action, count(*) FROM audit_events GROUP BY 1`))); rows != actions {
-		t.Errorf("the last compaction left %d rows for %d actions", rows, actions)
+	labels := len(directCounts(t, pool, actionsSQL)) + len(directCounts(t, pool, `SELECT unit_id, count(*) FROM decisions GROUP BY 1`))
+	if rows != int64(labels) {
+		t.Errorf("the last compaction left %d rows for %d labels", rows, labels)
 	}
 	check("the last compaction")
 }
