@@ -19,13 +19,15 @@ func TestNamePieceTilingCoversTheQueryWithPiecesOfIt(t *testing.T) {
 		{"nguy", nil},
 		{"nguye", []string{"nguye"}},
 		{"nguyen", []string{"nguye", "guyen"}},
-		{"nguyen van", []string{"nguye", "n van"}},
-		{"tran thu phong", []string{"tran ", "thu p", "phong"}},
-		{"hoi nong dan xa an binh", []string{"hoi n", "ong d", "an xa", " an b", " binh"}}, // the last closes a partial piece
-		{"  nguyen  van ", []string{"  ngu", "yen  ", " van "}},
+		{"nguyen van", []string{"nguye", "yen v", "n van"}}, // the last closes a partial step
+		{"tran thu phong", []string{"tran ", "n thu", "hu ph", "phong"}},
+		{"dang xuan xuan", []string{"dang ", "g xua", "uan x", " xuan"}},
+		{"hoi nong dan xa an binh", []string{"hoi n", " nong", "ng da", "dan x", " xa a", " an b", " binh"}},
+		{"  nguyen  van ", []string{"  ngu", "guyen", "en  v", " van "}},
 		{"đặng", nil},
 		{"đặng thị", []string{"đặng ", "g thị"}},
-		{"0123456789", []string{"01234", "56789"}}, // no partial piece: nothing added
+		{"0123456789", []string{"01234", "34567", "56789"}},
+		{"01234567", []string{"01234", "34567"}}, // the steps end on the last letter: nothing added
 	}
 	for _, tt := range tests {
 		got := namePieceTiling(tt.folded)
