@@ -149,7 +149,7 @@ func BenchmarkPages(b *testing.B) {
 		{"dossier-list", "/dossiers", province, `/dossiers/`},
 		{"dossier-list-filtered", "/dossiers?status=appraising&unit=LS-09-003&year=2024", province, `/dossiers/`},
 		{"dossier-detail", "/dossiers/" + detail, district, `id="appraise-form"`},
-		{"dashboard", "/", province, `class="chart"`},
+		{"dashboard", "/", province, `id="h-waiting"`},
 		{"decisions", "/decisions", province, `/QĐ-UBND`},
 		{"units", "/units", province, `UBND xã Bảo Lâm`},
 		{"calendar", "/calendar", province, `id="holidays"`},
