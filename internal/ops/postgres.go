@@ -150,7 +150,7 @@ func (s *Store) LoadOpsGauges(ctx context.Context, now time.Time) (OpsGauges, er
 // CompactAppendedCounts folds the rows of appended_counts into one per gauge and
 // label, in one statement: the rows appended meanwhile are not in its snapshot
 // and stay for the next time, and a reading sees the rows before or after, the
-// same sums. It returns the number of rows left.
+// same sums. It returns the number of rows it wrote, one per gauge and label.
 func (s *Store) CompactAppendedCounts(ctx context.Context) (int64, error) {
 	tag, err := s.Pool.Exec(ctx, `WITH gone AS (DELETE FROM appended_counts RETURNING gauge, label, n)
 		INSERT INTO appended_counts (gauge, label, n) SELECT gauge, label, sum(n) FROM gone GROUP BY gauge, label`)

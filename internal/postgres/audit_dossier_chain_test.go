@@ -251,3 +251,25 @@ func TestChainTriggerFindsHeadsByKeyOnASmallTable(t *testing.T) {
 		t.Fatalf("the chains break: %v", rep.Break)
 	}
 }
+
+// TestVerifyNeedsTwoConnections: the walk reads the dossier heads on a second
+// connection; a pool of one is refused with a clear error instead of waiting
+// forever for a connection it holds.
+func TestVerifyNeedsTwoConnections(t *testing.T) {
+	ctx := context.Background()
+	pool := pgtest.NewPool(t)
+	cfg := pool.Config()
+	cfg.MaxConns = 1
+	one, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer one.Close()
+	_, err = postgres.DB{Pool: one}.VerifyAuditChain(ctx)
+	if err == nil || !strings.Contains(err.Error(), "two connections") {
+		t.Fatalf("verify on a pool of one connection: %v", err)
+	}
+	if rep := verify(t, pool); rep.Break != nil {
+		t.Fatalf("verify on the test's pool: %v", rep.Break)
+	}
+}
