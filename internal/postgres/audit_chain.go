@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -199,40 +200,71 @@ type dossierHead struct {
 	hash          []byte
 }
 
-// dossierHeads reads the dossier chains' heads in the order of their dossiers, on
-// a connection of its own in the snapshot of the walk (snapshot, exported by
-// its transaction), so that the heads are merged with the events as both are
-// read, not held in memory: at 1M dossiers a map of the heads took 420 MiB.
+// snapshotTx begins a read-only transaction on a connection of its own in the
+// snapshot of the walk (snapshot, exported by its transaction); done ends it and
+// gives the connection back.
+func snapshotTx(ctx context.Context, pool *pgxpool.Pool, snapshot string) (tx pgx.Tx, done func(), err error) {
+	conn, err := pool.Acquire(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if tx, err = conn.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}); err != nil {
+		conn.Release()
+		return nil, nil, err
+	}
+	done = func() {
+		tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // read-only
+		conn.Release()
+	}
+	if _, err := tx.Exec(ctx, `SET TRANSACTION SNAPSHOT '`+snapshot+`'`); err != nil {
+		done()
+		return nil, nil, err
+	}
+	return tx, done, nil
+}
+
+// dossierRange is a part of the dossiers, by id: lo ≤ id < hi, hi nil for no
+// upper bound.
+type dossierRange struct{ lo, hi *[16]byte }
+
+// where is the range's condition on column, with its arguments numbered from n.
+func (r dossierRange) where(column string, n int) (string, []any) {
+	var cond string
+	var args []any
+	if r.lo != nil {
+		args = append(args, *r.lo)
+		cond += fmt.Sprintf(" AND %s >= $%d::uuid", column, n)
+		n++
+	}
+	if r.hi != nil {
+		args = append(args, *r.hi)
+		cond += fmt.Sprintf(" AND %s < $%d::uuid", column, n)
+	}
+	return cond, args
+}
+
+// dossierHeads reads the heads of a range of dossier chains in the order of their
+// dossiers, on a connection of its own in the snapshot of the walk, so that the
+// heads are merged with the events as both are read, not held in memory: at 1M
+// dossiers a map of the heads took 420 MiB.
 type dossierHeads struct {
-	tx   pgx.Tx
 	rows pgx.Rows
 	done func()
 }
 
-func openDossierHeads(ctx context.Context, pool *pgxpool.Pool, snapshot string) (*dossierHeads, error) {
-	conn, err := pool.Acquire(ctx)
+func openDossierHeads(ctx context.Context, pool *pgxpool.Pool, snapshot string, r dossierRange) (*dossierHeads, error) {
+	tx, done, err := snapshotTx(ctx, pool, snapshot)
 	if err != nil {
 		return nil, err
 	}
-	tx, err := conn.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	cond, args := r.where("nomination_id", 1)
+	rows, err := tx.Query(ctx, `SELECT nomination_id, last_pos, last_hash, anchored_pos FROM audit_dossier_heads
+		WHERE last_pos > 0`+cond+` ORDER BY nomination_id`, args...)
 	if err != nil {
-		conn.Release()
+		done()
 		return nil, err
 	}
-	h := &dossierHeads{tx: tx, done: func() {
-		tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // read-only
-		conn.Release()
-	}}
-	if _, err := tx.Exec(ctx, `SET TRANSACTION SNAPSHOT '`+snapshot+`'`); err != nil {
-		h.done()
-		return nil, err
-	}
-	if h.rows, err = tx.Query(ctx, `SELECT nomination_id, last_pos, last_hash, anchored_pos FROM audit_dossier_heads
-		WHERE last_pos > 0 ORDER BY nomination_id`); err != nil {
-		h.done()
-		return nil, err
-	}
-	return h, nil
+	return &dossierHeads{rows: rows, done: done}, nil
 }
 
 // next is the next head, ok false after the last.
@@ -249,9 +281,58 @@ func (h *dossierHeads) close() { h.rows.Close(); h.done() }
 // verifyDossierChains walks every dossier's chain in position order against its
 // head, the chains and the heads both in the order of their dossiers (uuid order,
 // the bytes' order). A break names the row and its position in its dossier's
-// chain.
+// chain: the first in that order. With four connections to spare the dossiers are
+// walked in two halves at once, the first on tx and the second on a transaction
+// of its own in the same snapshot, each with its heads on one more: PostgreSQL
+// renders the events' canonical text on both cores.
 func verifyDossierChains(ctx context.Context, pool *pgxpool.Pool, tx pgx.Tx, snapshot string, rep *AuditChainReport) error {
-	heads, err := openDossierHeads(ctx, pool, snapshot)
+	if pool.Config().MaxConns < 4 {
+		return walkDossierRange(ctx, pool, tx, snapshot, dossierRange{}, rep)
+	}
+	half := [16]byte{0x80}
+	ranges := []dossierRange{{hi: &half}, {lo: &half}}
+	parts := make([]AuditChainReport, len(ranges))
+	errs := make([]error, len(ranges))
+	// A break in the first half is the first break: the second half's walk stops.
+	secondCtx, stopSecond := context.WithCancel(ctx)
+	defer stopSecond()
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		errs[0] = walkDossierRange(ctx, pool, tx, snapshot, ranges[0], &parts[0])
+		if errs[0] != nil || parts[0].Break != nil {
+			stopSecond()
+		}
+	})
+	wg.Go(func() {
+		rtx, done, err := snapshotTx(secondCtx, pool, snapshot)
+		if err != nil {
+			errs[1] = err
+			return
+		}
+		defer done()
+		errs[1] = walkDossierRange(secondCtx, pool, rtx, snapshot, ranges[1], &parts[1])
+	})
+	wg.Wait()
+	for i, p := range parts {
+		if errs[i] != nil {
+			return errs[i]
+		}
+		rep.Events += p.Events
+		rep.Dossiers += p.Dossiers
+		rep.DossierEvents += p.DossierEvents
+		rep.Unanchored += p.Unanchored
+		if p.Break != nil {
+			rep.Break = p.Break
+			return nil
+		}
+	}
+	return nil
+}
+
+// walkDossierRange walks the chains of a range of dossiers, its events on tx,
+// against their heads.
+func walkDossierRange(ctx context.Context, pool *pgxpool.Pool, tx pgx.Tx, snapshot string, r dossierRange, rep *AuditChainReport) error {
+	heads, err := openDossierHeads(ctx, pool, snapshot, r)
 	if err != nil {
 		return err
 	}
@@ -260,9 +341,10 @@ func verifyDossierChains(ctx context.Context, pool *pgxpool.Pool, tx pgx.Tx, sna
 	if err != nil {
 		return err
 	}
+	cond, args := r.where("e.nomination_id", 1)
 	rows, err := tx.Query(ctx, `SELECT e.id, e.nomination_id, e.dossier_pos, e.seq, e.prev_hash, e.hash,
 			convert_to(audit_event_canonical_dossier(e), 'UTF8')
-		FROM audit_events e WHERE e.dossier_pos IS NOT NULL ORDER BY e.nomination_id, e.dossier_pos`)
+		FROM audit_events e WHERE e.dossier_pos IS NOT NULL`+cond+` ORDER BY e.nomination_id, e.dossier_pos`, args...)
 	if err != nil {
 		return err
 	}

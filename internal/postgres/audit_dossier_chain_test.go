@@ -273,3 +273,53 @@ func TestVerifyNeedsTwoConnections(t *testing.T) {
 		t.Fatalf("verify on the test's pool: %v", rep.Break)
 	}
 }
+
+// TestVerifyWalksBothHalvesOfTheDossiers: the dossier chains are walked in two
+// halves of the ids at once. Dossiers in both halves are all counted; a row
+// altered in the second half is named; with rows altered in both halves, the one
+// of the first half is named, as a walk in one piece names it.
+func TestVerifyWalksBothHalvesOfTheDossiers(t *testing.T) {
+	pool, _ := dossierFixture(t)
+	ctx := context.Background()
+	if _, err := pool.Exec(ctx, `INSERT INTO nominations (id, workflow_id, unit_id, award_code, year, title, status,
+			current_step, current_unit_id, route, created_by, created_at, updated_at)
+		SELECT md5('halves' || i)::uuid, 'halves-' || i, n.unit_id, n.award_code, n.year, 'Hồ sơ ' || i, 'draft',
+			'submit', n.unit_id, n.route, n.created_by, now(), now()
+		FROM generate_series(1, 20) AS i, (SELECT * FROM nominations ORDER BY id LIMIT 1) AS n`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, `INSERT INTO audit_events (nomination_id, seq, at, action, details)
+		SELECT md5('halves' || i)::uuid, s, now(), 'note', jsonb_build_object('s', s)
+		FROM generate_series(1, 20) AS i, generate_series(1, 3) AS s ORDER BY i, s`); err != nil {
+		t.Fatal(err)
+	}
+	var first, second string
+	var dossiers, events int64
+	if err := pool.QueryRow(ctx, `SELECT
+			(SELECT nomination_id::text FROM audit_events WHERE dossier_pos IS NOT NULL AND nomination_id < '80000000-0000-0000-0000-000000000000' ORDER BY nomination_id LIMIT 1),
+			(SELECT nomination_id::text FROM audit_events WHERE dossier_pos IS NOT NULL AND nomination_id >= '80000000-0000-0000-0000-000000000000' ORDER BY nomination_id DESC LIMIT 1),
+			(SELECT count(DISTINCT nomination_id) FROM audit_events WHERE dossier_pos IS NOT NULL),
+			(SELECT count(*) FROM audit_events WHERE dossier_pos IS NOT NULL)`).Scan(&first, &second, &dossiers, &events); err != nil {
+		t.Fatalf("dossiers in both halves: %v", err)
+	}
+	rep := verify(t, pool)
+	if rep.Break != nil || rep.Dossiers != dossiers || rep.DossierEvents != events {
+		t.Fatalf("intact log: %d dossiers and %d events walked, want %d and %d; %v", rep.Dossiers, rep.DossierEvents, dossiers, events, rep.Break)
+	}
+	alter := func(dossier string) {
+		t.Helper()
+		if _, err := pool.Exec(ctx, `ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update;
+			UPDATE audit_events SET details = '{"note": "Đã sửa"}' WHERE nomination_id = '`+dossier+`' AND dossier_pos = 1;
+			ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_update`); err != nil {
+			t.Fatal(err)
+		}
+	}
+	alter(second)
+	if rep := verify(t, pool); rep.Break == nil || rep.Break.NominationID != second {
+		t.Fatalf("a row altered in the second half (%s): %+v", second, rep.Break)
+	}
+	alter(first)
+	if rep := verify(t, pool); rep.Break == nil || rep.Break.NominationID != first {
+		t.Fatalf("rows altered in both halves: %+v, want the first half's %s", rep.Break, first)
+	}
+}
