@@ -53,6 +53,19 @@ func dossierEvents(t *testing.T, pool *pgxpool.Pool, dossier string, seq, n int)
 	}
 }
 
+// newDossiers adds n draft dossiers like the demo's first, their ids md5(prefix ||
+// i) for i from 1: spread over the whole range of ids.
+func newDossiers(t *testing.T, pool *pgxpool.Pool, prefix string, n int) {
+	t.Helper()
+	if _, err := pool.Exec(context.Background(), `INSERT INTO nominations (id, workflow_id, unit_id, award_code, year, title,
+			status, current_step, current_unit_id, route, created_by, created_at, updated_at)
+		SELECT md5($1 || i)::uuid, $1 || '-' || i, n.unit_id, n.award_code, n.year, 'Hồ sơ ' || i, 'draft',
+			'submit', n.unit_id, n.route, n.created_by, now(), now()
+		FROM generate_series(1, $2::int) AS i, (SELECT * FROM nominations ORDER BY id LIMIT 1) AS n`, prefix, n); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func verify(t *testing.T, pool *pgxpool.Pool) postgres.AuditChainReport {
 	t.Helper()
 	rep, err := postgres.DB{Pool: pool}.VerifyAuditChain(context.Background())
@@ -207,13 +220,7 @@ func TestDossierAuditChainsNameTheAlteredRow(t *testing.T) {
 func TestChainTriggerFindsHeadsByKeyOnASmallTable(t *testing.T) {
 	pool, _ := dossierFixture(t)
 	ctx := context.Background()
-	if _, err := pool.Exec(ctx, `INSERT INTO nominations (id, workflow_id, unit_id, award_code, year, title, status,
-			current_step, current_unit_id, route, created_by, created_at, updated_at)
-		SELECT md5('heads' || i)::uuid, 'heads-' || i, n.unit_id, n.award_code, n.year, 'Hồ sơ ' || i, 'draft',
-			'submit', n.unit_id, n.route, n.created_by, now(), now()
-		FROM generate_series(1, 20) AS i, (SELECT * FROM nominations ORDER BY id LIMIT 1) AS n`); err != nil {
-		t.Fatal(err)
-	}
+	newDossiers(t, pool, "heads", 20)
 	if _, err := pool.Exec(ctx, `VACUUM ANALYZE audit_dossier_heads`); err != nil {
 		t.Fatal(err)
 	}
@@ -281,13 +288,7 @@ func TestVerifyNeedsTwoConnections(t *testing.T) {
 func TestVerifyWalksBothHalvesOfTheDossiers(t *testing.T) {
 	pool, _ := dossierFixture(t)
 	ctx := context.Background()
-	if _, err := pool.Exec(ctx, `INSERT INTO nominations (id, workflow_id, unit_id, award_code, year, title, status,
-			current_step, current_unit_id, route, created_by, created_at, updated_at)
-		SELECT md5('halves' || i)::uuid, 'halves-' || i, n.unit_id, n.award_code, n.year, 'Hồ sơ ' || i, 'draft',
-			'submit', n.unit_id, n.route, n.created_by, now(), now()
-		FROM generate_series(1, 20) AS i, (SELECT * FROM nominations ORDER BY id LIMIT 1) AS n`); err != nil {
-		t.Fatal(err)
-	}
+	newDossiers(t, pool, "halves", 20)
 	if _, err := pool.Exec(ctx, `INSERT INTO audit_events (nomination_id, seq, at, action, details)
 		SELECT md5('halves' || i)::uuid, s, now(), 'note', jsonb_build_object('s', s)
 		FROM generate_series(1, 20) AS i, generate_series(1, 3) AS s ORDER BY i, s`); err != nil {
