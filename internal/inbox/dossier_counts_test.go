@@ -1,6 +1,7 @@
 package inbox_test
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -237,13 +238,7 @@ func TestDossierCountsAreKeptThroughEveryWrite(t *testing.T) {
 		t.Fatal(err)
 	}
 	writeConcurrently(t, pool, 1, func(tx pgx.Tx, rng *rand.Rand) error {
-		// The dossiers in id order, so writers do not deadlock on the dossiers' own rows.
-		pick := make([]string, 1+rng.IntN(3))
-		for j := range pick {
-			pick[j] = ids[rng.IntN(len(ids))]
-		}
-		slices.Sort(pick)
-		for _, id := range pick {
+		for _, id := range pickInOrder(rng, ids) {
 			s := countStatuses[rng.IntN(len(countStatuses))]
 			cur := communes[rng.IntN(len(communes))]
 			if _, err := tx.Exec(ctx, `UPDATE nominations SET status = $2, current_step = $3, current_unit_id = $4,
@@ -264,6 +259,17 @@ func TestDossierCountsAreKeptThroughEveryWrite(t *testing.T) {
 }
 
 var errRollback = errors.New("rolled back on purpose")
+
+// pickInOrder picks one to three of ids at random, sorted: writers that take rows
+// in id order do not deadlock on the rows themselves.
+func pickInOrder[T cmp.Ordered](rng *rand.Rand, ids []T) []T {
+	pick := make([]T, 1+rng.IntN(3))
+	for j := range pick {
+		pick[j] = ids[rng.IntN(len(ids))]
+	}
+	slices.Sort(pick)
+	return pick
+}
 
 // writeConcurrently runs 8 writers of 40 transactions each, write making one
 // transaction's changes with its writer's random source (seeded with seed). A
